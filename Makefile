@@ -1,0 +1,50 @@
+# One command to run the system with demo data, one to test it.
+# Both build .venv from the pinned requirements with the machine's python3.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development mode unless the caller says otherwise.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: install run test lint messages lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# Needs GNU gettext (Debian package gettext); the compiled .mo files are committed.
+messages: install
+	$(BIN)/python manage.py makemessages --locale vi --ignore '$(VENV)/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale vi --ignore '$(VENV)/*'
+
+# Re-pin the dependencies from pyproject.toml (needs pip-tools).
+lock:
+	pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-header \
+		--annotation-style=line -o requirements.txt pyproject.toml
+	pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-header \
+		--annotation-style=line --extra dev -o requirements-dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles tests/e2e/artifacts

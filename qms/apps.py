@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class QmsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "qms"
+    verbose_name = _("Quality management system")
+
+    def ready(self) -> None:
+        from qms.roles import sync_role_permissions
+
+        # Every app's permissions are created in its own post_migrate, so the role
+        # table is applied after each of them.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="qms_sync_role_permissions")

@@ -1,0 +1,96 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import CalendarDay, Organisation
+from qms.working_days import CalendarRangeError
+
+
+class BootstrapMixin:
+    """Gives every widget its Bootstrap 5 class, and marks fields with errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        help_text=_("Kept in the history with your name."),
+    )
+
+
+class ChangeReasonForm(BootstrapMixin, forms.Form):
+    reason = reason_field()
+
+
+class CalendarDayForm(BootstrapMixin, forms.ModelForm):
+    reason = reason_field()
+
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name", "legal_basis", "to_confirm"]
+        widgets = {"date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
+
+
+class DueDateForm(BootstrapMixin, forms.Form):
+    """Rule R3 as a question: when is a dossier received at this moment due?
+
+    Used by the calculator page and by `manage.py due_date`, so both give the same
+    answer and the same messages.
+    """
+
+    DAYS, HOURS, SAME_DAY = "days", "hours", "same_day"
+    LIMIT_CHOICES = [
+        (DAYS, _("working days")),
+        (HOURS, _("working hours")),
+        (SAME_DAY, _("same day")),
+    ]
+
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
+    )
+    limit = forms.ChoiceField(label=_("Time limit in"), choices=LIMIT_CHOICES, initial=DAYS)
+    amount = forms.IntegerField(label=_("Time limit"), min_value=1, max_value=365, required=False)
+    cutoff = forms.TimeField(
+        label=_("Cut-off time"),
+        required=False,
+        help_text=_("Dossiers received at or after this time count from the next working day."),
+        widget=forms.TimeInput(attrs={"placeholder": "hh:mm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        limit, amount = data.get("limit"), data.get("amount")
+        if limit in (self.DAYS, self.HOURS) and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the time limit."))
+        if self.errors:
+            return data
+        calendar = CalendarDay.objects.calendar()
+        received_at, cutoff = data["received_at"], data.get("cutoff")
+        try:
+            if limit == self.HOURS:
+                data["due"] = calendar.due_datetime_in_hours(
+                    received_at, amount, Organisation.current_office_hours(), cutoff
+                )
+            else:
+                days = 0 if limit == self.SAME_DAY else amount
+                data["due"] = calendar.due_date(received_at, days, cutoff)
+        except CalendarRangeError as error:
+            self.add_error("received_at", str(error))
+        return data

@@ -1,0 +1,84 @@
+"""Demo data for a development machine: the organisation of the 2023 reform plan
+(07/KH-UBND, UBND phường An Dương), its units and one user per role.
+
+Running it again brings the demo records back to this state without duplicating
+them. It refuses to run in production mode, because it sets known passwords.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
+
+DEMO_PASSWORD = "demo1234"
+
+UNITS = [
+    ("VP-TK", "Văn phòng - Thống kê", False),
+    ("TP-HT", "Tư pháp - Hộ tịch", False),
+    ("ĐC-XD", "Địa chính - Xây dựng", False),
+    ("VH-XH", "Văn hóa - Xã hội", False),
+    ("TC-KT", "Tài chính - Kế toán", False),
+    ("BP-MC", "Bộ phận Một cửa", True),
+]
+
+# username, full name, position, unit code, role
+USERS = [
+    ("motcua", "Nguyễn Thị Lan", "Công chức Bộ phận Một cửa", "BP-MC", Role.OFFICER),
+    ("chuyenvien", "Trần Văn Hùng", "Công chức Tư pháp - Hộ tịch", "TP-HT", Role.SPECIALIST),
+    ("thuky", "Lê Thị Hoa", "Công chức Văn phòng - Thống kê", "VP-TK", Role.ISO_SECRETARY),
+    ("danhgia", "Phạm Minh Tuấn", "Công chức Văn hóa - Xã hội", "VH-XH", Role.AUDITOR),
+    ("phochutich", "Hoàng Văn Nam", "Phó Chủ tịch UBND phường", None, Role.VICE_CHAIRMAN),
+    ("chutich", "Vũ Thị Mai", "Chủ tịch UBND phường", None, Role.CHAIRMAN),
+    ("xem", "Đỗ Quang Huy", "Cán bộ theo dõi", None, Role.VIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, units and users (development only)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo đặt mật khẩu mẫu nên chỉ chạy ở chế độ phát triển (DJANGO_DEBUG=1)."
+            )
+        with transaction.atomic():
+            self.seed_organisation()
+            self.seed_users()
+        self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
+        for username, full_name, _position, _unit, role in USERS:
+            self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<10} {role.label} ({full_name})")
+
+    def seed_organisation(self) -> None:
+        Organisation.objects.update_or_create(
+            pk=Organisation.SINGLETON_PK,
+            defaults={
+                "code": "PAD",
+                "name": "Ủy ban nhân dân phường An Dương",
+                "superior": "Ủy ban nhân dân quận Lê Chân",
+                "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
+            },
+        )
+        for code, name, is_desk in UNITS:
+            Unit.objects.update_or_create(
+                code=code, defaults={"name": name, "is_one_stop_desk": is_desk}
+            )
+
+    def seed_users(self) -> None:
+        units = Unit.objects.in_bulk(field_name="code")
+        for username, full_name, position, unit_code, role in USERS:
+            user, _created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "position": position,
+                    "unit": units.get(unit_code),
+                    "is_staff": role == Role.ISO_SECRETARY,
+                    "is_active": True,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.set([Group.objects.get(name=role.value)])

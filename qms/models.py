@@ -1,0 +1,233 @@
+import threading
+from datetime import date, time
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qms.roles import Role
+from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
+
+
+class Organisation(models.Model):
+    """The People's Committee that runs the one-stop desk; there is exactly one.
+
+    Its heading is printed on every form; its code starts every dossier code (R8).
+    """
+
+    SINGLETON_PK = 1
+
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        help_text=_("Short code that starts every dossier code, e.g. ADU."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    superior = models.CharField(
+        _("superior authority"), max_length=200, help_text=_("Printed above the name.")
+    )
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    morning_start = models.TimeField(_("morning opens"), default=time(7, 30))
+    morning_end = models.TimeField(_("morning closes"), default=time(11, 30))
+    afternoon_start = models.TimeField(_("afternoon opens"), default=time(13, 30))
+    afternoon_end = models.TimeField(_("afternoon closes"), default=time(17, 0))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="qms_organisation_singleton"),
+            models.CheckConstraint(
+                condition=Q(morning_start__lt=models.F("morning_end"))
+                & Q(morning_end__lte=models.F("afternoon_start"))
+                & Q(afternoon_start__lt=models.F("afternoon_end")),
+                name="qms_organisation_office_hours_ordered",
+                violation_error_message=_(
+                    "Office hours must run in order: morning opens, morning closes, "
+                    "afternoon opens, afternoon closes."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "Organisation | None":
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+
+    @property
+    def office_hours(self) -> OfficeHours:
+        return OfficeHours(
+            ((self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end))
+        )
+
+    @classmethod
+    def current_office_hours(cls) -> OfficeHours:
+        organisation = cls.current()
+        return organisation.office_hours if organisation else DEFAULT_OFFICE_HOURS
+
+
+class Unit(models.Model):
+    """A unit of the organisation (VP-TK, TP-HT, ĐC-XD, VH-XH, TC-KT, the one-stop desk)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_one_stop_desk = models.BooleanField(_("one-stop desk"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_one_stop_desk"],
+                condition=Q(is_one_stop_desk=True),
+                name="qms_unit_one_one_stop_desk",
+                violation_error_message=_("Only one unit can be the one-stop desk."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are Django groups named by `Role` values."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        if not hasattr(self, "_roles"):
+            names = self.groups.values_list("name", flat=True) if self.pk else []
+            self._roles = frozenset(Role(name) for name in names if name in Role.values)
+        return self._roles
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_active and not self.roles.isdisjoint(roles)
+
+
+_calendar_lock = threading.Lock()
+_calendar_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
+
+
+class CalendarDayManager(models.Manager):
+    def calendar(self) -> WorkingCalendar:
+        """The working-day engine built from all records, rebuilt only when they change.
+
+        Each call checks a cheap stamp (the row count and the latest history row:
+        every save and delete writes one), so an edit made through one app server is
+        seen by every process at its next call.
+        """
+        stamp = (
+            self.count(),
+            self.model.history.aggregate(latest=Max("history_id"))["latest"],
+        )
+        with _calendar_lock:
+            cached = _calendar_cache.get(self.db)
+            if cached is None or cached[0] != stamp:
+                cached = _calendar_cache[self.db] = (stamp, self._build())
+            return cached[1]
+
+    def _build(self) -> WorkingCalendar:
+        rows = list(self.values_list("date", "kind"))
+        if not rows:
+            raise ValidationError(_("The working-day calendar is empty: add the days off first."))
+        dates = [day for day, _kind in rows]
+        return WorkingCalendar(
+            first=date(min(dates).year, 1, 1),
+            last=date(max(dates).year, 12, 31),
+            days_off=[day for day, kind in rows if kind == CalendarDay.Kind.DAY_OFF],
+            working_weekend_days=[day for day, kind in rows if kind == CalendarDay.Kind.WORKING_DAY],
+        )
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-Friday week (rule R2).
+
+    A day off on a weekday (holiday, day off in lieu, swapped day), or a make-up
+    working Saturday. The calendar covers every year that has at least one record.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Make-up working day")
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", _("holidays package")
+        OFFICIAL = "official", _("official announcement")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        help_text=_("The law or announcement that sets this day, e.g. CV 12729/VPCP-KGVX."),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.OFFICIAL
+    )
+    to_confirm = models.BooleanField(
+        _("to confirm"),
+        default=False,
+        help_text=_("Not yet confirmed against the official announcement."),
+    )
+    history = HistoricalRecords()
+
+    objects = CalendarDayManager()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{date_format(self.date, 'd/m/Y')} – {self.name}"
+
+    def clean(self) -> None:
+        if self.date and self.kind == self.Kind.WORKING_DAY and self.date.weekday() < 5:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "%(day)s is a weekday and already a working day; only a Saturday "
+                        "or Sunday can be a make-up working day."
+                    )
+                    % {"day": date_format(self.date, "d/m/Y")}
+                }
+            )

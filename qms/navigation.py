@@ -1,0 +1,38 @@
+"""The main navigation: one table, filtered by what the user may do."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None
+    staff_only: bool = False
+
+    def visible_to(self, user) -> bool:
+        if self.staff_only and not user.is_staff:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+
+NAVIGATION = (
+    NavItem(_("Home"), "qms:home"),
+    NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
+    NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),
+    NavItem(_("Administration"), "admin:index", staff_only=True),
+)
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in NAVIGATION
+        if item.visible_to(user)
+    ]

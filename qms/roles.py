@@ -1,0 +1,69 @@
+"""The roles of DESIGN.md and what each may do.
+
+Each role is a Django group named by its value. The groups are created by a data
+migration; `ROLE_PERMISSIONS` is the one table of their model permissions, applied
+after every `migrate` so that new models get their rows at once.
+"""
+
+from fnmatch import fnmatchcase
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("One-stop officer")
+    SPECIALIST = "specialist", _("Specialist")
+    ISO_SECRETARY = "iso_secretary", _("ISO secretary")
+    AUDITOR = "auditor", _("Internal auditor")
+    VICE_CHAIRMAN = "vice_chairman", _("Vice-chairman")
+    CHAIRMAN = "chairman", _("Chairman")
+    VIEWER = "viewer", _("Viewer")
+
+
+PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities")
+
+# Patterns over "app_label.codename". Everyone reads every record of the QMS;
+# writes are granted per role. Object-level rules (own unit, own audit) live in
+# the views and services that apply them.
+_READ_ALL = tuple(f"{app}.view_*" for app in PROJECT_APPS)
+
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.OFFICER: _READ_ALL,
+    Role.SPECIALIST: _READ_ALL,
+    Role.ISO_SECRETARY: (
+        *_READ_ALL,
+        "qms.*_calendarday",
+        "qms.change_organisation",
+        "qms.*_unit",
+        "qms.add_user",
+        "qms.change_user",
+        "auth.view_group",
+    ),
+    Role.AUDITOR: _READ_ALL,
+    Role.VICE_CHAIRMAN: _READ_ALL,
+    Role.CHAIRMAN: _READ_ALL,
+    Role.VIEWER: _READ_ALL,
+}
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role's group exactly the permissions of `ROLE_PERMISSIONS`."""
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    groups = Group.objects.in_bulk([role.value for role in Role], field_name="name")
+    for role, patterns in ROLE_PERMISSIONS.items():
+        if role.value not in groups:  # migrated backwards past the roles migration
+            continue
+        wanted = [
+            pk
+            for name, pk in permissions.items()
+            if any(fnmatchcase(name, pattern) for pattern in patterns)
+        ]
+        groups[role.value].permissions.set(wanted)

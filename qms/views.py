@@ -1,0 +1,109 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qms import services
+from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
+from qms.models import CalendarDay
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "qms/home.html")
+
+
+@permission_required("qms.view_calendarday", raise_exception=True)
+def calendar(request: HttpRequest) -> HttpResponse:
+    engine = CalendarDay.objects.calendar()
+    years = range(engine.first.year, engine.last.year + 1)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in years else localdate().year
+    year = min(max(year, years.start), years.stop - 1)
+    months = []
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        working = engine.working_days_between(first, last) + engine.is_working_day(first)
+        months.append({"first": first, "working_days": working})
+    return render(
+        request,
+        "qms/calendar.html",
+        {
+            "year": year,
+            "years": years,
+            "days": CalendarDay.objects.filter(date__year=year),
+            "months": months,
+            "total_working_days": sum(m["working_days"] for m in months),
+        },
+    )
+
+
+def _calendar_year_url(year: int) -> str:
+    return f"{reverse('qms:calendar')}?year={year}"
+
+
+@permission_required("qms.add_calendarday", raise_exception=True)
+def calendar_day_create(request: HttpRequest) -> HttpResponse:
+    return _calendar_day_edit(request, CalendarDay())
+
+
+@permission_required("qms.change_calendarday", raise_exception=True)
+def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _calendar_day_edit(request, get_object_or_404(CalendarDay, pk=pk))
+
+
+def _calendar_day_edit(request: HttpRequest, day: CalendarDay) -> HttpResponse:
+    form = CalendarDayForm(request.POST or None, instance=day)
+    if request.method == "POST" and form.is_valid():
+        services.calendar_day_save(
+            day=form.instance, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Saved %(day)s.") % {"day": day})
+        return redirect(_calendar_year_url(day.date.year))
+    return render(
+        request,
+        "qms/calendar_day_form.html",
+        {
+            "form": form,
+            "day": day,
+            "delete_form": ChangeReasonForm(),
+            "history": day.history.select_related("history_user") if day.pk else [],
+        },
+    )
+
+
+@require_POST
+@permission_required("qms.delete_calendarday", raise_exception=True)
+def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk)
+    form = ChangeReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for deleting %(day)s.") % {"day": day})
+        return redirect("qms:calendar_day_update", pk=day.pk)
+    label, year = str(day), day.date.year
+    services.calendar_day_delete(day=day, user=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Deleted %(day)s.") % {"day": label})
+    return redirect(_calendar_year_url(year))
+
+
+@permission_required("qms.view_calendarday", raise_exception=True)
+def due_date(request: HttpRequest) -> HttpResponse:
+    form = DueDateForm(request.GET or None)
+    due_text = ""
+    if form.is_valid():
+        hours = form.cleaned_data["limit"] == DueDateForm.HOURS
+        due_text = date_format(form.cleaned_data["due"], "H:i, l d/m/Y" if hours else "l, d/m/Y")
+    partial = request.headers.get("HX-Request") == "true"
+    return render(
+        request,
+        "qms/_due_date_result.html" if partial else "qms/due_date.html",
+        {"form": form, "due_text": due_text},
+    )

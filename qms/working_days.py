@@ -1,0 +1,224 @@
+"""The working-day engine: rules R2 and R3 of domain-vn.md.
+
+A `WorkingCalendar` is built once from the calendar records (see
+`CalendarDay.objects.calendar()`) and answers every question with array
+look-ups: a flag per day, and a prefix count of working days, so that "the N-th
+working day after D" is one index operation whatever N is.
+
+The engine itself knows nothing of the database, so it is cheap to test and to
+benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class CalendarRangeError(ValueError):
+    """A date falls outside the years the calendar has records for."""
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Office periods of a working day, in order, e.g. 07:30-11:30 and 13:30-17:00."""
+
+    periods: tuple[tuple[time, time], ...]
+
+    def __post_init__(self) -> None:
+        if not self.periods:
+            raise ValueError(_("Office hours need at least one period."))
+        previous_end = -1
+        for start, end in self.periods:
+            if not previous_end <= _minutes(start) < _minutes(end):
+                raise ValueError(_("Office hours must be increasing, non-overlapping periods."))
+            previous_end = _minutes(end)
+
+    @property
+    def minutes_per_day(self) -> int:
+        return sum(_minutes(end) - _minutes(start) for start, end in self.periods)
+
+    @property
+    def opening(self) -> int:
+        return _minutes(self.periods[0][0])
+
+    @property
+    def closing(self) -> int:
+        return _minutes(self.periods[-1][1])
+
+    def minutes_left(self, minute: int) -> int:
+        """Office minutes from `minute` to the end of the day."""
+        return sum(
+            max(0, _minutes(end) - max(_minutes(start), minute)) for start, end in self.periods
+        )
+
+    def advance(self, minute: int, amount: int) -> int:
+        """The minute of the day at which `amount` office minutes after `minute` are used up.
+
+        The caller guarantees that the day has `amount` minutes left.
+        """
+        for start, end in self.periods:
+            begin = max(_minutes(start), minute)
+            available = _minutes(end) - begin
+            if available <= 0:
+                continue
+            if amount <= available:
+                return begin + amount
+            amount -= available
+        raise ValueError("not enough office minutes left in the day")
+
+
+DEFAULT_OFFICE_HOURS = OfficeHours(((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))))
+
+
+class WorkingCalendar:
+    """Working days between `first` and `last` inclusive.
+
+    A day is a working day when it is Monday to Friday and not in `days_off`, or
+    when it is in `working_weekend_days` (the make-up Saturdays, ngày làm bù).
+    """
+
+    def __init__(
+        self,
+        first: date,
+        last: date,
+        days_off: Iterable[date] = (),
+        working_weekend_days: Iterable[date] = (),
+    ) -> None:
+        if last < first:
+            raise ValueError("empty calendar")
+        self.first = first
+        self.last = last
+        self._base = first.toordinal()
+        size = last.toordinal() - self._base + 1
+        flags = bytearray(size)
+        for offset in range(size):
+            flags[offset] = (first + timedelta(days=offset)).weekday() < 5
+        for day in days_off:
+            if first <= day <= last:
+                flags[day.toordinal() - self._base] = 0
+        for day in working_weekend_days:
+            if first <= day <= last:
+                flags[day.toordinal() - self._base] = 1
+        self._flags = bytes(flags)
+        # _before[i]: how many working days lie at offsets < i.
+        before = array("i", [0]) * (size + 1)
+        # _working[k]: offset of the k-th working day (0-based).
+        working = array("i")
+        for offset, flag in enumerate(self._flags):
+            before[offset + 1] = before[offset] + flag
+            if flag:
+                working.append(offset)
+        self._before = before
+        self._working = working
+
+    # -- look-ups ---------------------------------------------------------
+
+    def _offset(self, day: date) -> int:
+        offset = day.toordinal() - self._base
+        if not 0 <= offset < len(self._flags):
+            raise self._out_of_range(day)
+        return offset
+
+    def _out_of_range(self, day: date) -> CalendarRangeError:
+        return CalendarRangeError(
+            _(
+                "The working-day calendar covers %(first)s to %(last)s; "
+                "%(day)s is outside it. Add that year's days off to the calendar first."
+            )
+            % {
+                "first": date_format(self.first, "d/m/Y"),
+                "last": date_format(self.last, "d/m/Y"),
+                "day": date_format(day, "d/m/Y"),
+            }
+        )
+
+    def _working_day(self, index: int, asked: date) -> date:
+        if index >= len(self._working):
+            raise self._out_of_range(asked)
+        return date.fromordinal(self._base + self._working[index])
+
+    def is_working_day(self, day: date) -> bool:
+        return bool(self._flags[self._offset(day)])
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, otherwise the first working day after it."""
+        return self._working_day(self._before[self._offset(day)], day)
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (count >= 1); `day` itself is not counted."""
+        if count < 1:
+            raise ValueError(_("The number of working days must be at least 1."))
+        return self._working_day(self._before[self._offset(day) + 1] + count - 1, day)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        return self._before[self._offset(end) + 1] - self._before[self._offset(start) + 1]
+
+    # -- rule R3 ----------------------------------------------------------
+
+    def receipt_day(self, received_at: datetime, cutoff: time | None = None) -> date:
+        """The working day a dossier counts as received on.
+
+        A dossier received on a non-working day counts from the start of the next
+        working day (so a cut-off cannot push it further); one received at or
+        after the procedure's cut-off counts from the next working day.
+        """
+        local = received_at.astimezone(LOCAL_TZ)
+        day = local.date()
+        if not self.is_working_day(day):
+            return self.next_working_day(day)
+        if cutoff is not None and local.time() >= cutoff:
+            return self.add_working_days(day, 1)
+        return day
+
+    def due_date(self, received_at: datetime, days: int, cutoff: time | None = None) -> date:
+        """Appointment date for a limit of `days` working days; 0 means "same day"."""
+        if days < 0:
+            raise ValueError(_("The time limit cannot be negative."))
+        received = self.receipt_day(received_at, cutoff)
+        return received if days == 0 else self.add_working_days(received, days)
+
+    def due_datetime_in_hours(
+        self,
+        received_at: datetime,
+        hours: int,
+        office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+        cutoff: time | None = None,
+    ) -> datetime:
+        """Appointment moment for a limit of `hours` working hours within office hours."""
+        if hours < 1:
+            raise ValueError(_("The number of working hours must be at least 1."))
+        local = received_at.astimezone(LOCAL_TZ)
+        day = local.date()
+        minute = local.hour * 60 + local.minute
+        late = cutoff is not None and local.time() >= cutoff
+        if not self.is_working_day(day):
+            day, minute = self.next_working_day(day), office_hours.opening
+        elif late or minute >= office_hours.closing:
+            day, minute = self.add_working_days(day, 1), office_hours.opening
+
+        remaining = hours * 60
+        left_today = office_hours.minutes_left(minute)
+        if remaining > left_today:
+            remaining -= left_today
+            per_day = office_hours.minutes_per_day
+            whole_days = math.ceil(remaining / per_day)
+            day = self.add_working_days(day, whole_days)
+            remaining -= (whole_days - 1) * per_day
+            minute = office_hours.opening
+        end = office_hours.advance(minute, remaining)
+        return datetime.combine(day, time(end // 60, end % 60), tzinfo=LOCAL_TZ)
