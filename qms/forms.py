@@ -66,7 +66,13 @@ class DueDateForm(BootstrapMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
     )
     limit = forms.ChoiceField(label=_("Time limit in"), choices=LIMIT_CHOICES, initial=DAYS)
-    amount = forms.IntegerField(label=_("Time limit"), min_value=1, max_value=365, required=False)
+    amount = forms.IntegerField(
+        label=_("Time limit"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        error_messages={"invalid": _("Enter a whole number.")},
+    )
     cutoff = forms.TimeField(
         label=_("Cut-off time"),
         required=False,

@@ -1,0 +1,56 @@
+import pytest
+from django.test import Client
+
+from qms.roles import Role
+from tests.factories import OrganisationFactory, UnitFactory, UserFactory
+
+# Where each persona works: the one-stop desk, a specialist unit, or the leadership.
+PERSONA_UNITS = {
+    Role.OFFICER: "BP-MC",
+    Role.SPECIALIST: "TP-HT",
+    Role.ISO_SECRETARY: "VP-TK",
+    Role.AUDITOR: "VH-XH",
+    Role.VICE_CHAIRMAN: None,
+    Role.CHAIRMAN: None,
+    Role.VIEWER: None,
+}
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def make_persona(db, organisation):
+    def make(role: Role, **kwargs):
+        unit_code = PERSONA_UNITS[role]
+        return UserFactory(
+            username=role.value,
+            role=role.value,
+            unit=UnitFactory(code=unit_code) if unit_code else None,
+            is_staff=role == Role.ISO_SECRETARY,
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def personas(make_persona) -> dict[Role, object]:
+    return {role: make_persona(role) for role in Role}
+
+
+@pytest.fixture
+def client_for():
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,111 @@
+"""Settings come from the environment; production mode is safe by default."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+REAL_SECRET = "k" * 20 + "-Zx9#pQ2$wL7!mN4@rT8%vB1^cF6&hJ3*"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_production_mode_passes_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=REAL_SECRET,
+        DJANGO_ALLOWED_HOSTS="motcua.example.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY chưa được đặt" in result.stderr
+
+
+def test_seed_demo_refuses_production_mode(tmp_path):
+    result = manage(
+        "seed_demo",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=REAL_SECRET,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
+    assert result.returncode != 0
+    assert "chỉ chạy ở chế độ phát triển" in result.stderr
+
+
+def test_sqlite_is_set_up_for_several_writers(tmp_path):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "    c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
+        "print(connection.transaction_mode)",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_database_url_selects_postgresql():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'])",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://qms:secret@db.internal:5433/qms",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "qms",
+        "db.internal",
+        "5433",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ moment|date }}", "19/01/2023"),
+        ("{{ moment|date:'SHORT_DATE_FORMAT' }}", "19/01/2023"),
+        ("{{ moment }}", "19/01/2023 09:30"),
+    ],
+)
+def test_dates_show_as_dd_mm_yyyy_in_local_time(template, expected):
+    # 02:30 UTC is 09:30 in Hà Nội time.
+    moment = datetime(2023, 1, 19, 2, 30, tzinfo=UTC)
+    assert Template(template).render(Context({"moment": moment})) == expected
