@@ -54,3 +54,16 @@ def client_for():
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_driver_before_database(request):
+    """Start Playwright before the test database when the run has browser tests.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread, which
+    makes Django keep database connections per context instead of per thread. Set
+    up in that same state, the database and its serialized copy (which restores
+    the roles and the calendar after each browser test) are the ones every test sees.
+    """
+    if any(item.get_closest_marker("e2e") for item in request.session.items):
+        request.getfixturevalue("playwright")

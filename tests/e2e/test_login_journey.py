@@ -1,0 +1,34 @@
+"""Each role logs in, sees its own navigation, and logs out."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from qms.roles import Role
+from tests.factories import PASSWORD
+
+EVERYONE = ["Trang chủ", "Lịch làm việc", "Tính ngày hẹn trả"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_logs_in_sees_its_navigation_and_logs_out(
+    page: Page, live_server, make_persona, role
+):
+    user = make_persona(role)
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/"))
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {user.full_name}")
+    expect(page.get_by_test_id("current-user")).to_contain_text(str(role.label))
+    nav = page.get_by_test_id("main-nav").get_by_role("link")
+    expected = EVERYONE + (["Quản trị"] if role == Role.ISO_SECRETARY else [])
+    expect(nav).to_have_text(expected)
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/dang-nhap/"))
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/"))

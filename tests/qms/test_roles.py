@@ -1,0 +1,66 @@
+"""Roles are groups with the permissions of ROLE_PERMISSIONS; each sees its own navigation."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from qms.roles import ROLE_PERMISSIONS, Role, sync_role_permissions
+
+
+def test_every_role_has_its_group_with_permissions(db):
+    groups = Group.objects.in_bulk(field_name="name")
+    for role in Role:
+        assert groups[role.value].permissions.exists(), role
+
+
+def test_readers_cannot_write(db):
+    for role in (Role.VIEWER, Role.OFFICER, Role.CHAIRMAN):
+        codenames = set(
+            Group.objects.get(name=role.value).permissions.values_list("codename", flat=True)
+        )
+        assert "view_calendarday" in codenames
+        assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames), role
+
+
+def test_the_iso_secretary_configures(db):
+    codenames = set(
+        Group.objects.get(name=Role.ISO_SECRETARY.value).permissions.values_list(
+            "codename", flat=True
+        )
+    )
+    assert {"add_calendarday", "change_calendarday", "delete_calendarday", "change_unit"} <= (
+        codenames
+    )
+    assert "delete_user" not in codenames
+
+
+def test_sync_restores_the_table(db):
+    viewer = Group.objects.get(name=Role.VIEWER.value)
+    viewer.permissions.clear()
+    sync_role_permissions()
+    assert viewer.permissions.count() > 0
+    assert ROLE_PERMISSIONS.keys() == set(Role)
+
+
+NAV_LABELS = {"Trang chủ", "Lịch làm việc", "Tính ngày hẹn trả"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_follows_the_role(personas, client_for, role):
+    page = client_for(personas[role]).get(reverse("qms:home")).content.decode()
+    nav = [item["label"] for item in client_for(personas[role]).get("/").context["navigation"]]
+    assert set(map(str, nav)) >= NAV_LABELS
+    assert ("Quản trị" in map(str, nav)) == (role == Role.ISO_SECRETARY)
+    assert str(role.label) in page
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("qms:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_iso_secretary_opens_the_admin(personas, client_for):
+    assert client_for(personas[Role.ISO_SECRETARY]).get("/quan-tri/").status_code == 200
+    response = client_for(personas[Role.OFFICER]).get("/quan-tri/")
+    assert response.status_code == 302  # not staff: the admin's own login page

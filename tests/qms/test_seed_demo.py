@@ -1,0 +1,44 @@
+"""`seed_demo` loads the organisation, its units and one user per role, idempotently."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_is_idempotent(db, settings):
+    settings.DEBUG = True
+    first = seed()
+    seed()
+    assert Organisation.objects.count() == 1
+    organisation = Organisation.current()
+    assert organisation.name == "Ủy ban nhân dân phường An Dương"
+    assert "Lê Chân" in organisation.superior
+    assert set(Unit.objects.values_list("code", flat=True)) == {
+        "VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT", "BP-MC",
+    }
+    assert Unit.objects.get(is_one_stop_desk=True).code == "BP-MC"
+    assert User.objects.count() == len(USERS) == len(Role)
+    for username, *_rest, role in USERS:
+        user = User.objects.get(username=username)
+        assert user.roles == {role}
+        assert user.check_password(DEMO_PASSWORD)
+        assert f"{username:<12} {DEMO_PASSWORD}" in first
+        assert str(role.label) in first
+
+
+def test_seed_demo_refuses_production_mode(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        seed()
+    assert not User.objects.exists()
