@@ -173,7 +173,9 @@ class CalendarDayManager(models.Manager):
             first=date(min(dates).year, 1, 1),
             last=date(max(dates).year, 12, 31),
             days_off=[day for day, kind in rows if kind == CalendarDay.Kind.DAY_OFF],
-            working_weekend_days=[day for day, kind in rows if kind == CalendarDay.Kind.WORKING_DAY],
+            working_weekend_days=[
+                day for day, kind in rows if kind == CalendarDay.Kind.WORKING_DAY
+            ],
         )
 
 

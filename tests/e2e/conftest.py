@@ -47,4 +47,3 @@ def pytest_collection_modifyitems(items):
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
-

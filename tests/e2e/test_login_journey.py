@@ -12,9 +12,7 @@ EVERYONE = ["Trang chủ", "Lịch làm việc", "Tính ngày hẹn trả"]
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_role_logs_in_sees_its_navigation_and_logs_out(
-    page: Page, live_server, make_persona, role
-):
+def test_role_logs_in_sees_its_navigation_and_logs_out(page: Page, live_server, make_persona, role):
     user = make_persona(role)
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))

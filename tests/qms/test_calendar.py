@@ -19,9 +19,11 @@ def test_seed_holds_the_official_corrections(db):
     assert days[date(2026, 1, 10)].kind == CalendarDay.Kind.WORKING_DAY
     assert "12729/VPCP-KGVX" in days[date(2026, 1, 10)].legal_basis
     assert days[date(2024, 5, 4)].kind == CalendarDay.Kind.WORKING_DAY
-    assert set(
-        CalendarDay.objects.filter(to_confirm=True).values_list("date", flat=True)
-    ) == {date(2026, 8, 22), date(2026, 8, 31), date(2026, 11, 24)}
+    assert set(CalendarDay.objects.filter(to_confirm=True).values_list("date", flat=True)) == {
+        date(2026, 8, 22),
+        date(2026, 8, 31),
+        date(2026, 11, 24),
+    }
     years = CalendarDay.objects.dates("date", "year")
     assert [d.year for d in years] == list(range(2020, 2031))
 
@@ -88,9 +90,7 @@ def test_everyone_reads_the_calendar(personas, client_for):
 
 def test_working_days_per_month(personas, client_for):
     response = client_for(personas[Role.VIEWER]).get(reverse("qms:calendar"), {"year": 2026})
-    months = dict(
-        (m["first"].month, m["working_days"]) for m in response.context["months"]
-    )
+    months = dict((m["first"].month, m["working_days"]) for m in response.context["months"])
     # January 2026: 22 weekdays, minus 1/1 and 2/1, plus Saturday 10/1.
     assert months[1] == 21
     # February 2026: 20 weekdays, minus Tết 16-20/2.
@@ -160,7 +160,13 @@ def test_bad_input_is_named_in_vietnamese_and_nothing_is_written(personas, clien
     assert "chỉ thứ Bảy hoặc Chủ nhật mới có thể là ngày làm bù" in response.content.decode()
     response = client.post(
         reverse("qms:calendar_day_create"),
-        {"date": "02/01/2026", "kind": "day_off", "name": "Trùng", "legal_basis": "CV", "reason": "x"},
+        {
+            "date": "02/01/2026",
+            "kind": "day_off",
+            "name": "Trùng",
+            "legal_basis": "CV",
+            "reason": "x",
+        },
     )
     assert "date" in response.context["form"].errors
     assert CalendarDay.objects.count() == before

@@ -25,7 +25,12 @@ def test_seed_demo_is_idempotent(db, settings):
     assert organisation.name == "Ủy ban nhân dân phường An Dương"
     assert "Lê Chân" in organisation.superior
     assert set(Unit.objects.values_list("code", flat=True)) == {
-        "VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT", "BP-MC",
+        "VP-TK",
+        "TP-HT",
+        "ĐC-XD",
+        "VH-XH",
+        "TC-KT",
+        "BP-MC",
     }
     assert Unit.objects.get(is_one_stop_desk=True).code == "BP-MC"
     assert User.objects.count() == len(USERS) == len(Role)

@@ -18,7 +18,7 @@ def _unquote(line: str) -> str:
 def read_po(path: Path) -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) for every entry but the header."""
     entries, current, field, fuzzy = [], None, None, False
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
         elif line.startswith("msgid "):
@@ -51,7 +51,8 @@ def test_compiled_catalogue_matches_the_source():
     with (CATALOGUE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
-        msgid for msgid, msgstr, _fuzzy in read_po(CATALOGUE / "django.po")
+        msgid
+        for msgid, msgstr, _fuzzy in read_po(CATALOGUE / "django.po")
         if compiled.gettext(msgid) != msgstr
     ]
     assert stale == [], "run `make messages` to recompile django.mo"

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 
 from qms.forms import DueDateForm
 
