@@ -67,3 +67,9 @@ def _browser_driver_before_database(request):
     """
     if any(item.get_closest_marker("e2e") for item in request.session.items):
         request.getfixturevalue("playwright")
+
+
+def pytest_report_header(config) -> str:
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"

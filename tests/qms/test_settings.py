@@ -109,3 +109,10 @@ def test_dates_show_as_dd_mm_yyyy_in_local_time(template, expected):
     # 02:30 UTC is 09:30 in Hà Nội time.
     moment = datetime(2023, 1, 19, 2, 30, tzinfo=UTC)
     assert Template(template).render(Context({"moment": moment})) == expected
+
+
+def test_tests_run_on_the_database_that_DATABASE_URL_names(db):
+    from django.db import connection
+
+    wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == wanted
