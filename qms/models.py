@@ -2,14 +2,18 @@ import threading
 from datetime import date, time
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Q
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.roles import Role
+from qms.signatures import SignedRecordError, content_hash
 from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 
 
@@ -31,6 +35,11 @@ class Organisation(models.Model):
         _("superior authority"), max_length=200, help_text=_("Printed above the name.")
     )
     address = models.CharField(_("address"), max_length=300)
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        help_text=_('Written before the date on documents: "An Dương, ngày … tháng … năm …".'),
+    )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     morning_start = models.TimeField(_("morning opens"), default=time(7, 30))
@@ -233,3 +242,46 @@ class CalendarDay(models.Model):
                     % {"day": date_format(self.date, "d/m/Y")}
                 }
             )
+
+
+class Signature(models.Model):
+    """An electronic signature: who, in what role, when, and the SHA-256 of the content.
+
+    Created only by `qms.services.signature_sign`, never changed afterwards.
+    """
+
+    class Meaning(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        SIGNED = "signed", _("Signed")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    signer = models.ForeignKey(
+        User, verbose_name=_("signer"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    meaning = models.CharField(_("meaning"), max_length=16, choices=Meaning.choices)
+    signed_at = models.DateTimeField(_("signed at"))
+    content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.signer} ({self.get_role_display()}) {date_format(localtime(self.signed_at), 'd/m/Y H:i')}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError(self)
+
+    def matches(self) -> bool:
+        """Whether the signed record's content still hashes to what was signed."""
+        record = self.record
+        return record is not None and content_hash(record.signed_content()) == self.content_sha256

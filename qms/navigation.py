@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Home"), "qms:home"),
+    NavItem(_("Procedures"), "procedures:list", permission="procedures.view_procedure"),
     NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
     NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),
     NavItem(_("Administration"), "admin:index", staff_only=True),

@@ -39,10 +39,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "qms.add_user",
         "qms.change_user",
         "auth.view_group",
+        "procedures.add_procedure",
+        "procedures.change_procedure",
+        "procedures.add_procedurerevision",
+        "procedures.change_procedurerevision",
     ),
     Role.AUDITOR: _READ_ALL,
-    Role.VICE_CHAIRMAN: _READ_ALL,
-    Role.CHAIRMAN: _READ_ALL,
+    Role.VICE_CHAIRMAN: (*_READ_ALL, "procedures.approve_procedurerevision"),
+    Role.CHAIRMAN: (*_READ_ALL, "procedures.approve_procedurerevision"),
     Role.VIEWER: _READ_ALL,
 }
 

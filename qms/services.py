@@ -1,8 +1,15 @@
 """Writes of the QMS core; each function is one transaction and leaves history."""
 
-from django.db import transaction
+from collections.abc import Iterable
 
-from qms.models import CalendarDay, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.models import CalendarDay, Signature, User
+from qms.roles import Role
+from qms.signatures import content_hash
 
 
 @transaction.atomic
@@ -19,3 +26,30 @@ def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
     day._history_user = user
     day._change_reason = reason
     day.delete()
+
+
+@transaction.atomic
+def signature_sign(
+    *, record, user: User, password: str, roles: Iterable[Role], meaning: str
+) -> Signature:
+    """Sign `record` after re-checking the signer's password and role.
+
+    The signer signs in the first of `roles` they hold; the hash covers
+    `record.signed_content()` as it is now.
+    """
+    if not user.check_password(password):
+        raise ValidationError({"password": _("The password is not correct.")})
+    role = next((role for role in roles if user.has_role(role)), None)
+    if role is None:
+        raise ValidationError(
+            _("Only %(roles)s can sign this.")
+            % {"roles": ", ".join(str(role.label) for role in roles)}
+        )
+    return Signature.objects.create(
+        record=record,
+        signer=user,
+        role=role,
+        meaning=meaning,
+        signed_at=timezone.now(),
+        content_sha256=content_hash(record.signed_content()),
+    )

@@ -28,7 +28,9 @@ def make_persona(db, organisation):
         return UserFactory(
             username=role.value,
             role=role.value,
-            unit=UnitFactory(code=unit_code) if unit_code else None,
+            unit=UnitFactory(code=unit_code, is_one_stop_desk=unit_code == "BP-MC")
+            if unit_code
+            else None,
             is_staff=role == Role.ISO_SECRETARY,
             **kwargs,
         )

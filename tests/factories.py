@@ -16,6 +16,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = "Ủy ban nhân dân phường An Dương"
     superior = "Ủy ban nhân dân quận Lê Chân"
     address = "Phường An Dương, quận Lê Chân, thành phố Hải Phòng"
+    place_name = "An Dương"
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -42,3 +43,75 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, role, **kwargs):
         if create and role:
             self.groups.add(Group.objects.get(name=role))
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.Procedure"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"QT-TEST-{n:02d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm số {n}")
+    field = "civil_status"
+    unit = factory.SubFactory(UnitFactory, code="TP-HT")
+    legal_basis = "Luật Hộ tịch 2014"
+    result_document = "Trích lục"
+
+
+def three_day_steps() -> list[dict]:
+    """Steps of a 3-working-day procedure run by the desk and TP-HT."""
+    desk = UnitFactory(code="BP-MC", is_one_stop_desk=True)
+    return [
+        {"name": "Tiếp nhận hồ sơ", "unit": desk, "role": "officer", "allotment": "0.5"},
+        {
+            "name": "Thẩm định hồ sơ",
+            "unit": UnitFactory(code="TP-HT"),
+            "role": "specialist",
+            "allotment": "2",
+        },
+        {"name": "Ký duyệt", "unit": None, "role": "chairman", "allotment": "0.5"},
+    ]
+
+
+def issue_revision(
+    procedure,
+    *,
+    secretary,
+    approver=None,
+    steps=None,
+    effective_from=None,
+    limit_amount=3,
+    **content,
+):
+    """A revision taken through the real lifecycle: drafted, submitted and, when an
+    approver is given, approved (signed with PASSWORD) from `effective_from`."""
+    from datetime import date
+
+    from procedures import services
+
+    revision = services.revision_draft(procedure=procedure, user=secretary)
+    revision.purpose = content.get("purpose", "Mục đích")
+    revision.scope = content.get("scope", "Phạm vi")
+    revision.references = content.get("references", "Tài liệu viện dẫn")
+    revision.change_summary = content.get("change_summary", "")
+    revision.limit_unit = content.get("limit_unit", "days")
+    revision.limit_amount = limit_amount
+    services.revision_update(
+        revision=revision,
+        steps=steps if steps is not None else three_day_steps(),
+        records=[{"name": "Sổ hộ tịch", "keeper": "TP-HT", "retention": "Vĩnh viễn"}],
+        user=secretary,
+        reason="Soạn thảo",
+    )
+    services.revision_submit(revision=revision, user=secretary)
+    if approver:
+        services.revision_approve(
+            revision=revision,
+            user=approver,
+            password=PASSWORD,
+            decision_number=f"{revision.number}/QĐ-UBND",
+            decision_date=effective_from or date(2023, 1, 1),
+            effective_from=effective_from or date(2023, 1, 1),
+        )
+    revision.refresh_from_db()
+    return revision

@@ -1,5 +1,6 @@
 """Demo data for a development machine: the organisation of the 2023 reform plan
-(07/KH-UBND, UBND phường An Dương), its units and one user per role.
+(07/KH-UBND, UBND phường An Dương), its units, one user per role, and the
+controlled procedures of its one-stop desk.
 
 Running it again brings the demo records back to this state without duplicating
 them. It refuses to run in production mode, because it sets known passwords.
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from procedures.demo import seed_procedures
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 
@@ -47,6 +49,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.seed_organisation()
             self.seed_users()
+            created = seed_procedures(
+                secretary=User.objects.get(username="thuky"),
+                approver=User.objects.get(username="chutich"),
+                password=DEMO_PASSWORD,
+            )
+        self.stdout.write(f"Quy trình mới: {created}")
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<10} {role.label} ({full_name})")
@@ -59,6 +67,7 @@ class Command(BaseCommand):
                 "name": "Ủy ban nhân dân phường An Dương",
                 "superior": "Ủy ban nhân dân quận Lê Chân",
                 "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
+                "place_name": "An Dương",
             },
         )
         for code, name, is_desk in UNITS:

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from procedures.models import Procedure, ProcedureRevision, RevisionRecord, RevisionStep
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "field", "unit", "in_use", "next_review_on"]
+    list_filter = ["field", "unit", "in_use", "legal_basis_changed"]
+    search_fields = ["code", "name"]
+
+
+class StepInline(admin.TabularInline):
+    model = RevisionStep
+    extra = 0
+
+
+class RecordInline(admin.TabularInline):
+    model = RevisionRecord
+    extra = 0
+
+
+@admin.register(ProcedureRevision)
+class ProcedureRevisionAdmin(SimpleHistoryAdmin):
+    """Read-only here: revisions change only through their lifecycle in the app,
+    so that every change has its reason and every approval its signature."""
+
+    list_display = ["procedure", "number", "status", "effective_from", "decision_number"]
+    list_filter = ["status"]
+    search_fields = ["procedure__code", "procedure__name"]
+    inlines = [StepInline, RecordInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,544 @@
+"""Controlled procedures (ISO 9001:2015 clause 7.5): every administrative procedure
+(TTHC) the one-stop desk handles, its numbered revisions, their steps and records.
+
+A revision is a draft until submitted; the chairman or a vice-chairman approves it
+by signing; it takes effect from a date and is superseded by the next one. From
+approval on its content is frozen: `save()`, `delete()` and the querysets refuse
+to change it, and its signature's hash shows any change made behind their back.
+"""
+
+import uuid
+from dateutil.relativedelta import relativedelta
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qms.models import Organisation, Signature, Unit
+from qms.roles import Role
+from qms.signatures import SignedRecordError
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
+
+
+class Field(models.TextChoices):
+    CIVIL_STATUS = "civil_status", _("Civil status")
+    CERTIFICATION = "certification", _("Certification")
+    LAND_CONSTRUCTION = "land_construction", _("Land and construction")
+    CULTURE_SOCIETY = "culture_society", _("Culture and society")
+    HOUSEHOLD_BUSINESS = "household_business", _("Household businesses")
+    OTHER = "other", _("Other")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "days", _("working days")
+    WORKING_HOURS = "hours", _("working hours")
+    SAME_DAY = "same_day", _("same day")
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def in_use(self):
+        return self.filter(in_use=True)
+
+    def controlled(self):
+        """Procedures with an effective controlled revision (ISO coverage)."""
+        return self.filter(revisions__status=ProcedureRevision.Status.EFFECTIVE)
+
+    def due_for_review(self, today=None):
+        today = today or localdate()
+        return self.filter(Q(next_review_on__lte=today) | Q(legal_basis_changed=True))
+
+
+class Procedure(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    field = models.CharField(_("field"), max_length=32, choices=Field.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    fee = models.CharField(_("fee"), max_length=200, blank=True)
+    result_document = models.CharField(_("result document"), max_length=300)
+    online_submission = models.BooleanField(_("online submission offered"), default=False)
+    in_use = models.BooleanField(_("in use at the desk"), default=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+    last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True, editable=False)
+    legal_basis_changed = models.BooleanField(
+        _("legal basis changed"),
+        default=False,
+        help_text=_("Set by hand when a law it rests on changes; cleared by the next review."),
+    )
+    history = HistoricalRecords()
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and self.revisions.locked().exists():
+            stored = Procedure.objects.values("code", "name").get(pk=self.pk)
+            if stored != {"code": self.code, "name": self.name}:
+                raise SignedRecordError(self)
+        self.next_review_on = (
+            self.last_reviewed_on + relativedelta(months=self.review_interval_months)
+            if self.last_reviewed_on
+            else None
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_revision(self) -> "ProcedureRevision | None":
+        return self.revisions.filter(status=ProcedureRevision.Status.EFFECTIVE).first()
+
+
+def decimal_text(value: Decimal) -> str:
+    """1.50 -> "1,5": Vietnamese decimal comma, no trailing zeros."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _attachment_path(revision: "ProcedureRevision", filename: str) -> str:
+    # A generated name: what users upload never chooses a path on the server.
+    return f"procedures/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+def validate_attachment_size(file) -> None:
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(file.size / 1024 / 1024, 1), "limit": ATTACHMENT_MAX_BYTES // 2**20}
+        )
+
+
+class RevisionQuerySet(models.QuerySet):
+    def effective(self):
+        return self.filter(status=ProcedureRevision.Status.EFFECTIVE)
+
+    def concerning(self, unit: Unit | None):
+        """Revisions that the staff of `unit` must read (the rule of
+        `ProcedureRevision.concerned_units`, seen from the unit)."""
+        if unit is None:
+            return self.none()
+        if unit.is_one_stop_desk:
+            return self
+        return self.filter(Q(procedure__unit=unit) | Q(steps__unit=unit)).distinct()
+
+    def to_acknowledge_by(self, user):
+        return (
+            self.effective()
+            .concerning(user.unit)
+            .exclude(acknowledgements__user=user)
+            .select_related("procedure")
+        )
+
+    def update(self, **kwargs):
+        if set(kwargs) & set(ProcedureRevision.CONTENT_FIELDS) and self.locked().exists():
+            raise SignedRecordError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.locked().exists():
+            raise SignedRecordError()
+        return super().delete()
+
+    def locked(self):
+        return self.filter(status__in=ProcedureRevision.LOCKED_STATUSES)
+
+
+class ProcedureRevision(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for approval")
+        APPROVED = "approved", _("Approved, not yet effective")
+        EFFECTIVE = "effective", _("Effective")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    LOCKED_STATUSES = (Status.APPROVED, Status.EFFECTIVE, Status.SUPERSEDED, Status.WITHDRAWN)
+    # What the approval signs; lifecycle fields (status and its dates) are not content.
+    CONTENT_FIELDS = (
+        "procedure",
+        "number",
+        "purpose",
+        "scope",
+        "references",
+        "forms_used",
+        "limit_unit",
+        "limit_amount",
+        "cutoff",
+        "change_summary",
+        "attachment",
+        "decision_number",
+        "decision_date",
+        "effective_from",
+    )
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("revision number"))
+    purpose = models.TextField(_("purpose"))
+    scope = models.TextField(_("scope"))
+    references = models.TextField(_("references"))
+    forms_used = models.TextField(_("forms used"), blank=True)
+    limit_unit = models.CharField(
+        _("time limit in"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    limit_amount = models.PositiveSmallIntegerField(
+        _("statutory time limit"),
+        null=True,
+        blank=True,
+        help_text=_("Number of working days or hours; empty for same-day procedures."),
+    )
+    cutoff = models.TimeField(
+        _("cut-off time"),
+        null=True,
+        blank=True,
+        help_text=_("Dossiers received at or after this time count from the next working day."),
+    )
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    attachment = models.FileField(
+        _("signed file"),
+        upload_to=_attachment_path,
+        blank=True,
+        validators=[
+            FileExtensionValidator(ATTACHMENT_EXTENSIONS),
+            validate_attachment_size,
+        ],
+        help_text=_("The signed Word or PDF file, at most 10 MB."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    decision_number = models.CharField(_("approving decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("approving decision date"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    ended_on = models.DateField(_("superseded or withdrawn on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signatures = GenericRelation(Signature, object_id_field="object_id")
+    history = HistoricalRecords()
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure revision")
+        verbose_name_plural = _("procedure revisions")
+        ordering = ["procedure__code", "-number"]
+        permissions = [("approve_procedurerevision", _("Can approve procedure revisions"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"],
+                name="procedures_revision_number_unique",
+                violation_error_message=_("This procedure already has a revision with that number."),
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=Q(status="effective"),
+                name="procedures_one_effective_revision",
+                violation_error_message=_("A procedure can have only one effective revision."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"])
+                | (
+                    ~Q(decision_number="")
+                    & Q(decision_date__isnull=False)
+                    & Q(effective_from__isnull=False)
+                ),
+                name="procedures_approved_revision_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=(Q(limit_unit=LimitUnit.SAME_DAY) & Q(limit_amount__isnull=True))
+                | (~Q(limit_unit=LimitUnit.SAME_DAY) & Q(limit_amount__gte=1)),
+                name="procedures_revision_limit_amount_matches_unit",
+                violation_error_message=_(
+                    "Give the time limit for working days or hours, and none for same-day "
+                    "procedures."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(code)s revision %(number)s") % {
+            "code": self.procedure.code,
+            "number": self.number,
+        }
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+
+    def _content_values(self) -> tuple:
+        return tuple(
+            getattr(self, f"{name}_id" if name == "procedure" else name)
+            for name in self.CONTENT_FIELDS
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.is_locked and stored._content_values() != self._content_values():
+                raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_locked:
+            raise SignedRecordError(self)
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        same_day = self.limit_unit == LimitUnit.SAME_DAY
+        if same_day and self.limit_amount is not None:
+            raise ValidationError({"limit_amount": _("A same-day procedure has no number of days.")})
+        if not same_day and self.limit_amount is None:
+            raise ValidationError(
+                {"limit_amount": _("Give the number of %(unit)s.") % {"unit": self.get_limit_unit_display()}}
+            )
+
+    def limit_display(self) -> str:
+        if self.limit_unit == LimitUnit.SAME_DAY:
+            return str(LimitUnit.SAME_DAY.label).capitalize()
+        return f"{self.limit_amount} {LimitUnit(self.limit_unit).label}"
+
+    def step_unit_label(self) -> str:
+        """Step allotments count in days for day limits, in hours otherwise."""
+        if self.limit_unit == LimitUnit.WORKING_DAYS:
+            return str(LimitUnit.WORKING_DAYS.label)
+        return str(LimitUnit.WORKING_HOURS.label)
+
+    def check_step_total(self, total: Decimal) -> None:
+        """Rule: the steps' allotments add up to the statutory time.
+
+        Same-day procedures have no number; their steps must fit in one working day.
+        """
+        if self.limit_unit == LimitUnit.SAME_DAY:
+            day = Decimal(Organisation.current_office_hours().minutes_per_day) / 60
+            if total > day:
+                raise ValidationError(
+                    _(
+                        "The steps take %(total)s working hours, more than one working day "
+                        "(%(day)s hours) for a same-day procedure."
+                    )
+                    % {"total": decimal_text(total), "day": decimal_text(day)}
+                )
+        elif total != self.limit_amount:
+            raise ValidationError(
+                _(
+                    "The steps add up to %(total)s %(unit)s but the statutory time is "
+                    "%(limit)s: change the allotments so that they add up."
+                )
+                % {
+                    "total": decimal_text(total),
+                    "unit": self.step_unit_label(),
+                    "limit": self.limit_display(),
+                }
+            )
+
+    def concerned_units(self):
+        """Whose staff must read this revision: the unit that owns the procedure,
+        the units that run its steps, and the one-stop desk, which handles them all."""
+        return Unit.objects.filter(
+            Q(is_one_stop_desk=True) | Q(pk=self.procedure.unit_id) | Q(procedure_steps__revision=self)
+        ).distinct()
+
+    def step_total(self) -> Decimal:
+        return sum((step.allotment for step in self.steps.all()), Decimal(0))
+
+    @property
+    def approval(self) -> Signature | None:
+        return self.signatures.filter(meaning=Signature.Meaning.APPROVED).first()
+
+    def signed_content(self) -> dict:
+        procedure = self.procedure
+        return {
+            "procedure": {"code": procedure.code, "name": procedure.name},
+            "number": self.number,
+            "purpose": self.purpose,
+            "scope": self.scope,
+            "references": self.references,
+            "forms_used": self.forms_used,
+            "limit_unit": self.limit_unit,
+            "limit_amount": self.limit_amount,
+            "cutoff": self.cutoff.isoformat() if self.cutoff else None,
+            "change_summary": self.change_summary,
+            "attachment": self.attachment.name or "",
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "steps": [step.content() for step in self.steps.all()],
+            "records": [record.content() for record in self.records.all()],
+        }
+
+    def status_display(self) -> str:
+        if self.status == self.Status.APPROVED and self.effective_from:
+            return _("Approved, effective from %(day)s") % {
+                "day": date_format(self.effective_from, "d/m/Y")
+            }
+        return self.get_status_display()
+
+
+class RevisionPartQuerySet(models.QuerySet):
+    """Steps and records belong to their revision's content: frozen with it."""
+
+    def _touches_locked(self) -> bool:
+        return self.filter(revision__status__in=ProcedureRevision.LOCKED_STATUSES).exists()
+
+    def update(self, **kwargs):
+        if self._touches_locked():
+            raise SignedRecordError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_locked():
+            raise SignedRecordError()
+        return super().delete()
+
+
+class RevisionPart(models.Model):
+    revision = models.ForeignKey(ProcedureRevision, on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    objects = RevisionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["revision", "order"]
+
+    def _guard(self) -> None:
+        revision = ProcedureRevision.objects.filter(pk=self.revision_id).only("status").first()
+        if revision and revision.is_locked:
+            raise SignedRecordError(revision)
+
+    def save(self, *args, **kwargs) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+
+class RevisionStep(RevisionPart):
+    revision = models.ForeignKey(
+        ProcedureRevision, on_delete=models.CASCADE, related_name="steps"
+    )
+    name = models.CharField(_("step"), max_length=200)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedure_steps",
+    )
+    role = models.CharField(_("responsible role"), max_length=32, choices=Role.choices, blank=True)
+    allotment = models.DecimalField(
+        _("time allotted"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("In working days for day limits, in working hours otherwise."),
+    )
+    history = HistoricalRecords()
+
+    class Meta(RevisionPart.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "order"], name="procedures_step_order"),
+            models.CheckConstraint(condition=Q(allotment__gt=0), name="procedures_step_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    def responsible_display(self) -> str:
+        parts = [str(self.unit) if self.unit else "", self.get_role_display() if self.role else ""]
+        return " · ".join(part for part in parts if part)
+
+    def content(self) -> dict:
+        return {
+            "order": self.order,
+            "name": self.name,
+            "unit": self.unit.code if self.unit else None,
+            "role": self.role,
+            "allotment": str(self.allotment.normalize()),
+        }
+
+
+class RevisionRecord(RevisionPart):
+    """A record kept by the procedure (hồ sơ lưu), with its retention period."""
+
+    revision = models.ForeignKey(
+        ProcedureRevision, on_delete=models.CASCADE, related_name="records"
+    )
+    name = models.CharField(_("record"), max_length=300)
+    keeper = models.CharField(_("kept by"), max_length=200, blank=True)
+    retention = models.CharField(_("retention period"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta(RevisionPart.Meta):
+        verbose_name = _("record kept")
+        verbose_name_plural = _("records kept")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "order"], name="procedures_record_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def content(self) -> dict:
+        return {
+            "order": self.order,
+            "name": self.name,
+            "keeper": self.keeper,
+            "retention": self.retention,
+        }
+
+
+class Acknowledgement(models.Model):
+    """An officer's "read and understood" of an effective revision (ISO 7.2, 7.3)."""
+
+    revision = models.ForeignKey(
+        ProcedureRevision, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "user"], name="procedures_ack_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.revision}"

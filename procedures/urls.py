@@ -1,0 +1,28 @@
+from django.urls import path
+
+from procedures import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.procedure_list, name="list"),
+    path("them/", views.procedure_create, name="create"),
+    path("can-doc/", views.to_acknowledge, name="to_acknowledge"),
+    path("<str:code>/", views.procedure_detail, name="detail"),
+    path("<str:code>/sua/", views.procedure_update, name="update"),
+    path("<str:code>/ra-soat/", views.procedure_review, name="review"),
+    path("<str:code>/soan-moi/", views.revision_create, name="revision_create"),
+    path("lan-ban-hanh/<int:pk>/", views.revision_detail, name="revision_detail"),
+    path("lan-ban-hanh/<int:pk>/sua/", views.revision_edit, name="revision_edit"),
+    path("lan-ban-hanh/<int:pk>/trinh/", views.revision_submit, name="revision_submit"),
+    path("lan-ban-hanh/<int:pk>/phe-duyet/", views.revision_approve, name="revision_approve"),
+    path("lan-ban-hanh/<int:pk>/thu-hoi/", views.revision_withdraw, name="revision_withdraw"),
+    path("lan-ban-hanh/<int:pk>/da-doc/", views.revision_acknowledge, name="revision_acknowledge"),
+    path("lan-ban-hanh/<int:pk>/pdf/", views.revision_pdf_view, name="revision_pdf"),
+    path("lan-ban-hanh/<int:pk>/tep/", views.revision_attachment, name="revision_attachment"),
+    path(
+        "lan-ban-hanh/<int:pk>/so-sanh/<int:other>/",
+        views.revision_compare,
+        name="revision_compare",
+    ),
+]

@@ -1,0 +1,289 @@
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from procedures import services
+from procedures.compare import compare_revisions
+from procedures.filters import ProcedureFilter
+from procedures.forms import (
+    ApprovalForm,
+    NoteForm,
+    ProcedureForm,
+    RecordFormSet,
+    RevisionForm,
+    StepFormSet,
+    kept_rows,
+    parts_initial,
+)
+from procedures.models import Procedure, ProcedureRevision
+from procedures.pdf import revision_pdf
+from qms.models import User
+from qms.pdf import pdf_response
+
+VIEW = "procedures.view_procedure"
+EDIT_PROCEDURE = "procedures.change_procedure"
+EDIT_REVISION = "procedures.change_procedurerevision"
+APPROVE = "procedures.approve_procedurerevision"
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@permission_required(VIEW, raise_exception=True)
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    procedures = Procedure.objects.select_related("unit").prefetch_related("revisions")
+    filterset = ProcedureFilter(request.GET or None, queryset=procedures)
+    return render(request, "procedures/procedure_list.html", {"filter": filterset})
+
+
+@permission_required(VIEW, raise_exception=True)
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure.objects.select_related("unit"), code=code)
+    return render(
+        request,
+        "procedures/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "effective": procedure.effective_revision,
+            "revisions": procedure.revisions.all(),
+            "history": procedure.history.select_related("history_user")[:50],
+            "review_form": NoteForm(),
+        },
+    )
+
+
+@permission_required("procedures.add_procedure", raise_exception=True)
+def procedure_create(request: HttpRequest) -> HttpResponse:
+    return _procedure_edit(request, Procedure())
+
+
+@permission_required(EDIT_PROCEDURE, raise_exception=True)
+def procedure_update(request: HttpRequest, code: str) -> HttpResponse:
+    return _procedure_edit(request, get_object_or_404(Procedure, code=code))
+
+
+def _procedure_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    form = ProcedureForm(request.POST or None, instance=procedure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.procedure_save(
+                procedure=form.instance, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved %(procedure)s.") % {"procedure": procedure})
+            return redirect("procedures:detail", code=procedure.code)
+    return render(request, "procedures/procedure_form.html", {"form": form, "procedure": procedure})
+
+
+@require_POST
+@permission_required(EDIT_PROCEDURE, raise_exception=True)
+def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, code=code)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.procedure_review(
+            procedure=procedure, user=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The review of %(code)s is recorded.") % {"code": code})
+    else:
+        messages.error(request, _("Write what the review found."))
+    return redirect("procedures:detail", code=code)
+
+
+@require_POST
+@permission_required(EDIT_REVISION, raise_exception=True)
+def revision_create(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, code=code)
+    try:
+        revision = services.revision_draft(procedure=procedure, user=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("procedures:detail", code=code)
+    return redirect("procedures:revision_edit", pk=revision.pk)
+
+
+def _revision(pk: int) -> ProcedureRevision:
+    return get_object_or_404(
+        ProcedureRevision.objects.select_related("procedure", "procedure__unit", "created_by"),
+        pk=pk,
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    context = {
+        "revision": revision,
+        "procedure": revision.procedure,
+        "steps": revision.steps.select_related("unit"),
+        "records": revision.records.all(),
+        "approval": revision.approval,
+        "history": revision.history.select_related("history_user"),
+        "others": revision.procedure.revisions.exclude(pk=revision.pk),
+        "acknowledged": revision.acknowledgements.select_related("user", "user__unit"),
+        "approval_form": ApprovalForm(),
+        "withdraw_form": NoteForm(),
+        "can_acknowledge": ProcedureRevision.objects.to_acknowledge_by(request.user)
+        .filter(pk=revision.pk)
+        .exists(),
+    }
+    if request.user.has_perm(EDIT_REVISION) and revision.status == revision.Status.EFFECTIVE:
+        context["not_acknowledged"] = (
+            User.objects.filter(is_active=True, unit__in=revision.concerned_units())
+            .exclude(acknowledgements__revision=revision)
+            .select_related("unit")
+            .order_by("unit__code", "full_name")
+        )
+    return render(request, "procedures/revision_detail.html", context)
+
+
+@permission_required(EDIT_REVISION, raise_exception=True)
+def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    if not revision.is_editable:
+        messages.error(request, _("This revision can no longer be edited: draft a new one."))
+        return redirect("procedures:revision_detail", pk=pk)
+    steps_initial, records_initial = parts_initial(revision)
+    data = request.POST or None
+    form = RevisionForm(data, request.FILES or None, instance=revision)
+    steps = StepFormSet(data, initial=steps_initial, prefix="steps")
+    records = RecordFormSet(data, initial=records_initial, prefix="records")
+    if request.method == "POST" and all(f.is_valid() for f in (form, steps, records)):
+        try:
+            services.revision_update(
+                revision=form.instance,
+                steps=kept_rows(steps),
+                records=kept_rows(records),
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved %(revision)s.") % {"revision": revision})
+            return redirect("procedures:revision_detail", pk=pk)
+    return render(
+        request,
+        "procedures/revision_form.html",
+        {"revision": revision, "form": form, "steps": steps, "records": records},
+    )
+
+
+@require_POST
+@permission_required(EDIT_REVISION, raise_exception=True)
+def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    try:
+        services.revision_submit(revision=revision, user=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("%(revision)s is submitted for approval.") % {"revision": revision})
+    return redirect("procedures:revision_detail", pk=pk)
+
+
+@require_POST
+@permission_required(APPROVE, raise_exception=True)
+def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    form = ApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revision_approve(revision=revision, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(revision)s is approved.") % {"revision": revision})
+            return redirect("procedures:revision_detail", pk=pk)
+    return render(
+        request,
+        "procedures/revision_approve.html",
+        {"revision": revision, "procedure": revision.procedure, "approval_form": form},
+        status=400,
+    )
+
+
+@require_POST
+@permission_required(APPROVE, raise_exception=True)
+def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for withdrawing the revision."))
+    else:
+        try:
+            services.revision_withdraw(
+                revision=revision, user=request.user, reason=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("%(revision)s is withdrawn.") % {"revision": revision})
+    return redirect("procedures:revision_detail", pk=pk)
+
+
+@require_POST
+@permission_required(VIEW, raise_exception=True)
+def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    try:
+        services.acknowledgement_record(revision=revision, user=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Recorded that you have read %(revision)s.") % {"revision": revision})
+    if request.POST.get("next") == "to_acknowledge":
+        return redirect("procedures:to_acknowledge")
+    return redirect("procedures:revision_detail", pk=pk)
+
+
+@permission_required(VIEW, raise_exception=True)
+def revision_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    old, new = sorted([_revision(pk), _revision(other)], key=lambda r: r.number)
+    if old.procedure_id != new.procedure_id:
+        raise Http404
+    return render(
+        request,
+        "procedures/revision_compare.html",
+        {"old": old, "new": new, "procedure": new.procedure, "diff": compare_revisions(old, new)},
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def revision_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = _revision(pk)
+    return pdf_response(revision_pdf(revision), f"{revision.procedure.code}-lan-{revision.number}")
+
+
+@permission_required(VIEW, raise_exception=True)
+def revision_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    revision = _revision(pk)
+    if not revision.attachment:
+        raise Http404
+    return FileResponse(
+        revision.attachment.open("rb"),
+        as_attachment=True,
+        filename=(
+            f"{revision.procedure.code}-lan-{revision.number}"
+            f"{PurePath(revision.attachment.name).suffix}"
+        ),
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def to_acknowledge(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "procedures/to_acknowledge.html",
+        {"revisions": ProcedureRevision.objects.to_acknowledge_by(request.user)},
+    )

@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qms.pdf import EXPORTERS
+
+
+class Command(BaseCommand):
+    help = "Write the PDF of one record: export_pdf KIND PK -o FILE."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help="What to print, e.g. procedure")
+        parser.add_argument("pk", type=int, help="The record's id")
+        parser.add_argument("-o", "--output", required=True, help="The PDF file to write")
+
+    def handle(self, *args, kind: str, pk: int, output: str, **options) -> None:
+        exporter = EXPORTERS.get(kind)
+        if exporter is None:
+            raise CommandError(
+                f"Không có loại tài liệu '{kind}'. Các loại có thể in: {', '.join(sorted(EXPORTERS))}."
+            )
+        try:
+            data = exporter(pk)
+        except ObjectDoesNotExist as error:
+            raise CommandError(f"Không tìm thấy bản ghi {kind} số {pk}.") from error
+        Path(output).write_bytes(data)
+        self.stdout.write(f"{output}: {len(data)} byte")

@@ -1,0 +1,46 @@
+"""Signatures: who signed what, in which role, and a SHA-256 of what they signed.
+
+A signable model implements `signed_content()`, a JSON-ready dict of everything the
+signature vouches for. The hash is taken over its canonical JSON (sorted keys, no
+spaces, NFC-normalised text), so any later change to that content shows up when
+the hash is recomputed.
+"""
+
+import hashlib
+import json
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class SignedRecordError(ValidationError):
+    """Raised on any attempt to change or delete the content of a signed record."""
+
+    def __init__(self, record: Any = None) -> None:
+        super().__init__(
+            _("%(record)s has been signed and can no longer be changed.")
+            % {"record": record or _("This record")},
+            code="signed",
+        )
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {str(key): _normalise(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise(item) for item in value]
+    return value
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(
+        _normalise(content), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
