@@ -14,5 +14,7 @@ class ProceduresConfig(AppConfig):
 
         register_exporter(
             "procedure",
-            lambda pk: revision_pdf(ProcedureRevision.objects.select_related("procedure").get(pk=pk)),
+            lambda pk: revision_pdf(
+                ProcedureRevision.objects.select_related("procedure").get(pk=pk)
+            ),
         )

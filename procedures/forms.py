@@ -107,4 +107,6 @@ class ApprovalForm(BootstrapMixin, forms.Form):
 
 
 class NoteForm(BootstrapMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -89,6 +89,7 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["code"]
+
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
@@ -252,7 +253,9 @@ class ProcedureRevision(models.Model):
             models.UniqueConstraint(
                 fields=["procedure", "number"],
                 name="procedures_revision_number_unique",
-                violation_error_message=_("This procedure already has a revision with that number."),
+                violation_error_message=_(
+                    "This procedure already has a revision with that number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["procedure"],
@@ -277,7 +280,7 @@ class ProcedureRevision(models.Model):
                     "Give the time limit for working days or hours, and none for same-day "
                     "procedures."
                 ),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -315,10 +318,15 @@ class ProcedureRevision(models.Model):
     def clean(self) -> None:
         same_day = self.limit_unit == LimitUnit.SAME_DAY
         if same_day and self.limit_amount is not None:
-            raise ValidationError({"limit_amount": _("A same-day procedure has no number of days.")})
+            raise ValidationError(
+                {"limit_amount": _("A same-day procedure has no number of days.")}
+            )
         if not same_day and self.limit_amount is None:
             raise ValidationError(
-                {"limit_amount": _("Give the number of %(unit)s.") % {"unit": self.get_limit_unit_display()}}
+                {
+                    "limit_amount": _("Give the number of %(unit)s.")
+                    % {"unit": self.get_limit_unit_display()}
+                }
             )
 
     def limit_display(self) -> str:
@@ -364,7 +372,9 @@ class ProcedureRevision(models.Model):
         """Whose staff must read this revision: the unit that owns the procedure,
         the units that run its steps, and the one-stop desk, which handles them all."""
         return Unit.objects.filter(
-            Q(is_one_stop_desk=True) | Q(pk=self.procedure.unit_id) | Q(procedure_steps__revision=self)
+            Q(is_one_stop_desk=True)
+            | Q(pk=self.procedure.unit_id)
+            | Q(procedure_steps__revision=self)
         ).distinct()
 
     def step_total(self) -> Decimal:
@@ -445,9 +455,7 @@ class RevisionPart(models.Model):
 
 
 class RevisionStep(RevisionPart):
-    revision = models.ForeignKey(
-        ProcedureRevision, on_delete=models.CASCADE, related_name="steps"
-    )
+    revision = models.ForeignKey(ProcedureRevision, on_delete=models.CASCADE, related_name="steps")
     name = models.CharField(_("step"), max_length=200)
     unit = models.ForeignKey(
         Unit,

@@ -60,7 +60,12 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         grid(
             [["TT", "Bước thực hiện", "Trách nhiệm", f"Thời gian ({revision.step_unit_label()})"]]
             + [
-                [str(step.order), step.name, step.responsible_display(), decimal_text(step.allotment)]
+                [
+                    str(step.order),
+                    step.name,
+                    step.responsible_display(),
+                    decimal_text(step.allotment),
+                ]
                 for step in steps
             ]
             + [["", "Tổng cộng", "", decimal_text(sum(step.allotment for step in steps))]],

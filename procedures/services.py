@@ -112,7 +112,9 @@ def revision_update(
     _track(revision, user, reason)
     revision.full_clean()
     revision.save()
-    revision_replace_parts(revision=revision, steps=steps, records=records, user=user, reason=reason)
+    revision_replace_parts(
+        revision=revision, steps=steps, records=records, user=user, reason=reason
+    )
     return revision
 
 
@@ -204,9 +206,7 @@ def revision_approve(
 
 
 @transaction.atomic
-def revision_make_effective(
-    *, revision: ProcedureRevision, user: User | None
-) -> ProcedureRevision:
+def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -> ProcedureRevision:
     """Put an approved revision in force and supersede the one before it.
 
     `user` is None when the schedule does it (`activate_revisions`).
@@ -240,7 +240,9 @@ def revision_make_effective(
     procedure.last_reviewed_on = revision.effective_from
     procedure.legal_basis_changed = False
     procedure_save(
-        procedure=procedure, user=user, reason=_("Revision %(n)s took effect") % {"n": revision.number}
+        procedure=procedure,
+        user=user,
+        reason=_("Revision %(n)s took effect") % {"n": revision.number},
     )
     return revision
 
@@ -272,7 +274,12 @@ def revision_withdraw(*, revision: ProcedureRevision, user: User, reason: str) -
 
 @transaction.atomic
 def acknowledgement_record(*, revision: ProcedureRevision, user: User) -> Acknowledgement:
-    if not ProcedureRevision.objects.effective().concerning(user.unit).filter(pk=revision.pk).exists():
+    if (
+        not ProcedureRevision.objects.effective()
+        .concerning(user.unit)
+        .filter(pk=revision.pk)
+        .exists()
+    ):
         raise ValidationError(_("This revision is not on your list of documents to read."))
     acknowledgement, _created = Acknowledgement.objects.get_or_create(
         revision=revision, user=user, defaults={"acknowledged_at": timezone.now()}

@@ -188,7 +188,9 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, _("%(revision)s is submitted for approval.") % {"revision": revision})
+        messages.success(
+            request, _("%(revision)s is submitted for approval.") % {"revision": revision}
+        )
     return redirect("procedures:revision_detail", pk=pk)
 
 
@@ -241,7 +243,9 @@ def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, _("Recorded that you have read %(revision)s.") % {"revision": revision})
+        messages.success(
+            request, _("Recorded that you have read %(revision)s.") % {"revision": revision}
+        )
     if request.POST.get("next") == "to_acknowledge":
         return redirect("procedures:to_acknowledge")
     return redirect("procedures:revision_detail", pk=pk)

@@ -54,15 +54,30 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=12),
         "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=13),
-        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=10, leading=13),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=body, fontName=BOLD, fontSize=10, leading=13
+        ),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
-        "center_bold": ParagraphStyle("center_bold", parent=body, fontName=BOLD, alignment=TA_CENTER),
+        "center_bold": ParagraphStyle(
+            "center_bold", parent=body, fontName=BOLD, alignment=TA_CENTER
+        ),
         "title": ParagraphStyle(
-            "title", parent=body, fontName=BOLD, fontSize=14, leading=19, alignment=TA_CENTER,
-            spaceBefore=8, spaceAfter=6,
+            "title",
+            parent=body,
+            fontName=BOLD,
+            fontSize=14,
+            leading=19,
+            alignment=TA_CENTER,
+            spaceBefore=8,
+            spaceAfter=6,
         ),
         "heading": ParagraphStyle(
-            "heading", parent=body, fontName=BOLD, fontSize=12, leading=16, spaceBefore=8,
+            "heading",
+            parent=body,
+            fontName=BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=8,
             spaceAfter=4,
         ),
         "place_date": ParagraphStyle(
@@ -93,9 +108,7 @@ def official_heading(organisation) -> Table:
 
 def place_and_date(organisation, day: date) -> Paragraph:
     return Paragraph(
-        text(
-            f"{organisation.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-        ),
+        text(f"{organisation.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
         styles()["place_date"],
     )
 
@@ -105,9 +118,9 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1) -> Table:
     s = styles()
     cells = [
         [
-            cell if not isinstance(cell, str | int | float) else Paragraph(
-                text(cell), s["cell_bold" if index < header_rows else "cell"]
-            )
+            cell
+            if not isinstance(cell, str | int | float)
+            else Paragraph(text(cell), s["cell_bold" if index < header_rows else "cell"])
             for cell in row
         ]
         for index, row in enumerate(rows)

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from qms.roles import Role
 from tests.factories import PASSWORD
 
-EVERYONE = ["Trang chủ", "Lịch làm việc", "Tính ngày hẹn trả"]
+EVERYONE = ["Trang chủ", "Quy trình", "Lịch làm việc", "Tính ngày hẹn trả"]
 
 
 @pytest.mark.parametrize("role", list(Role))

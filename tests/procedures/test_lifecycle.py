@@ -51,7 +51,7 @@ def test_a_new_draft_copies_the_latest_revision(effective, secretary):
     assert draft.number == 2 and draft.status == Status.DRAFT
     assert draft.purpose == effective.purpose and draft.limit_amount == 3
     assert [s.name for s in draft.steps.all()] == [s.name for s in effective.steps.all()]
-    with pytest.raises(ValidationError, match="đang được soạn thảo|already has a revision"):
+    with pytest.raises(ValidationError, match="đang có một lần ban hành được soạn thảo"):
         services.revision_draft(procedure=effective.procedure, user=secretary)
 
 
@@ -124,11 +124,15 @@ def test_a_future_revision_takes_effect_on_its_date(effective, secretary, chairm
 def test_an_older_revision_cannot_replace_a_newer_one(effective, secretary, chairman):
     with time_machine.travel(date(2024, 5, 2), tick=False):
         second = issue_revision(
-            effective.procedure, secretary=secretary, approver=chairman,
+            effective.procedure,
+            secretary=secretary,
+            approver=chairman,
             effective_from=date(2024, 6, 1),
         )
         third = issue_revision(
-            effective.procedure, secretary=secretary, approver=chairman,
+            effective.procedure,
+            secretary=secretary,
+            approver=chairman,
             effective_from=date(2024, 5, 2),
         )
     assert third.status == Status.EFFECTIVE
@@ -136,7 +140,9 @@ def test_an_older_revision_cannot_replace_a_newer_one(effective, secretary, chai
         services.revision_make_effective(revision=second, user=chairman)
 
 
-def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(effective, secretary, chairman):
+def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(
+    effective, secretary, chairman
+):
     with pytest.raises(ValidationError):
         services.revision_submit(revision=effective, user=secretary)
     with pytest.raises(ValidationError):
