@@ -8,10 +8,10 @@ to change it, and its signature's hash shows any change made behind their back.
 """
 
 import uuid
-from dateutil.relativedelta import relativedelta
 from decimal import Decimal
 from pathlib import PurePath
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -289,6 +289,18 @@ class ProcedureRevision(models.Model):
             "number": self.number,
         }
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.is_locked and stored._content_values() != self._content_values():
+                raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_locked:
+            raise SignedRecordError(self)
+        return super().delete(*args, **kwargs)
+
     @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED_STATUSES
@@ -302,18 +314,6 @@ class ProcedureRevision(models.Model):
             getattr(self, f"{name}_id" if name == "procedure" else name)
             for name in self.CONTENT_FIELDS
         )
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).first()
-            if stored and stored.is_locked and stored._content_values() != self._content_values():
-                raise SignedRecordError(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.is_locked:
-            raise SignedRecordError(self)
-        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         same_day = self.limit_unit == LimitUnit.SAME_DAY
@@ -440,11 +440,6 @@ class RevisionPart(models.Model):
         abstract = True
         ordering = ["revision", "order"]
 
-    def _guard(self) -> None:
-        revision = ProcedureRevision.objects.filter(pk=self.revision_id).only("status").first()
-        if revision and revision.is_locked:
-            raise SignedRecordError(revision)
-
     def save(self, *args, **kwargs) -> None:
         self._guard()
         super().save(*args, **kwargs)
@@ -452,6 +447,11 @@ class RevisionPart(models.Model):
     def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        revision = ProcedureRevision.objects.filter(pk=self.revision_id).only("status").first()
+        if revision and revision.is_locked:
+            raise SignedRecordError(revision)
 
 
 class RevisionStep(RevisionPart):

@@ -271,7 +271,8 @@ class Signature(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.signer} ({self.get_role_display()}) {date_format(localtime(self.signed_at), 'd/m/Y H:i')}"
+        signed_at = date_format(localtime(self.signed_at), "d/m/Y H:i")
+        return f"{self.signer} ({self.get_role_display()}) {signed_at}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk:

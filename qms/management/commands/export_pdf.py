@@ -17,9 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, pk: int, output: str, **options) -> None:
         exporter = EXPORTERS.get(kind)
         if exporter is None:
-            raise CommandError(
-                f"Không có loại tài liệu '{kind}'. Các loại có thể in: {', '.join(sorted(EXPORTERS))}."
-            )
+            kinds = ", ".join(sorted(EXPORTERS))
+            raise CommandError(f"Không có loại tài liệu '{kind}'. Các loại có thể in: {kinds}.")
         try:
             data = exporter(pk)
         except ObjectDoesNotExist as error:
