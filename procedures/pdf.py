@@ -48,7 +48,8 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         Spacer(1, 4 * mm),
         paragraph(
             f"Lĩnh vực: {procedure.get_field_display()}. Đơn vị chủ trì: {procedure.unit.name}. "
-            f"Tình trạng: {revision.status_display()}."
+            f"Tình trạng: {revision.status_display()}"
+            + (f" từ {_day(revision.ended_on)}." if revision.ended_on else ".")
         ),
         paragraph("1. Mục đích", "heading"),
         paragraph(revision.purpose),

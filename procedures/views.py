@@ -1,7 +1,6 @@
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from procedures.forms import (
 )
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
+from qms.decorators import permission_required
 from qms.models import User
 from qms.pdf import pdf_response
 
@@ -37,14 +37,14 @@ def _error_messages(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def procedure_list(request: HttpRequest) -> HttpResponse:
     procedures = Procedure.objects.select_related("unit").prefetch_related("revisions")
     filterset = ProcedureFilter(request.GET or None, queryset=procedures)
     return render(request, "procedures/procedure_list.html", {"filter": filterset})
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.select_related("unit"), code=code)
     return render(
@@ -60,12 +60,12 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@permission_required("procedures.add_procedure", raise_exception=True)
+@permission_required("procedures.add_procedure")
 def procedure_create(request: HttpRequest) -> HttpResponse:
     return _procedure_edit(request, Procedure())
 
 
-@permission_required(EDIT_PROCEDURE, raise_exception=True)
+@permission_required(EDIT_PROCEDURE)
 def procedure_update(request: HttpRequest, code: str) -> HttpResponse:
     return _procedure_edit(request, get_object_or_404(Procedure, code=code))
 
@@ -86,7 +86,7 @@ def _procedure_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
 
 
 @require_POST
-@permission_required(EDIT_PROCEDURE, raise_exception=True)
+@permission_required(EDIT_PROCEDURE)
 def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure, code=code)
     form = NoteForm(request.POST)
@@ -101,7 +101,7 @@ def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-@permission_required(EDIT_REVISION, raise_exception=True)
+@permission_required(EDIT_REVISION)
 def revision_create(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure, code=code)
     try:
@@ -119,7 +119,7 @@ def _revision(pk: int) -> ProcedureRevision:
     )
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     context = {
@@ -147,7 +147,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "procedures/revision_detail.html", context)
 
 
-@permission_required(EDIT_REVISION, raise_exception=True)
+@permission_required(EDIT_REVISION)
 def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     if not revision.is_editable:
@@ -180,7 +180,7 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(EDIT_REVISION, raise_exception=True)
+@permission_required(EDIT_REVISION)
 def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     try:
@@ -195,7 +195,7 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(APPROVE, raise_exception=True)
+@permission_required(APPROVE)
 def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     form = ApprovalForm(request.POST)
@@ -216,7 +216,7 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(APPROVE, raise_exception=True)
+@permission_required(APPROVE)
 def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     form = NoteForm(request.POST)
@@ -235,7 +235,7 @@ def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     try:
@@ -251,7 +251,7 @@ def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("procedures:revision_detail", pk=pk)
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def revision_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     old, new = sorted([_revision(pk), _revision(other)], key=lambda r: r.number)
     if old.procedure_id != new.procedure_id:
@@ -263,13 +263,13 @@ def revision_compare(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     )
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def revision_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     return pdf_response(revision_pdf(revision), f"{revision.procedure.code}-lan-{revision.number}")
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def revision_attachment(request: HttpRequest, pk: int) -> FileResponse:
     revision = _revision(pk)
     if not revision.attachment:
@@ -284,7 +284,7 @@ def revision_attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def to_acknowledge(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -57,9 +57,12 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_bold": ParagraphStyle(
             "cell_bold", parent=body, fontName=BOLD, fontSize=10, leading=13
         ),
-        "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
-        "center_bold": ParagraphStyle(
-            "center_bold", parent=body, fontName=BOLD, alignment=TA_CENTER
+        # The two headings are set small enough that each line fits its column.
+        "heading_left": ParagraphStyle(
+            "heading_left", parent=body, fontSize=9, leading=12, alignment=TA_CENTER
+        ),
+        "heading_bold": ParagraphStyle(
+            "heading_bold", parent=body, fontName=BOLD, fontSize=9, leading=12, alignment=TA_CENTER
         ),
         "title": ParagraphStyle(
             "title",
@@ -94,15 +97,23 @@ def official_heading(organisation) -> Table:
     """Organisation at the top left, the national heading at the top right."""
     s = styles()
     left = [
-        Paragraph(text(organisation.superior.upper()), s["center"]),
-        Paragraph(f"<u>{text(organisation.name.upper())}</u>", s["center_bold"]),
+        Paragraph(text(organisation.superior.upper()), s["heading_left"]),
+        Paragraph(f"<u>{text(organisation.name.upper())}</u>", s["heading_bold"]),
     ]
     right = [
-        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
-        Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", s["center_bold"]),
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["heading_bold"]),
+        Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", s["heading_bold"]),
     ]
-    table = Table([[left, right]], colWidths=[72 * mm, None])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table = Table([[left, right]], colWidths=[82 * mm, 88 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -159,17 +170,16 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:
-            width, _height = self._pagesize
+            width, height = self._pagesize
             self.setFont(FONT, 9)
             self.drawString(MARGIN, 10 * mm, nfc(footer))
             self.drawRightString(width - MARGIN, 10 * mm, f"Trang {number}/{total}")
             if watermark:
+                # Across the middle of the page, level, so that it also reads as text.
                 self.saveState()
-                self.setFont(BOLD, 60)
-                self.setFillColor(colors.red, alpha=0.25)
-                self.translate(width / 2, self._pagesize[1] / 2)
-                self.rotate(40)
-                self.drawCentredString(0, 0, nfc(watermark))
+                self.setFont(BOLD, 48)
+                self.setFillColor(colors.red, alpha=0.3)
+                self.drawCentredString(width / 2, height / 2, nfc(watermark))
                 self.restoreState()
 
     return NumberedCanvas

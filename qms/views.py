@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms import services
+from qms.decorators import permission_required
 from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
 from qms.models import CalendarDay
 
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "qms/home.html")
 
 
-@permission_required("qms.view_calendarday", raise_exception=True)
+@permission_required("qms.view_calendarday")
 def calendar(request: HttpRequest) -> HttpResponse:
     engine = CalendarDay.objects.calendar()
     years = range(engine.first.year, engine.last.year + 1)
@@ -50,12 +51,12 @@ def _calendar_year_url(year: int) -> str:
     return f"{reverse('qms:calendar')}?year={year}"
 
 
-@permission_required("qms.add_calendarday", raise_exception=True)
+@permission_required("qms.add_calendarday")
 def calendar_day_create(request: HttpRequest) -> HttpResponse:
     return _calendar_day_edit(request, CalendarDay())
 
 
-@permission_required("qms.change_calendarday", raise_exception=True)
+@permission_required("qms.change_calendarday")
 def calendar_day_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _calendar_day_edit(request, get_object_or_404(CalendarDay, pk=pk))
 
@@ -81,7 +82,7 @@ def _calendar_day_edit(request: HttpRequest, day: CalendarDay) -> HttpResponse:
 
 
 @require_POST
-@permission_required("qms.delete_calendarday", raise_exception=True)
+@permission_required("qms.delete_calendarday")
 def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(CalendarDay, pk=pk)
     form = ChangeReasonForm(request.POST)
@@ -94,7 +95,7 @@ def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_calendar_year_url(year))
 
 
-@permission_required("qms.view_calendarday", raise_exception=True)
+@permission_required("qms.view_calendarday")
 def due_date(request: HttpRequest) -> HttpResponse:
     form = DueDateForm(request.GET or None)
     due_text = ""

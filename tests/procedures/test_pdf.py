@@ -1,0 +1,81 @@
+"""The controlled copy, read back with pdftotext."""
+
+import subprocess
+import unicodedata
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from qms.roles import Role
+from tests.factories import issue_revision
+
+
+def pdf_text(path) -> str:
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFC", result.stdout.decode("utf-8"))
+
+
+def export(pk: int, path) -> str:
+    call_command("export_pdf", "procedure", str(pk), "-o", str(path))
+    return pdf_text(path)
+
+
+def test_controlled_copy_holds_the_name_and_steps_exactly(effective, tmp_path):
+    text = export(effective.pk, tmp_path / "qt.pdf")
+    assert "Cấp Giấy xác nhận tình trạng hôn nhân".upper() in text
+    for step in effective.steps.all():
+        assert step.name in text
+    for expected in (
+        "ỦY BAN NHÂN DÂN PHƯỜNG AN DƯƠNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "An Dương, ngày 01 tháng 01 năm 2023",
+        "QT-TP-05",
+        "3 ngày làm việc",
+        "Trang 1/",
+        "1/QĐ-UBND",
+    ):
+        assert expected in text, expected
+    assert "HẾT HIỆU LỰC" not in text
+
+
+def test_every_page_is_numbered_and_fonts_are_embedded(effective, tmp_path):
+    path = tmp_path / "qt.pdf"
+    text = export(effective.pk, path)
+    pages = int(
+        subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+        .stdout.split("Pages:")[1]
+        .split()[0]
+    )
+    assert all(f"Trang {n}/{pages}" in text for n in range(1, pages + 1))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert (
+        "DejaVuSerif" in fonts and " no " not in fonts.split("DejaVuSerif")[1].split("\n")[0][:60]
+    )
+
+
+def test_a_superseded_revision_is_marked(effective, secretary, chairman, tmp_path):
+    issue_revision(
+        effective.procedure, secretary=secretary, approver=chairman, effective_from=date(2024, 1, 2)
+    )
+    text = export(effective.pk, tmp_path / "old.pdf")
+    assert "HẾT HIỆU LỰC" in text
+    assert "Hết hiệu lực" in text  # the status line
+
+
+def test_unknown_kind_or_record(tmp_path, db):
+    with pytest.raises(CommandError, match="procedure"):
+        call_command("export_pdf", "nothing", "1", "-o", str(tmp_path / "x.pdf"))
+    with pytest.raises(CommandError, match="Không tìm thấy"):
+        call_command("export_pdf", "procedure", "999", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_the_pdf_view(effective, personas, client_for):
+    response = client_for(personas[Role.VIEWER]).get(
+        reverse("procedures:revision_pdf", args=[effective.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
