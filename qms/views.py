@@ -10,6 +10,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from procedures.models import ProcedureRevision
 from qms import services
 from qms.decorators import permission_required
 from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
@@ -18,7 +19,11 @@ from qms.models import CalendarDay
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "qms/home.html")
+    return render(
+        request,
+        "qms/home.html",
+        {"to_read": ProcedureRevision.objects.to_acknowledge_by(request.user)},
+    )
 
 
 @permission_required("qms.view_calendarday")

@@ -47,3 +47,14 @@ def pytest_collection_modifyitems(items):
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+def log_in(page, live_server, user, password: str) -> None:
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()

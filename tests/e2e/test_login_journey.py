@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from qms.roles import Role
+from tests.e2e.conftest import log_in, log_out
 from tests.factories import PASSWORD
 
 EVERYONE = ["Trang chủ", "Quy trình", "Lịch làm việc", "Tính ngày hẹn trả"]
@@ -16,9 +17,7 @@ def test_role_logs_in_sees_its_navigation_and_logs_out(page: Page, live_server, 
     user = make_persona(role)
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live_server, user, PASSWORD)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {user.full_name}")
     expect(page.get_by_test_id("current-user")).to_contain_text(str(role.label))
@@ -26,7 +25,7 @@ def test_role_logs_in_sees_its_navigation_and_logs_out(page: Page, live_server, 
     expected = EVERYONE + (["Quản trị"] if role == Role.ISO_SECRETARY else [])
     expect(nav).to_have_text(expected)
 
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/"))

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from procedures.models import Procedure, ProcedureRevision
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
@@ -40,6 +41,26 @@ def test_seed_demo_is_idempotent(db, settings):
         assert user.check_password(DEMO_PASSWORD)
         assert f"{username:<12} {DEMO_PASSWORD}" in first
         assert str(role.label) in first
+
+
+def test_seed_demo_adds_controlled_procedures(db, settings):
+    settings.DEBUG = True
+    seed()
+    seed()
+    procedures = Procedure.objects.all()
+    assert procedures.count() >= 10
+    assert {p.field for p in procedures} >= {
+        "civil_status",
+        "certification",
+        "land_construction",
+        "culture_society",
+    }
+    assert procedures.controlled().count() == procedures.count()
+    superseded = ProcedureRevision.objects.filter(status="superseded").get()
+    assert superseded.procedure.revisions.effective().get().number == 2
+    for revision in ProcedureRevision.objects.all():
+        assert revision.approval.matches()
+        revision.check_step_total(revision.step_total())
 
 
 def test_seed_demo_refuses_production_mode(db, settings):

@@ -1,0 +1,12 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+@register.filter
+def history_type(record) -> str:
+    """What a django-simple-history row did, in the UI's language."""
+    return str(HISTORY_TYPES.get(record.history_type, record.history_type))
