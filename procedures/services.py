@@ -5,22 +5,30 @@ lifecycle: draft -> submitted -> approved (signed) -> effective -> superseded,
 or withdrawn.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import (
     Acknowledgement,
+    Apology,
+    Dossier,
+    DossierSequence,
+    Handoff,
+    Outcome,
     Procedure,
     ProcedureRevision,
     RevisionRecord,
     RevisionStep,
+    RuleSet,
+    SupplementRequest,
 )
-from qms.models import Signature, User
+from procedures.models.controlled import Appointment
+from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
 from qms.services import signature_sign
 
@@ -285,3 +293,356 @@ def acknowledgement_record(*, revision: ProcedureRevision, user: User) -> Acknow
         revision=revision, user=user, defaults={"acknowledged_at": timezone.now()}
     )
     return acknowledgement
+
+
+# -- dossiers -------------------------------------------------------------------------
+
+
+class Reception(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    INCOMPLETE = "incomplete", _("Incomplete: give guidance to complete it (form 02)")
+    REFUSE = "refuse", _("Refuse (form 03)")
+
+
+def next_dossier_code(organisation_code: str, day: date) -> str:
+    """Rule R8: `<organisation>-YYMMDD-NNNN`. One atomic upsert hands out the day's
+    numbers, so two officers saving at the same moment never get the same code."""
+    table = DossierSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{organisation_code}-{day:%y%m%d}-{number:04d}"
+
+
+def _clock(dossier: Dossier, start: datetime) -> None:
+    """Start (or restart, rule R4) the time limit from `start`."""
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    try:
+        appointment = dossier.revision.appointment(calendar, start, office_hours)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    dossier.clock_started_at = appointment.clock_start
+    dossier.due_at = appointment.due_at
+    dossier.due_date = timezone.localdate(appointment.due_at)
+
+
+def _enter_step(dossier: Dossier, step: RevisionStep | None) -> None:
+    dossier.current_step = step
+    dossier.current_unit = step.unit if step else None
+    dossier.current_role = step.role if step else ""
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    procedure: Procedure,
+    user: User,
+    applicant_name: str,
+    channel: str,
+    applicant_id_number: str = "",
+    applicant_phone: str = "",
+    applicant_address: str = "",
+    documents_count: int = 1,
+    note: str = "",
+    decision: str = Reception.ACCEPT,
+    reason: str = "",
+    received_at: datetime | None = None,
+) -> Dossier:
+    """Log a dossier at the desk: code, pinned revision and rule set, appointment.
+
+    An incomplete dossier (form 02) or a refused one (form 03) is logged too, with
+    its reason, but gets no appointment.
+    """
+    received_at = received_at or timezone.now()
+    revision = procedure.revisions.effective().first()
+    if revision is None:
+        raise ValidationError(
+            {
+                "procedure": _("%(procedure)s has no effective revision yet.")
+                % {"procedure": procedure}
+            }
+        )
+    if decision != Reception.ACCEPT and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the dossier is not accepted.")})
+    received_on = timezone.localdate(received_at)
+    dossier = Dossier(
+        procedure=procedure,
+        revision=revision,
+        rule_set=RuleSet.for_receipt(received_on),
+        applicant_name=applicant_name,
+        applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone,
+        applicant_address=applicant_address,
+        channel=channel,
+        documents_count=documents_count,
+        note=note,
+        reception_reason=reason,
+        received_at=received_at,
+        received_on=received_on,
+        received_by=user,
+        status={
+            Reception.ACCEPT: Dossier.Status.IN_PROGRESS,
+            Reception.INCOMPLETE: Dossier.Status.INCOMPLETE,
+            Reception.REFUSE: Dossier.Status.REFUSED,
+        }[decision],
+    )
+    if decision == Reception.ACCEPT:
+        _clock(dossier, received_at)
+        dossier.first_due_date = dossier.due_date
+        _enter_step(dossier, revision.steps.first())
+    dossier.code = next_dossier_code(Organisation.current().code, received_on)
+    dossier.full_clean()
+    _track(dossier, user, _("Received"))
+    dossier.save()
+    return dossier
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("revision", "current_step")
+        .get(pk=dossier.pk)
+    )
+
+
+def _require(dossier: Dossier, *statuses: str) -> None:
+    if dossier.status not in statuses:
+        raise ValidationError(
+            _("Dossier %(code)s is %(status)s: this action is not possible now.")
+            % {"code": dossier.code, "status": dossier.get_status_display().lower()}
+        )
+
+
+def may_act_on(user: User, dossier: Dossier) -> bool:
+    """Who may work a dossier's current step: the unit that runs it, or for a
+    leadership step, the leaders; the one-stop desk handles the desk's steps."""
+    if dossier.current_unit_id is not None:
+        return dossier.current_unit_id == user.unit_id
+    return user.has_role(Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+
+
+def _require_turn(user: User, dossier: Dossier) -> None:
+    if not may_act_on(user, dossier):
+        raise ValidationError(
+            _("Dossier %(code)s is at %(where)s, not with you.")
+            % {"code": dossier.code, "where": dossier.current_unit or _("the leadership")}
+        )
+
+
+@transaction.atomic
+def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
+    """Finish the current step and hand the dossier to the next one (control slip)."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    step, following = dossier.current_step, dossier.next_step()
+    if following is None:
+        raise ValidationError(_("This is the last step: record the result as ready instead."))
+    _record_handoff(dossier, user, step, following, note)
+    _enter_step(dossier, following)
+    _track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
+    dossier.save()
+    return dossier
+
+
+def _record_handoff(dossier, user, step, following, note) -> Handoff:
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    appointment = Appointment(dossier.clock_started_at, dossier.due_at)
+    deadline = dossier.revision.step_deadline(step, calendar, appointment, office_hours)
+    now = timezone.now()
+    handoff = Handoff(
+        dossier=dossier,
+        step=step,
+        from_user=user,
+        to_unit=following.unit if following else None,
+        to_role=following.role if following else "",
+        handed_at=now,
+        deadline=deadline,
+        result=Outcome.compare(timezone.localdate(now), timezone.localdate(deadline)),
+        note=note,
+    )
+    _track(handoff, user, _("Handed on"))
+    handoff.save()
+    return handoff
+
+
+@transaction.atomic
+def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> Dossier:
+    """Stop the clock until the citizen brings the complete dossier back (R4)."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    if not reason.strip():
+        raise ValidationError({"reason": _("List the items to supplement and why.")})
+    now = timezone.now()
+    SupplementRequest.objects.create(
+        dossier=dossier, requested_at=now, requested_by=user, reason=reason
+    )
+    dossier.status = Dossier.Status.WAITING
+    dossier.waiting_since = now
+    dossier.supplement_count += 1
+    _track(dossier, user, _("Supplement requested"))
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
+    """The complete dossier is back: the time limit starts again from zero (R4)."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.WAITING)
+    now = timezone.now()
+    dossier.waiting_total += now - dossier.waiting_since
+    dossier.waiting_since = None
+    dossier.status = Dossier.Status.IN_PROGRESS
+    _clock(dossier, now)
+    request = dossier.supplements.filter(answered_at__isnull=True).get()
+    request.answered_at, request.new_due_date = now, dossier.due_date
+    request.save()
+    _track(
+        dossier,
+        user,
+        _("Complete dossier back; new appointment %(day)s")
+        % {"day": dossier.due_date.strftime("%d/%m/%Y")},
+    )
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
+    """Issue the apology letter with a new appointment (form 04), once, at least one
+    working day before the appointment. The outcome stays late (R5)."""
+    dossier = _lock(dossier)
+    _require(dossier, *Dossier.OPEN_STATUSES)
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError(
+            _("An apology was already issued for this dossier; only one is allowed.")
+        )
+    today = timezone.localdate()
+    calendar = CalendarDay.objects.calendar()
+    if calendar.working_days_between(today, dossier.due_date) < 1:
+        raise ValidationError(
+            _(
+                "An apology must be issued at least one working day before the appointment "
+                "(%(day)s)."
+            )
+            % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+        )
+    if new_due_date <= dossier.due_date:
+        raise ValidationError(
+            {
+                "new_due_date": _("The new appointment must be after %(day)s.")
+                % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the delay.")})
+    apology = Apology(
+        dossier=dossier,
+        issued_at=timezone.now(),
+        issued_by=user,
+        reason=reason,
+        new_due_date=new_due_date,
+    )
+    _track(apology, user, _("Apology issued"))
+    apology.save()
+    _track(dossier, user, _("Apology issued"))
+    dossier.save()
+    return apology
+
+
+@transaction.atomic
+def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
+    """The result is ready: the outcome (R5) and the 766 flag are fixed now."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    _record_handoff(dossier, user, dossier.current_step, None, note)
+    _finish(dossier, timezone.now())
+    _enter_step(dossier, None)
+    dossier.status = Dossier.Status.COMPLETED
+    _track(dossier, user, _("Result ready"))
+    dossier.save()
+    return dossier
+
+
+def _finish(dossier: Dossier, completed_at: datetime) -> None:
+    completed_on = timezone.localdate(completed_at)
+    dossier.completed_at, dossier.completed_on = completed_at, completed_on
+    dossier.outcome = Outcome.compare(completed_on, dossier.due_date)
+    # Decision 766: waiting time subtracted, measured against the first appointment;
+    # more than one supplement request counts as late.
+    measured_on = timezone.localdate(completed_at - dossier.waiting_total)
+    dossier.on_time_766 = dossier.supplement_count <= 1 and measured_on <= dossier.first_due_date
+
+
+@transaction.atomic
+def dossier_return(
+    *,
+    dossier: Dossier,
+    user: User,
+    digitised: bool = False,
+    result_scan=None,
+    rating: str = "",
+    criteria: list[int] | None = None,
+) -> Dossier:
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.COMPLETED)
+    if digitised and not (result_scan or dossier.result_scan):
+        raise ValidationError({"result_scan": _("Attach the scanned result to mark it digitised.")})
+    now = timezone.now()
+    dossier.returned_at, dossier.returned_on = now, timezone.localdate(now)
+    dossier.digitised = digitised
+    if result_scan:
+        dossier.result_scan = result_scan
+    dossier.rating = rating
+    dossier.criteria = criteria
+    dossier.status = Dossier.Status.RETURNED
+    dossier.full_clean()
+    _track(dossier, user, _("Returned to the citizen"))
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool = False) -> Dossier:
+    """A stop at the citizen's request (2025 stop notice) or a withdrawal."""
+    dossier = _lock(dossier)
+    _require(dossier, *Dossier.OPEN_STATUSES)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the citizen's reason.")})
+    dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
+    dossier.ended_reason = reason
+    _enter_step(dossier, None)
+    _track(dossier, user, reason)
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_correct_dates(
+    *, dossier: Dossier, user: User, reason: str, completed_at: datetime, returned_at: datetime
+) -> Dossier:
+    """Only the ISO secretary corrects a returned dossier's dates, with a reason."""
+    if not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Only the ISO secretary can correct a returned dossier."))
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.RETURNED)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    if not dossier.received_at <= completed_at <= returned_at:
+        raise ValidationError(
+            _("The dates must follow each other: received, result ready, returned.")
+        )
+    _finish(dossier, completed_at)
+    dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
+    _track(dossier, user, reason)
+    dossier.save()
+    return dossier

@@ -203,15 +203,24 @@ class WorkingCalendar:
         if hours < 1:
             raise ValueError(_("The number of working hours must be at least 1."))
         local = received_at.astimezone(LOCAL_TZ)
-        day = local.date()
-        minute = local.hour * 60 + local.minute
-        late = cutoff is not None and local.time() >= cutoff
-        if not self.is_working_day(day):
-            day, minute = self.next_working_day(day), office_hours.opening
-        elif late or minute >= office_hours.closing:
-            day, minute = self.add_working_days(day, 1), office_hours.opening
+        if self.is_working_day(local.date()) and cutoff is not None and local.time() >= cutoff:
+            next_day = self.add_working_days(local.date(), 1)
+            local = datetime.combine(next_day, time(0), tzinfo=LOCAL_TZ)
+        return self.add_working_time(local, hours * 60, office_hours)
 
-        remaining = hours * 60
+    def add_working_time(
+        self, start: datetime, minutes: int, office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+    ) -> datetime:
+        """The moment when `minutes` of office time after `start` have passed.
+
+        Time before opening, in the lunch break, after closing and on non-working
+        days does not count. Whole days are jumped with the index, not walked.
+        """
+        local = start.astimezone(LOCAL_TZ)
+        day, minute = local.date(), local.hour * 60 + local.minute
+        if not self.is_working_day(day):
+            day, minute = self.next_working_day(day), 0
+        remaining = minutes
         left_today = office_hours.minutes_left(minute)
         if remaining > left_today:
             remaining -= left_today
@@ -219,6 +228,6 @@ class WorkingCalendar:
             whole_days = math.ceil(remaining / per_day)
             day = self.add_working_days(day, whole_days)
             remaining -= (whole_days - 1) * per_day
-            minute = office_hours.opening
-        end = office_hours.advance(minute, remaining)
+            minute = 0
+        end = office_hours.advance(minute, remaining) if remaining else minute
         return datetime.combine(day, time(end // 60, end % 60), tzinfo=LOCAL_TZ)

@@ -1,11 +1,10 @@
 """A signed revision is read-only everywhere: ORM, services, views and admin."""
 
-import threading
 from datetime import date
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from procedures import services
@@ -13,6 +12,7 @@ from procedures.models import Procedure, ProcedureRevision, RevisionStep
 from qms.roles import Role
 from qms.signatures import SignedRecordError
 from tests.factories import PASSWORD, ProcedureFactory, issue_revision
+from tests.threads import run_together
 
 Status = ProcedureRevision.Status
 
@@ -102,28 +102,6 @@ def test_the_database_allows_one_effective_revision_per_procedure(effective, sec
             effective_from=date(2024, 1, 1),
             created_by=secretary,
         )
-
-
-def run_together(*calls) -> list[Exception]:
-    """Run the calls in threads released at the same moment; return what they raised."""
-    barrier = threading.Barrier(len(calls))
-    errors: list[Exception] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def approve(revision, approver, effective_from):

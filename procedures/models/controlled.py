@@ -7,9 +7,9 @@ approval on its content is frozen: `save()`, `delete()` and the querysets refuse
 to change it, and its signature's hash shows any change made behind their back.
 """
 
-import uuid
+from datetime import datetime
 from decimal import Decimal
-from pathlib import PurePath
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -26,8 +26,9 @@ from simple_history.models import HistoricalRecords
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
 from qms.signatures import SignedRecordError
+from qms.uploads import GeneratedName, MaxSizeValidator
+from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
 
 
@@ -115,17 +116,9 @@ def decimal_text(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
 
 
-def _attachment_path(revision: "ProcedureRevision", filename: str) -> str:
-    # A generated name: what users upload never chooses a path on the server.
-    return f"procedures/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
-
-
-def validate_attachment_size(file) -> None:
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(file.size / 1024 / 1024, 1), "limit": ATTACHMENT_MAX_BYTES // 2**20}
-        )
+class Appointment(NamedTuple):
+    clock_start: datetime
+    due_at: datetime
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -217,12 +210,9 @@ class ProcedureRevision(models.Model):
     change_summary = models.TextField(_("summary of changes"), blank=True)
     attachment = models.FileField(
         _("signed file"),
-        upload_to=_attachment_path,
+        upload_to=GeneratedName("procedures"),
         blank=True,
-        validators=[
-            FileExtensionValidator(ATTACHMENT_EXTENSIONS),
-            validate_attachment_size,
-        ],
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), MaxSizeValidator(10)],
         help_text=_("The signed Word or PDF file, at most 10 MB."),
     )
     status = models.CharField(
@@ -367,6 +357,46 @@ class ProcedureRevision(models.Model):
                     "limit": self.limit_display(),
                 }
             )
+
+    def appointment(
+        self, calendar: WorkingCalendar, start: datetime, office_hours: OfficeHours
+    ) -> Appointment:
+        """Rule R3 for this revision's time limit and cut-off: from when the time
+        counts, and the appointment (at closing time for day limits)."""
+        counted_from = calendar.receipt_day(start, self.cutoff)
+        local = start.astimezone(LOCAL_TZ)
+        clock_start = (
+            local
+            if counted_from == local.date()
+            else datetime.combine(counted_from, office_hours.periods[0][0], tzinfo=LOCAL_TZ)
+        )
+        if self.limit_unit == LimitUnit.WORKING_HOURS:
+            due_at = calendar.due_datetime_in_hours(
+                start, self.limit_amount, office_hours, self.cutoff
+            )
+        else:
+            days = self.limit_amount if self.limit_unit == LimitUnit.WORKING_DAYS else 0
+            due_on = calendar.due_date(start, days, self.cutoff)
+            due_at = datetime.combine(due_on, office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
+        return Appointment(clock_start=clock_start, due_at=due_at)
+
+    def step_deadline(
+        self,
+        step: "RevisionStep",
+        calendar: WorkingCalendar,
+        appointment: Appointment,
+        office_hours: OfficeHours,
+    ) -> datetime:
+        """When `step` must be handed on: its share of working time, counted from the
+        clock start, never later than the appointment."""
+        elapsed = sum((s.allotment for s in self.steps.all() if s.order <= step.order), Decimal(0))
+        minutes_per_unit = (
+            office_hours.minutes_per_day if self.limit_unit == LimitUnit.WORKING_DAYS else 60
+        )
+        deadline = calendar.add_working_time(
+            appointment.clock_start, int(elapsed * minutes_per_unit), office_hours
+        )
+        return min(deadline, appointment.due_at)
 
     def concerned_units(self):
         """Whose staff must read this revision: the unit that owns the procedure,

@@ -1,0 +1,45 @@
+"""Controlled procedures (`controlled`) and the dossiers that follow them (`dossiers`)."""
+
+from procedures.models.controlled import (
+    ATTACHMENT_EXTENSIONS,
+    Acknowledgement,
+    Field,
+    LimitUnit,
+    Procedure,
+    ProcedureRevision,
+    RevisionRecord,
+    RevisionStep,
+    decimal_text,
+)
+from procedures.models.dossiers import (
+    Apology,
+    Channel,
+    Dossier,
+    DossierSequence,
+    Handoff,
+    Outcome,
+    Rating,
+    RuleSet,
+    SupplementRequest,
+)
+
+__all__ = [
+    "ATTACHMENT_EXTENSIONS",
+    "Acknowledgement",
+    "Apology",
+    "Channel",
+    "Dossier",
+    "DossierSequence",
+    "Field",
+    "Handoff",
+    "LimitUnit",
+    "Outcome",
+    "Procedure",
+    "ProcedureRevision",
+    "Rating",
+    "RevisionRecord",
+    "RevisionStep",
+    "RuleSet",
+    "SupplementRequest",
+    "decimal_text",
+]

@@ -1,0 +1,319 @@
+"""Processing records: each citizen dossier, from receipt to return (rules R1-R8).
+
+What reports need is stored on the row when it happens (the receipt day, the
+appointment date, the outcome, the 766 flag), so KPIs aggregate indexed columns
+and never recompute a dossier's history.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
+from qms.models import Unit
+from qms.roles import Role
+from qms.uploads import GeneratedName, MaxSizeValidator
+
+RULES_2025_FROM = date(2025, 7, 1)
+SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class RuleSet(models.TextChoices):
+    """Rule R1: the rules and forms in force when the dossier was received."""
+
+    V2018 = "2018", _("2018 (Decree 61/2018, Circular 01/2018)")
+    V2025 = "2025", _("2025 (Decree 118/2025, Circular 03/2025)")
+
+    @classmethod
+    def for_receipt(cls, received_on: date) -> "RuleSet":
+        return cls.V2025 if received_on >= RULES_2025_FROM else cls.V2018
+
+
+class Channel(models.TextChoices):
+    DIRECT = "direct", _("At the desk")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By post")
+
+
+class Outcome(models.TextChoices):
+    """Rule R5, by date against the appointment date."""
+
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+    @classmethod
+    def compare(cls, done_on: date, due_on: date) -> "Outcome":
+        if done_on < due_on:
+            return cls.EARLY
+        return cls.ON_TIME if done_on == due_on else cls.LATE
+
+
+class Rating(models.TextChoices):
+    """Rule R6: the official three-level scale."""
+
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class DossierQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Dossier.OPEN_STATUSES)
+
+    def overdue(self, today: date):
+        return self.open().filter(due_date__lt=today)
+
+    def due_on(self, day: date):
+        return self.open().filter(due_date=day)
+
+    def in_queue_of(self, user):
+        """Dossiers waiting at a step that `user` runs: their unit's steps, or the
+        leadership steps of the roles they hold."""
+        condition = Q(current_unit__isnull=False, current_unit=user.unit_id)
+        roles = [role.value for role in user.roles]
+        if roles:
+            condition |= Q(current_unit__isnull=True, current_role__in=roles)
+        return self.filter(status=Dossier.Status.IN_PROGRESS).filter(condition)
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        INCOMPLETE = "incomplete", _("Not accepted: incomplete")
+        REFUSED = "refused", _("Not accepted: refused")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING = "waiting", _("Waiting for the citizen's supplement")
+        COMPLETED = "completed", _("Result ready")
+        RETURNED = "returned", _("Returned")
+        STOPPED = "stopped", _("Stopped at the citizen's request")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
+
+    OPEN_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
+    ACCEPTED_STATUSES = (
+        Status.IN_PROGRESS,
+        Status.WAITING,
+        Status.COMPLETED,
+        Status.RETURNED,
+        Status.STOPPED,
+        Status.WITHDRAWN,
+    )
+
+    code = models.CharField(_("dossier code"), max_length=40, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    revision = models.ForeignKey(
+        ProcedureRevision,
+        verbose_name=_("procedure revision"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    rule_set = models.CharField(_("rule set"), max_length=4, choices=RuleSet.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    documents_count = models.PositiveSmallIntegerField(_("documents received"), default=1)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    reception_reason = models.TextField(
+        _("reason"), blank=True, help_text=_("What is missing, or why it cannot be accepted.")
+    )
+
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clock_started_at = models.DateTimeField(_("time limit counted from"), null=True, blank=True)
+    first_due_date = models.DateField(_("appointment set at receipt"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    due_date = models.DateField(_("appointment date"), null=True, blank=True)
+
+    current_step = models.ForeignKey(
+        RevisionStep,
+        verbose_name=_("current step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    current_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("at unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    current_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    waiting_total = models.DurationField(_("time waiting for supplements"), default=timedelta)
+
+    completed_at = models.DateTimeField(_("result ready at"), null=True, blank=True)
+    completed_on = models.DateField(_("result ready on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
+    on_time_766 = models.BooleanField(_("on time (Decision 766)"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    digitised = models.BooleanField(_("result digitised"), default=False)
+    result_scan = models.FileField(
+        _("scanned result"),
+        upload_to=GeneratedName("results"),
+        blank=True,
+        validators=[FileExtensionValidator(SCAN_EXTENSIONS), MaxSizeValidator(20)],
+    )
+    rating = models.CharField(
+        _("citizen's rating"), max_length=16, choices=Rating.choices, blank=True
+    )
+    criteria = models.JSONField(_("nine criteria (0-2)"), null=True, blank=True)
+    ended_reason = models.TextField(_("reason for stopping"), blank=True)
+    history = HistoricalRecords()
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="dossier_list"),
+            models.Index(fields=["received_on", "procedure"], name="dossier_received"),
+            models.Index(fields=["completed_on", "outcome"], name="dossier_completed"),
+            models.Index(fields=["returned_on", "rating"], name="dossier_returned"),
+            models.Index(fields=["status", "due_date"], name="dossier_due"),
+            models.Index(fields=["current_unit", "status"], name="dossier_queue"),
+            models.Index(fields=["applicant_name"], name="dossier_applicant"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["in_progress", "waiting", "completed", "returned"])
+                | Q(due_date__isnull=False),
+                name="dossier_accepted_has_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["completed", "returned"])
+                | (Q(completed_on__isnull=False) & ~Q(outcome="")),
+                name="dossier_completed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status in self.ACCEPTED_STATUSES
+
+    def next_step(self) -> RevisionStep | None:
+        if self.current_step is None:
+            return None
+        return self.revision.steps.filter(order__gt=self.current_step.order).first()
+
+
+class SupplementRequest(models.Model):
+    """A request to supplement during processing: stops the clock until answered (R4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("items to supplement and why"))
+    answered_at = models.DateTimeField(_("complete dossier back at"), null=True, blank=True)
+    new_due_date = models.DateField(_("new appointment date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.reason[:60]}"
+
+
+class Apology(models.Model):
+    """The apology letter with a new appointment (form 04): at most one per dossier,
+    issued at least one working day before the appointment (R5)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason for the delay"))
+    new_due_date = models.DateField(_("new appointment date"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("apology letter")
+        verbose_name_plural = _("apology letters")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.new_due_date:%d/%m/%Y}"
+
+
+class Handoff(models.Model):
+    """One row of the control slip: a step finished and handed to the next unit."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handoffs")
+    step = models.ForeignKey(
+        RevisionStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("to unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    handed_at = models.DateTimeField(_("handed at"))
+    deadline = models.DateTimeField(_("step deadline"))
+    result = models.CharField(_("result"), max_length=8, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handoff")
+        verbose_name_plural = _("handoffs")
+        ordering = ["dossier", "handed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.step}"
+
+
+class DossierSequence(models.Model):
+    """The last number given on each receipt day (rule R8), advanced atomically."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}: {self.last}"

@@ -1,0 +1,274 @@
+"""Receiving, handing on, pausing, apologising, completing and returning dossiers."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from procedures import services
+from procedures.models import Dossier, Outcome
+from qms.roles import Role
+from qms.working_days import LOCAL_TZ
+
+Status = Dossier.Status
+
+
+def at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture
+def officer(personas):
+    return personas[Role.OFFICER]
+
+
+@pytest.fixture
+def specialist(personas):
+    return personas[Role.SPECIALIST]
+
+
+def receive(procedure, officer, when: str, **kwargs) -> Dossier:
+    with time_machine.travel(at(when), tick=False):
+        return services.dossier_receive(
+            procedure=procedure,
+            user=officer,
+            applicant_name=kwargs.pop("applicant_name", "Trần Thị Bình"),
+            channel=kwargs.pop("channel", "direct"),
+            **kwargs,
+        )
+
+
+def test_receipt_gives_code_revision_rule_set_and_appointment(effective, officer):
+    dossier = receive(effective.procedure, officer, "2023-01-19 09:30")
+    assert dossier.code == "PAD-230119-0001"
+    assert dossier.revision == effective
+    assert dossier.rule_set == "2018"
+    assert dossier.due_date == date(2023, 1, 31)  # R3's own example, across Tết
+    assert dossier.first_due_date == dossier.due_date
+    assert dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M") == "17:00"
+    assert dossier.status == Status.IN_PROGRESS
+    assert dossier.current_step.order == 1 and dossier.current_unit.code == "BP-MC"
+    second = receive(effective.procedure, officer, "2023-01-19 10:00")
+    assert second.code == "PAD-230119-0002"
+
+
+def test_the_2025_rule_set_starts_on_1_july_2025(effective, officer):
+    assert receive(effective.procedure, officer, "2025-06-30 16:00").rule_set == "2018"
+    assert receive(effective.procedure, officer, "2025-07-01 08:00").rule_set == "2025"
+
+
+def test_a_weekend_receipt_counts_from_monday_morning(effective, officer):
+    saturday = receive(effective.procedure, officer, "2023-03-04 10:00", channel="online")
+    started = saturday.clock_started_at.astimezone(LOCAL_TZ)
+    assert started == at("2023-03-06 07:30")
+    assert saturday.due_date == date(2023, 3, 9)
+
+
+def test_not_accepted_dossiers_are_logged_with_their_reason(effective, officer):
+    incomplete = receive(
+        effective.procedure,
+        officer,
+        "2023-03-02 09:00",
+        decision="incomplete",
+        reason="Thiếu bản sao CCCD",
+    )
+    assert incomplete.status == Status.INCOMPLETE and incomplete.due_date is None
+    with pytest.raises(ValidationError) as error:
+        receive(effective.procedure, officer, "2023-03-02 09:00", decision="refuse", reason=" ")
+    assert "reason" in error.value.message_dict
+    assert Dossier.objects.count() == 1
+
+
+def test_a_procedure_without_an_effective_revision_cannot_receive(procedure, officer):
+    with pytest.raises(ValidationError) as error:
+        receive(procedure, officer, "2023-03-02 09:00")
+    assert "procedure" in error.value.message_dict
+
+
+def walk(dossier, officer, specialist, chairman, completed: str) -> Dossier:
+    """Hand the dossier through its three steps and complete it at `completed`."""
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    services.dossier_hand_on(dossier=dossier, user=specialist)
+    with time_machine.travel(at(completed), tick=False):
+        return services.dossier_complete(dossier=dossier, user=chairman)
+
+
+@pytest.mark.parametrize(
+    ("completed", "outcome"),
+    [("2023-03-06 10:00", "early"), ("2023-03-07 16:00", "on_time"), ("2023-03-08 08:00", "late")],
+)
+def test_outcome_by_date(effective, officer, specialist, chairman, completed, outcome):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    assert dossier.due_date == date(2023, 3, 7)
+    with time_machine.travel(at("2023-03-02 10:00"), tick=False):
+        dossier = walk(dossier, officer, specialist, chairman, completed)
+    assert dossier.status == Status.COMPLETED
+    assert dossier.outcome == outcome
+    assert dossier.on_time_766 == (outcome != "late")
+
+
+def test_only_the_unit_at_the_current_step_hands_it_on(effective, officer, specialist):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with pytest.raises(ValidationError, match="không phải của bạn|not with you"):
+        services.dossier_hand_on(dossier=dossier, user=specialist)
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    assert list(Dossier.objects.in_queue_of(specialist)) == [dossier]
+    assert list(Dossier.objects.in_queue_of(officer)) == []
+
+
+def test_the_control_slip_records_each_step_deadline(effective, officer, specialist, chairman):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-02 10:00"), tick=False):
+        services.dossier_hand_on(dossier=dossier, user=officer)  # 0.5 day allotted
+    with time_machine.travel(at("2023-03-07 08:00"), tick=False):
+        services.dossier_hand_on(dossier=dossier, user=specialist)  # 2 more days: late
+    first, second = dossier.handoffs.all()
+    # Half a working day (3 h 45) from 09:00, across the lunch break.
+    assert first.deadline.astimezone(LOCAL_TZ) == at("2023-03-02 14:45")
+    assert first.result == Outcome.ON_TIME  # compared by date, like R5
+    assert second.deadline.astimezone(LOCAL_TZ) == at("2023-03-06 14:45")
+    assert second.result == Outcome.LATE
+    assert second.to_role == "chairman" and second.to_unit is None
+
+
+def test_a_supplement_stops_the_clock_and_restarts_it(effective, officer, specialist, chairman):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        services.dossier_request_supplement(
+            dossier=dossier, user=specialist, reason="Bổ sung giấy xác nhận cư trú"
+        )
+    with time_machine.travel(at("2023-03-13 15:00"), tick=False):
+        dossier = services.dossier_resume(dossier=dossier, user=officer)
+    assert dossier.status == Status.IN_PROGRESS
+    assert dossier.due_date == date(2023, 3, 16)  # 3 working days from 13/03 again
+    assert dossier.first_due_date == date(2023, 3, 7)
+    assert dossier.waiting_total == timedelta(days=10, hours=6)
+    request = dossier.supplements.get()
+    assert request.new_due_date == date(2023, 3, 16) and request.answered_at
+    with time_machine.travel(at("2023-03-15 10:00"), tick=False):
+        services.dossier_hand_on(dossier=dossier, user=specialist)
+        dossier = services.dossier_complete(dossier=dossier, user=chairman)
+    assert dossier.outcome == Outcome.EARLY
+    # 766: 15/03 minus 10 days 6 hours of waiting is 05/03, before 07/03.
+    assert dossier.on_time_766 is True
+
+
+def test_more_than_one_supplement_is_late_for_766(effective, officer, specialist, chairman):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    for day in ("2023-03-03", "2023-03-06"):
+        with time_machine.travel(at(f"{day} 09:00"), tick=False):
+            services.dossier_request_supplement(dossier=dossier, user=specialist, reason="Thiếu")
+        with time_machine.travel(at(f"{day} 10:00"), tick=False):
+            services.dossier_resume(dossier=dossier, user=officer)
+    with time_machine.travel(at("2023-03-06 11:00"), tick=False):
+        services.dossier_hand_on(dossier=dossier, user=specialist)
+        dossier = services.dossier_complete(dossier=dossier, user=chairman)
+    assert dossier.outcome == Outcome.EARLY and dossier.on_time_766 is False
+
+
+def test_apology_rules(effective, officer, specialist, chairman):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due Tue 07/03
+    with (
+        time_machine.travel(at("2023-03-07 08:00"), tick=False),
+        pytest.raises(ValidationError, match="07/03/2023"),
+    ):
+        services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
+        )
+    with time_machine.travel(at("2023-03-06 16:00"), tick=False):
+        with pytest.raises(ValidationError) as error:
+            services.dossier_apologise(
+                dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 7)
+            )
+        assert "new_due_date" in error.value.message_dict
+        apology = services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
+        )
+        with pytest.raises(ValidationError, match="một|once|only one"):
+            services.dossier_apologise(
+                dossier=dossier, user=officer, reason="Lần nữa", new_due_date=date(2023, 3, 10)
+            )
+    assert apology.dossier.due_date == date(2023, 3, 7)  # the appointment itself stands
+    with time_machine.travel(at("2023-03-08 09:00"), tick=False):
+        dossier = walk(dossier, officer, specialist, chairman, "2023-03-09 09:00")
+    assert dossier.outcome == Outcome.LATE  # an apology does not make it on time
+
+
+def test_return_with_digitised_result_and_rating(effective, officer, specialist, chairman):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
+    with pytest.raises(ValidationError) as error:
+        services.dossier_return(dossier=dossier, user=officer, digitised=True)
+    assert "result_scan" in error.value.message_dict
+    scan = SimpleUploadedFile("kq.pdf", b"%PDF-1.4", content_type="application/pdf")
+    dossier = services.dossier_return(
+        dossier=dossier,
+        user=officer,
+        digitised=True,
+        result_scan=scan,
+        rating="very_satisfied",
+        criteria=[2] * 9,
+    )
+    assert dossier.status == Status.RETURNED and dossier.digitised
+    assert dossier.rating == "very_satisfied" and dossier.result_scan.name.startswith("results/")
+
+
+def test_stop_and_withdrawal(effective, officer):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with pytest.raises(ValidationError):
+        services.dossier_stop(dossier=dossier, user=officer, reason="")
+    dossier = services.dossier_stop(dossier=dossier, user=officer, reason="Công dân đề nghị dừng")
+    assert dossier.status == Status.STOPPED and dossier.current_step is None
+    with pytest.raises(ValidationError):
+        services.dossier_hand_on(dossier=dossier, user=officer)
+
+
+def test_only_the_iso_secretary_corrects_a_returned_dossier(
+    effective, officer, specialist, chairman, secretary
+):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
+        dossier = services.dossier_return(dossier=dossier, user=officer)
+    kwargs = {"completed_at": at("2023-03-08 09:00"), "returned_at": at("2023-03-08 10:00")}
+    with pytest.raises(ValidationError):
+        services.dossier_correct_dates(dossier=dossier, user=officer, reason="x", **kwargs)
+    dossier = services.dossier_correct_dates(
+        dossier=dossier, user=secretary, reason="Nhập sai ngày trả", **kwargs
+    )
+    assert dossier.outcome == Outcome.LATE
+    latest = dossier.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (secretary, "Nhập sai ngày trả")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_receipts_never_share_a_code(make_persona):
+    from tests.factories import ProcedureFactory, issue_revision
+    from tests.threads import run_together
+
+    officer = make_persona(Role.OFFICER)
+    procedure = ProcedureFactory(code="QT-CONC")
+    issue_revision(
+        procedure,
+        secretary=make_persona(Role.ISO_SECRETARY),
+        approver=make_persona(Role.CHAIRMAN),
+    )
+
+    def worker():
+        for _ in range(25):
+            services.dossier_receive(
+                procedure=procedure, user=officer, applicant_name="Lê Văn C", channel="direct"
+            )
+
+    errors = run_together(*[worker] * 8)
+    assert errors == []
+    codes = list(Dossier.objects.values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 200
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, 201))
