@@ -98,6 +98,7 @@ class ApprovalForm(BootstrapMixin, forms.Form):
     effective_from = forms.DateField(
         label=_("Effective from"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
+    expected_sha256 = forms.CharField(widget=forms.HiddenInput, required=False)
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

@@ -13,6 +13,7 @@ Status = ProcedureRevision.Status
 WATERMARKS = {
     Status.DRAFT: "DỰ THẢO",
     Status.SUBMITTED: "DỰ THẢO",
+    Status.APPROVED: "CHƯA CÓ HIỆU LỰC",
     Status.SUPERSEDED: "HẾT HIỆU LỰC",
     Status.WITHDRAWN: "HẾT HIỆU LỰC",
 }
@@ -72,10 +73,8 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
             + [["", "Tổng cộng", "", decimal_text(sum(step.allotment for step in steps))]],
             [12 * mm, 78 * mm, 50 * mm, 30 * mm],
         ),
-    ]
-    if revision.forms_used:
-        story += [paragraph("5. Biểu mẫu sử dụng", "heading"), paragraph(revision.forms_used)]
-    story += [
+        paragraph("5. Biểu mẫu sử dụng", "heading"),
+        paragraph(revision.forms_used or "Không có."),
         paragraph("6. Hồ sơ lưu", "heading"),
         grid(
             [["TT", "Hồ sơ", "Nơi lưu", "Thời gian lưu"]]

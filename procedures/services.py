@@ -31,6 +31,7 @@ from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
 from qms.services import signature_sign
+from qms.signatures import content_hash, file_sha256
 
 Status = ProcedureRevision.Status
 APPROVER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
@@ -117,6 +118,11 @@ def revision_update(
     stored = ProcedureRevision.objects.select_for_update().get(pk=revision.pk)
     _require_editable(stored)
     revision.status = Status.DRAFT
+    if revision.attachment and not revision.attachment._committed:
+        # The signature covers the file's bytes, not only its name.
+        revision.attachment_sha256 = file_sha256(revision.attachment)
+    elif not revision.attachment:
+        revision.attachment_sha256 = ""
     _track(revision, user, reason)
     revision.full_clean()
     revision.save()
@@ -176,6 +182,13 @@ def revision_submit(*, revision: ProcedureRevision, user: User) -> ProcedureRevi
     return revision
 
 
+def _lock_revision(revision: ProcedureRevision) -> tuple[Procedure, ProcedureRevision]:
+    """Lock the procedure, then the revision: every lifecycle change takes its locks
+    in this order, so concurrent changes queue up instead of deadlocking."""
+    procedure = Procedure.objects.select_for_update().get(pk=revision.procedure_id)
+    return procedure, ProcedureRevision.objects.select_for_update().get(pk=revision.pk)
+
+
 @transaction.atomic
 def revision_approve(
     *,
@@ -185,15 +198,34 @@ def revision_approve(
     decision_number: str,
     decision_date: date,
     effective_from: date,
+    expected_sha256: str | None = None,
 ) -> ProcedureRevision:
     """The chairman or a vice-chairman approves by signing; the revision takes effect
-    at once when its date has come, otherwise on that date (`activate_revisions`)."""
-    revision = ProcedureRevision.objects.select_for_update().get(pk=revision.pk)
+    at once when its date has come, otherwise on that date (`activate_revisions`).
+
+    `expected_sha256` is the hash of the content the approver was shown: if the
+    revision changed since, nothing is signed.
+    """
+    _procedure, revision = _lock_revision(revision)
     if revision.status != Status.SUBMITTED:
         raise ValidationError(_("Only a revision submitted for approval can be approved."))
+    if expected_sha256 and expected_sha256 != content_hash(revision.signed_content()):
+        raise ValidationError(
+            _("The revision changed after you opened it: read it again before approving.")
+        )
     if effective_from < decision_date:
         raise ValidationError(
             {"effective_from": _("The effective date cannot be before the decision date.")}
+        )
+    current = revision.procedure.revisions.filter(status=Status.EFFECTIVE).first()
+    if current and effective_from < current.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "Revision %(number)s is in force from %(day)s; this one cannot start earlier."
+                )
+                % {"number": current.number, "day": current.effective_from.strftime("%d/%m/%Y")}
+            }
         )
     revision.decision_number = decision_number
     revision.decision_date = decision_date
@@ -209,21 +241,19 @@ def revision_approve(
     _track(revision, user, _("Approved by decision %(number)s") % {"number": decision_number})
     revision.save()
     if effective_from <= timezone.localdate():
-        revision_make_effective(revision=revision, user=user)
+        return revision_make_effective(revision=revision, user=user)
     return revision
 
 
 @transaction.atomic
 def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -> ProcedureRevision:
-    """Put an approved revision in force and supersede the one before it.
+    """Put an approved revision in force and end the one before it.
 
-    `user` is None when the schedule does it (`activate_revisions`).
-
-    The procedure row is locked first, so two revisions taking effect at once are
-    serialised; the database's one-effective-revision constraint backs this up.
+    `user` is None when the schedule does it (`activate_revisions`). Older revisions
+    that were approved but had not yet taken effect are withdrawn: they can no
+    longer come into force after a newer one.
     """
-    procedure = Procedure.objects.select_for_update().get(pk=revision.procedure_id)
-    revision = ProcedureRevision.objects.get(pk=revision.pk)
+    procedure, revision = _lock_revision(revision)
     if revision.status != Status.APPROVED:
         raise ValidationError(_("Only an approved revision can take effect."))
     if revision.effective_from > timezone.localdate():
@@ -231,17 +261,19 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
             _("This revision takes effect only from %(day)s.")
             % {"day": revision.effective_from.strftime("%d/%m/%Y")}
         )
-    current = procedure.revisions.filter(status=Status.EFFECTIVE).first()
-    if current and current.number > revision.number:
+    replaced = _("Replaced by revision %(number)s") % {"number": revision.number}
+    for older in procedure.revisions.select_for_update().filter(
+        number__lt=revision.number, status__in=[Status.EFFECTIVE, Status.APPROVED]
+    ):
+        older.status = Status.SUPERSEDED if older.status == Status.EFFECTIVE else Status.WITHDRAWN
+        older.ended_on = revision.effective_from
+        _track(older, user, replaced)
+        older.save()
+    if procedure.revisions.filter(status=Status.EFFECTIVE).exists():
         raise ValidationError(
-            _("Revision %(newer)s is already effective; revision %(older)s cannot replace it.")
-            % {"newer": current.number, "older": revision.number}
+            _("A newer revision is already in force; revision %(number)s cannot replace it.")
+            % {"number": revision.number}
         )
-    if current:
-        current.status = Status.SUPERSEDED
-        current.ended_on = revision.effective_from
-        _track(current, user, _("Superseded by revision %(number)s") % {"number": revision.number})
-        current.save()
     revision.status = Status.EFFECTIVE
     _track(revision, user, _("Took effect"))
     revision.save()
@@ -255,21 +287,28 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
     return revision
 
 
-def revisions_activate_due(
-    *, user: User | None = None, today: date | None = None
-) -> list[ProcedureRevision]:
-    """Put in force every approved revision whose effective date has come."""
-    today = today or timezone.localdate()
-    due = ProcedureRevision.objects.filter(status=Status.APPROVED, effective_from__lte=today)
-    return [
-        revision_make_effective(revision=revision, user=user)
-        for revision in due.order_by("procedure_id", "number")
-    ]
+def revisions_activate_due() -> tuple[list[ProcedureRevision], list[str]]:
+    """Put in force every approved revision whose effective date has come.
+
+    One procedure's problem does not hold up the others: it is reported instead.
+    """
+    due = ProcedureRevision.objects.filter(
+        status=Status.APPROVED, effective_from__lte=timezone.localdate()
+    ).order_by("procedure_id", "number")
+    activated, problems = [], []
+    for revision in due:
+        try:
+            activated.append(revision_make_effective(revision=revision, user=None))
+        except ValidationError as error:
+            problems.append(f"{revision}: {' '.join(error.messages)}")
+    return activated, problems
 
 
 @transaction.atomic
 def revision_withdraw(*, revision: ProcedureRevision, user: User, reason: str) -> ProcedureRevision:
-    revision = ProcedureRevision.objects.select_for_update().get(pk=revision.pk)
+    if not user.has_role(*APPROVER_ROLES):
+        raise ValidationError(_("Only the chairman or a vice-chairman can withdraw a revision."))
+    _procedure, revision = _lock_revision(revision)
     if revision.status not in (Status.APPROVED, Status.EFFECTIVE):
         raise ValidationError(_("Only an approved or effective revision can be withdrawn."))
     revision.status = Status.WITHDRAWN

@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
 from qms.models import User
 from qms.pdf import pdf_response
+from qms.signatures import content_hash
 
 VIEW = "procedures.view_procedure"
 EDIT_PROCEDURE = "procedures.change_procedure"
@@ -39,7 +41,13 @@ def _error_messages(request: HttpRequest, error: ValidationError) -> None:
 
 @permission_required(VIEW)
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    procedures = Procedure.objects.select_related("unit").prefetch_related("revisions")
+    procedures = Procedure.objects.select_related("unit").prefetch_related(
+        Prefetch(
+            "revisions",
+            queryset=ProcedureRevision.objects.effective(),
+            to_attr="effective_revisions",
+        )
+    )
     filterset = ProcedureFilter(request.GET or None, queryset=procedures)
     return render(request, "procedures/procedure_list.html", {"filter": filterset})
 
@@ -82,7 +90,8 @@ def _procedure_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
         else:
             messages.success(request, _("Saved %(procedure)s.") % {"procedure": procedure})
             return redirect("procedures:detail", code=procedure.code)
-    return render(request, "procedures/procedure_form.html", {"form": form, "procedure": procedure})
+    stored = Procedure.objects.filter(pk=procedure.pk).first() if procedure.pk else None
+    return render(request, "procedures/procedure_form.html", {"form": form, "stored": stored})
 
 
 @require_POST
@@ -131,7 +140,9 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": revision.history.select_related("history_user"),
         "others": revision.procedure.revisions.exclude(pk=revision.pk),
         "acknowledged": revision.acknowledgements.select_related("user", "user__unit"),
-        "approval_form": ApprovalForm(),
+        "approval_form": ApprovalForm(
+            initial={"expected_sha256": content_hash(revision.signed_content())}
+        ),
         "withdraw_form": NoteForm(),
         "can_acknowledge": ProcedureRevision.objects.to_acknowledge_by(request.user)
         .filter(pk=revision.pk)

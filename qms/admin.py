@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from qms.models import Organisation, Unit, User
+from qms.roles import Role
 
 admin.site.site_header = _("One-stop desk QMS administration")
 admin.site.site_title = _("QMS administration")
@@ -29,6 +31,10 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """The ISO secretary keeps accounts and their roles, but cannot raise anyone,
+    herself included, to superuser or to the leadership roles that sign."""
+
+    SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
     list_display = ["username", "full_name", "unit", "is_active", "is_staff"]
     list_filter = ["unit", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
@@ -41,6 +47,31 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+            if obj == request.user:
+                readonly += ["groups", "is_staff", "is_active"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_superuser or obj.has_role(*self.SIGNING_ROLES))
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(
+                name__in=[role.value for role in self.SIGNING_ROLES]
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     add_fieldsets = (
         (
             None,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -73,8 +73,13 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def current(cls) -> "Organisation | None":
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+    def current(cls) -> "Organisation":
+        organisation = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        if organisation is None:
+            raise ValidationError(
+                _("The organisation is not set up yet: enter it in the administration first.")
+            )
+        return organisation
 
     @property
     def office_hours(self) -> OfficeHours:
@@ -84,7 +89,7 @@ class Organisation(models.Model):
 
     @classmethod
     def current_office_hours(cls) -> OfficeHours:
-        organisation = cls.current()
+        organisation = cls.objects.filter(pk=cls.SINGLETON_PK).first()
         return organisation.office_hours if organisation else DEFAULT_OFFICE_HOURS
 
 
@@ -161,7 +166,9 @@ class CalendarDayManager(models.Manager):
 
         Each call checks a cheap stamp (the row count and the latest history row:
         every save and delete writes one), so an edit made through one app server is
-        seen by every process at its next call.
+        seen by every process at its next call. What is built inside a transaction
+        is kept only once that transaction commits: a rolled-back edit must not
+        stay in the cache under a stamp that a later edit could reuse.
         """
         stamp = (
             self.count(),
@@ -169,18 +176,26 @@ class CalendarDayManager(models.Manager):
         )
         with _calendar_lock:
             cached = _calendar_cache.get(self.db)
-            if cached is None or cached[0] != stamp:
-                cached = _calendar_cache[self.db] = (stamp, self._build())
+        if cached is not None and cached[0] == stamp:
             return cached[1]
+        built = self._build()
+
+        def keep() -> None:
+            with _calendar_lock:
+                _calendar_cache[self.db] = (stamp, built)
+
+        transaction.on_commit(keep, using=self.db)
+        return built
 
     def _build(self) -> WorkingCalendar:
         rows = list(self.values_list("date", "kind"))
         if not rows:
             raise ValidationError(_("The working-day calendar is empty: add the days off first."))
-        dates = [day for day, _kind in rows]
+        years = {day.year for day, _kind in rows}
         return WorkingCalendar(
-            first=date(min(dates).year, 1, 1),
-            last=date(max(dates).year, 12, 31),
+            first=date(min(years), 1, 1),
+            last=date(max(years), 12, 31),
+            missing_years=set(range(min(years), max(years) + 1)) - years,
             days_off=[day for day, kind in rows if kind == CalendarDay.Kind.DAY_OFF],
             working_weekend_days=[
                 day for day, kind in rows if kind == CalendarDay.Kind.WORKING_DAY
@@ -244,6 +259,14 @@ class CalendarDay(models.Model):
             )
 
 
+class SignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SignedRecordError()
+
+    def delete(self):
+        raise SignedRecordError()
+
+
 class Signature(models.Model):
     """An electronic signature: who, in what role, when, and the SHA-256 of the content.
 
@@ -264,6 +287,8 @@ class Signature(models.Model):
     meaning = models.CharField(_("meaning"), max_length=16, choices=Meaning.choices)
     signed_at = models.DateTimeField(_("signed at"))
     content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature")

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("qms.view_calendarday")
 def calendar(request: HttpRequest) -> HttpResponse:
-    engine = CalendarDay.objects.calendar()
+    try:
+        engine = CalendarDay.objects.calendar()
+    except ValidationError as error:
+        return render(request, "qms/calendar.html", {"empty": error.messages[0]})
     years = range(engine.first.year, engine.last.year + 1)
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and int(year) in years else localdate().year

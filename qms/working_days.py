@@ -97,11 +97,14 @@ class WorkingCalendar:
         last: date,
         days_off: Iterable[date] = (),
         working_weekend_days: Iterable[date] = (),
+        missing_years: Iterable[int] = (),
     ) -> None:
         if last < first:
             raise ValueError("empty calendar")
         self.first = first
         self.last = last
+        # Years inside the range that nobody has entered: refused, never guessed.
+        self.missing_years = frozenset(missing_years)
         self._base = first.toordinal()
         size = last.toordinal() - self._base + 1
         flags = bytearray(size)
@@ -129,15 +132,15 @@ class WorkingCalendar:
 
     def _offset(self, day: date) -> int:
         offset = day.toordinal() - self._base
-        if not 0 <= offset < len(self._flags):
+        if not 0 <= offset < len(self._flags) or day.year in self.missing_years:
             raise self._out_of_range(day)
         return offset
 
     def _out_of_range(self, day: date) -> CalendarRangeError:
         return CalendarRangeError(
             _(
-                "The working-day calendar covers %(first)s to %(last)s; "
-                "%(day)s is outside it. Add that year's days off to the calendar first."
+                "The working-day calendar has no days off for the year of %(day)s (it "
+                "covers %(first)s to %(last)s). Add that year's days off to the calendar first."
             )
             % {
                 "first": date_format(self.first, "d/m/Y"),
@@ -146,10 +149,21 @@ class WorkingCalendar:
             }
         )
 
-    def _working_day(self, index: int, asked: date) -> date:
+    def _working_day(self, index: int, start: date) -> date:
+        """The working day at `index`, reached by counting from `start`."""
         if index >= len(self._working):
-            raise self._out_of_range(asked)
-        return date.fromordinal(self._base + self._working[index])
+            raise CalendarRangeError(
+                _(
+                    "The working-day calendar ends on %(last)s; counting from %(day)s goes "
+                    "past it. Add the next year's days off to the calendar first."
+                )
+                % {"last": date_format(self.last, "d/m/Y"), "day": date_format(start, "d/m/Y")}
+            )
+        found = date.fromordinal(self._base + self._working[index])
+        skipped = self.missing_years & set(range(start.year, found.year + 1))
+        if skipped:
+            raise self._out_of_range(date(min(skipped), 1, 1))
+        return found
 
     def is_working_day(self, day: date) -> bool:
         return bool(self._flags[self._offset(day)])

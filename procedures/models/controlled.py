@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -48,12 +48,16 @@ class LimitUnit(models.TextChoices):
 
 
 class ProcedureQuerySet(models.QuerySet):
-    def in_use(self):
-        return self.filter(in_use=True)
-
     def controlled(self):
         """Procedures with an effective controlled revision (ISO coverage)."""
         return self.filter(revisions__status=ProcedureRevision.Status.EFFECTIVE)
+
+    def update(self, **kwargs):
+        if {"code", "name"} & set(kwargs) and ProcedureRevision.objects.locked().filter(
+            procedure__in=self
+        ).exists():
+            raise SignedRecordError()
+        return super().update(**kwargs)
 
     def due_for_review(self, today=None):
         today = today or localdate()
@@ -61,7 +65,17 @@ class ProcedureQuerySet(models.QuerySet):
 
 
 class Procedure(models.Model):
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-ZĐ0-9][A-ZĐ0-9._-]*$",
+                _("Use capital letters, digits, dots, dashes and underscores, e.g. QT-TP-01."),
+            )
+        ],
+    )
     name = models.CharField(_("name"), max_length=300)
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
     unit = models.ForeignKey(
@@ -143,7 +157,8 @@ class RevisionQuerySet(models.QuerySet):
         )
 
     def update(self, **kwargs):
-        if set(kwargs) & set(ProcedureRevision.CONTENT_FIELDS) and self.locked().exists():
+        # Signed revisions change only through `save()`, which checks each transition.
+        if self.locked().exists():
             raise SignedRecordError()
         return super().update(**kwargs)
 
@@ -166,6 +181,13 @@ class ProcedureRevision(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     LOCKED_STATUSES = (Status.APPROVED, Status.EFFECTIVE, Status.SUPERSEDED, Status.WITHDRAWN)
+    # The only ways out of a signed state.
+    TRANSITIONS = {
+        Status.APPROVED: (Status.EFFECTIVE, Status.WITHDRAWN),
+        Status.EFFECTIVE: (Status.SUPERSEDED, Status.WITHDRAWN),
+        Status.SUPERSEDED: (),
+        Status.WITHDRAWN: (),
+    }
     # What the approval signs; lifecycle fields (status and its dates) are not content.
     CONTENT_FIELDS = (
         "procedure",
@@ -179,6 +201,7 @@ class ProcedureRevision(models.Model):
         "cutoff",
         "change_summary",
         "attachment",
+        "attachment_sha256",
         "decision_number",
         "decision_date",
         "effective_from",
@@ -215,6 +238,7 @@ class ProcedureRevision(models.Model):
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), MaxSizeValidator(10)],
         help_text=_("The signed Word or PDF file, at most 10 MB."),
     )
+    attachment_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -261,6 +285,10 @@ class ProcedureRevision(models.Model):
                     & Q(effective_from__isnull=False)
                 ),
                 name="procedures_approved_revision_has_decision",
+                violation_error_message=_(
+                    "An approved revision needs its decision number, decision date and "
+                    "effective date."
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(limit_unit=LimitUnit.SAME_DAY) & Q(limit_amount__isnull=True))
@@ -282,7 +310,14 @@ class ProcedureRevision(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).first()
-            if stored and stored.is_locked and stored._content_values() != self._content_values():
+            if (
+                stored
+                and stored.is_locked
+                and (
+                    stored._content_values() != self._content_values()
+                    or self.status not in (stored.status, *self.TRANSITIONS[stored.status])
+                )
+            ):
                 raise SignedRecordError(self)
         super().save(*args, **kwargs)
 
@@ -428,6 +463,7 @@ class ProcedureRevision(models.Model):
             "cutoff": self.cutoff.isoformat() if self.cutoff else None,
             "change_summary": self.change_summary,
             "attachment": self.attachment.name or "",
+            "attachment_sha256": self.attachment_sha256,
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat() if self.decision_date else None,
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
@@ -449,6 +485,19 @@ class RevisionPartQuerySet(models.QuerySet):
     def _touches_locked(self) -> bool:
         return self.filter(revision__status__in=ProcedureRevision.LOCKED_STATUSES).exists()
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        revisions = {obj.revision_id for obj in objs}
+        if ProcedureRevision.objects.locked().filter(pk__in=revisions).exists():
+            raise SignedRecordError()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if self.filter(pk__in=[obj.pk for obj in objs])._touches_locked():
+            raise SignedRecordError()
+        return super().bulk_update(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         if self._touches_locked():
             raise SignedRecordError()
@@ -461,7 +510,9 @@ class RevisionPartQuerySet(models.QuerySet):
 
 
 class RevisionPart(models.Model):
-    revision = models.ForeignKey(ProcedureRevision, on_delete=models.CASCADE)
+    """Base of the rows that belong to a revision's content (each subclass declares
+    its `revision` foreign key with its own related name)."""
+
     order = models.PositiveSmallIntegerField(_("order"))
 
     objects = RevisionPartQuerySet.as_manager()
@@ -479,9 +530,14 @@ class RevisionPart(models.Model):
         return super().delete(*args, **kwargs)
 
     def _guard(self) -> None:
-        revision = ProcedureRevision.objects.filter(pk=self.revision_id).only("status").first()
-        if revision and revision.is_locked:
-            raise SignedRecordError(revision)
+        """Neither the revision it joins nor the one it leaves may be signed."""
+        revisions = {self.revision_id}
+        if self.pk:
+            revisions |= set(
+                type(self).objects.filter(pk=self.pk).values_list("revision_id", flat=True)
+            )
+        if ProcedureRevision.objects.locked().filter(pk__in=revisions).exists():
+            raise SignedRecordError()
 
 
 class RevisionStep(RevisionPart):
@@ -524,7 +580,7 @@ class RevisionStep(RevisionPart):
         return {
             "order": self.order,
             "name": self.name,
-            "unit": self.unit.code if self.unit else None,
+            "unit": self.unit_id,
             "role": self.role,
             "allotment": str(self.allotment.normalize()),
         }

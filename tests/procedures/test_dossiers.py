@@ -110,7 +110,7 @@ def test_outcome_by_date(effective, officer, specialist, chairman, completed, ou
 
 def test_only_the_unit_at_the_current_step_hands_it_on(effective, officer, specialist):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    with pytest.raises(ValidationError, match="không phải của bạn|not with you"):
+    with pytest.raises(ValidationError, match="không phải của bạn"):
         services.dossier_hand_on(dossier=dossier, user=specialist)
     services.dossier_hand_on(dossier=dossier, user=officer)
     assert list(Dossier.objects.in_queue_of(specialist)) == [dossier]
@@ -187,7 +187,7 @@ def test_apology_rules(effective, officer, specialist, chairman):
         apology = services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
         )
-        with pytest.raises(ValidationError, match="một|once|only one"):
+        with pytest.raises(ValidationError, match="chỉ được hẹn lại một lần"):
             services.dossier_apologise(
                 dossier=dossier, user=officer, reason="Lần nữa", new_due_date=date(2023, 3, 10)
             )

@@ -121,7 +121,7 @@ def test_a_future_revision_takes_effect_on_its_date(effective, secretary, chairm
     assert second.history.latest().history_user is None  # done by the schedule
 
 
-def test_an_older_revision_cannot_replace_a_newer_one(effective, secretary, chairman):
+def test_a_newer_revision_in_force_withdraws_an_older_pending_one(effective, secretary, chairman):
     with time_machine.travel(date(2024, 5, 2), tick=False):
         second = issue_revision(
             effective.procedure,
@@ -135,9 +135,51 @@ def test_an_older_revision_cannot_replace_a_newer_one(effective, secretary, chai
             approver=chairman,
             effective_from=date(2024, 5, 2),
         )
+    second.refresh_from_db()
     assert third.status == Status.EFFECTIVE
-    with pytest.raises(ValidationError, match="3"):
-        services.revision_make_effective(revision=second, user=chairman)
+    assert second.status == Status.WITHDRAWN and second.approval.matches()
+    with time_machine.travel(date(2024, 6, 1), tick=False):
+        call_command("activate_revisions")  # nothing left to do, and no error
+    assert list(effective.procedure.revisions.effective()) == [third]
+
+
+def test_a_revision_cannot_start_before_the_one_in_force(effective, secretary, chairman):
+    second = issue_revision(effective.procedure, secretary=secretary)
+    with pytest.raises(ValidationError) as error:
+        services.revision_approve(
+            revision=second,
+            user=chairman,
+            password=PASSWORD,
+            decision_number="2/QĐ-UBND",
+            decision_date=date(2022, 6, 1),
+            effective_from=date(2022, 6, 1),
+        )
+    assert "effective_from" in error.value.message_dict
+
+
+def test_approval_refuses_content_changed_since_it_was_shown(effective, secretary, chairman):
+    second = issue_revision(effective.procedure, secretary=secretary)
+    shown = content_hash(second.signed_content())
+    second.scope = "Đổi sau khi lãnh đạo mở trang"
+    services.revision_update(
+        revision=second,
+        steps=[s.content() | {"unit": s.unit} for s in second.steps.all()],
+        records=[],
+        user=secretary,
+        reason="Sửa",
+    )
+    services.revision_submit(revision=second, user=secretary)
+    with pytest.raises(ValidationError, match="đã thay đổi"):
+        services.revision_approve(
+            revision=second,
+            user=chairman,
+            password=PASSWORD,
+            decision_number="2/QĐ-UBND",
+            decision_date=date(2024, 1, 1),
+            effective_from=date(2024, 1, 1),
+            expected_sha256=shown,
+        )
+    assert not second.signatures.exists()
 
 
 def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(
@@ -156,7 +198,9 @@ def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(
         )
 
 
-def test_withdrawal(effective, chairman):
+def test_withdrawal(effective, chairman, secretary):
+    with pytest.raises(ValidationError):
+        services.revision_withdraw(revision=effective, user=secretary, reason="x")
     services.revision_withdraw(revision=effective, user=chairman, reason="Thủ tục bị bãi bỏ")
     effective.refresh_from_db()
     assert effective.status == Status.WITHDRAWN and effective.end_reason == "Thủ tục bị bãi bỏ"

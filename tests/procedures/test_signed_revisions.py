@@ -149,3 +149,41 @@ def test_two_revisions_taking_effect_at_once_leave_exactly_one_effective(make_pe
     assert [revision.number for revision in effective] == [3]
     # Revision 2 either took effect and was superseded at once, or was refused as older.
     assert len(errors) <= 1, errors
+
+
+def test_no_way_back_from_signed(effective):
+    effective.status = Status.DRAFT
+    with pytest.raises(SignedRecordError):
+        effective.save()
+    with pytest.raises(SignedRecordError):
+        ProcedureRevision.objects.filter(pk=effective.pk).update(status="draft")
+
+
+def test_steps_cannot_be_moved_out_of_a_signed_revision(effective, secretary):
+    draft = services.revision_draft(procedure=effective.procedure, user=secretary)
+    step = effective.steps.first()
+    step.revision = draft
+    with pytest.raises(SignedRecordError):
+        step.save()
+    with pytest.raises(SignedRecordError):
+        RevisionStep.objects.bulk_create(
+            [RevisionStep(revision=effective, order=8, name="x", allotment=1)]
+        )
+    assert effective.steps.count() == 3
+
+
+def test_signatures_cannot_be_changed_or_deleted(effective):
+    from qms.models import Signature
+
+    with pytest.raises(SignedRecordError):
+        Signature.objects.filter(pk=effective.approval.pk).update(content_sha256="0" * 64)
+    with pytest.raises(SignedRecordError):
+        Signature.objects.all().delete()
+    assert effective.approval.matches()
+
+
+def test_renaming_a_unit_keeps_signatures_valid(effective):
+    from qms.models import Unit
+
+    Unit.objects.filter(code="TP-HT").update(name="Tư pháp - Hộ tịch (mới)")
+    assert effective.approval.matches()

@@ -80,6 +80,22 @@ def test_a_new_year_extends_the_calendar(personas):
     assert CalendarDay.objects.calendar().is_working_day(date(2031, 12, 31))
 
 
+def test_a_year_without_records_is_refused_not_guessed(personas):
+    services.calendar_day_save(
+        day=CalendarDay(
+            date=date(2032, 1, 1), kind="day_off", name="Tết Dương lịch", legal_basis="BLLĐ"
+        ),
+        user=personas[Role.ISO_SECRETARY],
+        reason="Lịch năm 2032",
+    )
+    engine = CalendarDay.objects.calendar()
+    assert engine.is_working_day(date(2032, 1, 2))
+    with pytest.raises(ValueError, match="01/06/2031"):
+        engine.is_working_day(date(2031, 6, 1))
+    with pytest.raises(ValueError, match="2031"):
+        engine.add_working_days(date(2030, 12, 30), 5)
+
+
 def test_everyone_reads_the_calendar(personas, client_for):
     for role, user in personas.items():
         response = client_for(user).get(reverse("qms:calendar"), {"year": 2026})
@@ -170,3 +186,10 @@ def test_bad_input_is_named_in_vietnamese_and_nothing_is_written(personas, clien
     )
     assert "date" in response.context["form"].errors
     assert CalendarDay.objects.count() == before
+
+
+def test_an_empty_calendar_is_explained_not_a_crash(personas, client_for):
+    CalendarDay.objects.all().delete()
+    response = client_for(personas[Role.ISO_SECRETARY]).get(reverse("qms:calendar"))
+    assert response.status_code == 200
+    assert "Lịch làm việc chưa có dữ liệu" in response.content.decode()

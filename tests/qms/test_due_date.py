@@ -44,7 +44,7 @@ def test_prints_the_appointment_only(args, expected):
         (["--received", "2023-01-19 09:30", "--days", "ba"], "--days: Nhập một số nguyên"),
         (["--received", "2023-01-19 09:30", "--hours", "-2"], "--hours:"),
         (["--received", "2023-01-19 09:30", "--days", "3", "--cutoff", "25:00"], "--cutoff:"),
-        (["--received", "2035-01-19 09:30", "--days", "3"], "nằm ngoài khoảng này"),
+        (["--received", "2035-01-19 09:30", "--days", "3"], "chưa có ngày nghỉ của năm"),
     ],
 )
 def test_bad_arguments_are_named(args, message):

@@ -64,3 +64,19 @@ def test_the_iso_secretary_opens_the_admin(personas, client_for):
     assert client_for(personas[Role.ISO_SECRETARY]).get("/quan-tri/").status_code == 200
     response = client_for(personas[Role.OFFICER]).get("/quan-tri/")
     assert response.status_code == 302  # not staff: the admin's own login page
+
+
+def test_the_iso_secretary_cannot_raise_anyone_to_sign(personas, client_for):
+    secretary = personas[Role.ISO_SECRETARY]
+    client = client_for(secretary)
+    chairman_group = Group.objects.get(name=Role.CHAIRMAN.value)
+    own_page = reverse("admin:qms_user_change", args=[secretary.pk])
+    form = client.get(own_page).context["adminform"].form
+    assert "is_superuser" not in form.fields and "groups" not in form.fields
+    officer = personas[Role.OFFICER]
+    page = client.get(reverse("admin:qms_user_change", args=[officer.pk]))
+    assert chairman_group not in page.context["adminform"].form.fields["groups"].queryset
+    chairman_page = reverse("admin:qms_user_change", args=[personas[Role.CHAIRMAN].pk])
+    assert client.post(chairman_page, {"username": "x"}).status_code == 403
+    secretary.refresh_from_db()
+    assert not secretary.is_superuser and secretary.roles == {Role.ISO_SECRETARY}
