@@ -1,9 +1,11 @@
 import django_filters
 from django.db.models import Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Field, Procedure, ProcedureRevision
-from qms.models import Unit
+from procedures.models import Channel, Dossier, Field, Outcome, Procedure, ProcedureRevision
+from procedures.models.dossiers import DossierQuerySet
+from qms.models import CalendarDay, Unit
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -41,3 +43,48 @@ class ProcedureFilter(django_filters.FilterSet):
     def by_review(self, queryset, name, value):
         due = Procedure.objects.due_for_review().values("pk")
         return queryset.filter(pk__in=due) if value else queryset.exclude(pk__in=due)
+
+
+class DossierFilter(django_filters.FilterSet):
+    """Every filter is served by an index of `Dossier.Meta` (or narrows one that is)."""
+
+    code = django_filters.CharFilter(label=_("Dossier code"), lookup_expr="startswith")
+    applicant = django_filters.CharFilter(
+        label=_("Applicant"), field_name="applicant_name", lookup_expr="startswith"
+    )
+    procedure = django_filters.ModelChoiceFilter(
+        label=_("Procedure"), queryset=Procedure.objects.all()
+    )
+    field = django_filters.ChoiceFilter(
+        label=_("Field"), field_name="procedure__field", choices=Field.choices
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), field_name="procedure__unit", queryset=Unit.objects.all()
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Dossier.Status.choices)
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte"
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"), field_name="received_on", lookup_expr="lte"
+    )
+    due_from = django_filters.DateFilter(
+        label=_("Due from"), field_name="due_date", lookup_expr="gte"
+    )
+    due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
+
+    worklist = django_filters.ChoiceFilter(
+        label=_("Worklist"), choices=list(DossierQuerySet.WORKLISTS.items()), method="by_worklist"
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+    def by_worklist(self, queryset, name, value):
+        today = localdate()
+        return queryset.worklist(
+            value, today, CalendarDay.objects.calendar().add_working_days(today, 1)
+        )

@@ -1,8 +1,19 @@
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Procedure, ProcedureRevision, RevisionRecord, RevisionStep
+from procedures.models import (
+    Channel,
+    Procedure,
+    ProcedureRevision,
+    Rating,
+    RevisionRecord,
+    RevisionStep,
+)
+from procedures.models.dossiers import SCAN_EXTENSIONS
+from procedures.services import Reception
 from qms.forms import BootstrapMixin, reason_field
+from qms.uploads import MaxSizeValidator
 
 
 class ProcedureForm(BootstrapMixin, forms.ModelForm):
@@ -111,3 +122,81 @@ class NoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReceiveForm(BootstrapMixin, forms.Form):
+    """The desk's receipt form: built to be filled with the keyboard alone."""
+
+    procedure = forms.CharField(
+        label=_("Procedure"),
+        help_text=_("Type part of the code or name, then pick it from the list."),
+        widget=forms.TextInput(attrs={"list": "procedure-options", "autofocus": True}),
+    )
+    applicant_name = forms.CharField(label=_("Applicant"), max_length=200)
+    applicant_id_number = forms.RegexField(
+        label=_("ID number"),
+        regex=r"^\d{9}(\d{3})?$",
+        required=False,
+        error_messages={"invalid": _("An ID number has 9 or 12 digits.")},
+    )
+    applicant_phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[\d .]{8,15}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
+    )
+    applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.DIRECT)
+    documents_count = forms.IntegerField(
+        label=_("Sets of documents"), min_value=1, max_value=99, initial=1
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Reception.choices, initial=Reception.ACCEPT
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        help_text=_("For an incomplete or refused dossier: what is missing, or why."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_procedure(self) -> Procedure:
+        code = self.cleaned_data["procedure"].split(" – ")[0].strip()
+        procedure = Procedure.objects.filter(code=code, in_use=True).first()
+        if procedure is None:
+            raise forms.ValidationError(_("Pick a procedure from the list."))
+        return procedure
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApologyForm(ReasonForm):
+    new_due_date = forms.DateField(
+        label=_("New appointment date"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+
+
+class StopForm(ReasonForm):
+    withdrawn = forms.BooleanField(label=_("The citizen withdraws the dossier"), required=False)
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    digitised = forms.BooleanField(label=_("The result is digitised"), required=False)
+    result_scan = forms.FileField(
+        label=_("Scanned result (PDF or image)"),
+        required=False,
+        validators=[FileExtensionValidator(SCAN_EXTENSIONS), MaxSizeValidator(20)],
+    )
+    rating = forms.ChoiceField(
+        label=_("Citizen's rating"), choices=[("", "—"), *Rating.choices], required=False
+    )
+
+
+class CorrectionForm(ReasonForm):
+    completed_at = forms.DateTimeField(label=_("Result ready at"))
+    returned_at = forms.DateTimeField(label=_("Returned at"))

@@ -1,11 +1,12 @@
 """The controlled copy of a procedure revision."""
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localdate, localtime
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import Spacer, Table
 
-from procedures.models import ProcedureRevision, decimal_text
+from procedures.models import Dossier, ProcedureRevision, decimal_text
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 
@@ -127,3 +128,200 @@ def _approval_text(signature) -> str:
         f"{signature.get_role_display()}\n{signature.signer.get_full_name()}\n"
         f"Đã ký điện tử lúc {signed_at}\nSHA-256: {signature.content_sha256[:16]}…"
     )
+
+
+# -- the one-stop forms of a dossier, in the version of its rule set (R1) -------------
+
+CIRCULAR = {"2018": "Thông tư số 01/2018/TT-VPCP", "2025": "Thông tư số 03/2025/TT-VPCP"}
+
+
+def _accepted(dossier: Dossier) -> bool:
+    return dossier.is_accepted
+
+
+# kind: (title, for which dossiers, form number by rule set)
+DOSSIER_FORMS = {
+    "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", _accepted),
+    "supplement-request": (
+        "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        lambda d: d.status == Dossier.Status.INCOMPLETE or d.supplements.exists(),
+    ),
+    "refusal": (
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        lambda d: d.status == Dossier.Status.REFUSED,
+    ),
+    "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", lambda d: hasattr(d, "apology")),
+    "control-slip": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", _accepted),
+    "stop-notice": (
+        "Thông báo dừng giải quyết hồ sơ",
+        lambda d: (
+            d.rule_set == "2025" and d.status in (Dossier.Status.STOPPED, Dossier.Status.WITHDRAWN)
+        ),
+    ),
+}
+FORM_NUMBERS = {
+    "2018": {"receipt": 1, "supplement-request": 2, "refusal": 3, "apology": 4, "control-slip": 5},
+    "2025": {
+        "receipt": 1,
+        "supplement-request": 2,
+        "refusal": 3,
+        "apology": 4,
+        "stop-notice": 5,
+        "control-slip": 6,
+    },
+}
+TITLES_2025 = {"apology": "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"}
+
+
+def _moment(value) -> str:
+    return date_format(localtime(value), "H:i d/m/Y") if value else "—"
+
+
+def _applicant_rows(dossier: Dossier) -> list[list[str]]:
+    return [
+        ["Mã hồ sơ", dossier.code],
+        ["Người nộp hồ sơ", dossier.applicant_name],
+        ["Số định danh cá nhân", dossier.applicant_id_number or "—"],
+        ["Địa chỉ", dossier.applicant_address or "—"],
+        ["Số điện thoại", dossier.applicant_phone or "—"],
+        ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
+    ]
+
+
+def _signatures(left: str, right: str, right_name: str = "") -> Table:
+    return grid([[left, right], ["\n\n\n", right_name or "\n\n\n"]], [85 * mm, 85 * mm])
+
+
+def _form_body(kind: str, dossier: Dossier) -> list:
+    received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
+    label_width = [60 * mm, 110 * mm]
+    if kind == "receipt":
+        return [
+            grid(
+                [
+                    *_applicant_rows(dossier),
+                    ["Hình thức nộp", dossier.get_channel_display()],
+                    ["Số bộ hồ sơ", str(dossier.documents_count)],
+                    ["Thời hạn giải quyết", dossier.revision.limit_display()],
+                    ["Thời gian nhận hồ sơ", _moment(dossier.received_at)],
+                    ["Thời gian trả kết quả", _moment(dossier.due_at)],
+                    ["Nhận kết quả tại", "Bộ phận Một cửa"],
+                ],
+                label_width,
+                header_rows=0,
+            ),
+            Spacer(1, 8 * mm),
+            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+        ]
+    if kind == "supplement-request":
+        requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
+            (dossier.received_at, dossier.reception_reason)
+        ]
+        return [
+            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
+            *[paragraph(f"{_moment(moment)}: {reason}") for moment, reason in requests],
+            paragraph(
+                "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
+                f"{received_by or 'Bộ phận Một cửa'} để được hướng dẫn."
+            ),
+            Spacer(1, 8 * mm),
+            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI HƯỚNG DẪN", received_by),
+        ]
+    if kind == "refusal":
+        return [
+            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            paragraph("Lý do từ chối tiếp nhận:", "heading"),
+            paragraph(dossier.reception_reason),
+            Spacer(1, 8 * mm),
+            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+        ]
+    if kind == "apology":
+        apology = dossier.apology
+        return [
+            paragraph(f"Kính gửi: {dossier.applicant_name}"),
+            paragraph(
+                f"Ngày {_day(dossier.received_on)}, Bộ phận Một cửa tiếp nhận hồ sơ mã số "
+                f"{dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name}. "
+                f"Thời gian hẹn trả kết quả: {_moment(dossier.due_at)}."
+            ),
+            paragraph(f"Hồ sơ chưa giải quyết đúng hạn với lý do: {apology.reason}"),
+            paragraph(
+                "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
+                f"{_day(apology.new_due_date)}."
+            ),
+            Spacer(1, 8 * mm),
+            _signatures("", "THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name()),
+        ]
+    if kind == "stop-notice":
+        return [
+            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            paragraph(
+                f"Theo đề nghị của ông/bà, hồ sơ mã số {dossier.code} đã được dừng giải quyết. "
+                f"Lý do: {dossier.ended_reason}"
+            ),
+            Spacer(1, 8 * mm),
+            _signatures("", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+        ]
+    # control slip
+    rows = [["Tên bộ phận", "Thời gian giao, nhận", "Kết quả giải quyết", "Ghi chú"]]
+    for handoff in dossier.handoffs.select_related("step", "step__unit", "to_unit", "from_user"):
+        giver = handoff.step.unit.name if handoff.step.unit else "Lãnh đạo UBND"
+        receiver = (
+            handoff.to_unit.name
+            if handoff.to_unit
+            else (handoff.get_to_role_display() or "Trả kết quả")
+        )
+        rows.append(
+            [
+                f"1. Giao: {giver}\n2. Nhận: {receiver}",
+                _moment(handoff.handed_at),
+                handoff.get_result_display(),
+                handoff.note,
+            ]
+        )
+    return [
+        grid(
+            [
+                ["Mã hồ sơ", dossier.code],
+                ["Người nộp hồ sơ", dossier.applicant_name],
+                ["Cơ quan giải quyết", dossier.procedure.unit.name],
+                ["Thời gian nhận hồ sơ", _moment(dossier.received_at)],
+                ["Thời gian hẹn trả kết quả", _moment(dossier.due_at)],
+            ],
+            label_width,
+            header_rows=0,
+        ),
+        Spacer(1, 4 * mm),
+        grid(rows, [60 * mm, 40 * mm, 30 * mm, 40 * mm]),
+    ]
+
+
+def _issued_on(kind: str, dossier: Dossier):
+    if kind == "apology":
+        return localtime(dossier.apology.issued_at).date()
+    if kind == "control-slip" and dossier.completed_at:
+        return localtime(dossier.completed_at).date()
+    return localtime(dossier.received_at).date()
+
+
+def dossier_pdf(kind: str, dossier: Dossier) -> bytes:
+    """One of the official forms of `dossier`, in the version of its rule set."""
+    if not DOSSIER_FORMS[kind][1](dossier):
+        raise ValidationError(
+            f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
+            f"(bộ biểu mẫu {dossier.rule_set})."
+        )
+    organisation = Organisation.current()
+    number = FORM_NUMBERS[dossier.rule_set][kind]
+    title = DOSSIER_FORMS[kind][0]
+    if dossier.rule_set == "2025":
+        title = TITLES_2025.get(kind, title)
+    story = [
+        paragraph(f"Mẫu số {number:02d} ({CIRCULAR[dossier.rule_set]})", "small"),
+        official_heading(organisation),
+        place_and_date(organisation, _issued_on(kind, dossier)),
+        paragraph(title.upper(), "title"),
+        *_form_body(kind, dossier),
+    ]
+    return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)

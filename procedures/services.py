@@ -443,7 +443,7 @@ def dossier_receive(
 
 def _lock(dossier: Dossier) -> Dossier:
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("revision", "current_step")
         .get(pk=dossier.pk)
     )

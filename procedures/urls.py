@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from procedures import views
+from procedures import dossier_views, views
 
 app_name = "procedures"
 
-urlpatterns = [
+procedure_patterns = [
     path("", views.procedure_list, name="list"),
     path("them/", views.procedure_create, name="create"),
     path("can-doc/", views.to_acknowledge, name="to_acknowledge"),
@@ -25,4 +25,18 @@ urlpatterns = [
         views.revision_compare,
         name="revision_compare",
     ),
+]
+
+dossier_patterns = [
+    path("", dossier_views.dossier_list, name="dossier_list"),
+    path("tiep-nhan/", dossier_views.dossier_receive, name="dossier_receive"),
+    path("cho-xu-ly/", dossier_views.dossier_queue, name="dossier_queue"),
+    path("<str:code>/", dossier_views.dossier_detail, name="dossier_detail"),
+    path("<str:code>/in/<slug:kind>/", dossier_views.dossier_form_pdf, name="dossier_pdf"),
+    path("<str:code>/<slug:action>/", dossier_views.dossier_action, name="dossier_action"),
+]
+
+urlpatterns = [
+    path("quy-trinh/", include(procedure_patterns)),
+    path("ho-so/", include(dossier_patterns)),
 ]

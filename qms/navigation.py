@@ -22,6 +22,9 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Home"), "qms:home"),
+    NavItem(_("Receive"), "procedures:dossier_receive", permission="procedures.add_dossier"),
+    NavItem(_("Dossiers"), "procedures:dossier_list", permission="procedures.view_dossier"),
+    NavItem(_("My queue"), "procedures:dossier_queue", permission="procedures.change_dossier"),
     NavItem(_("Procedures"), "procedures:list", permission="procedures.view_procedure"),
     NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
     NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),

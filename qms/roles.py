@@ -29,8 +29,8 @@ PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities")
 _READ_ALL = tuple(f"{app}.view_*" for app in PROJECT_APPS)
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.OFFICER: _READ_ALL,
-    Role.SPECIALIST: _READ_ALL,
+    Role.OFFICER: (*_READ_ALL, "procedures.add_dossier", "procedures.change_dossier"),
+    Role.SPECIALIST: (*_READ_ALL, "procedures.change_dossier"),
     Role.ISO_SECRETARY: (
         *_READ_ALL,
         "qms.*_calendarday",
@@ -43,10 +43,19 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "procedures.change_procedure",
         "procedures.add_procedurerevision",
         "procedures.change_procedurerevision",
+        "procedures.change_dossier",
     ),
     Role.AUDITOR: _READ_ALL,
-    Role.VICE_CHAIRMAN: (*_READ_ALL, "procedures.approve_procedurerevision"),
-    Role.CHAIRMAN: (*_READ_ALL, "procedures.approve_procedurerevision"),
+    Role.VICE_CHAIRMAN: (
+        *_READ_ALL,
+        "procedures.approve_procedurerevision",
+        "procedures.change_dossier",
+    ),
+    Role.CHAIRMAN: (
+        *_READ_ALL,
+        "procedures.approve_procedurerevision",
+        "procedures.change_dossier",
+    ),
     Role.VIEWER: _READ_ALL,
 }
 

@@ -11,7 +11,8 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures.models import ProcedureRevision
+from procedures.models import Dossier, ProcedureRevision
+from procedures.models.dossiers import DossierQuerySet
 from qms import services
 from qms.decorators import permission_required
 from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
@@ -20,11 +21,15 @@ from qms.models import CalendarDay
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "qms/home.html",
-        {"to_read": ProcedureRevision.objects.to_acknowledge_by(request.user)},
-    )
+    context = {"to_read": ProcedureRevision.objects.to_acknowledge_by(request.user)}
+    if request.user.has_perm("procedures.add_dossier"):
+        today = localdate()
+        next_day = CalendarDay.objects.calendar().add_working_days(today, 1)
+        context["worklists"] = [
+            (name, label, Dossier.objects.worklist(name, today, next_day).count())
+            for name, label in DossierQuerySet.WORKLISTS.items()
+        ]
+    return render(request, "qms/home.html", context)
 
 
 @permission_required("qms.view_calendarday")

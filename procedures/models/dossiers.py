@@ -72,6 +72,24 @@ class DossierQuerySet(models.QuerySet):
     def due_on(self, day: date):
         return self.open().filter(due_date=day)
 
+    WORKLISTS = {
+        "due_today": _("Due today"),
+        "due_next": _("Due on the next working day"),
+        "overdue": _("Overdue"),
+        "waiting": _("Waiting for a supplement"),
+        "ready": _("Ready to return"),
+    }
+
+    def worklist(self, name: str, today: date, next_working_day: date):
+        """The officer's worklists (their counts are on the home page)."""
+        return {
+            "due_today": lambda: self.due_on(today),
+            "due_next": lambda: self.due_on(next_working_day),
+            "overdue": lambda: self.overdue(today),
+            "waiting": lambda: self.filter(status=Dossier.Status.WAITING),
+            "ready": lambda: self.filter(status=Dossier.Status.COMPLETED),
+        }[name]()
+
     def in_queue_of(self, user):
         """Dossiers waiting at a step that `user` runs: their unit's steps, or the
         leadership steps of the roles they hold."""

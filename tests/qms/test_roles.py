@@ -13,13 +13,24 @@ def test_every_role_has_its_group_with_permissions(db):
         assert groups[role.value].permissions.exists(), role
 
 
-def test_readers_cannot_write(db):
-    for role in (Role.VIEWER, Role.OFFICER, Role.CHAIRMAN):
-        codenames = set(
-            Group.objects.get(name=role.value).permissions.values_list("codename", flat=True)
-        )
-        assert "view_calendarday" in codenames
-        assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames), role
+def codenames(role: Role) -> set[str]:
+    return set(Group.objects.get(name=role.value).permissions.values_list("codename", flat=True))
+
+
+def test_the_viewer_reads_everything_and_writes_nothing(db):
+    granted = codenames(Role.VIEWER)
+    assert {"view_calendarday", "view_procedure", "view_dossier"} <= granted
+    assert not any(c.startswith(("add_", "change_", "delete_")) for c in granted)
+
+
+def test_writes_follow_the_roles(db):
+    def writes(role):
+        return {c for c in codenames(role) if not c.startswith("view_")}
+
+    assert writes(Role.OFFICER) == {"add_dossier", "change_dossier"}
+    assert writes(Role.SPECIALIST) == {"change_dossier"}
+    assert writes(Role.AUDITOR) == set()
+    assert writes(Role.CHAIRMAN) == {"approve_procedurerevision", "change_dossier"}
 
 
 def test_the_iso_secretary_configures(db):

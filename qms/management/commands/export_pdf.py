@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qms.pdf import EXPORTERS
@@ -23,5 +23,7 @@ class Command(BaseCommand):
             data = exporter(pk)
         except ObjectDoesNotExist as error:
             raise CommandError(f"Không tìm thấy bản ghi {kind} số {pk}.") from error
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         Path(output).write_bytes(data)
         self.stdout.write(f"{output}: {len(data)} byte")

@@ -1,0 +1,169 @@
+"""The one-stop desk's pages: receive, list, work and return dossiers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from procedures import services
+from procedures.filters import DossierFilter
+from procedures.forms import (
+    ApologyForm,
+    CorrectionForm,
+    ReasonForm,
+    ReceiveForm,
+    ReturnForm,
+    StopForm,
+)
+from procedures.models import Dossier, Procedure
+from procedures.pdf import DOSSIER_FORMS, dossier_pdf
+from qms.decorators import permission_required
+from qms.paging import keyset_page
+from qms.pdf import pdf_response
+from qms.roles import Role
+
+VIEW = "procedures.view_dossier"
+RECEIVE = "procedures.add_dossier"
+WORK = "procedures.change_dossier"
+
+
+def _dossier(code: str) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.select_related(
+            "procedure", "revision", "current_step", "current_unit", "received_by"
+        ),
+        code=code,
+    )
+
+
+@permission_required(RECEIVE)
+def dossier_receive(request: HttpRequest) -> HttpResponse:
+    form = ReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_receive(user=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Dossier %(code)s is logged.") % {"code": dossier.code})
+            return redirect("procedures:dossier_detail", code=dossier.code)
+    procedures = Procedure.objects.filter(in_use=True, revisions__status="effective")
+    return render(
+        request, "procedures/dossier_receive.html", {"form": form, "procedures": procedures}
+    )
+
+
+@permission_required(VIEW)
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    filterset = DossierFilter(
+        request.GET or None,
+        queryset=Dossier.objects.select_related("procedure", "current_unit"),
+    )
+    page = keyset_page(filterset.qs, request.GET)
+    return render(request, "procedures/dossier_list.html", {"filter": filterset, "page": page})
+
+
+@permission_required(VIEW)
+def dossier_queue(request: HttpRequest) -> HttpResponse:
+    dossiers = (
+        Dossier.objects.in_queue_of(request.user)
+        .select_related("procedure", "current_step")
+        .order_by("due_date", "received_at")
+    )
+    return render(request, "procedures/dossier_queue.html", {"dossiers": dossiers})
+
+
+@permission_required(VIEW)
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(code)
+    return render(
+        request,
+        "procedures/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "may_act": services.may_act_on(request.user, dossier),
+            "can_correct": request.user.has_role(Role.ISO_SECRETARY),
+            "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
+            "supplements": dossier.supplements.all(),
+            "apology": getattr(dossier, "apology", None),
+            "history": dossier.history.select_related("history_user"),
+            "forms": {
+                "supplement": ReasonForm(prefix="supplement"),
+                "apology": ApologyForm(prefix="apology"),
+                "stop": StopForm(prefix="stop"),
+                "return": ReturnForm(prefix="return"),
+                "correct": CorrectionForm(
+                    prefix="correct",
+                    initial={
+                        "completed_at": dossier.completed_at,
+                        "returned_at": dossier.returned_at,
+                    },
+                ),
+            },
+            "printable": [
+                (kind, title)
+                for kind, (title, applies) in DOSSIER_FORMS.items()
+                if applies(dossier)
+            ],
+        },
+    )
+
+
+ACTIONS = {
+    # action: (form class or None, service call)
+    "hand_on": (None, lambda d, u, data: services.dossier_hand_on(dossier=d, user=u)),
+    "complete": (None, lambda d, u, data: services.dossier_complete(dossier=d, user=u)),
+    "resume": (None, lambda d, u, data: services.dossier_resume(dossier=d, user=u)),
+    "supplement": (
+        ReasonForm,
+        lambda d, u, data: services.dossier_request_supplement(dossier=d, user=u, **data),
+    ),
+    "apology": (
+        ApologyForm,
+        lambda d, u, data: services.dossier_apologise(dossier=d, user=u, **data),
+    ),
+    "stop": (StopForm, lambda d, u, data: services.dossier_stop(dossier=d, user=u, **data)),
+    "return": (ReturnForm, lambda d, u, data: services.dossier_return(dossier=d, user=u, **data)),
+    "correct": (
+        CorrectionForm,
+        lambda d, u, data: services.dossier_correct_dates(dossier=d, user=u, **data),
+    ),
+}
+
+
+@require_POST
+@permission_required(WORK)
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = _dossier(code)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, run = ACTIONS[action]
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES, prefix=action)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return redirect("procedures:dossier_detail", code=code)
+        data = form.cleaned_data
+    try:
+        run(dossier, request.user, data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Dossier %(code)s is updated.") % {"code": code})
+    return redirect("procedures:dossier_detail", code=code)
+
+
+@permission_required(VIEW)
+def dossier_form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    dossier = _dossier(code)
+    if kind not in DOSSIER_FORMS or not DOSSIER_FORMS[kind][1](dossier):
+        raise Http404
+    return pdf_response(dossier_pdf(kind, dossier), f"{dossier.code}-{kind}")
