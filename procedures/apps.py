@@ -8,8 +8,8 @@ class ProceduresConfig(AppConfig):
     verbose_name = _("Procedures and dossiers")
 
     def ready(self) -> None:
-        from procedures.models import ProcedureRevision
-        from procedures.pdf import revision_pdf
+        from procedures.models import Dossier, ProcedureRevision
+        from procedures.pdf import DOSSIER_FORMS, dossier_pdf, revision_pdf
         from qms.pdf import register_exporter
 
         register_exporter(
@@ -18,3 +18,7 @@ class ProceduresConfig(AppConfig):
                 ProcedureRevision.objects.select_related("procedure").get(pk=pk)
             ),
         )
+        for kind in DOSSIER_FORMS:
+            register_exporter(
+                kind, lambda pk, kind=kind: dossier_pdf(kind, Dossier.objects.get(pk=pk))
+            )

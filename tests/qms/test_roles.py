@@ -53,7 +53,7 @@ def test_sync_restores_the_table(db):
     assert ROLE_PERMISSIONS.keys() == set(Role)
 
 
-NAV_LABELS = {"Trang chủ", "Lịch làm việc", "Tính ngày hẹn trả"}
+NAV_LABELS = {"Trang chủ", "Hồ sơ", "Quy trình", "Lịch làm việc", "Tính ngày hẹn trả"}
 
 
 @pytest.mark.parametrize("role", list(Role))

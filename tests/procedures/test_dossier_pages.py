@@ -1,0 +1,179 @@
+"""The desk's pages and the official forms, read back from the PDFs."""
+
+import subprocess
+import unicodedata
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from procedures import services
+from procedures.models import Dossier
+from qms.roles import Role
+from tests.factories import UnitFactory, UserFactory
+from tests.procedures.test_dossiers import at, receive
+
+
+@pytest.fixture
+def officer(personas):
+    return personas[Role.OFFICER]
+
+
+def test_receiving_through_the_form(effective, officer, client_for):
+    client = client_for(officer)
+    page = client.get(reverse("procedures:dossier_receive")).content.decode()
+    assert "QT-TP-05 – Cấp Giấy xác nhận tình trạng hôn nhân" in page  # the datalist
+    data = {
+        "procedure": "QT-TP-05 – Cấp Giấy xác nhận tình trạng hôn nhân",
+        "applicant_name": "Phạm Văn Đông",
+        "applicant_id_number": "031095001234",
+        "applicant_phone": "0912 345 678",
+        "channel": "direct",
+        "documents_count": "1",
+        "decision": "accept",
+    }
+    with time_machine.travel(at("2026-01-08 09:00"), tick=False):
+        response = client.post(reverse("procedures:dossier_receive"), data)
+    dossier = Dossier.objects.get()
+    assert response["Location"] == reverse("procedures:dossier_detail", args=[dossier.code])
+    assert dossier.code == "PAD-260108-0001" and dossier.rule_set == "2025"
+    assert dossier.due_date == date(2026, 1, 12)  # Sat 10/01/2026 is a make-up working day
+    detail = client.get(response["Location"]).content.decode()
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in detail
+
+
+def test_bad_receipts_are_named_and_not_written(effective, officer, client_for):
+    response = client_for(officer).post(
+        reverse("procedures:dossier_receive"),
+        {
+            "procedure": "không có",
+            "applicant_name": "",
+            "applicant_id_number": "12ab",
+            "channel": "fax",
+            "documents_count": "0",
+            "decision": "refuse",
+        },
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {
+        "procedure",
+        "applicant_name",
+        "applicant_id_number",
+        "channel",
+        "documents_count",
+    }
+    assert errors["applicant_id_number"] == ["Số định danh gồm 9 hoặc 12 chữ số."]
+    assert not Dossier.objects.exists()
+
+
+def test_list_filters_and_pages(effective, officer, personas, client_for):
+    for minute in range(7):
+        receive(
+            effective.procedure, officer, f"2023-03-02 09:0{minute}", applicant_name=f"An {minute}"
+        )
+    client = client_for(personas[Role.VIEWER])
+    url = reverse("procedures:dossier_list")
+    page = client.get(url).context["page"]
+    assert [d.applicant_name for d in page.rows][:2] == ["An 6", "An 5"]
+    assert page.next_query is None
+    from qms import paging
+
+    first = paging.keyset_page(Dossier.objects.all(), {}, size=3)
+    second = paging.keyset_page(Dossier.objects.all(), QueryDict(first.next_query), size=3)
+    assert [d.applicant_name for d in first.rows + second.rows] == [
+        f"An {n}" for n in range(6, 0, -1)
+    ]
+    filtered = client.get(url, {"applicant": "An 3"}).context["page"].rows
+    assert [d.applicant_name for d in filtered] == ["An 3"]
+
+
+def test_a_specialist_sees_only_their_unit_queue_and_a_viewer_changes_nothing(
+    effective, officer, personas, client_for
+):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    specialist = client_for(personas[Role.SPECIALIST])
+    assert [
+        d.code for d in specialist.get(reverse("procedures:dossier_queue")).context["dossiers"]
+    ] == [dossier.code]
+    # A specialist of another unit (VH-XH) sees nothing to do and cannot act on it.
+    other = client_for(UserFactory(role="specialist", unit=UnitFactory(code="VH-XH")))
+    assert list(other.get(reverse("procedures:dossier_queue")).context["dossiers"]) == []
+    viewer = client_for(personas[Role.VIEWER])
+    url = reverse("procedures:dossier_action", args=[dossier.code, "hand_on"])
+    assert viewer.post(url).status_code == 403
+    response = other.post(url, follow=True)
+    assert "không phải của bạn" in response.content.decode()
+    specialist.post(url)
+    dossier.refresh_from_db()
+    assert dossier.current_step.order == 3
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(data)
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFC", result.stdout.decode())
+
+
+def test_every_form_carries_the_names_and_dates_shown_on_screen(
+    effective, officer, personas, client_for, tmp_path
+):
+    dossier = receive(
+        effective.procedure, officer, "2023-03-02 09:00", applicant_name="Ngô Thị Huệ"
+    )
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
+        )
+    client = client_for(personas[Role.VIEWER])
+    detail = client.get(reverse("procedures:dossier_detail", args=[dossier.code])).content.decode()
+    received = date_format(localtime(dossier.received_at), "H:i d/m/Y")
+    due = date_format(localtime(dossier.due_at), "H:i d/m/Y")
+    assert received in detail and due in detail
+    for kind in ("receipt", "apology", "control-slip"):
+        response = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, kind]))
+        text = pdf_text(response.content, tmp_path)
+        for expected in ("ỦY BAN NHÂN DÂN PHƯỜNG AN DƯƠNG", "Ngô Thị Huệ", dossier.code, due):
+            assert expected in text, (kind, expected)
+    receipt = pdf_text(
+        client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "receipt"])).content,
+        tmp_path,
+    )
+    assert received in receipt and "Mẫu số 01 (Thông tư số 01/2018/TT-VPCP)" in receipt
+    apology = pdf_text(
+        client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "apology"])).content,
+        tmp_path,
+    )
+    assert "09/03/2023" in apology and "Chờ xác minh" in apology
+    assert (
+        client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "refusal"])).status_code
+        == 404
+    )
+
+
+def test_forms_follow_the_rule_set_of_the_dossier(effective, officer, tmp_path):
+    old = receive(
+        effective.procedure, officer, "2025-06-30 09:00", decision="refuse", reason="Sai thẩm quyền"
+    )
+    new = receive(effective.procedure, officer, "2025-07-01 09:00")
+    services.dossier_stop(dossier=new, user=officer, reason="Công dân xin dừng")
+    out = tmp_path / "x.pdf"
+    call_command("export_pdf", "refusal", str(old.pk), "-o", str(out))
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert "Mẫu số 03 (Thông tư số 01/2018/TT-VPCP)" in text and "Sai thẩm quyền" in text
+    call_command("export_pdf", "stop-notice", str(new.pk), "-o", str(out))
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert (
+        "Mẫu số 05 (Thông tư số 03/2025/TT-VPCP)" in text
+        and "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    )
+    call_command("export_pdf", "control-slip", str(new.pk), "-o", str(out))
+    assert "Mẫu số 06 (Thông tư số 03/2025/TT-VPCP)" in pdf_text(out.read_bytes(), tmp_path)
+    with pytest.raises(CommandError, match="không có"):
+        call_command("export_pdf", "stop-notice", str(old.pk), "-o", str(out))
