@@ -370,12 +370,6 @@ def _clock(dossier: Dossier, start: datetime) -> None:
     dossier.due_date = timezone.localdate(appointment.due_at)
 
 
-def _enter_step(dossier: Dossier, step: RevisionStep | None) -> None:
-    dossier.current_step = step
-    dossier.current_unit = step.unit if step else None
-    dossier.current_role = step.role if step else ""
-
-
 @transaction.atomic
 def dossier_receive(
     *,
@@ -433,7 +427,7 @@ def dossier_receive(
     if decision == Reception.ACCEPT:
         _clock(dossier, received_at)
         dossier.first_due_date = dossier.due_date
-        _enter_step(dossier, revision.steps.first())
+        dossier.enter_step(revision.steps.first())
     dossier.code = next_dossier_code(Organisation.current().code, received_on)
     dossier.full_clean()
     _track(dossier, user, _("Received"))
@@ -483,7 +477,7 @@ def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
     if following is None:
         raise ValidationError(_("This is the last step: record the result as ready instead."))
     _record_handoff(dossier, user, step, following, note)
-    _enter_step(dossier, following)
+    dossier.enter_step(following)
     _track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
     dossier.save()
     return dossier
@@ -605,7 +599,7 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     _require_turn(user, dossier)
     _record_handoff(dossier, user, dossier.current_step, None, note)
     _finish(dossier, timezone.now())
-    _enter_step(dossier, None)
+    dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED
     _track(dossier, user, _("Result ready"))
     dossier.save()
@@ -659,7 +653,7 @@ def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool =
         raise ValidationError({"reason": _("Give the citizen's reason.")})
     dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
     dossier.ended_reason = reason
-    _enter_step(dossier, None)
+    dossier.enter_step(None)
     _track(dossier, user, reason)
     dossier.save()
     return dossier

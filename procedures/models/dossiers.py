@@ -240,6 +240,13 @@ class Dossier(models.Model):
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATUSES
 
+    def enter_step(self, step: RevisionStep | None) -> None:
+        """Move to `step` (None once the processing is over); the unit or role that
+        runs it is stored beside it for the queues."""
+        self.current_step = step
+        self.current_unit = step.unit if step else None
+        self.current_role = step.role if step else ""
+
     def next_step(self) -> RevisionStep | None:
         if self.current_step is None:
             return None

@@ -1,0 +1,328 @@
+"""Importing dossiers from the province's electronic one-stop system (CSV or XLSX).
+
+All or nothing: every row is checked first and every problem is reported with its
+row number, column and reason; only a clean file is written, in one transaction.
+A dossier whose code is already in the register is skipped, so importing the
+same file twice creates nothing the second time.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history
+
+from procedures.models import (
+    Channel,
+    Dossier,
+    DossierSequence,
+    Outcome,
+    Procedure,
+    ProcedureRevision,
+    Rating,
+    RuleSet,
+)
+from qms.models import CalendarDay, Organisation
+from qms.working_days import LOCAL_TZ, CalendarRangeError
+
+COLUMNS = [
+    "code",
+    "procedure_code",
+    "applicant_name",
+    "channel",
+    "received_at",
+    "due_date",
+    "completed_at",
+    "returned_at",
+    "digitised",
+    "rating",
+]
+REQUIRED = {"code", "procedure_code", "applicant_name", "channel", "received_at"}
+MAX_ROWS = 200_000
+DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
+CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"Dòng {self.row}" + (f", cột {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} lỗi")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    created: int
+    skipped: int
+    dry_run: bool
+    codes: list[str] = field(default_factory=list)
+
+
+def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
+    """The file's rows as dicts keyed by column, from CSV (UTF-8, with or without BOM)
+    or XLSX; raises ImportRejected for a file that cannot be read at all."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=False).active
+            table = [
+                ["" if cell is None else cell for cell in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise ImportRejected(
+                [RowError(0, "", f"Không đọc được tệp XLSX ({error}).")]
+            ) from error
+    elif suffix == ".csv":
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportRejected(
+                [RowError(0, "", "Tệp CSV phải dùng bảng mã UTF-8 (có hoặc không có BOM).")]
+            ) from error
+        table = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportRejected([RowError(0, "", "Chỉ nhận tệp .csv hoặc .xlsx.")])
+    if not table:
+        raise ImportRejected([RowError(1, "", "Tệp không có dữ liệu.")])
+    header = [str(cell).strip().lower() for cell in table[0]]
+    missing = [column for column in COLUMNS if column in REQUIRED and column not in header]
+    if missing:
+        raise ImportRejected(
+            [RowError(1, column, "thiếu cột bắt buộc trong dòng tiêu đề.") for column in missing]
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportRejected([RowError(0, "", f"Tệp có quá {MAX_ROWS} dòng.")])
+    rows = []
+    for cells in table[1:]:
+        if not any(str(cell).strip() for cell in cells):
+            rows.append({})
+            continue
+        rows.append({column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)})
+    return rows
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        for pattern in DATETIME_FORMATS:
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+
+
+class _Row:
+    """Reads one row's cells, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, number: int, cells: dict, errors: list[RowError]) -> None:
+        self.number, self.cells, self.errors = number, cells, errors
+
+    def error(self, column: str, reason: str) -> None:
+        self.errors.append(RowError(self.number, column, reason))
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
+        value = str(self.cells.get(column, "") or "").strip()
+        if required and not value:
+            self.error(column, "không được để trống.")
+        elif value.startswith(FORMULA_START) and column != "channel":
+            self.error(column, "không nhận công thức hoặc giá trị bắt đầu bằng =, +, -, @.")
+        elif len(value) > max_length:
+            self.error(column, f"dài quá {max_length} ký tự.")
+        return value
+
+    def moment(self, column: str, *, required: bool = False) -> datetime | None:
+        value = self.cells.get(column, "")
+        if value in ("", None):
+            if required:
+                self.error(column, "không được để trống.")
+            return None
+        try:
+            return _moment(value)
+        except ValueError:
+            self.error(
+                column, f"'{value}' không phải ngày giờ dạng dd/mm/yyyy HH:MM hoặc ISO 8601."
+            )
+            return None
+
+    def choice(self, column: str, choices, *, blank: bool = False) -> str:
+        value = self.text(column)
+        if (blank and value == "") or value in choices:
+            return value
+        allowed = ", ".join(choices)
+        self.error(column, f"'{value}' không hợp lệ; chỉ nhận: {allowed}.")
+        return ""
+
+
+def _revision_in_force(procedure: Procedure, on: date) -> ProcedureRevision | None:
+    """The revision that was in force on `on`: the latest signed one effective by then."""
+    return (
+        procedure.revisions.locked()
+        .filter(effective_from__lte=on)
+        .exclude(status=ProcedureRevision.Status.APPROVED)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+
+
+def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]]:
+    """Check every row and build the dossiers to create; nothing is written here."""
+    errors: list[RowError] = []
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    procedures = Procedure.objects.in_bulk(field_name="code")
+    revisions: dict[tuple[int, date], ProcedureRevision | None] = {}
+    existing = set(
+        Dossier.objects.filter(code__in=[str(r.get("code", "")).strip() for r in rows]).values_list(
+            "code", flat=True
+        )
+    )
+    seen: dict[str, int] = {}
+    dossiers, skipped = [], 0
+    for number, cells in enumerate(rows, start=2):
+        if not cells:
+            continue
+        errors_before = len(errors)
+        row = _Row(number, cells, errors)
+        code = row.text("code", required=True, max_length=40)
+        if code and not CODE.match(code):
+            row.error(
+                "code", f"'{code}' không đúng dạng mã hồ sơ (chữ in hoa, số, dấu chấm, gạch)."
+            )
+        if code in seen:
+            row.error("code", f"trùng với mã ở dòng {seen[code]}.")
+        seen.setdefault(code, number)
+        procedure_code = row.text("procedure_code", required=True, max_length=32)
+        procedure = procedures.get(procedure_code)
+        if procedure_code and procedure is None:
+            row.error("procedure_code", f"không có thủ tục mã '{procedure_code}'.")
+        name = row.text("applicant_name", required=True)
+        channel = row.choice("channel", Channel.values)
+        received_at = row.moment("received_at", required=True)
+        due_value = row.moment("due_date")
+        completed_at = row.moment("completed_at")
+        returned_at = row.moment("returned_at")
+        digitised = row.choice("digitised", ["0", "1"], blank=True) == "1"
+        rating = row.choice("rating", Rating.values, blank=True)
+        if received_at and received_at > timezone.now():
+            row.error("received_at", "là thời điểm trong tương lai.")
+        if received_at and completed_at and completed_at < received_at:
+            row.error("completed_at", "trước thời điểm tiếp nhận.")
+        if returned_at and not completed_at:
+            row.error("returned_at", "có ngày trả nhưng thiếu completed_at.")
+        if returned_at and completed_at and returned_at < completed_at:
+            row.error("returned_at", "trước thời điểm có kết quả.")
+        if (rating or digitised) and not returned_at:
+            row.error("rating", "chỉ ghi đánh giá, số hóa cho hồ sơ đã trả kết quả.")
+        if code in existing:
+            skipped += 1
+            continue
+        if procedure is None or received_at is None or len(errors) > errors_before:
+            continue
+        received_on = timezone.localdate(received_at)
+        key = (procedure.pk, received_on)
+        if key not in revisions:
+            revisions[key] = _revision_in_force(procedure, received_on)
+        revision = revisions[key]
+        if revision is None:
+            row.error(
+                "received_at",
+                f"thủ tục {procedure.code} chưa có quy trình hiệu lực vào ngày "
+                f"{received_on:%d/%m/%Y}.",
+            )
+            continue
+        dossier = Dossier(
+            code=code,
+            procedure=procedure,
+            revision=revision,
+            rule_set=RuleSet.for_receipt(received_on),
+            applicant_name=name,
+            channel=channel,
+            received_at=received_at,
+            received_on=received_on,
+        )
+        try:
+            appointment = revision.appointment(calendar, received_at, office_hours)
+        except CalendarRangeError as error:
+            row.error("received_at", str(error))
+            continue
+        dossier.clock_started_at = appointment.clock_start
+        dossier.due_at = appointment.due_at
+        if due_value:  # the province's own appointment wins; a bare date means closing time
+            dossier.due_at = (
+                datetime.combine(due_value.date(), office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
+                if due_value.time() == datetime.min.time()
+                else due_value
+            )
+        dossier.due_date = timezone.localdate(dossier.due_at)
+        dossier.first_due_date = dossier.due_date
+        dossier.status = Dossier.Status.IN_PROGRESS
+        if completed_at:
+            dossier.completed_at = completed_at
+            dossier.completed_on = timezone.localdate(completed_at)
+            dossier.outcome = Outcome.compare(dossier.completed_on, dossier.due_date)
+            dossier.on_time_766 = dossier.completed_on <= dossier.first_due_date
+            dossier.status = Dossier.Status.COMPLETED
+        else:
+            dossier.enter_step(revision.steps.first())
+        if returned_at:
+            dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
+            dossier.status = Dossier.Status.RETURNED
+            dossier.digitised, dossier.rating = digitised, rating
+        dossiers.append(dossier)
+    return dossiers, skipped, errors
+
+
+def import_dossiers(name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
+    dossiers, skipped, errors = build_dossiers(read_rows(name, content))
+    if errors:
+        raise ImportRejected(errors)
+    if not dry_run:
+        with transaction.atomic():
+            bulk_create_with_history(dossiers, Dossier, batch_size=2000)
+            _advance_sequences(dossiers)
+    return ImportResult(
+        created=len(dossiers), skipped=skipped, dry_run=dry_run, codes=[d.code for d in dossiers]
+    )
+
+
+def _advance_sequences(dossiers: list[Dossier]) -> None:
+    """Imported codes of our organisation take their numbers: the desk's next codes
+    for those days continue after them."""
+    prefix = f"{Organisation.current().code}-"
+    highest: dict[date, int] = {}
+    for dossier in dossiers:
+        if dossier.code.startswith(prefix):
+            tail = dossier.code.rsplit("-", 1)[-1]
+            if tail.isdigit():
+                day = dossier.received_on
+                highest[day] = max(highest.get(day, 0), int(tail))
+    for day, number in highest.items():
+        updated = DossierSequence.objects.filter(day=day).update(last=Greatest(F("last"), number))
+        if not updated:
+            DossierSequence.objects.create(day=day, last=number)

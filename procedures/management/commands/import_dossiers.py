@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from procedures.importer import ImportRejected, import_dossiers
+
+
+class Command(BaseCommand):
+    help = "Import dossiers from a CSV or XLSX file, all or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="CSV (UTF-8) or XLSX file")
+        parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing")
+
+    def handle(self, *args, file: str, dry_run: bool, **options) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}.")
+        try:
+            result = import_dossiers(path.name, path.read_bytes(), dry_run=dry_run)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"Tệp có {len(rejected.errors)} lỗi; không hồ sơ nào được nhập."
+            ) from rejected
+        verb = "Sẽ tạo" if dry_run else "Đã tạo"
+        self.stdout.write(f"{verb} {result.created} hồ sơ; bỏ qua {result.skipped} hồ sơ đã có.")

@@ -1,0 +1,119 @@
+"""`import_dossiers`: all or nothing, every bad row named, the same file twice creates nothing."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from procedures.importer import COLUMNS, ImportRejected, import_dossiers
+from procedures.models import Dossier
+
+HEADER = ",".join(COLUMNS)
+GOOD = [
+    "PAD-230302-0001,QT-TP-05,Trần Văn An,direct,02/03/2023 09:00,,06/03/2023 10:00,07/03/2023 08:00,1,satisfied",
+    "PAD-230302-0002,QT-TP-05,Lê Thị Bích,online,2023-03-02T10:00:00,,,,,",
+    "PAD-230303-0001,QT-TP-05,Hoàng Minh,post,03/03/2023 16:00,2023-03-07,2023-03-09 09:00,,,",
+]
+
+
+def csv_bytes(*lines: str, bom: bool = False) -> bytes:
+    text = "\n".join([HEADER, *lines]) + "\n"
+    return ("\ufeff" + text if bom else text).encode("utf-8")
+
+
+def test_a_clean_file_is_imported_with_computed_dates(effective):
+    result = import_dossiers("tinh.csv", csv_bytes(*GOOD, bom=True))
+    assert (result.created, result.skipped) == (3, 0)
+    first, second, third = Dossier.objects.order_by("code")
+    assert (first.due_date, first.outcome, first.status) == (date(2023, 3, 7), "early", "returned")
+    assert first.digitised and first.rating == "satisfied" and first.revision == effective
+    assert (second.status, second.current_step.order) == ("in_progress", 1)
+    assert (third.due_date, third.outcome) == (date(2023, 3, 7), "late")
+    assert first.history.count() == 1
+
+
+def test_importing_twice_creates_nothing_new(effective):
+    import_dossiers("a.csv", csv_bytes(*GOOD))
+    result = import_dossiers("a.csv", csv_bytes(*GOOD))
+    assert (result.created, result.skipped) == (0, 3)
+    assert Dossier.objects.count() == 3
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(effective):
+    bad = [
+        GOOD[0],
+        "PAD-230302-0001,QT-TP-05,Trùng mã,direct,02/03/2023 09:00,,,,,",
+        "PAD-230302-0003,QT-XX-99,Lê Văn C,fax,32/13/2023 25:00,,,,,",
+        'PAD-230302-0004,QT-TP-05,=HYPERLINK("x"),direct,02/03/2023 09:00,,01/03/2023 09:00,,,great',
+        "PAD-230302-0005,QT-TP-05,,direct,2099-01-01 09:00,,,,,",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("bad.csv", csv_bytes(*bad))
+    reported = {(e.row, e.column) for e in rejected.value.errors}
+    assert {
+        (3, "code"),
+        (4, "procedure_code"),
+        (4, "channel"),
+        (4, "received_at"),
+        (5, "applicant_name"),
+        (5, "completed_at"),
+        (5, "rating"),
+        (6, "applicant_name"),
+        (6, "received_at"),
+    } <= reported
+    assert "Dòng 4, cột channel: 'fax' không hợp lệ" in "\n".join(map(str, rejected.value.errors))
+    assert not Dossier.objects.exists()
+
+
+def test_unreadable_files_get_a_clear_message(effective):
+    with pytest.raises(ImportRejected, match="1 lỗi") as rejected:
+        import_dossiers("a.csv", "mã,tên\n".encode("utf-16"))
+    assert "UTF-8" in str(rejected.value.errors[0])
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("a.csv", b"code,applicant_name\nX,Y\n")
+    assert {e.column for e in rejected.value.errors} == {"procedure_code", "channel", "received_at"}
+    with pytest.raises(ImportRejected):
+        import_dossiers("a.xlsx", b"not a zip")
+    with pytest.raises(ImportRejected):
+        import_dossiers("a.pdf", b"%PDF")
+
+
+def test_xlsx_with_a_formula_is_refused_and_a_clean_one_imported(effective):
+    def workbook(name_cell) -> bytes:
+        book = Workbook()
+        sheet = book.active
+        sheet.append(COLUMNS)
+        sheet.append(["PAD-230302-0001", "QT-TP-05", name_cell, "direct", "02/03/2023 09:00"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    with pytest.raises(ImportRejected, match="1 lỗi"):
+        import_dossiers("a.xlsx", workbook("=1+1"))
+    assert import_dossiers("a.xlsx", workbook("Đỗ Văn E")).created == 1
+
+
+def test_imported_codes_advance_the_days_numbering(effective, personas):
+    from procedures import services
+    from qms.roles import Role
+    from tests.procedures.test_dossiers import receive
+
+    import_dossiers("a.csv", csv_bytes(*GOOD))
+    dossier = receive(effective.procedure, personas[Role.OFFICER], "2023-03-02 15:00")
+    assert dossier.code == "PAD-230302-0003"
+    assert services.next_dossier_code("PAD", date(2023, 3, 4)) == "PAD-230304-0001"
+
+
+def test_the_command(effective, tmp_path, capsys):
+    path = tmp_path / "tinh.csv"
+    path.write_bytes(csv_bytes(*GOOD))
+    call_command("import_dossiers", str(path), "--dry-run")
+    assert "Sẽ tạo 3 hồ sơ" in capsys.readouterr().out and not Dossier.objects.exists()
+    call_command("import_dossiers", str(path))
+    assert "Đã tạo 3 hồ sơ" in capsys.readouterr().out
+    path.write_bytes(csv_bytes("PAD-1,QT-TP-05,,direct,x,,,,,"))
+    with pytest.raises(CommandError, match="không hồ sơ nào được nhập"):
+        call_command("import_dossiers", str(path))
+    assert "Dòng 2, cột code" in capsys.readouterr().err
