@@ -12,7 +12,8 @@ from procedures.models import Dossier
 
 HEADER = ",".join(COLUMNS)
 GOOD = [
-    "PAD-230302-0001,QT-TP-05,Trần Văn An,direct,02/03/2023 09:00,,06/03/2023 10:00,07/03/2023 08:00,1,satisfied",
+    "PAD-230302-0001,QT-TP-05,Trần Văn An,direct,02/03/2023 09:00,"
+    ",06/03/2023 10:00,07/03/2023 08:00,1,satisfied",
     "PAD-230302-0002,QT-TP-05,Lê Thị Bích,online,2023-03-02T10:00:00,,,,,",
     "PAD-230303-0001,QT-TP-05,Hoàng Minh,post,03/03/2023 16:00,2023-03-07,2023-03-09 09:00,,,",
 ]
@@ -46,7 +47,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(effective):
         GOOD[0],
         "PAD-230302-0001,QT-TP-05,Trùng mã,direct,02/03/2023 09:00,,,,,",
         "PAD-230302-0003,QT-XX-99,Lê Văn C,fax,32/13/2023 25:00,,,,,",
-        'PAD-230302-0004,QT-TP-05,=HYPERLINK("x"),direct,02/03/2023 09:00,,01/03/2023 09:00,,,great',
+        'PAD-230302-0004,QT-TP-05,=HYPERLINK("x"),direct,02/03/2023 09:00,'
+        ",01/03/2023 09:00,,,great",
         "PAD-230302-0005,QT-TP-05,,direct,2099-01-01 09:00,,,,,",
     ]
     with pytest.raises(ImportRejected) as rejected:
