@@ -12,13 +12,17 @@ from procedures.filters import DossierFilter
 from procedures.forms import (
     ApologyForm,
     CorrectionForm,
+    ImportForm,
     ReasonForm,
     ReceiveForm,
     ReturnForm,
     StopForm,
+    TrackingBookForm,
 )
+from procedures.importer import ImportRejected, import_dossiers
 from procedures.models import Dossier, Procedure
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
+from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
@@ -167,3 +171,38 @@ def dossier_form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse
     if kind not in DOSSIER_FORMS or not DOSSIER_FORMS[kind][1](dossier):
         raise Http404
     return pdf_response(dossier_pdf(kind, dossier), f"{dossier.code}-{kind}")
+
+
+@permission_required(VIEW)
+def tracking_book(request: HttpRequest) -> HttpResponse:
+    form = TrackingBookForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        args = (data["date_from"], data["date_to"], data["unit"])
+        name = f"so-theo-doi-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
+        if data["format"] == "pdf":
+            return pdf_response(tracking_book_pdf(*args), name)
+        response = HttpResponse(
+            tracking_book_xlsx(*args),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return render(request, "procedures/tracking_book.html", {"form": form})
+
+
+@permission_required(RECEIVE)
+def dossier_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_dossiers(
+                upload.name, upload.read(), dry_run=form.cleaned_data["dry_run"]
+            )
+        except ImportRejected as rejected:
+            context["errors"] = rejected.errors
+        else:
+            context["result"] = result
+    return render(request, "procedures/dossier_import.html", context)

@@ -13,6 +13,7 @@ from procedures.models import (
 from procedures.models.dossiers import SCAN_EXTENSIONS
 from procedures.services import Reception
 from qms.forms import BootstrapMixin, reason_field
+from qms.models import Unit
 from qms.uploads import MaxSizeValidator
 
 
@@ -200,3 +201,30 @@ class ReturnForm(BootstrapMixin, forms.Form):
 class CorrectionForm(ReasonForm):
     completed_at = forms.DateTimeField(label=_("Result ready at"))
     returned_at = forms.DateTimeField(label=_("Returned at"))
+
+
+class TrackingBookForm(BootstrapMixin, forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "Excel (XLSX)"), ("pdf", "PDF")]
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        validators=[FileExtensionValidator(["csv", "xlsx"]), MaxSizeValidator(50)],
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file"), required=False)

@@ -54,6 +54,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=12),
         "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=13),
+        "tiny": ParagraphStyle("tiny", parent=body, fontSize=7, leading=9),
+        "tiny_bold": ParagraphStyle("tiny_bold", parent=body, fontName=BOLD, fontSize=7, leading=9),
         "cell_bold": ParagraphStyle(
             "cell_bold", parent=body, fontName=BOLD, fontSize=10, leading=13
         ),
@@ -124,14 +126,16 @@ def place_and_date(organisation, day: date) -> Paragraph:
     )
 
 
-def grid(rows: list[list], col_widths: list, header_rows: int = 1) -> Table:
-    """A bordered table whose cells are Paragraphs (so long text wraps)."""
+def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool = False) -> Table:
+    """A bordered table whose cells are Paragraphs (so long text wraps); `small` sets
+    it in a smaller type for wide registers."""
     s = styles()
+    body, bold = ("tiny", "tiny_bold") if small else ("cell", "cell_bold")
     cells = [
         [
             cell
             if not isinstance(cell, str | int | float)
-            else Paragraph(text(cell), s["cell_bold" if index < header_rows else "cell"])
+            else Paragraph(text(cell), s[bold if index < header_rows else body])
             for cell in row
         ]
         for index, row in enumerate(rows)
@@ -143,6 +147,11 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1) -> Table:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
+                *(
+                    [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                    if small
+                    else []
+                ),
             ]
         )
     )
@@ -185,12 +194,14 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
     return NumberedCanvas
 
 
-def build_pdf(story: list, *, title: str, footer: str = "", watermark: str | None = None) -> bytes:
+def build_pdf(
+    story: list, *, title: str, footer: str = "", watermark: str | None = None, pagesize=A4
+) -> bytes:
     _register_fonts()
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=15 * mm,

@@ -1,0 +1,122 @@
+"""The tracking book as XLSX and PDF, with the columns of the period's form."""
+
+import io
+import subprocess
+import unicodedata
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from procedures import services
+from qms.roles import Role
+from tests.procedures.test_dossiers import receive
+
+
+@pytest.fixture
+def dossiers(effective, personas):
+    officer = personas[Role.OFFICER]
+    first = receive(effective.procedure, officer, "2023-03-02 09:00", applicant_name="Vũ Thị Lan")
+    services.dossier_hand_on(dossier=first, user=officer)
+    receive(effective.procedure, officer, "2023-03-03 10:00", applicant_name="Đinh Văn Tú")
+    receive(
+        effective.procedure, officer, "2023-03-03 11:00", decision="refuse", reason="Sai thẩm quyền"
+    )
+    return first
+
+
+def test_xlsx_has_the_2018_columns_and_one_row_per_accepted_dossier(dossiers, tmp_path):
+    out = tmp_path / "so.xlsx"
+    call_command(
+        "export_tracking_book",
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "xlsx",
+        "-o",
+        str(out),
+    )
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Mẫu số 06 (Thông tư số 01/2018/TT-VPCP)"
+    assert rows[3][:4] == ("STT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)")
+    body = rows[4:]
+    assert [row[4] for row in body] == ["Vũ Thị Lan", "Đinh Văn Tú"]  # the refusal is not in it
+    assert body[0][7] == "02/03/2023 09:00" and body[0][9]  # sent to the processing unit
+
+
+def test_pdf_and_bad_arguments(dossiers, tmp_path):
+    out = tmp_path / "so.pdf"
+    call_command(
+        "export_tracking_book",
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "pdf",
+        "--unit",
+        "TP-HT",
+        "-o",
+        str(out),
+    )
+    text = unicodedata.normalize(
+        "NFC", subprocess.run(["pdftotext", str(out), "-"], capture_output=True).stdout.decode()
+    )
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Vũ Thị Lan" in text and dossiers.code in text
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command(
+            "export_tracking_book",
+            "--from",
+            "01/03/2023",
+            "--to",
+            "2023-03-31",
+            "--format",
+            "pdf",
+            "-o",
+            str(out),
+        )
+    with pytest.raises(CommandError, match="XX"):
+        call_command(
+            "export_tracking_book",
+            "--from",
+            "2023-03-01",
+            "--to",
+            "2023-03-31",
+            "--format",
+            "pdf",
+            "--unit",
+            "XX",
+            "-o",
+            str(out),
+        )
+
+
+def test_the_pages(dossiers, personas, client_for):
+    viewer = client_for(personas[Role.VIEWER])
+    response = viewer.get(
+        reverse("procedures:tracking_book"),
+        {"date_from": "01/03/2023", "date_to": "31/03/2023", "format": "xlsx"},
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content)).active
+    assert book.max_row == 6
+    bad = viewer.get(
+        reverse("procedures:tracking_book"),
+        {"date_from": "31/03/2023", "date_to": "01/03/2023", "format": "xlsx"},
+    )
+    assert "date_to" in bad.context["form"].errors
+    officer = client_for(personas[Role.OFFICER])
+    upload = SimpleUploadedFile("x.csv", b"code,procedure_code\nA,B\n", content_type="text/csv")
+    page = officer.post(reverse("procedures:dossier_import"), {"file": upload})
+    assert "không hồ sơ nào" not in page.content.decode()
+    assert [e.column for e in page.context["errors"]] == [
+        "applicant_name",
+        "channel",
+        "received_at",
+    ]
+    assert viewer.get(reverse("procedures:dossier_import")).status_code == 403
