@@ -5,13 +5,28 @@ Nghị định 123/2015, Nghị định 23/2015, Luật Xây dựng, Nghị đ�
 demo data, to be checked against the province's TTHC announcement before use.
 """
 
-from datetime import date, time
+import random
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
 from procedures import services
-from procedures.models import Field, LimitUnit, Procedure
-from qms.models import Unit, User
+from procedures.importer import build_dossiers
+from procedures.models import (
+    Apology,
+    Dossier,
+    Field,
+    LimitUnit,
+    Outcome,
+    Procedure,
+    SupplementRequest,
+)
+from qms.models import CalendarDay, Organisation, Unit, User
 from qms.roles import Role
+from qms.working_days import LOCAL_TZ
 
 D = Decimal
 HOTICH_RECORDS = [
@@ -302,3 +317,161 @@ def _older(steps: list[tuple]) -> list[tuple]:
         *middle[1:],
         last,
     ]
+
+
+# -- a year of dossiers (2023), then a few open today --------------------------------
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Thanh"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phương", "Sơn"]
+DEMO_YEAR = 2023
+DOSSIERS_PER_WORKING_DAY = 12
+
+
+def _name(rng) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def _completion_day(rng: random.Random, calendar, received: datetime, due: datetime) -> date:
+    """Mostly early or on time, about 2% late (the desk's record in 2023)."""
+    roll = rng.random()
+    if roll < 0.02:
+        return calendar.add_working_days(due.date(), rng.randint(1, 3))
+    spare = calendar.working_days_between(received.date(), due.date())
+    if roll < 0.45 or spare < 1:
+        return due.date()
+    offset = rng.randint(0, spare - 1)
+    return received.date() if offset == 0 else calendar.add_working_days(received.date(), offset)
+
+
+def _year_rows(rng: random.Random, calendar, office_hours, organisation) -> list[dict]:
+    procedures = list(Procedure.objects.order_by("code"))
+    weights = [
+        8 if p.field == Field.CERTIFICATION else 4 if p.field == Field.CIVIL_STATUS else 1
+        for p in procedures
+    ]
+    rows, day = [], date(DEMO_YEAR, 1, 1)
+    while day.year == DEMO_YEAR:
+        if calendar.is_working_day(day):
+            for number in range(1, rng.randint(6, 2 * DOSSIERS_PER_WORKING_DAY - 6) + 1):
+                procedure = rng.choices(procedures, weights)[0]
+                received = datetime.combine(day, time(7, 30), tzinfo=LOCAL_TZ) + timedelta(
+                    minutes=rng.randint(0, 540)
+                )
+                revision = (
+                    procedure.revisions.locked()
+                    .filter(effective_from__lte=day)
+                    .order_by("-number")
+                    .first()
+                )
+                due = revision.appointment(calendar, received, office_hours).due_at
+                completed_at = max(
+                    datetime.combine(
+                        _completion_day(rng, calendar, received, due), time(15), tzinfo=LOCAL_TZ
+                    ),
+                    received + timedelta(minutes=30),
+                )
+                rows.append(
+                    {
+                        "code": f"{organisation.code}-{day:%y%m%d}-{number:04d}",
+                        "procedure_code": procedure.code,
+                        "applicant_name": _name(rng),
+                        "channel": rng.choices(["direct", "online", "post"], [70, 27, 3])[0],
+                        "received_at": received.isoformat(),
+                        "completed_at": completed_at.isoformat(),
+                        "returned_at": (
+                            completed_at + timedelta(hours=rng.choice([1, 2, 20]))
+                        ).isoformat(),
+                        "digitised": "1" if rng.random() < 0.62 else "0",
+                        "rating": rng.choices(
+                            ["very_satisfied", "satisfied", "unsatisfied", ""], [55, 38, 2, 5]
+                        )[0],
+                    }
+                )
+        day += timedelta(days=1)
+    return rows
+
+
+def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
+    """A plausible year at the desk, built through the importer's rules (R1, R3, R5):
+    about 3,000 dossiers, mostly early or on time, a few late (most with an apology),
+    some paused for a supplement (R4), most digitised and rated. Skipped when the
+    year is already there."""
+    if Dossier.objects.filter(received_on__year=DEMO_YEAR).exists():
+        return 0
+    rng = random.Random(seed)
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    rows = _year_rows(rng, calendar, office_hours, Organisation.current())
+    dossiers, _skipped, errors = build_dossiers(rows)
+    if errors:
+        raise ValueError("; ".join(map(str, errors[:5])))
+    supplements, apologies = [], []
+    for dossier in dossiers:
+        roll = rng.random()
+        if roll < 0.04 and dossier.outcome != Outcome.LATE:
+            asked = dossier.received_at + timedelta(hours=3)
+            back = asked + timedelta(days=rng.randint(2, 6))
+            dossier.supplement_count = 1
+            dossier.waiting_total = back - asked
+            dossier.start_clock(calendar, back, office_hours)
+            dossier.finish(max(dossier.completed_at, back + timedelta(hours=2)))
+            dossier.returned_at = dossier.completed_at + timedelta(hours=2)
+            dossier.returned_on = timezone.localdate(dossier.returned_at)
+            supplements.append((dossier, asked, back))
+        elif dossier.outcome == Outcome.LATE and roll < 0.7:
+            apologies.append(dossier)
+    with transaction.atomic():
+        bulk_create_with_history(dossiers, Dossier, batch_size=2000)
+        saved = Dossier.objects.in_bulk([d.code for d in dossiers], field_name="code")
+        SupplementRequest.objects.bulk_create(
+            SupplementRequest(
+                dossier=saved[d.code],
+                requested_at=asked,
+                requested_by=officer,
+                reason="Bổ sung bản sao giấy tờ tùy thân có chứng thực.",
+                answered_at=back,
+                new_due_date=d.due_date,
+            )
+            for d, asked, back in supplements
+        )
+        Apology.objects.bulk_create(
+            Apology(
+                dossier=saved[d.code],
+                issued_at=datetime.combine(d.received_on, time(16), tzinfo=LOCAL_TZ),
+                issued_by=officer,
+                reason="Hồ sơ cần xác minh thêm tại nơi cư trú.",
+                new_due_date=calendar.add_working_days(d.due_date, 3),
+            )
+            for d in apologies
+        )
+    return len(dossiers)
+
+
+def seed_open_dossiers(*, officer: User) -> int:
+    """A few dossiers in hand today, received over the last working days, so that the
+    worklists and the queues have something in them."""
+    if Dossier.objects.open().exists():
+        return 0
+    rng = random.Random(DEMO_YEAR + 1)
+    calendar = CalendarDay.objects.calendar()
+    procedures = list(Procedure.objects.controlled().order_by("code"))
+    count = 0
+    for back in (6, 4, 3, 2, 1, 0):
+        day = timezone.localdate()
+        while back:
+            day -= timedelta(days=1)
+            back -= calendar.is_working_day(day)
+        received = min(datetime.combine(day, time(8, 30), tzinfo=LOCAL_TZ), timezone.now())
+        for procedure in rng.sample(procedures, 2):
+            dossier = services.dossier_receive(
+                procedure=procedure,
+                user=officer,
+                applicant_name=_name(rng),
+                channel="direct",
+                received_at=received,
+            )
+            if count % 2:
+                services.dossier_hand_on(dossier=dossier, user=officer)
+            count += 1
+    return count

@@ -24,7 +24,6 @@ from procedures.models import (
     Channel,
     Dossier,
     DossierSequence,
-    Outcome,
     Procedure,
     ProcedureRevision,
     Rating,
@@ -267,12 +266,10 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
             received_on=received_on,
         )
         try:
-            appointment = revision.appointment(calendar, received_at, office_hours)
+            dossier.start_clock(calendar, received_at, office_hours)
         except CalendarRangeError as error:
             row.error("received_at", str(error))
             continue
-        dossier.clock_started_at = appointment.clock_start
-        dossier.due_at = appointment.due_at
         if due_value:  # the province's own appointment wins; a bare date means closing time
             dossier.due_at = (
                 datetime.combine(due_value.date(), office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
@@ -283,10 +280,7 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
         dossier.first_due_date = dossier.due_date
         dossier.status = Dossier.Status.IN_PROGRESS
         if completed_at:
-            dossier.completed_at = completed_at
-            dossier.completed_on = timezone.localdate(completed_at)
-            dossier.outcome = Outcome.compare(dossier.completed_on, dossier.due_date)
-            dossier.on_time_766 = dossier.completed_on <= dossier.first_due_date
+            dossier.finish(completed_at)
             dossier.status = Dossier.Status.COMPLETED
         else:
             dossier.enter_step(revision.steps.first())

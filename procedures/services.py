@@ -359,15 +359,12 @@ def next_dossier_code(organisation_code: str, day: date) -> str:
 
 def _clock(dossier: Dossier, start: datetime) -> None:
     """Start (or restart, rule R4) the time limit from `start`."""
-    calendar = CalendarDay.objects.calendar()
-    office_hours = Organisation.current_office_hours()
     try:
-        appointment = dossier.revision.appointment(calendar, start, office_hours)
+        dossier.start_clock(
+            CalendarDay.objects.calendar(), start, Organisation.current_office_hours()
+        )
     except ValueError as error:
         raise ValidationError(str(error)) from error
-    dossier.clock_started_at = appointment.clock_start
-    dossier.due_at = appointment.due_at
-    dossier.due_date = timezone.localdate(appointment.due_at)
 
 
 @transaction.atomic
@@ -598,22 +595,12 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _require_turn(user, dossier)
     _record_handoff(dossier, user, dossier.current_step, None, note)
-    _finish(dossier, timezone.now())
+    dossier.finish(timezone.now())
     dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED
     _track(dossier, user, _("Result ready"))
     dossier.save()
     return dossier
-
-
-def _finish(dossier: Dossier, completed_at: datetime) -> None:
-    completed_on = timezone.localdate(completed_at)
-    dossier.completed_at, dossier.completed_on = completed_at, completed_on
-    dossier.outcome = Outcome.compare(completed_on, dossier.due_date)
-    # Decision 766: waiting time subtracted, measured against the first appointment;
-    # more than one supplement request counts as late.
-    measured_on = timezone.localdate(completed_at - dossier.waiting_total)
-    dossier.on_time_766 = dossier.supplement_count <= 1 and measured_on <= dossier.first_due_date
 
 
 @transaction.atomic
@@ -674,7 +661,7 @@ def dossier_correct_dates(
         raise ValidationError(
             _("The dates must follow each other: received, result ready, returned.")
         )
-    _finish(dossier, completed_at)
+    dossier.finish(completed_at)
     dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
     _track(dossier, user, reason)
     dossier.save()

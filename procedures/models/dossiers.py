@@ -5,12 +5,13 @@ appointment date, the outcome, the 766 flag), so KPIs aggregate indexed columns
 and never recompute a dossier's history.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -239,6 +240,22 @@ class Dossier(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATUSES
+
+    def start_clock(self, calendar, start: datetime, office_hours) -> None:
+        """Count the time limit from `start` (receipt, or the R4 restart)."""
+        appointment = self.revision.appointment(calendar, start, office_hours)
+        self.clock_started_at = appointment.clock_start
+        self.due_at = appointment.due_at
+        self.due_date = timezone.localdate(appointment.due_at)
+
+    def finish(self, completed_at: datetime) -> None:
+        """The result is ready: the outcome by rule R5, and the 766 flag beside it
+        (waiting time subtracted, measured against the first appointment, more than
+        one supplement request counting as late)."""
+        self.completed_at, self.completed_on = completed_at, timezone.localdate(completed_at)
+        self.outcome = Outcome.compare(self.completed_on, self.due_date)
+        measured_on = timezone.localdate(completed_at - self.waiting_total)
+        self.on_time_766 = self.supplement_count <= 1 and measured_on <= self.first_due_date
 
     def enter_step(self, step: RevisionStep | None) -> None:
         """Move to `step` (None once the processing is over); the unit or role that

@@ -1,6 +1,7 @@
 """Demo data for a development machine: the organisation of the 2023 reform plan
 (07/KH-UBND, UBND phường An Dương), its units, one user per role, and the
-controlled procedures of its one-stop desk.
+controlled procedures of its one-stop desk, a year of dossiers (2023) and a few
+dossiers in hand today.
 
 Running it again brings the demo records back to this state without duplicating
 them. It refuses to run in production mode, because it sets known passwords.
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from procedures.demo import seed_procedures
+from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 
@@ -54,7 +55,13 @@ class Command(BaseCommand):
                 approver=User.objects.get(username="chutich"),
                 password=DEMO_PASSWORD,
             )
-        self.stdout.write(f"Quy trình mới: {created}")
+            officer = User.objects.get(username="motcua")
+            year = seed_dossiers(officer=officer)
+            today = seed_open_dossiers(officer=officer)
+        self.stdout.write(
+            f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
+            f"hồ sơ đang giải quyết: {today}"
+        )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<10} {role.label} ({full_name})")
