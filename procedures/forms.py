@@ -205,10 +205,10 @@ class CorrectionForm(ReasonForm):
 
 class TrackingBookForm(BootstrapMixin, forms.Form):
     date_from = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+        label=_("From date"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     date_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+        label=_("To date"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
     format = forms.ChoiceField(
