@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Channel, Dossier, Field, Outcome, Procedure, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
+from qms.forms import FilterForm
 from qms.models import CalendarDay, Unit
 
 
@@ -28,6 +29,7 @@ class ProcedureFilter(django_filters.FilterSet):
     class Meta:
         model = Procedure
         fields = ["q", "field", "unit", "status", "due_for_review"]
+        form = FilterForm
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
@@ -82,6 +84,7 @@ class DossierFilter(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = []
+        form = FilterForm
 
     def by_worklist(self, queryset, name, value):
         today = localdate()

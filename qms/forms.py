@@ -26,6 +26,10 @@ class BootstrapMixin:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
 
 
+class FilterForm(BootstrapMixin, forms.Form):
+    """The form of every django-filter FilterSet (`Meta.form`)."""
+
+
 def reason_field() -> forms.CharField:
     return forms.CharField(
         label=_("Reason for the change"),

@@ -57,4 +57,5 @@ def log_in(page, live_server, user, password: str) -> None:
 
 
 def log_out(page) -> None:
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="Đăng xuất").click()
