@@ -186,7 +186,23 @@ class StopForm(ReasonForm):
     withdrawn = forms.BooleanField(label=_("The citizen withdraws the dossier"), required=False)
 
 
+CRITERIA = [
+    _("Total processing time against the legal limit"),
+    _("Time taken by each agency involved"),
+    _("Number of contacts needed to complete the dossier"),
+    _("Number of agencies the applicant had to contact"),
+    _("Reception, processing and return all at the one-stop desk"),
+    _("Publicity of the procedure"),
+    _("Attitude of the officials"),
+    _("How feedback was taken up and answered"),
+    _("Online public services"),
+]
+
+
 class ReturnForm(BootstrapMixin, forms.Form):
+    """At return: digitisation and the citizen's rating (rule R6), with the nine
+    optional criteria of the 2018 evaluation, each scored 0 to 2."""
+
     digitised = forms.BooleanField(label=_("The result is digitised"), required=False)
     result_scan = forms.FileField(
         label=_("Scanned result (PDF or image)"),
@@ -196,6 +212,27 @@ class ReturnForm(BootstrapMixin, forms.Form):
     rating = forms.ChoiceField(
         label=_("Citizen's rating"), choices=[("", "—"), *Rating.choices], required=False
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for number, label in enumerate(CRITERIA, start=1):
+            self.fields[f"criterion_{number}"] = forms.TypedChoiceField(
+                label=f"{number}. {label}",
+                choices=[("", "—"), (2, "2"), (1, "1"), (0, "0")],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        scores = [data.pop(f"criterion_{n}", None) for n in range(1, len(CRITERIA) + 1)]
+        given = [score for score in scores if score is not None]
+        if given and len(given) != len(scores):
+            raise forms.ValidationError(_("Score all nine criteria, or none."))
+        data["criteria"] = scores if given else None
+        return data
 
 
 class CorrectionForm(ReasonForm):

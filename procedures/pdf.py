@@ -185,6 +185,7 @@ def _applicant_rows(dossier: Dossier) -> list[list[str]]:
         ["Địa chỉ", dossier.applicant_address or "—"],
         ["Số điện thoại", dossier.applicant_phone or "—"],
         ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
+        ["Thời gian nộp hồ sơ", _moment(dossier.received_at)],
     ]
 
 
@@ -203,7 +204,6 @@ def _form_body(kind: str, dossier: Dossier) -> list:
                     ["Hình thức nộp", dossier.get_channel_display()],
                     ["Số bộ hồ sơ", str(dossier.documents_count)],
                     ["Thời hạn giải quyết", dossier.revision.limit_display()],
-                    ["Thời gian nhận hồ sơ", _moment(dossier.received_at)],
                     ["Thời gian trả kết quả", _moment(dossier.due_at)],
                     ["Nhận kết quả tại", "Bộ phận Một cửa"],
                 ],

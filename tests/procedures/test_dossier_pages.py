@@ -177,3 +177,64 @@ def test_forms_follow_the_rule_set_of_the_dossier(effective, officer, tmp_path):
     assert "Mẫu số 06 (Thông tư số 03/2025/TT-VPCP)" in pdf_text(out.read_bytes(), tmp_path)
     with pytest.raises(CommandError, match="không có"):
         call_command("export_pdf", "stop-notice", str(old.pk), "-o", str(out))
+
+
+def test_return_with_the_nine_criteria(effective, officer, personas, client_for):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    services.dossier_hand_on(dossier=dossier, user=personas[Role.SPECIALIST])
+    services.dossier_complete(dossier=dossier, user=personas[Role.CHAIRMAN])
+    client = client_for(officer)
+    url = reverse("procedures:dossier_action", args=[dossier.code, "return"])
+    partial = {"return-rating": "satisfied", "return-criterion_1": "2"}
+    response = client.post(url, partial, follow=True)
+    assert "Chấm đủ chín tiêu chí" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == "completed"
+    scores = {f"return-criterion_{n}": str(n % 3) for n in range(1, 10)}
+    client.post(url, {"return-rating": "satisfied", **scores})
+    dossier.refresh_from_db()
+    assert dossier.status == "returned" and dossier.rating == "satisfied"
+    assert dossier.criteria == [n % 3 for n in range(1, 10)]
+
+
+def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
+    effective, officer, personas, client_for, tmp_path
+):
+    incomplete = receive(
+        effective.procedure,
+        officer,
+        "2025-07-02 09:15",
+        applicant_name="Lý Thị Nga",
+        decision="incomplete",
+        reason="Thiếu tờ khai",
+    )
+    refused = receive(
+        effective.procedure,
+        officer,
+        "2025-07-02 09:20",
+        applicant_name="Lý Văn Bảo",
+        decision="refuse",
+        reason="Không thuộc thẩm quyền",
+    )
+    stopped = receive(effective.procedure, officer, "2025-07-02 09:25", applicant_name="Mai Anh")
+    services.dossier_stop(dossier=stopped, user=officer, reason="Xin dừng")
+    client = client_for(personas[Role.VIEWER])
+    for dossier, kinds in (
+        (incomplete, ["supplement-request"]),
+        (refused, ["refusal"]),
+        (stopped, ["receipt", "control-slip", "stop-notice"]),
+    ):
+        page = client.get(reverse("procedures:dossier_detail", args=[dossier.code]))
+        shown = date_format(localtime(dossier.received_at), "H:i d/m/Y")
+        assert shown in page.content.decode()
+        for kind in kinds:
+            response = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, kind]))
+            text = pdf_text(response.content, tmp_path)
+            for expected in (
+                "ỦY BAN NHÂN DÂN PHƯỜNG AN DƯƠNG",
+                dossier.applicant_name,
+                dossier.code,
+                shown,
+            ):
+                assert expected in text, (kind, expected)
