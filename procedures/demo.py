@@ -358,12 +358,7 @@ def _year_rows(rng: random.Random, calendar, office_hours, organisation) -> list
                 received = datetime.combine(day, time(7, 30), tzinfo=LOCAL_TZ) + timedelta(
                     minutes=rng.randint(0, 540)
                 )
-                revision = (
-                    procedure.revisions.locked()
-                    .filter(effective_from__lte=day)
-                    .order_by("-number")
-                    .first()
-                )
+                revision = procedure.revisions.in_force_on(day).first()
                 due = revision.appointment(calendar, received, office_hours).due_at
                 completed_at = max(
                     datetime.combine(
@@ -420,30 +415,42 @@ def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
             dossier.returned_on = timezone.localdate(dossier.returned_at)
             supplements.append((dossier, asked, back))
         elif dossier.outcome == Outcome.LATE and roll < 0.7:
-            apologies.append(dossier)
+            # Issued, as R5 requires, on the working day before the appointment.
+            issued_on = calendar.previous_working_day(dossier.due_date)
+            if issued_on > dossier.received_on:
+                apologies.append((dossier, issued_on))
+    history = {"default_user": officer, "default_change_reason": "Dữ liệu mẫu"}
     with transaction.atomic():
-        bulk_create_with_history(dossiers, Dossier, batch_size=2000)
+        bulk_create_with_history(dossiers, Dossier, batch_size=2000, **history)
         saved = Dossier.objects.in_bulk([d.code for d in dossiers], field_name="code")
-        SupplementRequest.objects.bulk_create(
-            SupplementRequest(
-                dossier=saved[d.code],
-                requested_at=asked,
-                requested_by=officer,
-                reason="Bổ sung bản sao giấy tờ tùy thân có chứng thực.",
-                answered_at=back,
-                new_due_date=d.due_date,
-            )
-            for d, asked, back in supplements
+        bulk_create_with_history(
+            [
+                SupplementRequest(
+                    dossier=saved[d.code],
+                    requested_at=asked,
+                    requested_by=officer,
+                    reason="Bổ sung bản sao giấy tờ tùy thân có chứng thực.",
+                    answered_at=back,
+                    new_due_date=d.due_date,
+                )
+                for d, asked, back in supplements
+            ],
+            SupplementRequest,
+            **history,
         )
-        Apology.objects.bulk_create(
-            Apology(
-                dossier=saved[d.code],
-                issued_at=datetime.combine(d.received_on, time(16), tzinfo=LOCAL_TZ),
-                issued_by=officer,
-                reason="Hồ sơ cần xác minh thêm tại nơi cư trú.",
-                new_due_date=calendar.add_working_days(d.due_date, 3),
-            )
-            for d in apologies
+        bulk_create_with_history(
+            [
+                Apology(
+                    dossier=saved[d.code],
+                    issued_at=datetime.combine(issued_on, time(9), tzinfo=LOCAL_TZ),
+                    issued_by=officer,
+                    reason="Hồ sơ cần xác minh thêm tại nơi cư trú.",
+                    new_due_date=calendar.add_working_days(d.due_date, 3),
+                )
+                for d, issued_on in apologies
+            ],
+            Apology,
+            **history,
         )
     return len(dossiers)
 

@@ -200,7 +200,10 @@ def dossier_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = import_dossiers(
-                upload.name, upload.read(), dry_run=form.cleaned_data["dry_run"]
+                upload.name,
+                upload.read(),
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRejected as rejected:
             context["errors"] = rejected.errors

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
-from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
@@ -48,6 +46,7 @@ REQUIRED = {"code", "procedure_code", "applicant_name", "channel", "received_at"
 MAX_ROWS = 200_000
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
+CODE_DAY = re.compile(r"-(\d{6})-")  # the receipt day inside a code (rule R8)
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -178,17 +177,6 @@ class _Row:
         return ""
 
 
-def _revision_in_force(procedure: Procedure, on: date) -> ProcedureRevision | None:
-    """The revision that was in force on `on`: the latest signed one effective by then."""
-    return (
-        procedure.revisions.locked()
-        .filter(effective_from__lte=on)
-        .exclude(status=ProcedureRevision.Status.APPROVED)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
-
-
 def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]]:
     """Check every row and build the dossiers to create; nothing is written here."""
     errors: list[RowError] = []
@@ -228,8 +216,19 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
         returned_at = row.moment("returned_at")
         digitised = row.choice("digitised", ["0", "1"], blank=True) == "1"
         rating = row.choice("rating", Rating.values, blank=True)
-        if received_at and received_at > timezone.now():
-            row.error("received_at", "là thời điểm trong tương lai.")
+        now = timezone.now()
+        for column, moment in (
+            ("received_at", received_at),
+            ("completed_at", completed_at),
+            ("returned_at", returned_at),
+        ):
+            if moment and moment > now:
+                row.error(column, "là thời điểm trong tương lai.")
+        day_in_code = CODE_DAY.search(code)
+        if received_at and day_in_code and day_in_code.group(1) != f"{received_at:%y%m%d}":
+            row.error("code", "ngày trong mã hồ sơ khác ngày tiếp nhận (received_at).")
+        if received_at and due_value and due_value.date() < received_at.date():
+            row.error("due_date", "trước ngày tiếp nhận.")
         if received_at and completed_at and completed_at < received_at:
             row.error("completed_at", "trước thời điểm tiếp nhận.")
         if returned_at and not completed_at:
@@ -246,7 +245,7 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
         received_on = timezone.localdate(received_at)
         key = (procedure.pk, received_on)
         if key not in revisions:
-            revisions[key] = _revision_in_force(procedure, received_on)
+            revisions[key] = procedure.revisions.in_force_on(received_on).first()
         revision = revisions[key]
         if revision is None:
             row.error(
@@ -292,13 +291,20 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
     return dossiers, skipped, errors
 
 
-def import_dossiers(name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
-    dossiers, skipped, errors = build_dossiers(read_rows(name, content))
-    if errors:
-        raise ImportRejected(errors)
-    if not dry_run:
-        with transaction.atomic():
-            bulk_create_with_history(dossiers, Dossier, batch_size=2000)
+def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+    rows = read_rows(name, content)
+    with transaction.atomic():
+        dossiers, skipped, errors = build_dossiers(rows)
+        if errors:
+            raise ImportRejected(errors)
+        if not dry_run:
+            bulk_create_with_history(
+                dossiers,
+                Dossier,
+                batch_size=2000,
+                default_user=user,
+                default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
+            )
             _advance_sequences(dossiers)
     return ImportResult(
         created=len(dossiers), skipped=skipped, dry_run=dry_run, codes=[d.code for d in dossiers]
@@ -307,7 +313,7 @@ def import_dossiers(name: str, content: bytes, *, dry_run: bool = False) -> Impo
 
 def _advance_sequences(dossiers: list[Dossier]) -> None:
     """Imported codes of our organisation take their numbers: the desk's next codes
-    for those days continue after them."""
+    for those days continue after them (one upsert per day, like the desk's own)."""
     prefix = f"{Organisation.current().code}-"
     highest: dict[date, int] = {}
     for dossier in dossiers:
@@ -316,7 +322,11 @@ def _advance_sequences(dossiers: list[Dossier]) -> None:
             if tail.isdigit():
                 day = dossier.received_on
                 highest[day] = max(highest.get(day, 0), int(tail))
-    for day, number in highest.items():
-        updated = DossierSequence.objects.filter(day=day).update(last=Greatest(F("last"), number))
-        if not updated:
-            DossierSequence.objects.create(day=day, last=number)
+    table = DossierSequence._meta.db_table
+    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (day, last) VALUES (%s, %s) ON CONFLICT (day) "
+            f"DO UPDATE SET last = {larger}({table}.last, excluded.last)",
+            list(highest.items()),
+        )

@@ -449,11 +449,15 @@ def _require(dossier: Dossier, *statuses: str) -> None:
 
 
 def may_act_on(user: User, dossier: Dossier) -> bool:
-    """Who may work a dossier's current step: the unit that runs it, or for a
-    leadership step, the leaders; the one-stop desk handles the desk's steps."""
-    if dossier.current_unit_id is not None:
-        return dossier.current_unit_id == user.unit_id
-    return user.has_role(Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+    """Who may work a dossier's current step: whoever has it in their queue."""
+    return Dossier.objects.in_queue_of(user).filter(pk=dossier.pk).exists()
+
+
+def _require_desk(user: User) -> None:
+    """What the desk does with the citizen (resume after a supplement, apologise,
+    return, stop) is done by one-stop officers."""
+    if not user.has_role(Role.OFFICER):
+        raise ValidationError(_("Only a one-stop officer can do this."))
 
 
 def _require_turn(user: User, dossier: Dossier) -> None:
@@ -511,9 +515,9 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": _("List the items to supplement and why.")})
     now = timezone.now()
-    SupplementRequest.objects.create(
-        dossier=dossier, requested_at=now, requested_by=user, reason=reason
-    )
+    request = SupplementRequest(dossier=dossier, requested_at=now, requested_by=user, reason=reason)
+    _track(request, user, _("Supplement requested"))
+    request.save()
     dossier.status = Dossier.Status.WAITING
     dossier.waiting_since = now
     dossier.supplement_count += 1
@@ -525,6 +529,7 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
 @transaction.atomic
 def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
     """The complete dossier is back: the time limit starts again from zero (R4)."""
+    _require_desk(user)
     dossier = _lock(dossier)
     _require(dossier, Dossier.Status.WAITING)
     now = timezone.now()
@@ -534,6 +539,7 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
     _clock(dossier, now)
     request = dossier.supplements.filter(answered_at__isnull=True).get()
     request.answered_at, request.new_due_date = now, dossier.due_date
+    _track(request, user, _("Complete dossier back"))
     request.save()
     _track(
         dossier,
@@ -549,15 +555,17 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
 def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
     """Issue the apology letter with a new appointment (form 04), once, at least one
     working day before the appointment. The outcome stays late (R5)."""
+    _require_desk(user)
     dossier = _lock(dossier)
-    _require(dossier, *Dossier.OPEN_STATUSES)
+    # While the clock is stopped the appointment is not known yet (R4).
+    _require(dossier, Dossier.Status.IN_PROGRESS)
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError(
             _("An apology was already issued for this dossier; only one is allowed.")
         )
     today = timezone.localdate()
     calendar = CalendarDay.objects.calendar()
-    if calendar.working_days_between(today, dossier.due_date) < 1:
+    if today > calendar.previous_working_day(dossier.due_date):
         raise ValidationError(
             _(
                 "An apology must be issued at least one working day before the appointment "
@@ -594,6 +602,11 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     dossier = _lock(dossier)
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _require_turn(user, dossier)
+    if dossier.next_step() is not None:
+        raise ValidationError(
+            _("The dossier is at step %(step)s: the result is ready only after the last step.")
+            % {"step": dossier.current_step}
+        )
     _record_handoff(dossier, user, dossier.current_step, None, note)
     dossier.finish(timezone.now())
     dossier.enter_step(None)
@@ -613,6 +626,7 @@ def dossier_return(
     rating: str = "",
     criteria: list[int] | None = None,
 ) -> Dossier:
+    _require_desk(user)
     dossier = _lock(dossier)
     _require(dossier, Dossier.Status.COMPLETED)
     if digitised and not (result_scan or dossier.result_scan):
@@ -634,10 +648,15 @@ def dossier_return(
 @transaction.atomic
 def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool = False) -> Dossier:
     """A stop at the citizen's request (2025 stop notice) or a withdrawal."""
+    _require_desk(user)
     dossier = _lock(dossier)
     _require(dossier, *Dossier.OPEN_STATUSES)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the citizen's reason.")})
+    now = timezone.now()
+    if dossier.waiting_since:
+        dossier.waiting_total += now - dossier.waiting_since
+        dossier.waiting_since = None
     dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
     dossier.ended_reason = reason
     dossier.enter_step(None)

@@ -11,6 +11,7 @@ from django.db.models import Min, OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
@@ -148,6 +149,14 @@ def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
     return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y})"
 
 
+def _text_cell(sheet, value) -> WriteOnlyCell:
+    """Text as text: a name that starts with "=" must never become a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"
+    return cell
+
+
 def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None) -> bytes:
     rule_set, header, rows = tracking_book(date_from, date_to, unit)
     book = Workbook(write_only=True)
@@ -157,7 +166,7 @@ def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None)
     sheet.append([_title(date_from, date_to, unit)])
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) for value in row])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -172,6 +172,13 @@ class WorkingCalendar:
         """`day` itself when it is a working day, otherwise the first working day after it."""
         return self._working_day(self._before[self._offset(day)], day)
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day before `day`."""
+        index = self._before[self._offset(day)] - 1
+        if index < 0:
+            raise self._out_of_range(day)
+        return date.fromordinal(self._base + self._working[index])
+
     def add_working_days(self, day: date, count: int) -> date:
         """The `count`-th working day after `day` (count >= 1); `day` itself is not counted."""
         if count < 1:

@@ -170,6 +170,20 @@ class RevisionQuerySet(models.QuerySet):
     def locked(self):
         return self.filter(status__in=ProcedureRevision.LOCKED_STATUSES)
 
+    def in_force_on(self, day):
+        """Revisions in force on `day`, the one that applied first: taken effect by
+        then, and not yet superseded or withdrawn (one withdrawn before its date
+        never was in force)."""
+        Status = ProcedureRevision.Status
+        return (
+            self.filter(
+                status__in=[Status.EFFECTIVE, Status.SUPERSEDED, Status.WITHDRAWN],
+                effective_from__lte=day,
+            )
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            .order_by("-effective_from", "-number")
+        )
+
 
 class ProcedureRevision(models.Model):
     class Status(models.TextChoices):

@@ -64,18 +64,20 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+def _status_is(*statuses: str) -> RawSQL:
+    """`status IN (...)` written with literal values, not bound parameters: only
+    then can SQLite see that a partial index on those statuses covers the query.
+    The values are the model's own constants, never user input."""
+    column = f'"{Dossier._meta.db_table}"."status"'
+    if len(statuses) == 1:
+        return RawSQL(f"{column} = '{statuses[0]}'", [], output_field=models.BooleanField())
+    listed = ", ".join(f"'{status}'" for status in statuses)
+    return RawSQL(f"{column} IN ({listed})", [], output_field=models.BooleanField())
+
+
 class DossierQuerySet(models.QuerySet):
     def open(self):
-        # Written with literal values, not bound parameters: only then can SQLite see
-        # that the partial index `dossier_open_due` covers the query.
-        statuses = ", ".join(f"'{status}'" for status in Dossier.OPEN_STATUSES)
-        return self.filter(
-            RawSQL(
-                f'"{Dossier._meta.db_table}"."status" IN ({statuses})',
-                [],
-                output_field=models.BooleanField(),
-            )
-        )
+        return self.filter(_status_is(*Dossier.OPEN_STATUSES))
 
     def overdue(self, today: date):
         return self.open().filter(due_date__lt=today)
@@ -97,17 +99,16 @@ class DossierQuerySet(models.QuerySet):
             "due_today": lambda: self.due_on(today),
             "due_next": lambda: self.due_on(next_working_day),
             "overdue": lambda: self.overdue(today),
-            "waiting": lambda: self.filter(status=Dossier.Status.WAITING),
-            "ready": lambda: self.filter(status=Dossier.Status.COMPLETED),
+            "waiting": lambda: self.open().filter(status=Dossier.Status.WAITING),
+            "ready": lambda: self.filter(_status_is(Dossier.Status.COMPLETED)),
         }[name]()
 
     def in_queue_of(self, user):
-        """Dossiers waiting at a step that `user` runs: their unit's steps, or the
-        leadership steps of the roles they hold."""
+        """Dossiers waiting at a step that `user` runs: the steps of their unit, and
+        for the chairman and vice-chairmen, the leadership steps (either may sign)."""
         condition = Q(current_unit__isnull=False, current_unit=user.unit_id)
-        roles = [role.value for role in user.roles]
-        if roles:
-            condition |= Q(current_unit__isnull=True, current_role__in=roles)
+        if user.has_role(Role.CHAIRMAN, Role.VICE_CHAIRMAN):
+            condition |= Q(current_unit__isnull=True)
         return self.filter(status=Dossier.Status.IN_PROGRESS).filter(condition)
 
 
@@ -186,7 +187,6 @@ class Dossier(models.Model):
         blank=True,
         related_name="+",
     )
-    current_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
 
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     waiting_since = models.DateTimeField(null=True, blank=True)
@@ -226,6 +226,11 @@ class Dossier(models.Model):
             models.Index(fields=["received_on", "procedure"], name="dossier_received"),
             models.Index(fields=["completed_on", "outcome"], name="dossier_completed"),
             models.Index(fields=["returned_on", "rating"], name="dossier_returned"),
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status="completed"),
+                name="dossier_ready",
+            ),
             # Open dossiers are few among millions: a partial index finds them at once
             # (statistics on `status` alone cannot tell the planner so).
             models.Index(
@@ -277,11 +282,10 @@ class Dossier(models.Model):
         self.on_time_766 = self.supplement_count <= 1 and measured_on <= self.first_due_date
 
     def enter_step(self, step: RevisionStep | None) -> None:
-        """Move to `step` (None once the processing is over); the unit or role that
-        runs it is stored beside it for the queues."""
+        """Move to `step` (None once the processing is over); the unit that runs it
+        is stored beside it for the queues (none for a leadership step)."""
         self.current_step = step
         self.current_unit = step.unit if step else None
-        self.current_role = step.role if step else ""
 
     def next_step(self) -> RevisionStep | None:
         if self.current_step is None:

@@ -272,3 +272,43 @@ def test_concurrent_receipts_never_share_a_code(make_persona):
     assert len(codes) == len(set(codes)) == 200
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert numbers == list(range(1, 201))
+
+
+def test_desk_actions_are_for_one_stop_officers(effective, officer, specialist, chairman):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    for action in (
+        lambda: services.dossier_stop(dossier=dossier, user=specialist, reason="x"),
+        lambda: services.dossier_apologise(
+            dossier=dossier, user=chairman, reason="x", new_due_date=date(2023, 3, 9)
+        ),
+    ):
+        with pytest.raises(ValidationError, match="Chỉ công chức một cửa"):
+            action()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROGRESS and not hasattr(dossier, "apology")
+
+
+def test_the_result_is_ready_only_after_the_last_step(effective, officer, specialist):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    with pytest.raises(ValidationError, match="sau bước cuối"):
+        services.dossier_complete(dossier=dossier, user=specialist)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROGRESS and dossier.current_step.order == 2
+
+
+def test_no_apology_on_a_weekend_for_monday_nor_while_waiting(effective, officer, specialist):
+    dossier = receive(effective.procedure, officer, "2023-03-01 09:00")  # due Mon 06/03
+    assert dossier.due_date == date(2023, 3, 6)
+    with time_machine.travel(at("2023-03-04 10:00"), tick=False), pytest.raises(ValidationError):
+        services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chậm", new_due_date=date(2023, 3, 8)
+        )
+    services.dossier_hand_on(dossier=dossier, user=officer)
+    with time_machine.travel(at("2023-03-02 09:00"), tick=False):
+        services.dossier_request_supplement(dossier=dossier, user=specialist, reason="Thiếu")
+        with pytest.raises(ValidationError):
+            services.dossier_apologise(
+                dossier=dossier, user=officer, reason="Chậm", new_due_date=date(2023, 3, 8)
+            )
+    assert not Dossier.objects.filter(apology__isnull=False).exists()

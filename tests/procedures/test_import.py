@@ -119,3 +119,18 @@ def test_the_command(effective, tmp_path, capsys):
     with pytest.raises(CommandError, match="không hồ sơ nào được nhập"):
         call_command("import_dossiers", str(path))
     assert "Dòng 2, cột code" in capsys.readouterr().err
+
+
+def test_dates_that_cannot_be_are_refused(effective):
+    rows = [
+        "PAD-230303-0001,QT-TP-05,Ngày lệch,direct,02/03/2023 09:00,,,,,",
+        "PAD-230302-0002,QT-TP-05,Xong tương lai,direct,02/03/2023 09:00,,2099-01-01 09:00,,,",
+        "PAD-230302-0003,QT-TP-05,Hẹn trước,direct,02/03/2023 09:00,2023-03-01,,,,",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("a.csv", csv_bytes(*rows))
+    assert {(e.row, e.column) for e in rejected.value.errors} == {
+        (2, "code"),
+        (3, "completed_at"),
+        (4, "due_date"),
+    }

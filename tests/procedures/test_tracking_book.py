@@ -113,10 +113,33 @@ def test_the_pages(dossiers, personas, client_for):
     officer = client_for(personas[Role.OFFICER])
     upload = SimpleUploadedFile("x.csv", b"code,procedure_code\nA,B\n", content_type="text/csv")
     page = officer.post(reverse("procedures:dossier_import"), {"file": upload})
-    assert "không hồ sơ nào" not in page.content.decode()
+    assert "Chưa nhập hồ sơ nào" in page.content.decode()
     assert [e.column for e in page.context["errors"]] == [
         "applicant_name",
         "channel",
         "received_at",
     ]
     assert viewer.get(reverse("procedures:dossier_import")).status_code == 403
+
+
+def test_a_name_like_a_formula_stays_text(effective, personas, tmp_path):
+    receive(
+        effective.procedure,
+        personas[Role.OFFICER],
+        "2023-03-02 09:00",
+        applicant_name='=HYPERLINK("http://x")',
+    )
+    out = tmp_path / "so.xlsx"
+    call_command(
+        "export_tracking_book",
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "xlsx",
+        "-o",
+        str(out),
+    )
+    cell = load_workbook(out).active.cell(row=5, column=5)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
