@@ -44,8 +44,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "procedures.add_procedurerevision",
         "procedures.change_procedurerevision",
         "procedures.change_dossier",
+        "audits.add_audit",
+        "audits.change_audit",
     ),
-    Role.AUDITOR: _READ_ALL,
+    Role.AUDITOR: (*_READ_ALL, "audits.change_audit", "audits.change_checklistitem"),
     Role.VICE_CHAIRMAN: (
         *_READ_ALL,
         "procedures.approve_procedurerevision",

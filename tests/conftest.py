@@ -1,8 +1,15 @@
 import pytest
 from django.test import Client
 
+from qms.models import Unit
 from qms.roles import Role
-from tests.factories import OrganisationFactory, UnitFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    ProcedureFactory,
+    UnitFactory,
+    UserFactory,
+    issue_revision,
+)
 
 # Where each persona works: the one-stop desk, a specialist unit, or the leadership.
 PERSONA_UNITS = {
@@ -80,3 +87,33 @@ def pytest_report_header(config) -> str:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# -- controlled procedures, used by the procedures and audits tests ---------------------
+
+
+@pytest.fixture
+def units(personas):
+    UnitFactory(code="VH-XH")
+    return Unit.objects.in_bulk(field_name="code")
+
+
+@pytest.fixture
+def secretary(personas):
+    return personas[Role.ISO_SECRETARY]
+
+
+@pytest.fixture
+def chairman(personas):
+    return personas[Role.CHAIRMAN]
+
+
+@pytest.fixture
+def procedure(units):
+    return ProcedureFactory(code="QT-TP-05", name="Cấp Giấy xác nhận tình trạng hôn nhân")
+
+
+@pytest.fixture
+def effective(procedure, secretary, chairman):
+    """Revision 1 of `procedure`, in force since 01/01/2023."""
+    return issue_revision(procedure, secretary=secretary, approver=chairman)

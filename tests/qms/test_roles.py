@@ -29,7 +29,7 @@ def test_writes_follow_the_roles(db):
 
     assert writes(Role.OFFICER) == {"add_dossier", "change_dossier"}
     assert writes(Role.SPECIALIST) == {"change_dossier"}
-    assert writes(Role.AUDITOR) == set()
+    assert writes(Role.AUDITOR) == {"change_audit", "change_checklistitem"}
     assert writes(Role.CHAIRMAN) == {"approve_procedurerevision", "change_dossier"}
 
 

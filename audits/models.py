@@ -1,0 +1,275 @@
+"""Internal audits (ISO 9001:2015 clause 9.2): the yearly programme, audits and their
+checklists, findings and the signed report.
+
+An audit's checklist is a copy of the questions it started from, so later edits of
+the question bank or a template never change a past audit. Once the lead auditor
+signs the report, the audit, its checklist and its findings are frozen.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from procedures.models import Dossier, Procedure
+from qms.models import Signature, Unit
+from qms.signatures import SignedRecordError
+
+
+class Clause(models.Model):
+    """A clause or sub-clause of ISO 9001:2015 with its TCVN title."""
+
+    number = models.CharField(_("clause"), max_length=10, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+
+    class Meta:
+        verbose_name = _("ISO 9001 clause")
+        verbose_name_plural = _("ISO 9001 clauses")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Question(models.Model):
+    """A question of the bank: one per clause from the standard, and others
+    generated from each procedure's steps and records."""
+
+    clause = models.ForeignKey(
+        Clause, verbose_name=_("clause"), on_delete=models.PROTECT, related_name="questions"
+    )
+    text = models.TextField(_("question"))
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_questions",
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["clause__order", "procedure__code", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clause.number}: {self.text[:80]}"
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    questions = models.ManyToManyField(Question, verbose_name=_("questions"))
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audit(models.Model):
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", _("Internal audit")
+        EXTERNAL = "external", _("External or certification audit")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        REPORTED = "reported", _("Reported (signed)")
+        CLOSED = "closed", _("Closed")
+
+    SIGNED_STATUSES = (Status.REPORTED, Status.CLOSED)
+    REPORT_FIELDS = ("summary", "strengths", "improvements", "conclusion", "distribution")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INTERNAL)
+    year = models.PositiveSmallIntegerField(_("programme year"))
+    units = models.ManyToManyField(Unit, verbose_name=_("units audited"), blank=True)
+    procedures = models.ManyToManyField(Procedure, verbose_name=_("procedures audited"), blank=True)
+    clauses = models.ManyToManyField(Clause, verbose_name=_("clauses audited"), blank=True)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    lead_auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead auditor"),
+        on_delete=models.PROTECT,
+        related_name="audits_led",
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("audit team"), blank=True, related_name="+"
+    )
+    auditees = models.TextField(_("auditees"), blank=True)
+    criteria = models.TextField(_("audit criteria"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    improvements = models.TextField(_("improvement opportunities"), blank=True)
+    conclusion = models.TextField(
+        _("conclusion on the conformity and effectiveness of the QMS"), blank=True
+    )
+    distribution = models.TextField(_("distribution list"), blank=True)
+    signatures = GenericRelation(Signature, object_id_field="object_id")
+    history = HistoricalRecords(m2m_fields=[units, procedures, clauses, team])
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        ordering = ["-planned_start", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if (
+                stored
+                and stored.is_signed
+                and (
+                    any(getattr(stored, f) != getattr(self, f) for f in self.REPORT_FIELDS)
+                    or self.status not in (stored.status, self.Status.CLOSED)
+                )
+            ):
+                raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_signed:
+            raise SignedRecordError(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status in self.SIGNED_STATUSES
+
+    def auditors(self) -> set:
+        return {self.lead_auditor_id, *self.team.values_list("pk", flat=True)}
+
+    @property
+    def report_signature(self) -> Signature | None:
+        return self.signatures.filter(meaning=Signature.Meaning.SIGNED).first()
+
+    def signed_content(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "units": sorted(self.units.values_list("code", flat=True)),
+            "lead_auditor": self.lead_auditor_id,
+            **{name: getattr(self, name) for name in self.REPORT_FIELDS},
+            "items": [item.content() for item in self.items.all()],
+            "findings": [finding.content() for finding in self.findings.all()],
+        }
+
+
+class FrozenWithAudit(models.Model):
+    """Checklist items and findings change only while their audit is unsigned."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        if Audit.objects.filter(pk=self.audit_id, status__in=Audit.SIGNED_STATUSES).exists():
+            raise SignedRecordError()
+
+
+class Result(models.TextChoices):
+    CONFORMING = "conforming", _("Conforming")
+    OBSERVATION = "observation", _("Observation")
+    MINOR = "minor", _("Minor nonconformity")
+    MAJOR = "major", _("Major nonconformity")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class ChecklistItem(FrozenWithAudit):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"))
+    clause_number = models.CharField(_("clause"), max_length=10)
+    clause_title = models.CharField(_("clause title"), max_length=200)
+    question = models.TextField(_("question"))
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    dossiers = models.ManyToManyField(
+        Dossier, verbose_name=_("dossiers sampled"), blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[dossiers])
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["audit", "order"]
+        constraints = [models.UniqueConstraint(fields=["audit", "order"], name="audits_item_order")]
+
+    def __str__(self) -> str:
+        return f"{self.clause_number}: {self.question[:60]}"
+
+    def content(self) -> dict:
+        return {
+            "clause": self.clause_number,
+            "question": self.question,
+            "result": self.result,
+            "evidence": self.evidence,
+            "dossiers": sorted(self.dossiers.values_list("code", flat=True)),
+        }
+
+
+class Finding(FrozenWithAudit):
+    class Severity(models.TextChoices):
+        MAJOR = "major", _("Major nonconformity")
+        MINOR = "minor", _("Minor nonconformity")
+        OBSERVATION = "observation", _("Observation")
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    item = models.OneToOneField(
+        ChecklistItem,
+        verbose_name=_("checklist item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="finding",
+    )
+    clause_number = models.CharField(_("clause"), max_length=10)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    description = models.TextField(_("description"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["audit", "clause_number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clause_number} ({self.get_severity_display()}): {self.description[:60]}"
+
+    def content(self) -> dict:
+        return {
+            "clause": self.clause_number,
+            "unit": self.unit_id,
+            "severity": self.severity,
+            "description": self.description,
+            "evidence": self.evidence,
+        }

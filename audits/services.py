@@ -1,0 +1,269 @@
+"""Every change of an audit goes through one of these functions (one transaction each,
+with history): planning, starting the checklist, answering it, findings, the report
+and its signature."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audits.models import Audit, ChecklistItem, ChecklistTemplate, Clause, Finding, Question, Result
+from procedures.models import Dossier, Procedure
+from qms.models import Signature, Unit, User
+from qms.roles import Role
+from qms.services import signature_sign
+
+FINDING_SEVERITY = {
+    Result.OBSERVATION: Finding.Severity.OBSERVATION,
+    Result.MINOR: Finding.Severity.MINOR,
+    Result.MAJOR: Finding.Severity.MAJOR,
+}
+
+
+def _track(record, user: User | None, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+
+
+def check_independence(*, units, auditors) -> None:
+    """An auditor never audits their own unit (ISO 9001:2015 9.2.2 c)."""
+    unit_ids = {unit.pk for unit in units}
+    conflicts = [auditor for auditor in auditors if auditor.unit_id in unit_ids]
+    if conflicts:
+        raise ValidationError(
+            {
+                "team": [
+                    _(
+                        "%(auditor)s belongs to %(unit)s, which this audit covers: an auditor "
+                        "cannot audit their own unit."
+                    )
+                    % {"auditor": auditor, "unit": auditor.unit}
+                    for auditor in conflicts
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def audit_save(
+    *,
+    audit: Audit,
+    units: list[Unit],
+    procedures: list[Procedure],
+    clauses: list[Clause],
+    team: list[User],
+    user: User,
+    reason: str,
+) -> Audit:
+    if audit.pk and Audit.objects.get(pk=audit.pk).status != Audit.Status.PLANNED:
+        raise ValidationError(_("The audit has started: its plan can no longer change."))
+    check_independence(units=units, auditors=[audit.lead_auditor, *team])
+    if audit.planned_end < audit.planned_start:
+        raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
+    _track(audit, user, reason)
+    audit.full_clean()
+    audit.save()
+    audit.units.set(units)
+    audit.procedures.set(procedures)
+    audit.clauses.set(clauses)
+    audit.team.set(team)
+    return audit
+
+
+def _require_auditor(audit: Audit, user: User, *, lead: bool = False) -> None:
+    allowed = {audit.lead_auditor_id} if lead else audit.auditors()
+    if user.pk not in allowed:
+        message = (
+            _("Only the lead auditor of %(audit)s can do this.")
+            if lead
+            else _("Only the auditors of %(audit)s can do this.")
+        )
+        raise ValidationError(message % {"audit": audit.code})
+
+
+def questions_for(audit: Audit, template: ChecklistTemplate | None = None) -> list[Question]:
+    """The questions an audit starts from: a template's, or the standard's for the
+    clauses in scope (all of them when none is chosen) plus those generated from
+    the procedures in scope."""
+    if template is not None:
+        return list(template.questions.select_related("clause").order_by("clause__order", "id"))
+    clauses = audit.clauses.all() or Clause.objects.all()
+    questions = Question.objects.filter(clause__in=clauses, procedure__isnull=True)
+    questions = questions | Question.objects.filter(procedure__in=audit.procedures.all())
+    return list(questions.select_related("clause").order_by("clause__order", "id"))
+
+
+@transaction.atomic
+def audit_start(*, audit: Audit, user: User, template: ChecklistTemplate | None = None) -> Audit:
+    """Copy the questions into the audit's own checklist and start the audit."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    _require_auditor(audit, user, lead=True)
+    if audit.status != Audit.Status.PLANNED:
+        raise ValidationError(_("Only a planned audit can start."))
+    questions = questions_for(audit, template)
+    if not questions:
+        raise ValidationError(_("The checklist would be empty: choose clauses or a template."))
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            audit=audit,
+            order=order,
+            clause_number=question.clause.number,
+            clause_title=question.clause.title,
+            question=question.text,
+        )
+        for order, question in enumerate(questions, start=1)
+    )
+    audit.status = Audit.Status.IN_PROGRESS
+    audit.actual_start = timezone.localdate()
+    _track(audit, user, _("Audit started"))
+    audit.save()
+    return audit
+
+
+def _require_in_progress(audit: Audit) -> None:
+    if audit.status != Audit.Status.IN_PROGRESS:
+        raise ValidationError(
+            _("%(audit)s is %(status)s: its checklist and findings cannot change.")
+            % {"audit": audit.code, "status": audit.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def checklist_answer(
+    *,
+    item: ChecklistItem,
+    user: User,
+    result: str,
+    evidence: str = "",
+    dossiers: list[Dossier] = (),
+) -> ChecklistItem:
+    """Record one answer; a nonconformity or observation becomes (or stays) a
+    finding, any other answer removes the finding it had made."""
+    item = ChecklistItem.objects.select_for_update().select_related("audit").get(pk=item.pk)
+    audit = item.audit
+    _require_auditor(audit, user)
+    _require_in_progress(audit)
+    if result in FINDING_SEVERITY and not evidence.strip():
+        raise ValidationError({"evidence": _("A finding needs its evidence.")})
+    item.result, item.evidence = result, evidence
+    item.answered_by, item.answered_at = user, timezone.now()
+    _track(item, user, _("Answered"))
+    item.save()
+    item.dossiers.set(dossiers)
+    if result in FINDING_SEVERITY:
+        finding = getattr(item, "finding", None) or Finding(audit=audit, item=item)
+        finding.clause_number = item.clause_number
+        finding.severity = FINDING_SEVERITY[result]
+        finding.description = item.question
+        finding.evidence = evidence
+        finding.unit = finding.unit or _audited_unit(audit)
+        _track(finding, user, _("From the checklist"))
+        finding.save()
+    elif hasattr(item, "finding"):
+        _track(item.finding, user, _("Answer changed"))
+        item.finding.delete()
+    return item
+
+
+def _audited_unit(audit: Audit) -> Unit | None:
+    units = list(audit.units.all()[:2])
+    return units[0] if len(units) == 1 else None
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    audit: Audit,
+    user: User,
+    clause_number: str,
+    description: str,
+    severity: str,
+    evidence: str = "",
+    unit: Unit | None = None,
+) -> Finding:
+    _require_auditor(audit, user)
+    _require_in_progress(audit)
+    finding = Finding(
+        audit=audit,
+        clause_number=clause_number,
+        description=description,
+        severity=severity,
+        evidence=evidence,
+        unit=unit,
+    )
+    _track(finding, user, _("Added by hand"))
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def report_save(*, audit: Audit, user: User, **fields: str) -> Audit:
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    _require_auditor(audit, user, lead=True)
+    _require_in_progress(audit)
+    for name in Audit.REPORT_FIELDS:
+        if name in fields:
+            setattr(audit, name, fields[name])
+    _track(audit, user, _("Report drafted"))
+    audit.save()
+    return audit
+
+
+@transaction.atomic
+def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
+    """The lead auditor signs the report; from then on the audit is read-only."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    _require_auditor(audit, user, lead=True)
+    _require_in_progress(audit)
+    unanswered = audit.items.filter(result="").count()
+    if unanswered:
+        raise ValidationError(
+            _("%(count)s checklist items are not answered yet.") % {"count": unanswered}
+        )
+    if not audit.conclusion.strip():
+        raise ValidationError({"conclusion": _("Write the conclusion before signing.")})
+    signature_sign(
+        record=audit,
+        user=user,
+        password=password,
+        roles=(Role.AUDITOR,),
+        meaning=Signature.Meaning.SIGNED,
+    )
+    audit.status = Audit.Status.REPORTED
+    audit.actual_end = timezone.localdate()
+    _track(audit, user, _("Report signed"))
+    audit.save()
+    return audit
+
+
+def questions_from_procedures() -> int:
+    """Questions generated from each effective revision's steps and records (clauses
+    8.5.1 and 7.5.3); run again after procedures change. Returns how many are new."""
+    steps_clause = Clause.objects.get(number="8.5.1")
+    records_clause = Clause.objects.get(number="7.5.3")
+    created = 0
+    for procedure in Procedure.objects.controlled().prefetch_related("revisions"):
+        revision = procedure.effective_revision
+        texts = [
+            (
+                steps_clause,
+                f"{procedure.code}: hồ sơ lấy mẫu ở bước “{step.name}” có được chuyển trong "
+                f"thời gian quy định ({step.allotment.normalize():f} {revision.step_unit_label()}) "
+                "không?",
+            )
+            for step in revision.steps.all()
+        ] + [
+            (
+                records_clause,
+                f"{procedure.code}: “{record.name}” có được lưu tại "
+                f"{record.keeper or 'nơi quy định'} với thời gian lưu {record.retention} không?",
+            )
+            for record in revision.records.all()
+        ]
+        for clause, text in texts:
+            _question, new = Question.objects.get_or_create(
+                clause=clause, procedure=procedure, text=text
+            )
+            created += new
+    return created

@@ -1,0 +1,123 @@
+"""Independence, the checklist snapshot, findings from answers, the signed report."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audits import services
+from audits.models import Audit, ChecklistItem, Clause, Finding, Question
+from qms.roles import Role
+from qms.signatures import SignedRecordError, content_hash
+from tests.factories import PASSWORD, UnitFactory
+
+
+def test_an_auditor_cannot_audit_their_own_unit(personas, lead):
+    audit = Audit(
+        code="ĐGNB-X",
+        title="x",
+        year=2023,
+        planned_start=date(2023, 6, 1),
+        planned_end=date(2023, 6, 1),
+        lead_auditor=lead,
+    )
+    with pytest.raises(ValidationError) as error:
+        services.audit_save(
+            audit=audit,
+            units=[lead.unit, UnitFactory(code="TP-HT")],
+            procedures=[],
+            clauses=[],
+            team=[],
+            user=personas[Role.ISO_SECRETARY],
+            reason="x",
+        )
+    assert "không thể đánh giá bộ phận của mình" in " ".join(error.value.message_dict["team"])
+    assert not Audit.objects.filter(code="ĐGNB-X").exists()
+
+
+def test_the_checklist_is_a_copy_of_the_bank(started):
+    items = list(started.items.all())
+    assert {item.clause_number for item in items} == {"7.5.3", "8.5.1"}
+    assert started.status == Audit.Status.IN_PROGRESS
+    question = Question.objects.filter(clause__number="7.5.3", procedure__isnull=True).first()
+    question.text = "Câu hỏi đã sửa sau"
+    question.save()
+    assert "Câu hỏi đã sửa sau" not in [item.question for item in started.items.all()]
+
+
+def test_answers_become_findings_and_back(started, lead, effective_dossier):
+    item = started.items.first()
+    services.checklist_answer(
+        item=item,
+        user=lead,
+        result="minor",
+        evidence="Phiếu kiểm soát thiếu chữ ký",
+        dossiers=[effective_dossier],
+    )
+    finding = Finding.objects.get(item=item)
+    assert (finding.severity, finding.clause_number) == ("minor", item.clause_number)
+    assert finding.unit.code == "TP-HT"
+    assert list(item.dossiers.all()) == [effective_dossier]
+    services.checklist_answer(item=item, user=lead, result="conforming")
+    assert not Finding.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        services.checklist_answer(item=item, user=lead, result="major", evidence="")
+    assert "evidence" in error.value.message_dict
+
+
+def test_only_the_audit_team_answers(started, personas):
+    item = started.items.first()
+    for outsider in (personas[Role.ISO_SECRETARY], personas[Role.OFFICER]):
+        with pytest.raises(ValidationError, match="Chỉ các chuyên gia đánh giá"):
+            services.checklist_answer(item=item, user=outsider, result="conforming")
+    assert ChecklistItem.objects.get(pk=item.pk).result == ""
+
+
+def sign_ready(audit, lead) -> None:
+    for item in audit.items.all():
+        services.checklist_answer(item=item, user=lead, result="conforming")
+    services.report_save(
+        audit=audit, user=lead, summary="Tóm tắt", conclusion="HTQLCL phù hợp và hiệu lực"
+    )
+
+
+def test_only_the_lead_auditor_signs_and_then_it_is_read_only(started, lead, colleague):
+    sign_ready(started, lead)
+    with pytest.raises(ValidationError):
+        services.report_sign(audit=started, user=colleague, password=PASSWORD)
+    with pytest.raises(ValidationError):
+        services.report_sign(audit=started, user=lead, password="sai")
+    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    assert audit.status == Audit.Status.REPORTED
+    signature = audit.report_signature
+    assert signature.signer == lead and signature.content_sha256 == content_hash(
+        audit.signed_content()
+    )
+    item = audit.items.first()
+    item.evidence = "Sửa sau khi ký"
+    with pytest.raises(SignedRecordError):
+        item.save()
+    audit.conclusion = "Sửa kết luận"
+    with pytest.raises(SignedRecordError):
+        audit.save()
+    with pytest.raises(ValidationError):
+        services.checklist_answer(item=item, user=lead, result="major", evidence="x")
+    assert Audit.objects.get(pk=audit.pk).report_signature.matches()
+
+
+def test_signing_needs_every_item_answered(started, lead):
+    services.report_save(audit=started, user=lead, conclusion="Phù hợp")
+    with pytest.raises(ValidationError, match="chưa được trả lời"):
+        services.report_sign(audit=started, user=lead, password=PASSWORD)
+
+
+def test_questions_are_generated_from_procedure_steps(effective):
+    created = services.questions_from_procedures()
+    assert created == 4  # three steps and one record
+    assert (
+        Question.objects.filter(
+            procedure=effective.procedure, clause=Clause.objects.get(number="8.5.1")
+        ).count()
+        == 3
+    )
+    assert services.questions_from_procedures() == 0
