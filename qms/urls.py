@@ -16,6 +16,7 @@ qms_patterns = [
 urlpatterns = [
     path("", include((qms_patterns, "qms"))),
     path("", include("procedures.urls")),
+    path("danh-gia/", include("audits.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

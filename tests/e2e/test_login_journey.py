@@ -26,6 +26,7 @@ NAVIGATION = [
     "Hồ sơ",
     "Hồ sơ chờ xử lý",
     "Quy trình",
+    "Đánh giá",
     "Lịch làm việc",
     "Tính ngày hẹn trả",
     "Quản trị",

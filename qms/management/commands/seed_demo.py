@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audits.demo import seed_audits
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
@@ -33,6 +34,7 @@ USERS = [
     ("chuyenvien", "Trần Văn Hùng", "Công chức Tư pháp - Hộ tịch", "TP-HT", Role.SPECIALIST),
     ("thuky", "Lê Thị Hoa", "Công chức Văn phòng - Thống kê", "VP-TK", Role.ISO_SECRETARY),
     ("danhgia", "Phạm Minh Tuấn", "Công chức Văn hóa - Xã hội", "VH-XH", Role.AUDITOR),
+    ("danhgia2", "Bùi Thị Thảo", "Công chức Tài chính - Kế toán", "TC-KT", Role.AUDITOR),
     ("phochutich", "Hoàng Văn Nam", "Phó Chủ tịch UBND phường", None, Role.VICE_CHAIRMAN),
     ("chutich", "Vũ Thị Mai", "Chủ tịch UBND phường", None, Role.CHAIRMAN),
     ("xem", "Đỗ Quang Huy", "Cán bộ theo dõi", None, Role.VIEWER),
@@ -58,9 +60,15 @@ class Command(BaseCommand):
             officer = User.objects.get(username="motcua")
             year = seed_dossiers(officer=officer)
             today = seed_open_dossiers(officer=officer)
+            audits = seed_audits(
+                lead=User.objects.get(username="danhgia"),
+                colleague=User.objects.get(username="danhgia2"),
+                secretary=User.objects.get(username="thuky"),
+                password=DEMO_PASSWORD,
+            )
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
-            f"hồ sơ đang giải quyết: {today}"
+            f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:

@@ -1,0 +1,94 @@
+"""The 2023 audit programme for `seed_demo`: a full-system internal audit whose
+checklist covers every clause 4.1-10.3, answered, with findings and a signed report,
+and a second audit still in progress."""
+
+from datetime import date
+
+from audits import services
+from audits.models import Audit, Clause, Result
+from procedures.models import Dossier, Procedure
+from qms.models import Unit, User
+
+# clause: (result, evidence) for the answers that are not simply "conforming"
+FULL_AUDIT_ANSWERS = {
+    "7.1.6": (Result.OBSERVATION, "Chưa có danh mục tri thức của Bộ phận Một cửa."),
+    "7.2": (Result.OBSERVATION, "Hai công chức mới chưa được tập huấn quy trình ISO."),
+    "8.5.1": (Result.MINOR, "Hồ sơ lấy mẫu thiếu chữ ký người nhận trên phiếu kiểm soát."),
+    "8.7": (Result.MINOR, "Hồ sơ trễ hạn chưa được ghi nhận là sự không phù hợp."),
+    "9.1.2": (Result.OBSERVATION, "Phiếu khảo sát chưa được tổng hợp theo quý."),
+}
+NOT_APPLICABLE = {"8.3", "8.3.1", "8.3.2", "8.3.3", "8.3.4", "8.3.5", "8.3.6"}
+
+
+def seed_audits(*, lead: User, colleague: User, secretary: User, password: str) -> int:
+    if Audit.objects.filter(year=2023).exists():
+        return 0
+    services.questions_from_procedures()
+    desk, hotich = Unit.objects.get(code="BP-MC"), Unit.objects.get(code="TP-HT")
+    full = services.audit_save(
+        audit=Audit(
+            code="ĐGNB-2023-01",
+            title="Đánh giá nội bộ toàn hệ thống năm 2023",
+            year=2023,
+            planned_start=date(2023, 11, 6),
+            planned_end=date(2023, 11, 8),
+            lead_auditor=lead,
+            auditees="Bộ phận Một cửa; công chức Tư pháp - Hộ tịch",
+            criteria="TCVN ISO 9001:2015; các quy trình đang áp dụng",
+        ),
+        units=[desk, hotich],
+        procedures=[],
+        clauses=[],
+        team=[colleague],
+        user=secretary,
+        reason="Chương trình đánh giá 2023",
+    )
+    services.audit_start(audit=full, user=lead)
+    sample = list(Dossier.objects.filter(received_on__year=2023, outcome="late")[:2])
+    found = set()  # one finding per clause: its first question carries it
+    for item in full.items.all():
+        result, evidence = (Result.CONFORMING, "")
+        if item.clause_number in FULL_AUDIT_ANSWERS and item.clause_number not in found:
+            result, evidence = FULL_AUDIT_ANSWERS[item.clause_number]
+            found.add(item.clause_number)
+        if item.clause_number in NOT_APPLICABLE:
+            result, evidence = Result.NOT_APPLICABLE, "UBND phường không thiết kế dịch vụ."
+        services.checklist_answer(
+            item=item,
+            user=lead,
+            result=result,
+            evidence=evidence,
+            dossiers=sample if item.clause_number in ("8.5.1", "8.7") else [],
+        )
+    services.report_save(
+        audit=full,
+        user=lead,
+        summary="Đánh giá toàn bộ các điều khoản 4.1 – 10.3 tại Bộ phận Một cửa và "
+        "công chức Tư pháp - Hộ tịch trong 3 ngày.",
+        strengths="Hồ sơ được tiếp nhận, trả kết quả đúng hạn ở mức cao; quy trình được "
+        "kiểm soát và công khai đầy đủ.",
+        improvements="Tổng hợp khảo sát hài lòng theo quý; tập huấn ISO cho công chức mới.",
+        conclusion="HTQLCL phù hợp với TCVN ISO 9001:2015 và được duy trì có hiệu lực; "
+        "cần khắc phục 2 điểm không phù hợp nhẹ.",
+        distribution="Chủ tịch UBND phường; các bộ phận; lưu: VT, ISO.",
+    )
+    services.report_sign(audit=full, user=lead, password=password)
+    in_progress = services.audit_save(
+        audit=Audit(
+            code="ĐGNB-2023-02",
+            title="Đánh giá quy trình chứng thực",
+            year=2023,
+            planned_start=date(2023, 12, 4),
+            planned_end=date(2023, 12, 4),
+            lead_auditor=lead,
+            criteria="TCVN ISO 9001:2015; QT-CT-01, QT-CT-02",
+        ),
+        units=[hotich],
+        procedures=list(Procedure.objects.filter(code__in=["QT-CT-01", "QT-CT-02"])),
+        clauses=list(Clause.objects.filter(number__in=["7.5.3", "8.5.1", "8.7"])),
+        team=[],
+        user=secretary,
+        reason="Chương trình đánh giá 2023",
+    )
+    services.audit_start(audit=in_progress, user=lead)
+    return 2

@@ -1,0 +1,23 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from audits.forms import _auditors
+from audits.models import Audit
+from qms.forms import FilterForm
+from qms.models import Unit
+
+
+class AuditFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Audit.Status.choices)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), field_name="units", queryset=Unit.objects.all()
+    )
+    auditor = django_filters.ModelChoiceFilter(
+        label=_("Auditor"), field_name="lead_auditor", queryset=_auditors()
+    )
+
+    class Meta:
+        model = Audit
+        fields = []
+        form = FilterForm

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audits.models import Audit, Finding, Result
+from procedures.models import Dossier
+from qms.forms import BootstrapMixin, reason_field
+from qms.models import User
+from qms.roles import Role
+
+
+def _auditors():
+    return User.objects.filter(groups__name=Role.AUDITOR.value, is_active=True).order_by(
+        "full_name"
+    )
+
+
+class AuditForm(BootstrapMixin, forms.ModelForm):
+    reason = reason_field()
+
+    class Meta:
+        model = Audit
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "year",
+            "units",
+            "procedures",
+            "clauses",
+            "planned_start",
+            "planned_end",
+            "lead_auditor",
+            "team",
+            "auditees",
+            "criteria",
+        ]
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "planned_end": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "auditees": forms.Textarea(attrs={"rows": 2}),
+            "criteria": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_auditor"].queryset = _auditors()
+        self.fields["team"].queryset = _auditors()
+        self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=Result.choices, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    dossiers = forms.CharField(
+        label=_("Dossiers sampled"),
+        required=False,
+        help_text=_("Dossier codes, separated by commas."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["result"].widget.attrs["class"] = "form-check-input"
+
+    def clean_dossiers(self) -> list[Dossier]:
+        codes = [code.strip() for code in self.cleaned_data["dossiers"].split(",") if code.strip()]
+        found = Dossier.objects.in_bulk(codes, field_name="code")
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No dossier with the code %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        return [found[code] for code in codes]
+
+
+class FindingForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["clause_number", "unit", "severity", "description", "evidence"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ReportForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Audit
+        fields = list(Audit.REPORT_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Audit.REPORT_FIELDS}
+
+
+class SignForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Signing re-asks your password."),
+    )

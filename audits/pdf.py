@@ -1,0 +1,145 @@
+"""The audit plan, the filled checklist and the signed audit report."""
+
+from django.utils.formats import date_format
+from django.utils.timezone import localdate, localtime
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
+from audits.models import Audit
+from qms.models import Organisation
+from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+
+
+def _day(value) -> str:
+    return date_format(value, "d/m/Y") if value else "—"
+
+
+def _people(audit: Audit) -> str:
+    team = ", ".join(user.get_full_name() for user in audit.team.all())
+    return f"{audit.lead_auditor.get_full_name()} (trưởng đoàn)" + (f"; {team}" if team else "")
+
+
+def _scope(audit: Audit) -> list:
+    clauses = ", ".join(audit.clauses.values_list("number", flat=True)) or "4.1 – 10.3"
+    return [
+        ["Bộ phận được đánh giá", ", ".join(str(u) for u in audit.units.all()) or "Toàn hệ thống"],
+        ["Quy trình", ", ".join(p.code for p in audit.procedures.all()) or "—"],
+        ["Điều khoản", clauses],
+        ["Thời gian", f"{_day(audit.planned_start)} – {_day(audit.planned_end)}"],
+        ["Đoàn đánh giá", _people(audit)],
+        ["Người được đánh giá", audit.auditees or "—"],
+        ["Chuẩn mực đánh giá", audit.criteria or "TCVN ISO 9001:2015"],
+    ]
+
+
+def _document(audit: Audit, title: str, body: list, day) -> bytes:
+    organisation = Organisation.current()
+    story = [
+        official_heading(organisation),
+        place_and_date(organisation, day),
+        paragraph(f"{title}\n{audit.title.upper()}", "title"),
+        paragraph(f"Mã cuộc đánh giá: {audit.code} · {audit.get_kind_display()}"),
+        Spacer(1, 3 * mm),
+        *body,
+    ]
+    return build_pdf(story, title=f"{title} {audit.code}", footer=f"{audit.code} · {title.lower()}")
+
+
+def audit_plan_pdf(audit: Audit) -> bytes:
+    return _document(
+        audit,
+        "KẾ HOẠCH ĐÁNH GIÁ NỘI BỘ",
+        [grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0)],
+        audit.planned_start,
+    )
+
+
+def _checklist_table(audit: Audit) -> Table:
+    """The checklist, each clause on a full-width row of its own above its questions."""
+    rows, clause_rows, clause = [["Câu hỏi", "Kết quả", "Bằng chứng, hồ sơ lấy mẫu"]], [], None
+    for item in audit.items.prefetch_related("dossiers"):
+        if item.clause_number != clause:
+            clause = item.clause_number
+            clause_rows.append(len(rows))
+            rows.append([f"{item.clause_number} {item.clause_title}", "", ""])
+        sampled = ", ".join(
+            f"{d.code} ({d.get_outcome_display() or d.get_status_display()})"
+            for d in item.dossiers.all()
+        )
+        rows.append(
+            [
+                item.question,
+                item.get_result_display() or "—",
+                "\n".join(part for part in (item.evidence, sampled) if part),
+            ]
+        )
+    table = grid(rows, [90 * mm, 28 * mm, 52 * mm], small=True)
+    table.setStyle(
+        TableStyle(
+            [("SPAN", (0, row), (-1, row)) for row in clause_rows]
+            + [
+                ("BACKGROUND", (0, row), (-1, row), colors.HexColor("#f4f4f4"))
+                for row in clause_rows
+            ]
+        )
+    )
+    return table
+
+
+def audit_checklist_pdf(audit: Audit) -> bytes:
+    return _document(
+        audit,
+        "DANH MỤC KIỂM TRA",
+        [_checklist_table(audit)],
+        audit.actual_start or audit.planned_start,
+    )
+
+
+def audit_report_pdf(audit: Audit) -> bytes:
+    findings = [["Điều khoản", "Bộ phận", "Mức độ", "Mô tả", "Bằng chứng"]] + [
+        [
+            f.clause_number,
+            f.unit.code if f.unit else "—",
+            f.get_severity_display(),
+            f.description,
+            f.evidence,
+        ]
+        for f in audit.findings.select_related("unit")
+    ]
+    signature = audit.report_signature
+    signed = (
+        f"{signature.signer.get_full_name()}, trưởng đoàn đánh giá\nĐã ký điện tử lúc "
+        f"{date_format(localtime(signature.signed_at), 'H:i d/m/Y')}\n"
+        f"SHA-256: {signature.content_sha256[:16]}…"
+        if signature
+        else "Chưa ký"
+    )
+    body = [
+        grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+        paragraph("1. Tóm tắt", "heading"),
+        paragraph(audit.summary or "—"),
+        paragraph("2. Điểm mạnh", "heading"),
+        paragraph(audit.strengths or "—"),
+        paragraph("3. Cơ hội cải tiến", "heading"),
+        paragraph(audit.improvements or "—"),
+        paragraph("4. Các phát hiện", "heading"),
+        grid(findings, [20 * mm, 20 * mm, 30 * mm, 55 * mm, 45 * mm], small=True),
+        paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
+        paragraph(audit.conclusion or "—"),
+        paragraph("6. Kết quả danh mục kiểm tra", "heading"),
+        _checklist_table(audit),
+        paragraph("Nơi nhận", "heading"),
+        paragraph(audit.distribution or "—"),
+        Spacer(1, 6 * mm),
+        grid([["TRƯỞNG ĐOÀN ĐÁNH GIÁ"], [signed]], [170 * mm]),
+    ]
+    return _document(audit, "BÁO CÁO ĐÁNH GIÁ NỘI BỘ", body, audit.actual_end or localdate())
+
+
+# kind: (title, builder)
+AUDIT_PDFS = {
+    "audit-plan": ("Kế hoạch đánh giá", audit_plan_pdf),
+    "audit-checklist": ("Danh mục kiểm tra", audit_checklist_pdf),
+    "audit-report": ("Báo cáo đánh giá", audit_report_pdf),
+}

@@ -1,0 +1,224 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits import services
+from audits.filters import AuditFilter
+from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, SignForm
+from audits.models import Audit, ChecklistItem
+from audits.pdf import AUDIT_PDFS
+from qms.decorators import permission_required
+from qms.pdf import pdf_response
+
+VIEW = "audits.view_audit"
+PLAN = "audits.add_audit"
+WORK = "audits.change_audit"
+
+
+def _audit(pk: int) -> Audit:
+    return get_object_or_404(Audit.objects.select_related("lead_auditor"), pk=pk)
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@permission_required(VIEW)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    audits = Audit.objects.select_related("lead_auditor").annotate(
+        answered=Count("items", filter=~Q(items__result="")), total=Count("items")
+    )
+    filterset = AuditFilter(request.GET or None, queryset=audits)
+    return render(request, "audits/audit_list.html", {"filter": filterset})
+
+
+@permission_required(VIEW)
+def my_audits(request: HttpRequest) -> HttpResponse:
+    audits = (
+        Audit.objects.filter(Q(lead_auditor=request.user) | Q(team=request.user))
+        .distinct()
+        .annotate(open_items=Count("items", filter=Q(items__result="")))
+    )
+    return render(request, "audits/my_audits.html", {"audits": audits})
+
+
+@permission_required(PLAN)
+def audit_create(request: HttpRequest) -> HttpResponse:
+    form = AuditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = services.audit_save(
+                audit=form.instance,
+                units=list(data["units"]),
+                procedures=list(data["procedures"]),
+                clauses=list(data["clauses"]),
+                team=list(data["team"]),
+                user=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Audit %(code)s is planned.") % {"code": audit.code})
+            return redirect("audits:detail", pk=audit.pk)
+    return render(request, "audits/audit_form.html", {"form": form})
+
+
+@permission_required(VIEW)
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    is_lead = audit.lead_auditor_id == request.user.pk
+    return render(
+        request,
+        "audits/audit_detail.html",
+        {
+            "audit": audit,
+            "is_lead": is_lead,
+            "is_auditor": request.user.pk in audit.auditors(),
+            "findings": audit.findings.select_related("unit"),
+            "counts": audit.items.aggregate(
+                total=Count("pk"), answered=Count("pk", filter=~Q(result=""))
+            ),
+            "report_form": ReportForm(instance=audit),
+            "finding_form": FindingForm(),
+            "sign_form": SignForm(),
+            "signature": audit.report_signature,
+            "pdfs": AUDIT_PDFS,
+            "history": audit.history.select_related("history_user")[:30],
+        },
+    )
+
+
+@require_POST
+@permission_required(WORK)
+def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.audit_start(audit=_audit(pk), user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("audits:detail", pk=pk)
+    return redirect("audits:checklist", pk=pk)
+
+
+@permission_required(VIEW)
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    items = audit.items.prefetch_related("dossiers")
+    return render(
+        request,
+        "audits/checklist.html",
+        {
+            "audit": audit,
+            "rows": [(item, _answer_form(item)) for item in items],
+            "can_answer": request.user.pk in audit.auditors()
+            and audit.status == Audit.Status.IN_PROGRESS,
+        },
+    )
+
+
+def _answer_form(item: ChecklistItem, data=None) -> AnswerForm:
+    return AnswerForm(
+        data,
+        prefix=f"item-{item.pk}",
+        initial={
+            "result": item.result,
+            "evidence": item.evidence,
+            "dossiers": ", ".join(d.code for d in item.dossiers.all()),
+        },
+    )
+
+
+@require_POST
+@permission_required("audits.change_checklistitem")
+def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Saves one item; htmx swaps the item's row, other requests go back to the list."""
+    item = get_object_or_404(ChecklistItem.objects.select_related("audit"), pk=item_pk)
+    form = _answer_form(item, request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            item = services.checklist_answer(item=item, user=request.user, **form.cleaned_data)
+            saved = True
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.headers.get("HX-Request") == "true":
+        return render(
+            request,
+            "audits/_checklist_item.html",
+            {
+                "item": item,
+                # htmx swaps only successful responses: errors come back with 200 too.
+                "form": _answer_form(item) if saved else form,
+                "saved": saved,
+                "can_answer": True,
+            },
+        )
+    if not saved:
+        for error in form.errors.values():
+            messages.error(request, f"{item.clause_number}: {' '.join(error)}")
+    return redirect(f"{_checklist_url(item.audit_id)}#item-{item.pk}")
+
+
+def _checklist_url(pk: int) -> str:
+    return reverse("audits:checklist", args=[pk])
+
+
+@require_POST
+@permission_required(WORK)
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_add(audit=audit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("audits:detail", pk=pk)
+
+
+@require_POST
+@permission_required(WORK)
+def report_save(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    form = ReportForm(request.POST, instance=Audit.objects.get(pk=pk))
+    if form.is_valid():
+        try:
+            services.report_save(audit=audit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The report is saved."))
+    return redirect("audits:detail", pk=pk)
+
+
+@require_POST
+@permission_required(WORK)
+def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_sign(audit=audit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The report is signed."))
+    return redirect("audits:detail", pk=pk)
+
+
+@permission_required(VIEW)
+def audit_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in AUDIT_PDFS:
+        raise Http404
+    audit = _audit(pk)
+    return pdf_response(AUDIT_PDFS[kind][1](audit), f"{audit.code}-{kind}")

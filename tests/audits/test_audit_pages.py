@@ -1,0 +1,87 @@
+"""Audit pages, the PDFs read back with pdftotext, and the demo audit."""
+
+import re
+import subprocess
+import unicodedata
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from audits.clauses import CLAUSES
+from audits.models import Audit, Finding
+from qms.roles import Role
+
+
+def pdf_words(path) -> str:
+    """The PDF's text with line breaks and runs of spaces folded to one space."""
+    raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode()))
+
+
+def test_the_demo_audit_report_holds_every_clause_and_finding(db, settings, tmp_path):
+    settings.DEBUG = True
+    with open("/dev/null", "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+    audit = Audit.objects.get(code="ĐGNB-2023-01")
+    assert audit.status == Audit.Status.REPORTED and audit.report_signature.matches()
+    assert not audit.items.filter(result="").exists()
+    assert Audit.objects.get(code="ĐGNB-2023-02").status == Audit.Status.IN_PROGRESS
+    out = tmp_path / "report.pdf"
+    call_command("export_pdf", "audit-report", str(audit.pk), "-o", str(out))
+    text = pdf_words(out)
+    for number, title in CLAUSES:
+        assert f"{number} {title}" in text, number
+    findings = list(Finding.objects.filter(audit=audit))
+    assert len(findings) == 5
+    for finding in findings:
+        assert re.sub(r"\s+", " ", finding.evidence) in text
+    assert "SHA-256" in text and audit.lead_auditor.full_name in text
+
+
+def test_pages_and_permissions(started, lead, personas, client_for, effective_dossier):
+    item = started.items.first()
+    answer = reverse("audits:answer", args=[item.pk])
+    data = {
+        f"item-{item.pk}-result": "minor",
+        f"item-{item.pk}-evidence": "Thiếu chữ ký",
+        f"item-{item.pk}-dossiers": effective_dossier.code,
+    }
+    assert client_for(personas[Role.OFFICER]).post(answer, data).status_code == 403
+    response = client_for(lead).post(answer, data, headers={"HX-Request": "true"})
+    assert "Đã lưu" in response.content.decode()
+    assert Finding.objects.get(item=item).severity == "minor"
+    bad = client_for(lead).post(
+        answer, data | {f"item-{item.pk}-dossiers": "KHONG-CO"}, headers={"HX-Request": "true"}
+    )
+    assert "KHONG-CO" in bad.content.decode()
+    page = client_for(personas[Role.VIEWER]).get(reverse("audits:checklist", args=[started.pk]))
+    assert page.status_code == 200 and "Thiếu chữ ký" in page.content.decode()
+    for kind in ("audit-plan", "audit-checklist", "audit-report"):
+        pdf = client_for(personas[Role.VIEWER]).get(reverse("audits:pdf", args=[started.pk, kind]))
+        assert pdf["Content-Type"] == "application/pdf"
+    mine = client_for(lead).get(reverse("audits:mine")).content.decode()
+    assert started.code in mine
+
+
+def test_planning_through_the_form_names_the_conflict(personas, lead, client_for):
+    from tests.factories import UnitFactory
+
+    other = UnitFactory(code="TP-HT")
+    response = client_for(personas[Role.ISO_SECRETARY]).post(
+        reverse("audits:create"),
+        {
+            "code": "ĐGNB-2024-01",
+            "title": "Đánh giá",
+            "kind": "internal",
+            "year": "2024",
+            "units": [lead.unit_id, other.pk],
+            "planned_start": "01/03/2024",
+            "planned_end": "02/03/2024",
+            "lead_auditor": lead.pk,
+            "reason": "Kế hoạch",
+        },
+    )
+    assert response.status_code == 200
+    assert "không thể đánh giá bộ phận của mình" in response.content.decode()
+    assert not Audit.objects.filter(code="ĐGNB-2024-01").exists()
+    assert client_for(personas[Role.AUDITOR]).get(reverse("audits:create")).status_code == 403
