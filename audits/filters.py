@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audits.forms import _auditors
@@ -14,10 +15,13 @@ class AuditFilter(django_filters.FilterSet):
         label=_("Unit"), field_name="units", queryset=Unit.objects.all()
     )
     auditor = django_filters.ModelChoiceFilter(
-        label=_("Auditor"), field_name="lead_auditor", queryset=_auditors()
+        label=_("Auditor"), queryset=_auditors(), method="by_auditor"
     )
 
     class Meta:
         model = Audit
         fields = []
         form = FilterForm
+
+    def by_auditor(self, queryset, name, value):
+        return queryset.filter(Q(lead_auditor=value) | Q(team=value)).distinct()

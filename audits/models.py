@@ -71,6 +71,18 @@ class ChecklistTemplate(models.Model):
         return self.name
 
 
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(status__in=Audit.SIGNED_STATUSES).exists():
+            raise SignedRecordError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status__in=Audit.SIGNED_STATUSES).exists():
+            raise SignedRecordError()
+        return super().delete()
+
+
 class Audit(models.Model):
     class Kind(models.TextChoices):
         INTERNAL = "internal", _("Internal audit")
@@ -119,6 +131,8 @@ class Audit(models.Model):
     distribution = models.TextField(_("distribution list"), blank=True)
     signatures = GenericRelation(Signature, object_id_field="object_id")
     history = HistoricalRecords(m2m_fields=[units, procedures, clauses, team])
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit")
@@ -170,8 +184,25 @@ class Audit(models.Model):
         }
 
 
+class FrozenWithAuditQuerySet(models.QuerySet):
+    def _touches_signed(self) -> bool:
+        return self.filter(audit__status__in=Audit.SIGNED_STATUSES).exists()
+
+    def update(self, **kwargs):
+        if self._touches_signed():
+            raise SignedRecordError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_signed():
+            raise SignedRecordError()
+        return super().delete()
+
+
 class FrozenWithAudit(models.Model):
     """Checklist items and findings change only while their audit is unsigned."""
+
+    objects = FrozenWithAuditQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -46,6 +46,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "procedures.change_dossier",
         "audits.add_audit",
         "audits.change_audit",
+        "audits.*_question",
+        "audits.*_checklisttemplate",
     ),
     Role.AUDITOR: (*_READ_ALL, "audits.change_audit", "audits.change_checklistitem"),
     Role.VICE_CHAIRMAN: (

@@ -121,3 +121,25 @@ def test_questions_are_generated_from_procedure_steps(effective):
         == 3
     )
     assert services.questions_from_procedures() == 0
+
+
+def test_a_signed_audit_is_read_only_in_the_orm_and_the_admin(started, lead, personas, client_for):
+    from django.urls import reverse
+
+    sign_ready(started, lead)
+    services.checklist_answer(
+        item=started.items.first(), user=lead, result="minor", evidence="Thiếu chữ ký"
+    )
+    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    with pytest.raises(SignedRecordError):
+        Audit.objects.filter(pk=audit.pk).update(conclusion="Sửa")
+    with pytest.raises(SignedRecordError):
+        ChecklistItem.objects.filter(audit=audit).update(result="major")
+    with pytest.raises(SignedRecordError):
+        Finding.objects.filter(audit=audit).delete()
+    secretary = personas[Role.ISO_SECRETARY]
+    secretary.is_superuser = True
+    secretary.save()
+    url = reverse("admin:audits_audit_change", args=[audit.pk])
+    assert client_for(secretary).post(url, {"conclusion": "x"}).status_code == 403
+    assert Audit.objects.get(pk=audit.pk).report_signature.matches()

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from audits.models import Audit, ChecklistItem, ChecklistTemplate, Finding, Question
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["clause", "text", "procedure"]
+    list_filter = ["clause", "procedure"]
+    search_fields = ["text"]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    filter_horizontal = ["questions"]
+
+
+class ItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["order", "clause_number", "question", "result", "evidence"]
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(Audit)
+class AuditAdmin(SimpleHistoryAdmin):
+    """Read-only here: audits change through their pages, so that every answer and the
+    report's signature go through their rules."""
+
+    list_display = ["code", "title", "year", "status", "lead_auditor"]
+    list_filter = ["year", "status", "kind"]
+    inlines = [ItemInline, FindingInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
