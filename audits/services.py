@@ -267,3 +267,17 @@ def questions_from_procedures() -> int:
             )
             created += new
     return created
+
+
+@transaction.atomic
+def audit_close(*, audit: Audit, user: User) -> Audit:
+    """Close a reported audit once its findings are handled (lead auditor or ISO secretary)."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if user.pk != audit.lead_auditor_id and not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Only the lead auditor or the ISO secretary can close an audit."))
+    if audit.status != Audit.Status.REPORTED:
+        raise ValidationError(_("Only a reported audit can be closed."))
+    audit.status = Audit.Status.CLOSED
+    _track(audit, user, _("Audit closed"))
+    audit.save()
+    return audit

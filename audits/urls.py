@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/phat-hien/", views.finding_add, name="finding_add"),
     path("<int:pk>/bao-cao/", views.report_save, name="report_save"),
     path("<int:pk>/ky/", views.report_sign, name="report_sign"),
+    path("<int:pk>/ket-thuc/", views.audit_close, name="close"),
     path("<int:pk>/pdf/<slug:kind>/", views.audit_pdf, name="pdf"),
 ]

@@ -222,3 +222,13 @@ def audit_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     audit = _audit(pk)
     return pdf_response(AUDIT_PDFS[kind][1](audit), f"{audit.code}-{kind}")
+
+
+@require_POST
+@permission_required(WORK)
+def audit_close(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.audit_close(audit=_audit(pk), user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("audits:detail", pk=pk)

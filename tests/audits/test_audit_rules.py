@@ -143,3 +143,14 @@ def test_a_signed_audit_is_read_only_in_the_orm_and_the_admin(started, lead, per
     url = reverse("admin:audits_audit_change", args=[audit.pk])
     assert client_for(secretary).post(url, {"conclusion": "x"}).status_code == 403
     assert Audit.objects.get(pk=audit.pk).report_signature.matches()
+
+
+def test_closing_a_reported_audit(started, lead, colleague, personas):
+    with pytest.raises(ValidationError):
+        services.audit_close(audit=started, user=lead)  # not reported yet
+    sign_ready(started, lead)
+    services.report_sign(audit=started, user=lead, password=PASSWORD)
+    with pytest.raises(ValidationError):
+        services.audit_close(audit=started, user=colleague)
+    audit = services.audit_close(audit=started, user=personas[Role.ISO_SECRETARY])
+    assert audit.status == Audit.Status.CLOSED and audit.report_signature.matches()
