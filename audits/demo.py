@@ -5,7 +5,7 @@ and a second audit still in progress."""
 from datetime import date
 
 from audits import services
-from audits.models import Audit, Clause, Result
+from audits.models import Audit, Clause, Programme, Result
 from procedures.models import Dossier, Procedure
 from qms.models import Unit, User
 
@@ -20,10 +20,18 @@ FULL_AUDIT_ANSWERS = {
 NOT_APPLICABLE = {"8.3", "8.3.1", "8.3.2", "8.3.3", "8.3.4", "8.3.5", "8.3.6"}
 
 
-def seed_audits(*, lead: User, colleague: User, secretary: User, password: str) -> int:
+def seed_audits(
+    *, lead: User, colleague: User, secretary: User, chairman: User, password: str
+) -> int:
     if Audit.objects.filter(year=2023).exists():
         return 0
     services.questions_from_procedures()
+    programme = Programme.objects.create(
+        year=2023,
+        scope="Tháng 11: đánh giá toàn hệ thống (Bộ phận Một cửa, Tư pháp - Hộ tịch), "
+        "điều khoản 4.1 – 10.3.\nTháng 12: đánh giá quy trình chứng thực QT-CT-01, QT-CT-02.",
+    )
+    services.programme_approve(programme=programme, user=chairman, password=password)
     desk, hotich = Unit.objects.get(code="BP-MC"), Unit.objects.get(code="TP-HT")
     full = services.audit_save(
         audit=Audit(

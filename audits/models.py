@@ -71,6 +71,39 @@ class ChecklistTemplate(models.Model):
         return self.name
 
 
+class Programme(models.Model):
+    """The yearly audit programme, approved by the chairman's signature."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    scope = models.TextField(
+        _("programme"), help_text=_("Units, procedures and clauses audited, when and by whom.")
+    )
+    signatures = GenericRelation(Signature, object_id_field="object_id")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("audit programme")
+        verbose_name_plural = _("audit programmes")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return _("Audit programme %(year)s") % {"year": self.year}
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and self.approval:
+            stored = type(self).objects.get(pk=self.pk)
+            if (stored.year, stored.scope) != (self.year, self.scope):
+                raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def approval(self) -> Signature | None:
+        return self.signatures.filter(meaning=Signature.Meaning.APPROVED).first()
+
+    def signed_content(self) -> dict:
+        return {"year": self.year, "scope": self.scope}
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if self.filter(status__in=Audit.SIGNED_STATUSES).exists():

@@ -7,7 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import Audit, ChecklistItem, ChecklistTemplate, Clause, Finding, Question, Result
+from audits.models import (
+    Audit,
+    ChecklistItem,
+    ChecklistTemplate,
+    Clause,
+    Finding,
+    Programme,
+    Question,
+    Result,
+)
 from procedures.models import Dossier, Procedure
 from qms.models import Signature, Unit, User
 from qms.roles import Role
@@ -281,3 +290,18 @@ def audit_close(*, audit: Audit, user: User) -> Audit:
     _track(audit, user, _("Audit closed"))
     audit.save()
     return audit
+
+
+@transaction.atomic
+def programme_approve(*, programme: Programme, user: User, password: str) -> Programme:
+    """The chairman approves the year's programme by signing it."""
+    if programme.approval:
+        raise ValidationError(_("The programme is already approved."))
+    signature_sign(
+        record=programme,
+        user=user,
+        password=password,
+        roles=(Role.CHAIRMAN,),
+        meaning=Signature.Meaning.APPROVED,
+    )
+    return programme

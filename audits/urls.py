@@ -7,6 +7,7 @@ app_name = "audits"
 urlpatterns = [
     path("", views.audit_list, name="list"),
     path("cua-toi/", views.my_audits, name="mine"),
+    path("chuong-trinh/<int:year>/", views.programme, name="programme"),
     path("them/", views.audit_create, name="create"),
     path("<int:pk>/", views.audit_detail, name="detail"),
     path("<int:pk>/bat-dau/", views.audit_start, name="start"),

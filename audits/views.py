@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from audits import services
 from audits.filters import AuditFilter
 from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, SignForm
-from audits.models import Audit, ChecklistItem
+from audits.models import Audit, ChecklistItem, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
 from qms.pdf import pdf_response
+from qms.roles import Role
 
 VIEW = "audits.view_audit"
 PLAN = "audits.add_audit"
@@ -35,7 +36,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         answered=Count("items", filter=~Q(items__result="")), total=Count("items")
     )
     filterset = AuditFilter(request.GET or None, queryset=audits)
-    return render(request, "audits/audit_list.html", {"filter": filterset})
+    return render(
+        request,
+        "audits/audit_list.html",
+        {"filter": filterset, "programmes": Programme.objects.all()},
+    )
 
 
 @permission_required(VIEW)
@@ -232,3 +237,30 @@ def audit_close(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _errors(request, error)
     return redirect("audits:detail", pk=pk)
+
+
+@permission_required(VIEW)
+def programme(request: HttpRequest, year: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, year=year)
+    audits = Audit.objects.filter(year=year).select_related("lead_auditor")
+    done = [a for a in audits if a.status in Audit.SIGNED_STATUSES]
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_approve(programme=programme, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The programme is approved."))
+        return redirect("audits:programme", year=year)
+    return render(
+        request,
+        "audits/programme.html",
+        {
+            "programme": programme,
+            "audits": audits,
+            "done": len(done),
+            "form": form,
+            "can_approve": request.user.has_role(Role.CHAIRMAN),
+        },
+    )

@@ -154,3 +154,23 @@ def test_closing_a_reported_audit(started, lead, colleague, personas):
         services.audit_close(audit=started, user=colleague)
     audit = services.audit_close(audit=started, user=personas[Role.ISO_SECRETARY])
     assert audit.status == Audit.Status.CLOSED and audit.report_signature.matches()
+
+
+def test_the_chairman_approves_the_programme(personas, client_for):
+    from django.urls import reverse
+
+    from audits.models import Programme
+
+    programme = Programme.objects.create(year=2024, scope="Đánh giá toàn hệ thống tháng 11")
+    with pytest.raises(ValidationError):
+        services.programme_approve(
+            programme=programme, user=personas[Role.VICE_CHAIRMAN], password=PASSWORD
+        )
+    url = reverse("audits:programme", args=[2024])
+    client_for(personas[Role.CHAIRMAN]).post(url, {"password": PASSWORD})
+    assert programme.approval.signer == personas[Role.CHAIRMAN]
+    programme.scope = "Sửa sau khi duyệt"
+    with pytest.raises(SignedRecordError):
+        programme.save()
+    page = client_for(personas[Role.VIEWER]).get(url).content.decode()
+    assert f"Đã phê duyệt bởi {personas[Role.CHAIRMAN].full_name}" in page

@@ -64,6 +64,7 @@ class Command(BaseCommand):
                 lead=User.objects.get(username="danhgia"),
                 colleague=User.objects.get(username="danhgia2"),
                 secretary=User.objects.get(username="thuky"),
+                chairman=User.objects.get(username="chutich"),
                 password=DEMO_PASSWORD,
             )
         self.stdout.write(
