@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from audits import services
 from audits.filters import AuditFilter
 from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, SignForm
-from audits.models import Audit, ChecklistItem, Programme
+from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
 from qms.pdf import pdf_response
@@ -96,6 +96,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sign_form": SignForm(),
             "signature": audit.report_signature,
             "pdfs": AUDIT_PDFS,
+            "templates": ChecklistTemplate.objects.all(),
             "history": audit.history.select_related("history_user")[:30],
         },
     )
@@ -104,8 +105,9 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(WORK)
 def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
+    template = ChecklistTemplate.objects.filter(pk=request.POST.get("template") or None).first()
     try:
-        services.audit_start(audit=_audit(pk), user=request.user)
+        services.audit_start(audit=_audit(pk), user=request.user, template=template)
     except ValidationError as error:
         _errors(request, error)
         return redirect("audits:detail", pk=pk)

@@ -174,3 +174,14 @@ def test_the_chairman_approves_the_programme(personas, client_for):
         programme.save()
     page = client_for(personas[Role.VIEWER]).get(url).content.decode()
     assert f"Đã phê duyệt bởi {personas[Role.CHAIRMAN].full_name}" in page
+
+
+def test_a_template_chooses_the_questions(audit, lead):
+    from audits.models import ChecklistTemplate
+
+    template = ChecklistTemplate.objects.create(name="Một cửa rút gọn")
+    template.questions.set(Question.objects.filter(clause__number__in=["9.1.2", "10.2"]))
+    services.audit_start(audit=audit, user=lead, template=template)
+    assert {item.clause_number for item in audit.items.all()} == {"9.1.2", "10.2"}
+    template.questions.clear()
+    assert audit.items.count() == 4  # the audit keeps its copy
