@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models import Dossier, Procedure
 from qms.models import Signature, Unit
-from qms.signatures import SignedRecordError
+from qms.signatures import FrozenQuerySet, SignedRecordError
 
 
 class Clause(models.Model):
@@ -104,16 +104,9 @@ class Programme(models.Model):
         return {"year": self.year, "scope": self.scope}
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        if self.filter(status__in=Audit.SIGNED_STATUSES).exists():
-            raise SignedRecordError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(status__in=Audit.SIGNED_STATUSES).exists():
-            raise SignedRecordError()
-        return super().delete()
+class AuditQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(status__in=Audit.SIGNED_STATUSES)
 
 
 class Audit(models.Model):
@@ -217,19 +210,9 @@ class Audit(models.Model):
         }
 
 
-class FrozenWithAuditQuerySet(models.QuerySet):
-    def _touches_signed(self) -> bool:
-        return self.filter(audit__status__in=Audit.SIGNED_STATUSES).exists()
-
-    def update(self, **kwargs):
-        if self._touches_signed():
-            raise SignedRecordError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._touches_signed():
-            raise SignedRecordError()
-        return super().delete()
+class FrozenWithAuditQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(audit__status__in=Audit.SIGNED_STATUSES)
 
 
 class FrozenWithAudit(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.roles import Role
-from qms.signatures import SignedRecordError, content_hash
+from qms.signatures import FrozenQuerySet, SignedRecordError, content_hash
 from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 
 
@@ -259,12 +259,9 @@ class CalendarDay(models.Model):
             )
 
 
-class SignatureQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise SignedRecordError()
-
-    def delete(self):
-        raise SignedRecordError()
+class SignatureQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self  # a signature never changes
 
 
 class Signature(models.Model):

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,3 +53,24 @@ def file_sha256(file) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+class FrozenQuerySet(models.QuerySet):
+    """A queryset whose bulk `update()` and `delete()` refuse to touch signed rows.
+
+    Subclasses say which rows are frozen; `save()` and `delete()` on the model guard
+    the single-row paths.
+    """
+
+    def frozen(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        if self.frozen().exists():
+            raise SignedRecordError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.frozen().exists():
+            raise SignedRecordError()
+        return super().delete()

@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
-from qms.signatures import SignedRecordError
+from qms.signatures import FrozenQuerySet, SignedRecordError
 from qms.uploads import GeneratedName, MaxSizeValidator
 from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
 
@@ -135,7 +135,7 @@ class Appointment(NamedTuple):
     due_at: datetime
 
 
-class RevisionQuerySet(models.QuerySet):
+class RevisionQuerySet(FrozenQuerySet):
     def effective(self):
         return self.filter(status=ProcedureRevision.Status.EFFECTIVE)
 
@@ -156,16 +156,9 @@ class RevisionQuerySet(models.QuerySet):
             .select_related("procedure")
         )
 
-    def update(self, **kwargs):
+    def frozen(self):
         # Signed revisions change only through `save()`, which checks each transition.
-        if self.locked().exists():
-            raise SignedRecordError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.locked().exists():
-            raise SignedRecordError()
-        return super().delete()
+        return self.locked()
 
     def locked(self):
         return self.filter(status__in=ProcedureRevision.LOCKED_STATUSES)
@@ -493,11 +486,11 @@ class ProcedureRevision(models.Model):
         return self.get_status_display()
 
 
-class RevisionPartQuerySet(models.QuerySet):
+class RevisionPartQuerySet(FrozenQuerySet):
     """Steps and records belong to their revision's content: frozen with it."""
 
-    def _touches_locked(self) -> bool:
-        return self.filter(revision__status__in=ProcedureRevision.LOCKED_STATUSES).exists()
+    def frozen(self):
+        return self.filter(revision__status__in=ProcedureRevision.LOCKED_STATUSES)
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -508,19 +501,9 @@ class RevisionPartQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, *args, **kwargs):
         objs = list(objs)
-        if self.filter(pk__in=[obj.pk for obj in objs])._touches_locked():
+        if self.filter(pk__in=[obj.pk for obj in objs]).frozen().exists():
             raise SignedRecordError()
         return super().bulk_update(objs, *args, **kwargs)
-
-    def update(self, **kwargs):
-        if self._touches_locked():
-            raise SignedRecordError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._touches_locked():
-            raise SignedRecordError()
-        return super().delete()
 
 
 class RevisionPart(models.Model):
