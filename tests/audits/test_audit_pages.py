@@ -85,3 +85,23 @@ def test_planning_through_the_form_names_the_conflict(personas, lead, client_for
     assert "không thể đánh giá bộ phận của mình" in response.content.decode()
     assert not Audit.objects.filter(code="ĐGNB-2024-01").exists()
     assert client_for(personas[Role.AUDITOR]).get(reverse("audits:create")).status_code == 403
+
+
+def test_a_signed_report_cannot_be_changed_through_the_pages(started, lead, client_for):
+    from audits import services
+    from tests.factories import PASSWORD
+
+    for item in started.items.all():
+        services.checklist_answer(item=item, user=lead, result="conforming")
+    services.report_save(audit=started, user=lead, conclusion="Phù hợp")
+    services.report_sign(audit=started, user=lead, password=PASSWORD)
+    client = client_for(lead)
+    response = client.post(
+        reverse("audits:report_save", args=[started.pk]), {"conclusion": "Sửa"}, follow=True
+    )
+    assert "không thể sửa" in response.content.decode()
+    item = started.items.first()
+    client.post(reverse("audits:answer", args=[item.pk]), {f"item-{item.pk}-result": "major"})
+    started.refresh_from_db()
+    assert started.conclusion == "Phù hợp" and started.items.first().result == "conforming"
+    assert started.report_signature.matches()
