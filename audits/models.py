@@ -9,6 +9,8 @@ signs the report, the audit, its checklist and its findings are frozen.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +73,11 @@ class ChecklistTemplate(models.Model):
         return self.name
 
 
+class ProgrammeQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(signatures__isnull=False)
+
+
 class Programme(models.Model):
     """The yearly audit programme, approved by the chairman's signature."""
 
@@ -80,6 +87,8 @@ class Programme(models.Model):
     )
     signatures = GenericRelation(Signature, object_id_field="object_id")
     history = HistoricalRecords()
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit programme")
@@ -95,6 +104,11 @@ class Programme(models.Model):
             if (stored.year, stored.scope) != (self.year, self.scope):
                 raise SignedRecordError(self)
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.approval:
+            raise SignedRecordError(self)
+        return super().delete(*args, **kwargs)
 
     @property
     def approval(self) -> Signature | None:
@@ -171,13 +185,15 @@ class Audit(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).first()
+            changed = stored and any(
+                getattr(stored, field.attname) != getattr(self, field.attname)
+                for field in self._meta.concrete_fields
+                if field.name != "status"
+            )
             if (
                 stored
                 and stored.is_signed
-                and (
-                    any(getattr(stored, f) != getattr(self, f) for f in self.REPORT_FIELDS)
-                    or self.status not in (stored.status, self.Status.CLOSED)
-                )
+                and (changed or self.status not in (stored.status, self.Status.CLOSED))
             ):
                 raise SignedRecordError(self)
         super().save(*args, **kwargs)
@@ -199,13 +215,18 @@ class Audit(models.Model):
         return self.signatures.filter(meaning=Signature.Meaning.SIGNED).first()
 
     def signed_content(self) -> dict:
+        """Everything the report prints: scope, team, dates, answers, findings."""
         return {
-            "code": self.code,
-            "title": self.title,
-            "units": sorted(self.units.values_list("code", flat=True)),
-            "lead_auditor": self.lead_auditor_id,
-            **{name: getattr(self, name) for name in self.REPORT_FIELDS},
-            "items": [item.content() for item in self.items.all()],
+            **{
+                field.attname: getattr(self, field.attname)
+                for field in self._meta.concrete_fields
+                if field.name not in ("id", "status")
+            },
+            "units": sorted(self.units.values_list("pk", flat=True)),
+            "procedures": sorted(self.procedures.values_list("pk", flat=True)),
+            "clauses": sorted(self.clauses.values_list("number", flat=True)),
+            "team": sorted(self.team.values_list("pk", flat=True)),
+            "items": [item.content() for item in self.items.prefetch_related("dossiers")],
             "findings": [finding.content() for finding in self.findings.all()],
         }
 
@@ -213,6 +234,13 @@ class Audit(models.Model):
 class FrozenWithAuditQuerySet(FrozenQuerySet):
     def frozen(self):
         return self.filter(audit__status__in=Audit.SIGNED_STATUSES)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        audits = {obj.audit_id for obj in objs}
+        if Audit.objects.filter(pk__in=audits, status__in=Audit.SIGNED_STATUSES).exists():
+            raise SignedRecordError()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class FrozenWithAudit(models.Model):
@@ -232,7 +260,11 @@ class FrozenWithAudit(models.Model):
         return super().delete(*args, **kwargs)
 
     def _guard(self) -> None:
-        if Audit.objects.filter(pk=self.audit_id, status__in=Audit.SIGNED_STATUSES).exists():
+        """Neither the audit it joins nor the one it leaves may be signed."""
+        audits = {self.audit_id}
+        if self.pk:
+            audits |= set(type(self).objects.filter(pk=self.pk).values_list("audit_id", flat=True))
+        if Audit.objects.filter(pk__in=audits, status__in=Audit.SIGNED_STATUSES).exists():
             raise SignedRecordError()
 
 
@@ -276,7 +308,7 @@ class ChecklistItem(FrozenWithAudit):
             "question": self.question,
             "result": self.result,
             "evidence": self.evidence,
-            "dossiers": sorted(self.dossiers.values_list("code", flat=True)),
+            "dossiers": sorted(dossier.code for dossier in self.dossiers.all()),
         }
 
 
@@ -320,3 +352,33 @@ class Finding(FrozenWithAudit):
             "description": self.description,
             "evidence": self.evidence,
         }
+
+
+@receiver(m2m_changed, sender=Audit.units.through)
+@receiver(m2m_changed, sender=Audit.procedures.through)
+@receiver(m2m_changed, sender=Audit.clauses.through)
+@receiver(m2m_changed, sender=Audit.team.through)
+@receiver(m2m_changed, sender=ChecklistItem.dossiers.through)
+def _refuse_m2m_changes_when_signed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """The scope, team and sampled dossiers of a signed audit are frozen too, from
+    either side of the relation."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        audit_ids = [instance.audit_id if isinstance(instance, ChecklistItem) else instance.pk]
+    elif model is Audit:
+        audit_ids = pk_set if pk_set is not None else _related_audits(sender, instance)
+    else:  # a dossier's side of ChecklistItem.dossiers
+        items = pk_set if pk_set is not None else _related_items(sender, instance)
+        audit_ids = ChecklistItem.objects.filter(pk__in=items).values_list("audit_id", flat=True)
+    if Audit.objects.filter(pk__in=audit_ids, status__in=Audit.SIGNED_STATUSES).exists():
+        raise SignedRecordError()
+
+
+def _related_audits(through, instance) -> list[int]:
+    column = next(f.name for f in through._meta.fields if f.related_model is type(instance))
+    return list(through.objects.filter(**{column: instance}).values_list("audit_id", flat=True))
+
+
+def _related_items(through, instance) -> list[int]:
+    return list(through.objects.filter(dossier=instance).values_list("checklistitem_id", flat=True))

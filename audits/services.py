@@ -64,8 +64,14 @@ def audit_save(
     user: User,
     reason: str,
 ) -> Audit:
+    if not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Audits are planned by the ISO secretary."))
     if audit.pk and Audit.objects.get(pk=audit.pk).status != Audit.Status.PLANNED:
         raise ValidationError(_("The audit has started: its plan can no longer change."))
+    if not units:
+        raise ValidationError(
+            {"units": _("Name the units audited (all of them for the whole system).")}
+        )
     check_independence(units=units, auditors=[audit.lead_auditor, *team])
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
@@ -109,6 +115,8 @@ def audit_start(*, audit: Audit, user: User, template: ChecklistTemplate | None 
     _require_auditor(audit, user, lead=True)
     if audit.status != Audit.Status.PLANNED:
         raise ValidationError(_("Only a planned audit can start."))
+    # Units or people may have moved since the plan was made.
+    check_independence(units=audit.units.all(), auditors=[audit.lead_auditor, *audit.team.all()])
     questions = questions_for(audit, template)
     if not questions:
         raise ValidationError(_("The checklist would be empty: choose clauses or a template."))
@@ -148,8 +156,9 @@ def checklist_answer(
 ) -> ChecklistItem:
     """Record one answer; a nonconformity or observation becomes (or stays) a
     finding, any other answer removes the finding it had made."""
-    item = ChecklistItem.objects.select_for_update().select_related("audit").get(pk=item.pk)
-    audit = item.audit
+    # The audit row first: an answer and the report's signature never cross.
+    audit = Audit.objects.select_for_update().get(pk=item.audit_id)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     _require_auditor(audit, user)
     _require_in_progress(audit)
     if result in FINDING_SEVERITY and not evidence.strip():
@@ -232,6 +241,8 @@ def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
         )
     if not audit.conclusion.strip():
         raise ValidationError({"conclusion": _("Write the conclusion before signing.")})
+    check_independence(units=audit.units.all(), auditors=[audit.lead_auditor, *audit.team.all()])
+    audit.actual_end = timezone.localdate()  # part of what is signed
     signature_sign(
         record=audit,
         user=user,
@@ -240,7 +251,6 @@ def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
         meaning=Signature.Meaning.SIGNED,
     )
     audit.status = Audit.Status.REPORTED
-    audit.actual_end = timezone.localdate()
     _track(audit, user, _("Report signed"))
     audit.save()
     return audit
@@ -295,6 +305,7 @@ def audit_close(*, audit: Audit, user: User) -> Audit:
 @transaction.atomic
 def programme_approve(*, programme: Programme, user: User, password: str) -> Programme:
     """The chairman approves the year's programme by signing it."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.approval:
         raise ValidationError(_("The programme is already approved."))
     signature_sign(

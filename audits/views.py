@@ -147,6 +147,10 @@ def _answer_form(item: ChecklistItem, data=None) -> AnswerForm:
 def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Saves one item; htmx swaps the item's row, other requests go back to the list."""
     item = get_object_or_404(ChecklistItem.objects.select_related("audit"), pk=item_pk)
+    htmx = request.headers.get("HX-Request") == "true"
+    if htmx and not request.POST.get(f"item-{item.pk}-result"):
+        # Evidence typed before a result is chosen: nothing to save yet, nothing to swap.
+        return HttpResponse(status=204)
     form = _answer_form(item, request.POST)
     saved = False
     if form.is_valid():
@@ -155,7 +159,7 @@ def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
             saved = True
         except ValidationError as error:
             form.add_error(None, error)
-    if request.headers.get("HX-Request") == "true":
+    if htmx:
         return render(
             request,
             "audits/_checklist_item.html",

@@ -47,13 +47,17 @@ def test_pages_and_permissions(started, lead, personas, client_for, effective_do
         f"item-{item.pk}-dossiers": effective_dossier.code,
     }
     assert client_for(personas[Role.OFFICER]).post(answer, data).status_code == 403
+    typing = {f"item-{item.pk}-evidence": "Đang gõ"}  # no result chosen yet
+    response = client_for(lead).post(answer, typing, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and item.answered_at is None
     response = client_for(lead).post(answer, data, headers={"HX-Request": "true"})
     assert "Đã lưu" in response.content.decode()
     assert Finding.objects.get(item=item).severity == "minor"
     bad = client_for(lead).post(
         answer, data | {f"item-{item.pk}-dossiers": "KHONG-CO"}, headers={"HX-Request": "true"}
     )
-    assert "KHONG-CO" in bad.content.decode()
+    assert "Không có hồ sơ mã KHONG-CO." in bad.content.decode()
+    assert list(item.dossiers.all()) == [effective_dossier]
     page = client_for(personas[Role.VIEWER]).get(reverse("audits:checklist", args=[started.pk]))
     assert page.status_code == 200 and "Thiếu chữ ký" in page.content.decode()
     for kind in ("audit-plan", "audit-checklist", "audit-report"):

@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from audits import services
 from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
-from tests.factories import PASSWORD, UnitFactory
+from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
 def test_an_auditor_cannot_audit_their_own_unit(personas, lead):
@@ -185,3 +186,75 @@ def test_a_template_chooses_the_questions(audit, lead):
     assert {item.clause_number for item in audit.items.all()} == {"9.1.2", "10.2"}
     template.questions.clear()
     assert audit.items.count() == 4  # the audit keeps its copy
+
+
+def test_independence_covers_the_team_and_the_scope_is_named(personas, lead, colleague):
+    planner = personas[Role.ISO_SECRETARY]
+
+    def plan(units, team, user=planner):
+        return services.audit_save(
+            audit=Audit(
+                code="ĐGNB-Y",
+                title="x",
+                year=2023,
+                planned_start=date(2023, 6, 1),
+                planned_end=date(2023, 6, 1),
+                lead_auditor=lead,
+            ),
+            units=units,
+            procedures=[],
+            clauses=[],
+            team=team,
+            user=user,
+            reason="x",
+        )
+
+    with pytest.raises(ValidationError, match="Đỗ Thị Kiểm"):
+        plan([colleague.unit], [colleague])
+    with pytest.raises(ValidationError) as error:
+        plan([], [])
+    assert "units" in error.value.message_dict
+    with pytest.raises(ValidationError, match="thư ký ISO"):
+        plan([UnitFactory(code="TP-HT")], [], user=lead)
+    assert not Audit.objects.filter(code="ĐGNB-Y").exists()
+
+
+FROZEN_CHANGES = {
+    "units": lambda audit, item, unit, dossier: audit.units.add(unit),
+    "team": lambda audit, item, unit, dossier: audit.team.clear(),
+    "clauses": lambda audit, item, unit, dossier: audit.clauses.clear(),
+    "samples": lambda audit, item, unit, dossier: item.dossiers.add(dossier),
+    "reverse side": lambda audit, item, unit, dossier: unit.audit_set.add(audit),
+    "bulk create": lambda audit, item, unit, dossier: ChecklistItem.objects.bulk_create(
+        [ChecklistItem(audit=audit, order=99, clause_number="4.1", clause_title="x", question="x")]
+    ),
+}
+
+
+@pytest.mark.parametrize("change", FROZEN_CHANGES)
+def test_the_scope_team_and_samples_of_a_signed_audit_are_frozen(
+    started, lead, effective_dossier, change
+):
+    sign_ready(started, lead)
+    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    with pytest.raises(SignedRecordError), transaction.atomic():
+        FROZEN_CHANGES[change](audit, audit.items.first(), lead.unit, effective_dossier)
+    assert Audit.objects.get(pk=audit.pk).report_signature.matches()
+
+
+def test_signed_fields_and_programmes_are_frozen(started, lead):
+    from audits.models import Programme
+
+    sign_ready(started, lead)
+    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit.planned_start = date(2020, 1, 1)
+    with pytest.raises(SignedRecordError):
+        audit.save()
+    programme = Programme.objects.create(year=2030, scope="x")
+    services.programme_approve(
+        programme=programme, user=UserFactory(role="chairman"), password=PASSWORD
+    )
+    with pytest.raises(SignedRecordError):
+        Programme.objects.filter(pk=programme.pk).update(scope="y")
+    with pytest.raises(SignedRecordError):
+        programme.delete()

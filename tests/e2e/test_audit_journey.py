@@ -41,7 +41,7 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
         procedures=[],
         clauses=list(Clause.objects.filter(number__in=["7.4", "8.5.1"])),
         team=[],
-        user=lead,
+        user=make_persona(Role.ISO_SECRETARY),
         reason="Kế hoạch",
     )
     services.audit_start(audit=audit, user=lead)
