@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "audits.change_audit",
         "audits.*_question",
         "audits.*_checklisttemplate",
+        "audits.add_programme",
+        "audits.change_programme",
     ),
     Role.AUDITOR: (*_READ_ALL, "audits.change_audit", "audits.change_checklistitem"),
     Role.VICE_CHAIRMAN: (
