@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Finding, Programme, Question
@@ -11,7 +12,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
     list_display = ["year", "approved"]
 
-    @admin.display(boolean=True, description="Đã phê duyệt")
+    @admin.display(boolean=True, description=_("Approved"))
     def approved(self, programme: Programme) -> bool:
         return programme.approval is not None
 
