@@ -17,6 +17,7 @@ from audits.models import (
     Question,
     Result,
 )
+from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
 from qms.models import Signature, Unit, User
 from qms.roles import Role
@@ -253,6 +254,8 @@ def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
     audit.status = Audit.Status.REPORTED
     _track(audit, user, _("Report signed"))
     audit.save()
+    for finding in audit.findings.all():
+        nc_from_finding(finding=finding, user=user)
     return audit
 
 

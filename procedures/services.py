@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Acknowledgement,
     Apology,
@@ -613,6 +614,7 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     dossier.status = Dossier.Status.COMPLETED
     _track(dossier, user, _("Result ready"))
     dossier.save()
+    nc_from_late_dossier(dossier=dossier, user=user)
     return dossier
 
 

@@ -1,0 +1,178 @@
+"""Nonconformities and corrective actions (ISO 9001:2015 clauses 8.7 and 10.2).
+
+One register, fed by audit findings, late dossiers, citizens' complaints, management
+reviews and staff. Each nonconformity moves through its stages only by
+`nonconformities.services`, which holds the guards between them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audits.models import Finding
+from procedures.models import Dossier, Procedure
+from qms.models import Unit
+
+
+class Complaint(models.Model):
+    """A citizen's complaint or recommendation (phản ánh, kiến nghị)."""
+
+    received_at = models.DateTimeField(_("received at"))
+    citizen = models.CharField(_("citizen"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    content = models.TextField(_("content"))
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_due = models.DateField(_("answer due"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint or recommendation")
+        verbose_name_plural = _("complaints and recommendations")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.citizen}: {self.content[:60]}"
+
+
+class Nonconformity(models.Model):
+    class Source(models.TextChoices):
+        INTERNAL_AUDIT = "internal_audit", _("Internal audit finding")
+        EXTERNAL_AUDIT = "external_audit", _("External audit")
+        LATE_DOSSIER = "late_dossier", _("Late dossier")
+        COMPLAINT = "complaint", _("Citizen complaint or recommendation")
+        MANAGEMENT_REVIEW = "management_review", _("Management review")
+        STAFF = "staff", _("Found by staff")
+
+    class Severity(models.TextChoices):
+        MAJOR = "major", _("Major")
+        MINOR = "minor", _("Minor")
+        OBSERVATION = "observation", _("Observation")
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Recorded")
+        ANALYSIS = "analysis", _("Correction and root cause")
+        ACTION_PLAN = "action_plan", _("Action plan")
+        IN_PROGRESS = "in_progress", _("Actions in progress")
+        VERIFICATION = "verification", _("Verification of effectiveness")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STAGES = (
+        Stage.DRAFT,
+        Stage.ANALYSIS,
+        Stage.ACTION_PLAN,
+        Stage.IN_PROGRESS,
+        Stage.VERIFICATION,
+    )
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
+    clause = models.CharField(_("ISO clause"), max_length=10, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    description = models.TextField(_("description"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("found by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    found_on = models.DateField(_("found on"))
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="nonconformity"
+    )
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="nonconformity"
+    )
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="nonconformities"
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.DRAFT)
+    correction = models.TextField(_("immediate correction"), blank=True)
+    root_cause = models.TextField(_("root cause (e.g. five whys)"), blank=True)
+    verdict_effective = models.BooleanField(_("actions effective"), null=True, blank=True)
+    verification_evidence = models.TextField(_("verification evidence"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nonconformity")
+        verbose_name_plural = _("nonconformities")
+        ordering = ["-found_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.description[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True, nonconformity__stage__in=Nonconformity.OPEN_STAGES)
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+
+class Action(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CORRECTIVE = "corrective", _("Corrective action")
+        IMPROVEMENT = "improvement", _("Improvement")
+
+    nonconformity = models.ForeignKey(
+        Nonconformity, on_delete=models.CASCADE, related_name="actions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="nc_actions",
+    )
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.nonconformity.code}: {self.description[:60]}"

@@ -1,0 +1,277 @@
+"""Raising nonconformities and taking them through correction, root cause, action
+plan, actions, verification and closure. Each function is one transaction with
+history; the guards between stages live here and nowhere else."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audits.models import Finding
+from nonconformities.models import Action, Complaint, Nonconformity
+from procedures.models import Dossier
+from qms.models import CalendarDay, User
+from qms.roles import Role
+
+Stage = Nonconformity.Stage
+COMPLAINT_ANSWER_DAYS = 15  # working days to handle a PAKN (domain-vn.md §3, 5.2)
+
+
+def _track(record, user: User | None, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+
+
+def _next_code(day: date) -> str:
+    prefix = f"NC-{day.year}-"
+    last = (
+        Nonconformity.objects.select_for_update()
+        .filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:03d}"
+
+
+@transaction.atomic
+def nc_raise(*, user: User | None, reason: str = "", **fields) -> Nonconformity:
+    found_on = fields.pop("found_on", None) or timezone.localdate()
+    nc = Nonconformity(found_by=user, found_on=found_on, **fields)
+    nc.code = _next_code(nc.found_on)
+    nc.full_clean(exclude=["found_by"])
+    _track(nc, user, reason or _("Raised"))
+    nc.save()
+    return nc
+
+
+def nc_from_finding(*, finding: Finding, user: User) -> Nonconformity | None:
+    """An audit's nonconformity finding raises one nonconformity (observations don't)."""
+    if finding.severity == Finding.Severity.OBSERVATION or hasattr(finding, "nonconformity"):
+        return None
+    audit = finding.audit
+    return nc_raise(
+        user=user,
+        source=(
+            Nonconformity.Source.INTERNAL_AUDIT
+            if audit.kind == audit.Kind.INTERNAL
+            else Nonconformity.Source.EXTERNAL_AUDIT
+        ),
+        severity=finding.severity,
+        clause=finding.clause_number,
+        unit=finding.unit,
+        description=finding.description,
+        evidence=f"{audit.code}: {finding.evidence}",
+        finding=finding,
+        reason=_("From audit %(code)s") % {"code": audit.code},
+    )
+
+
+def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformity | None:
+    """A dossier completed late raises a nonconformity; its apology letter, if any,
+    is recorded as the correction."""
+    if dossier.outcome != "late" or Nonconformity.objects.filter(dossier=dossier).exists():
+        return None
+    apology = getattr(dossier, "apology", None)
+    return nc_raise(
+        user=user,
+        source=Nonconformity.Source.LATE_DOSSIER,
+        severity=Nonconformity.Severity.MINOR,
+        clause="8.7",
+        unit=dossier.procedure.unit,
+        procedure=dossier.procedure,
+        description=_("Dossier %(code)s was completed after its appointment date %(day)s.")
+        % {"code": dossier.code, "day": dossier.due_date.strftime("%d/%m/%Y")},
+        evidence=_("Completed on %(day)s.") % {"day": dossier.completed_on.strftime("%d/%m/%Y")},
+        dossier=dossier,
+        correction=(
+            _("Apology issued %(day)s with a new date %(new)s: %(reason)s")
+            % {
+                "day": timezone.localdate(apology.issued_at).strftime("%d/%m/%Y"),
+                "new": apology.new_due_date.strftime("%d/%m/%Y"),
+                "reason": apology.reason,
+            }
+            if apology
+            else ""
+        ),
+        found_on=dossier.completed_on,
+    )
+
+
+@transaction.atomic
+def complaint_record(
+    *, user: User, citizen: str, content: str, contact: str = "", dossier: Dossier | None = None
+) -> Complaint:
+    now = timezone.now()
+    complaint = Complaint(
+        received_at=now,
+        citizen=citizen,
+        contact=contact,
+        content=content,
+        dossier=dossier,
+        received_by=user,
+        answer_due=CalendarDay.objects.calendar().add_working_days(
+            timezone.localdate(now), COMPLAINT_ANSWER_DAYS
+        ),
+    )
+    complaint.full_clean()
+    _track(complaint, user, _("Received"))
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Complaint:
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    complaint.answer, complaint.answered_at = answer, timezone.now()
+    _track(complaint, user, _("Answered"))
+    complaint.save()
+    return complaint
+
+
+def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity:
+    dossier = complaint.dossier
+    return nc_raise(
+        user=user,
+        source=Nonconformity.Source.COMPLAINT,
+        severity=severity,
+        clause="9.1.2",
+        unit=dossier.procedure.unit if dossier else None,
+        procedure=dossier.procedure if dossier else None,
+        description=complaint.content,
+        evidence=_("Complaint of %(citizen)s") % {"citizen": complaint.citizen},
+        complaint=complaint,
+    )
+
+
+def _lock(nc: Nonconformity) -> Nonconformity:
+    return Nonconformity.objects.select_for_update().get(pk=nc.pk)
+
+
+def _require_open(nc: Nonconformity) -> None:
+    if not nc.is_open:
+        raise ValidationError(
+            _("%(code)s is %(stage)s: it can no longer change.")
+            % {"code": nc.code, "stage": nc.get_stage_display().lower()}
+        )
+
+
+@transaction.atomic
+def nc_record_correction(*, nc: Nonconformity, user: User, correction: str) -> Nonconformity:
+    """The immediate correction can be recorded at any open stage, even before analysis."""
+    nc = _lock(nc)
+    _require_open(nc)
+    nc.correction = correction
+    _track(nc, user, _("Correction recorded"))
+    nc.save()
+    return nc
+
+
+@transaction.atomic
+def nc_analyse(*, nc: Nonconformity, user: User, root_cause: str) -> Nonconformity:
+    nc = _lock(nc)
+    if nc.stage not in (Stage.DRAFT, Stage.ANALYSIS, Stage.ACTION_PLAN):
+        raise ValidationError(_("The root cause is analysed before the actions start."))
+    nc.root_cause = root_cause
+    nc.stage = Stage.ANALYSIS if not root_cause.strip() else Stage.ACTION_PLAN
+    _track(nc, user, _("Root cause analysed"))
+    nc.save()
+    return nc
+
+
+@transaction.atomic
+def action_add(
+    *, nc: Nonconformity, user: User, kind: str, description: str, owner: User, due_date: date
+) -> Action:
+    nc = _lock(nc)
+    if nc.stage not in (Stage.ANALYSIS, Stage.ACTION_PLAN, Stage.IN_PROGRESS):
+        raise ValidationError(_("Actions are planned after the analysis, before verification."))
+    action = Action(
+        nonconformity=nc, kind=kind, description=description, owner=owner, due_date=due_date
+    )
+    action.full_clean()
+    _track(action, user, _("Action planned"))
+    action.save()
+    return action
+
+
+@transaction.atomic
+def nc_start_actions(*, nc: Nonconformity, user: User) -> Nonconformity:
+    """The plan is complete: a root cause and at least one corrective action with an
+    owner and a due date."""
+    nc = _lock(nc)
+    if nc.stage != Stage.ACTION_PLAN:
+        raise ValidationError(_("Only an action plan can start."))
+    if not nc.root_cause.strip():
+        raise ValidationError({"root_cause": _("Analyse the root cause first.")})
+    if not nc.actions.filter(kind=Action.Kind.CORRECTIVE).exists():
+        raise ValidationError(_("The plan needs at least one corrective action."))
+    nc.stage = Stage.IN_PROGRESS
+    _track(nc, user, _("Actions started"))
+    nc.save()
+    return nc
+
+
+@transaction.atomic
+def action_done(*, action: Action, user: User, done_on: date, evidence: str) -> Action:
+    action = Action.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
+    if user.pk != action.owner_id and not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Only the owner of the action or the ISO secretary marks it done."))
+    _require_open(action.nonconformity)
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
+    action.done_on, action.evidence = done_on, evidence
+    _track(action, user, _("Action done"))
+    action.save()
+    return action
+
+
+@transaction.atomic
+def nc_request_verification(*, nc: Nonconformity, user: User) -> Nonconformity:
+    nc = _lock(nc)
+    if nc.stage != Stage.IN_PROGRESS:
+        raise ValidationError(_("Only actions in progress can go to verification."))
+    if nc.actions.filter(done_on__isnull=True).exists():
+        raise ValidationError(_("It cannot be verified while an action is open."))
+    nc.stage = Stage.VERIFICATION
+    _track(nc, user, _("Sent for verification"))
+    nc.save()
+    return nc
+
+
+@transaction.atomic
+def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) -> Nonconformity:
+    """An auditor or the ISO secretary who owned none of the actions verifies them;
+    effective closes the nonconformity, ineffective sends it back to the plan."""
+    nc = _lock(nc)
+    if nc.stage != Stage.VERIFICATION:
+        raise ValidationError(_("Only a nonconformity sent for verification can be verified."))
+    if not user.has_role(Role.AUDITOR, Role.ISO_SECRETARY):
+        raise ValidationError(_("Verification is done by an auditor or the ISO secretary."))
+    if nc.actions.filter(owner=user).exists():
+        raise ValidationError(_("You own one of its actions: someone else must verify it."))
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Give the evidence of the verification.")})
+    nc.verdict_effective = effective
+    nc.verification_evidence = evidence
+    nc.verified_by, nc.verified_on = user, timezone.localdate()
+    nc.stage = Stage.CLOSED if effective else Stage.ACTION_PLAN
+    _track(nc, user, _("Verified effective") if effective else _("Verified ineffective"))
+    nc.save()
+    return nc
+
+
+@transaction.atomic
+def nc_cancel(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
+    nc = _lock(nc)
+    _require_open(nc)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    nc.stage, nc.cancel_reason = Stage.CANCELLED, reason
+    _track(nc, user, reason)
+    nc.save()
+    return nc

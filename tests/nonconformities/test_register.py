@@ -1,0 +1,124 @@
+"""The register: automatic sources, stage guards, verification by someone else."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from nonconformities import services
+from nonconformities.models import Action, Nonconformity
+from procedures import services as dossier_services
+from qms.roles import Role
+from tests.procedures.test_dossiers import at, receive
+
+Stage = Nonconformity.Stage
+
+
+@pytest.fixture
+def nc(personas):
+    return services.nc_raise(
+        user=personas[Role.OFFICER],
+        source=Nonconformity.Source.STAFF,
+        severity=Nonconformity.Severity.MINOR,
+        clause="8.5.1",
+        description="Phiếu kiểm soát không ghi thời điểm giao nhận",
+    )
+
+
+def test_codes_follow_the_year(nc, personas):
+    second = services.nc_raise(user=None, source="staff", severity="minor", description="Lần hai")
+    assert nc.code.endswith("-001") and second.code.endswith("-002")
+    assert nc.stage == Stage.DRAFT
+
+
+def test_the_stages_and_their_guards(nc, personas):
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    auditor = personas[Role.AUDITOR]
+    services.nc_record_correction(nc=nc, user=officer, correction="Bổ sung thời điểm ngay")
+    nc = services.nc_analyse(nc=nc, user=secretary, root_cause="")
+    assert nc.stage == Stage.ANALYSIS
+    with pytest.raises(ValidationError):
+        services.nc_start_actions(nc=nc, user=secretary)
+    nc = services.nc_analyse(nc=nc, user=secretary, root_cause="Mẫu phiếu cũ không có cột giờ")
+    assert nc.stage == Stage.ACTION_PLAN
+    with pytest.raises(ValidationError, match="ít nhất một hành động khắc phục"):
+        services.nc_start_actions(nc=nc, user=secretary)
+    action = services.action_add(
+        nc=nc,
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Ban hành mẫu phiếu mới",
+        owner=auditor,
+        due_date=date(2030, 1, 31),
+    )
+    nc = services.nc_start_actions(nc=nc, user=secretary)
+    with pytest.raises(ValidationError, match="còn hành động chưa xong"):
+        services.nc_request_verification(nc=nc, user=secretary)
+    with pytest.raises(ValidationError):
+        services.action_done(
+            action=action, user=personas[Role.VIEWER], done_on=date(2030, 1, 5), evidence="x"
+        )
+    services.action_done(action=action, user=auditor, done_on=date(2030, 1, 5), evidence="QĐ 5")
+    nc = services.nc_request_verification(nc=nc, user=secretary)
+    with pytest.raises(ValidationError, match="chuyên gia đánh giá hoặc thư ký ISO"):
+        services.nc_verify(nc=nc, user=officer, effective=True, evidence="x")
+    with pytest.raises(ValidationError, match="cần người khác"):
+        services.nc_verify(nc=nc, user=auditor, effective=True, evidence="x")
+    nc = services.nc_verify(nc=nc, user=secretary, effective=False, evidence="Vẫn sai")
+    assert nc.stage == Stage.ACTION_PLAN and nc.verdict_effective is False
+    nc = services.nc_start_actions(nc=nc, user=secretary)
+    nc = services.nc_request_verification(nc=nc, user=secretary)
+    nc = services.nc_verify(
+        nc=nc, user=secretary, effective=True, evidence="3 tháng không tái diễn"
+    )
+    assert nc.stage == Stage.CLOSED
+    with pytest.raises(ValidationError):
+        services.nc_cancel(nc=nc, user=secretary, reason="x")
+    reasons = [h.history_change_reason for h in nc.history.order_by("history_id")]
+    assert reasons[-2:] == ["Chuyển kiểm tra hiệu lực", "Xác nhận có hiệu lực"]
+
+
+def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, personas):
+    officer, specialist = personas[Role.OFFICER], personas[Role.SPECIALIST]
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due 07/03
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier_services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
+        )
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
+    with time_machine.travel(at("2023-03-09 09:00"), tick=False):
+        dossier_services.dossier_complete(dossier=dossier, user=personas[Role.CHAIRMAN])
+    nc = Nonconformity.objects.get(dossier=dossier)
+    assert nc.source == "late_dossier" and nc.procedure == effective.procedure
+    assert "Chờ xác minh" in nc.correction and nc.found_on == date(2023, 3, 9)
+
+
+def test_a_signed_audit_raises_one_per_nonconformity_finding(started, lead):
+    from audits import services as audit_services
+    from tests.factories import PASSWORD
+
+    first, *others = started.items.all()
+    audit_services.checklist_answer(item=first, user=lead, result="minor", evidence="Thiếu")
+    for item in others:
+        audit_services.checklist_answer(item=item, user=lead, result="observation", evidence="Nhỏ")
+    audit_services.report_save(audit=started, user=lead, conclusion="Phù hợp")
+    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    raised = Nonconformity.objects.get()
+    assert raised.source == "internal_audit" and raised.finding.item == first
+    assert raised.unit.code == "TP-HT"
+
+
+def test_complaints_are_answered_in_time_and_can_raise_one(personas):
+    officer = personas[Role.OFFICER]
+    with time_machine.travel(at("2023-03-02 09:00"), tick=False):
+        complaint = services.complaint_record(
+            user=officer, citizen="Trịnh Văn Khiếu", content="Phải đi lại nhiều lần"
+        )
+    assert complaint.answer_due == date(2023, 3, 23)  # 15 working days
+    with pytest.raises(ValidationError):
+        services.complaint_answer(complaint=complaint, user=officer, answer=" ")
+    services.complaint_answer(complaint=complaint, user=officer, answer="Đã hướng dẫn lại")
+    nc = services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
+    assert nc.source == "complaint" and nc.complaint == complaint
