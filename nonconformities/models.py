@@ -7,6 +7,8 @@ reviews and staff. Each nonconformity moves through its stages only by
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,6 +47,23 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citizen}: {self.content[:60]}"
+
+
+class NonconformityQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(stage__in=Nonconformity.OPEN_STAGES)
+
+    def late_patterns(self, minimum: int = 2):
+        """Procedures with `minimum` or more late dossiers in one month: a pattern that
+        calls for a corrective action rather than case-by-case corrections."""
+        return (
+            self.filter(source=Nonconformity.Source.LATE_DOSSIER)
+            .annotate(month=TruncMonth("found_on"))
+            .values("procedure__code", "procedure__name", "month")
+            .annotate(count=Count("pk"))
+            .filter(count__gte=minimum)
+            .order_by("-month", "-count")
+        )
 
 
 class Nonconformity(models.Model):
@@ -123,6 +142,8 @@ class Nonconformity(models.Model):
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     history = HistoricalRecords()
+
+    objects = NonconformityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nonconformity")

@@ -27,6 +27,11 @@ NAVIGATION = (
     NavItem(_("My queue"), "procedures:dossier_queue", permission="procedures.change_dossier"),
     NavItem(_("Procedures"), "procedures:list", permission="procedures.view_procedure"),
     NavItem(_("Audits"), "audits:list", permission="audits.view_audit"),
+    NavItem(
+        _("Nonconformities"),
+        "nonconformities:register",
+        permission="nonconformities.view_nonconformity",
+    ),
     NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
     NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),
     NavItem(_("Administration"), "admin:index", staff_only=True),

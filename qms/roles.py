@@ -29,7 +29,13 @@ PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities")
 _READ_ALL = tuple(f"{app}.view_*" for app in PROJECT_APPS)
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.OFFICER: (*_READ_ALL, "procedures.add_dossier", "procedures.change_dossier"),
+    Role.OFFICER: (
+        *_READ_ALL,
+        "procedures.add_dossier",
+        "procedures.change_dossier",
+        "nonconformities.add_complaint",
+        "nonconformities.change_complaint",
+    ),
     Role.SPECIALIST: (*_READ_ALL, "procedures.change_dossier"),
     Role.ISO_SECRETARY: (
         *_READ_ALL,
@@ -50,8 +56,17 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "audits.*_checklisttemplate",
         "audits.add_programme",
         "audits.change_programme",
+        "nonconformities.add_nonconformity",
+        "nonconformities.change_nonconformity",
+        "nonconformities.change_complaint",
     ),
-    Role.AUDITOR: (*_READ_ALL, "audits.change_audit", "audits.change_checklistitem"),
+    Role.AUDITOR: (
+        *_READ_ALL,
+        "audits.change_audit",
+        "audits.change_checklistitem",
+        "nonconformities.add_nonconformity",
+        "nonconformities.change_nonconformity",
+    ),
     Role.VICE_CHAIRMAN: (
         *_READ_ALL,
         "procedures.approve_procedurerevision",

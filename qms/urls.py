@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include((qms_patterns, "qms"))),
     path("", include("procedures.urls")),
     path("danh-gia/", include("audits.urls")),
+    path("khong-phu-hop/", include("nonconformities.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

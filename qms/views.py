@@ -11,6 +11,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nonconformities.models import Action
 from procedures.models import Dossier, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
 from qms import services
@@ -21,7 +22,13 @@ from qms.models import CalendarDay
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"to_read": ProcedureRevision.objects.to_acknowledge_by(request.user)}
+    context = {
+        "to_read": ProcedureRevision.objects.to_acknowledge_by(request.user),
+        "my_actions": Action.objects.open()
+        .filter(owner=request.user)
+        .select_related("nonconformity"),
+        "today": localdate(),
+    }
     if request.user.has_perm("procedures.add_dossier"):
         today = localdate()
         next_day = CalendarDay.objects.calendar().add_working_days(today, 1)

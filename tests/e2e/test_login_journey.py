@@ -27,6 +27,7 @@ NAVIGATION = [
     "Hồ sơ chờ xử lý",
     "Quy trình",
     "Đánh giá",
+    "Sự không phù hợp",
     "Lịch làm việc",
     "Tính ngày hẹn trả",
     "Quản trị",

@@ -27,9 +27,19 @@ def test_writes_follow_the_roles(db):
     def writes(role):
         return {c for c in codenames(role) if not c.startswith("view_")}
 
-    assert writes(Role.OFFICER) == {"add_dossier", "change_dossier"}
+    assert writes(Role.OFFICER) == {
+        "add_dossier",
+        "change_dossier",
+        "add_complaint",
+        "change_complaint",
+    }
     assert writes(Role.SPECIALIST) == {"change_dossier"}
-    assert writes(Role.AUDITOR) == {"change_audit", "change_checklistitem"}
+    assert writes(Role.AUDITOR) == {
+        "change_audit",
+        "change_checklistitem",
+        "add_nonconformity",
+        "change_nonconformity",
+    }
     assert writes(Role.CHAIRMAN) == {"approve_procedurerevision", "change_dossier"}
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audits.demo import seed_audits
+from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
@@ -67,9 +68,15 @@ class Command(BaseCommand):
                 chairman=User.objects.get(username="chutich"),
                 password=DEMO_PASSWORD,
             )
+            register = seed_nonconformities(
+                secretary=User.objects.get(username="thuky"),
+                officer=officer,
+                auditor=User.objects.get(username="danhgia"),
+            )
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
-            f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}"
+            f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
+            f"sự không phù hợp: {register}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:

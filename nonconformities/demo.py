@@ -1,0 +1,53 @@
+"""Demo register for `seed_demo`: the late dossiers of 2023, the audit's findings (raised
+when its report was signed), one nonconformity taken to a verified closure, one with
+an overdue action, and a citizen's complaint."""
+
+from datetime import date
+
+from nonconformities import services
+from nonconformities.models import Action, Complaint, Nonconformity
+from procedures.models import Dossier
+from qms.models import User
+
+
+def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> int:
+    if Nonconformity.objects.filter(source=Nonconformity.Source.LATE_DOSSIER).exists():
+        return 0
+    for dossier in Dossier.objects.filter(received_on__year=2023, outcome="late").select_related(
+        "procedure__unit"
+    ):
+        services.nc_from_late_dossier(dossier=dossier, user=None)
+    closed, open_one = Nonconformity.objects.filter(source="late_dossier").order_by("found_on")[:2]
+    for nc, finish in ((closed, True), (open_one, False)):
+        services.nc_record_correction(nc=nc, user=officer, correction="Đã xin lỗi và hẹn lại.")
+        services.nc_analyse(
+            nc=nc,
+            user=secretary,
+            root_cause="Vì sao trễ? Chờ xác minh nơi cư trú. Vì sao chờ? Chưa có mẫu văn bản "
+            "đề nghị xác minh. Vì sao? Quy trình chưa quy định bước xác minh.",
+        )
+        action = services.action_add(
+            nc=nc,
+            user=secretary,
+            kind=Action.Kind.CORRECTIVE,
+            description="Bổ sung bước xác minh và mẫu văn bản vào quy trình.",
+            owner=officer,
+            due_date=date(2023, 6, 30) if finish else date(2024, 1, 15),
+        )
+        services.nc_start_actions(nc=nc, user=secretary)
+        if finish:
+            services.action_done(
+                action=action, user=officer, done_on=date(2023, 6, 20), evidence="QĐ 48/QĐ-UBND"
+            )
+            services.nc_request_verification(nc=nc, user=secretary)
+            services.nc_verify(
+                nc=nc, user=auditor, effective=True, evidence="Quý 3 không còn hồ sơ trễ hạn."
+            )
+    if not Complaint.objects.exists():
+        services.complaint_record(
+            user=officer,
+            citizen="Trịnh Văn Khiếu",
+            contact="0912 000 111",
+            content="Phải đến Bộ phận Một cửa hai lần vì chưa được hướng dẫn đủ giấy tờ.",
+        )
+    return Nonconformity.objects.count()

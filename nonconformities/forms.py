@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nonconformities.models import Action, Complaint, Nonconformity
+from qms.forms import BootstrapMixin
+from qms.models import User
+
+
+class NonconformityForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Nonconformity
+        fields = ["source", "severity", "clause", "unit", "procedure", "description", "evidence"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class TextForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["kind", "description", "owner", "due_date"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+
+
+class DoneForm(BootstrapMixin, forms.Form):
+    done_on = forms.DateField(
+        label=_("Done on"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(BootstrapMixin, forms.Form):
+    effective = forms.TypedChoiceField(
+        label=_("Verdict"),
+        choices=[("1", _("Effective: close it")), ("0", _("Not effective: back to the plan"))],
+        coerce=lambda value: value == "1",
+    )
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintForm(BootstrapMixin, forms.ModelForm):
+    dossier_code = forms.CharField(label=_("Dossier code (if any)"), required=False)
+
+    class Meta:
+        model = Complaint
+        fields = ["citizen", "contact", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from nonconformities import views
+
+app_name = "nonconformities"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("them/", views.raise_nonconformity, name="raise"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:name>/", views.step, name="step"),
+    path("hanh-dong/<int:pk>/xong/", views.action_done, name="action_done"),
+    path("phan-anh/", views.complaints, name="complaints"),
+    path("phan-anh/<int:pk>/tra-loi/", views.complaint_answer, name="complaint_answer"),
+]

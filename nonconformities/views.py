@@ -1,0 +1,179 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nonconformities import services
+from nonconformities.filters import NonconformityFilter
+from nonconformities.forms import (
+    ActionForm,
+    ComplaintForm,
+    DoneForm,
+    NonconformityForm,
+    TextForm,
+    VerifyForm,
+)
+from nonconformities.models import Action, Complaint, Nonconformity
+from procedures.models import Dossier
+from qms.decorators import permission_required
+
+VIEW = "nonconformities.view_nonconformity"
+WORK = "nonconformities.change_nonconformity"
+
+
+def _report(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@permission_required(VIEW)
+def register(request: HttpRequest) -> HttpResponse:
+    filterset = NonconformityFilter(
+        request.GET or None, queryset=Nonconformity.objects.select_related("unit", "procedure")
+    )
+    return render(
+        request,
+        "nonconformities/register.html",
+        {
+            "filter": filterset,
+            "patterns": Nonconformity.objects.late_patterns()[:12],
+            "overdue_actions": Action.objects.overdue(localdate()).select_related(
+                "nonconformity", "owner"
+            ),
+        },
+    )
+
+
+@permission_required("nonconformities.add_nonconformity")
+def raise_nonconformity(request: HttpRequest) -> HttpResponse:
+    form = NonconformityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        nc = services.nc_raise(user=request.user, **form.cleaned_data)
+        return redirect("nonconformities:detail", pk=nc.pk)
+    return render(request, "nonconformities/form.html", {"form": form})
+
+
+@permission_required(VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nc = get_object_or_404(Nonconformity.objects.select_related("unit", "procedure"), pk=pk)
+    return render(
+        request,
+        "nonconformities/detail.html",
+        {
+            "nc": nc,
+            "actions": nc.actions.select_related("owner"),
+            "history": nc.history.select_related("history_user"),
+            "text_form": TextForm(),
+            "action_form": ActionForm(),
+            "done_form": DoneForm(),
+            "verify_form": VerifyForm(),
+        },
+    )
+
+
+def _steps(nc, user):
+    """The stage actions of the detail page: name -> (form, service call)."""
+    return {
+        "correction": (
+            TextForm,
+            lambda d: services.nc_record_correction(nc=nc, user=user, correction=d["text"]),
+        ),
+        "analyse": (
+            TextForm,
+            lambda d: services.nc_analyse(nc=nc, user=user, root_cause=d["text"]),
+        ),
+        "action": (ActionForm, lambda d: services.action_add(nc=nc, user=user, **d)),
+        "start": (None, lambda d: services.nc_start_actions(nc=nc, user=user)),
+        "verification": (None, lambda d: services.nc_request_verification(nc=nc, user=user)),
+        "verify": (VerifyForm, lambda d: services.nc_verify(nc=nc, user=user, **d)),
+        "cancel": (TextForm, lambda d: services.nc_cancel(nc=nc, user=user, reason=d["text"])),
+    }
+
+
+@require_POST
+@permission_required(WORK)
+def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    nc = get_object_or_404(Nonconformity, pk=pk)
+    steps = _steps(nc, request.user)
+    if name not in steps:
+        raise Http404
+    form_class, run = steps[name]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("nonconformities:detail", pk=pk)
+    try:
+        run(form.cleaned_data if form else {})
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("%(code)s is updated.") % {"code": nc.code})
+    return redirect("nonconformities:detail", pk=pk)
+
+
+@require_POST
+@permission_required(VIEW)
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action, pk=pk)
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_done(action=action, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, _("Give the date and the evidence."))
+    return redirect("nonconformities:detail", pk=action.nonconformity_id)
+
+
+@permission_required("nonconformities.view_complaint")
+def complaints(request: HttpRequest) -> HttpResponse:
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("nonconformities.add_complaint"):
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            code = data.pop("dossier_code").strip()
+            dossier = Dossier.objects.filter(code=code).first() if code else None
+            if code and dossier is None:
+                form.add_error(
+                    "dossier_code", _("No dossier with the code %(codes)s.") % {"codes": code}
+                )
+            else:
+                services.complaint_record(user=request.user, dossier=dossier, **data)
+                messages.success(request, _("The complaint is recorded."))
+                return redirect("nonconformities:complaints")
+    return render(
+        request,
+        "nonconformities/complaints.html",
+        {
+            "form": form,
+            "complaints": Complaint.objects.select_related("dossier")[:200],
+            "answer_form": TextForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required("nonconformities.change_complaint")
+def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint, pk=pk)
+    form = TextForm(request.POST)
+    if form.is_valid():
+        services.complaint_answer(
+            complaint=complaint, user=request.user, answer=form.cleaned_data["text"]
+        )
+        if request.POST.get("raise"):
+            nc = services.nc_from_complaint(
+                complaint=complaint, user=request.user, severity=Nonconformity.Severity.MINOR
+            )
+            return redirect("nonconformities:detail", pk=nc.pk)
+    else:
+        messages.error(request, _("Write the answer."))
+    return redirect("nonconformities:complaints")

@@ -1,0 +1,121 @@
+"""The register's pages, the reminders, and who may do what."""
+
+from datetime import date
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from nonconformities import services
+from nonconformities.models import Action, Complaint, Nonconformity
+from qms.roles import Role
+
+
+def test_the_register_page_shows_patterns_and_overdue_actions(effective, personas, client_for):
+    from tests.procedures.test_dossiers import receive
+
+    officer = personas[Role.OFFICER]
+    for hour in ("09:00", "10:00"):
+        dossier = receive(effective.procedure, officer, f"2023-03-02 {hour}")
+        Nonconformity.objects.create(
+            code=f"NC-T-{hour[:2]}",
+            source="late_dossier",
+            severity="minor",
+            description="Trễ",
+            found_on=date(2023, 3, 9),
+            procedure=effective.procedure,
+            dossier=dossier,
+        )
+    nc = Nonconformity.objects.first()
+    nc.stage = "in_progress"
+    nc.save()
+    Action.objects.create(
+        nonconformity=nc,
+        kind="corrective",
+        description="Sửa quy trình",
+        owner=officer,
+        due_date=date(2024, 1, 1),
+    )
+    page = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:register"))
+    html = page.content.decode()
+    assert "2 hồ sơ trễ hạn trong tháng 03/2023" in html
+    assert "Sửa quy trình" in page.context["overdue_actions"][0].description
+    home = client_for(officer).get(reverse("qms:home")).content.decode()
+    assert "Sửa quy trình" in home and "quá hạn" in home
+
+
+def test_steps_through_the_pages(personas, client_for):
+    secretary = personas[Role.ISO_SECRETARY]
+    client = client_for(secretary)
+    response = client.post(
+        reverse("nonconformities:raise"),
+        {"source": "staff", "severity": "minor", "description": "Thiếu sổ theo dõi"},
+    )
+    nc = Nonconformity.objects.get()
+    assert response["Location"] == reverse("nonconformities:detail", args=[nc.pk])
+    step = lambda name: reverse("nonconformities:step", args=[nc.pk, name])  # noqa: E731
+    client.post(step("analyse"), {"text": "Chưa phân công người giữ sổ"})
+    client.post(
+        step("action"),
+        {
+            "kind": "corrective",
+            "description": "Phân công",
+            "owner": personas[Role.OFFICER].pk,
+            "due_date": "31/12/2030",
+        },
+    )
+    client.post(step("start"))
+    nc.refresh_from_db()
+    assert nc.stage == "in_progress" and nc.actions.count() == 1
+    viewer = client_for(personas[Role.VIEWER])
+    assert viewer.post(step("cancel"), {"text": "x"}).status_code == 403
+    response = client.post(step("verification"), follow=True)
+    assert "còn hành động chưa xong" in response.content.decode()
+
+
+def test_complaints_page(personas, client_for):
+    officer = client_for(personas[Role.OFFICER])
+    url = reverse("nonconformities:complaints")
+    response = officer.post(url, {"citizen": "Lê Thị Ý", "content": "Chờ lâu", "dossier_code": "X"})
+    assert "Không có hồ sơ mã X." in response.content.decode()
+    officer.post(url, {"citizen": "Lê Thị Ý", "content": "Chờ lâu"})
+    complaint = Complaint.objects.get()
+    response = officer.post(
+        reverse("nonconformities:complaint_answer", args=[complaint.pk]),
+        {"text": "Đã bố trí thêm người", "raise": "1"},
+    )
+    nc = Nonconformity.objects.get(complaint=complaint)
+    assert response["Location"] == reverse("nonconformities:detail", args=[nc.pk])
+    assert client_for(personas[Role.VIEWER]).post(
+        url, {"citizen": "x", "content": "y"}
+    ).status_code in (
+        403,
+        404,
+    )
+
+
+def test_send_reminders(personas, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    owner = personas[Role.OFFICER]
+    owner.email = "motcua@anduong.example"
+    owner.save()
+    nc = services.nc_raise(user=owner, source="staff", severity="minor", description="x")
+    Nonconformity.objects.filter(pk=nc.pk).update(stage="in_progress")
+    Action.objects.create(
+        nonconformity=nc,
+        kind="corrective",
+        description="Việc quá hạn",
+        owner=owner,
+        due_date=date(2020, 1, 1),
+    )
+    Action.objects.create(
+        nonconformity=nc,
+        kind="corrective",
+        description="Việc còn xa",
+        owner=owner,
+        due_date=date(2030, 12, 31),
+    )
+    call_command("send_reminders", "--days", "3")
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Việc quá hạn" in body and "QUÁ HẠN" in body and "Việc còn xa" not in body
