@@ -1,6 +1,6 @@
-"""Demo register for `seed_demo`: the late dossiers of 2023, the audit's findings (raised
-when its report was signed), one nonconformity taken to a verified closure, one with
-an overdue action, and a citizen's complaint."""
+"""Demo register for `seed_demo`: the late dossiers of 2023 and the audit's findings
+(raised when its report was signed), nonconformities at every stage (one taken to a
+verified closure, one with an overdue action, one cancelled), and a complaint."""
 
 from datetime import date
 
@@ -43,6 +43,28 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
             services.nc_verify(
                 nc=nc, user=auditor, effective=True, evidence="Quý 3 không còn hồ sơ trễ hạn."
             )
+    analysis, plan, verification, cancelled = Nonconformity.objects.filter(
+        source="late_dossier", stage=Nonconformity.Stage.DRAFT
+    ).order_by("found_on")[:4]
+    services.nc_analyse(nc=analysis, user=secretary, root_cause="")
+    services.nc_analyse(nc=plan, user=secretary, root_cause="Công chức thụ lý nghỉ ốm.")
+    services.nc_analyse(nc=verification, user=secretary, root_cause="Thiếu người dự phòng.")
+    action = services.action_add(
+        nc=verification,
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Phân công người dự phòng cho từng thủ tục.",
+        owner=officer,
+        due_date=date(2023, 9, 30),
+    )
+    services.nc_start_actions(nc=verification, user=secretary)
+    services.action_done(
+        action=action, user=officer, done_on=date(2023, 9, 15), evidence="Thông báo 12/TB-UBND"
+    )
+    services.nc_request_verification(nc=verification, user=secretary)
+    services.nc_cancel(
+        nc=cancelled, user=secretary, reason="Trễ do lỗi của hệ thống cấp tỉnh, đã báo cáo."
+    )
     if not Complaint.objects.exists():
         services.complaint_record(
             user=officer,

@@ -1,7 +1,9 @@
 import django_filters
+from django.db.models import Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from nonconformities.models import Nonconformity
+from nonconformities.models import Action, Nonconformity
 from qms.forms import FilterForm
 from qms.models import Unit
 
@@ -14,8 +16,26 @@ class NonconformityFilter(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
     year = django_filters.NumberFilter(label=_("Year"), field_name="found_on", lookup_expr="year")
+    clause = django_filters.CharFilter(label=_("Clause"), lookup_expr="startswith")
+    overdue = django_filters.BooleanFilter(
+        label=_("With overdue actions"),
+        method="by_overdue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:
         model = Nonconformity
         fields = []
         form = FilterForm
+
+    def by_overdue(self, queryset, name, value):
+        late = Action.objects.overdue(localdate()).values("nonconformity")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(description__icontains=value)
+            | Q(root_cause__icontains=value)
+        )

@@ -32,6 +32,7 @@ class ActionForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        self.fields["kind"].initial = Action.Kind.CORRECTIVE
 
 
 class DoneForm(BootstrapMixin, forms.Form):

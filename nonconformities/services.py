@@ -275,3 +275,21 @@ def nc_cancel(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
     _track(nc, user, reason)
     nc.save()
     return nc
+
+
+def what_is_missing(nc: Nonconformity) -> str:
+    """What stands between the nonconformity and its next stage, in words."""
+    if not nc.is_open:
+        return ""
+    if nc.stage in (Stage.DRAFT, Stage.ANALYSIS) or not nc.root_cause.strip():
+        return _("Record the immediate correction if any, then analyse the root cause.")
+    if nc.stage == Stage.ACTION_PLAN:
+        if not nc.actions.filter(kind="corrective").exists():
+            return _("Plan at least one corrective action with its owner and due date.")
+        return _("Start the actions.")
+    if nc.stage == Stage.IN_PROGRESS:
+        open_actions = nc.actions.filter(done_on__isnull=True).count()
+        if open_actions:
+            return _("%(count)s actions are not done yet.") % {"count": open_actions}
+        return _("Send it for verification.")
+    return _("An auditor or the ISO secretary who owns no action verifies its effectiveness.")

@@ -17,8 +17,10 @@ from nonconformities.forms import (
     VerifyForm,
 )
 from nonconformities.models import Action, Complaint, Nonconformity
+from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
+from qms.pdf import pdf_response
 
 VIEW = "nonconformities.view_nonconformity"
 WORK = "nonconformities.change_nonconformity"
@@ -66,10 +68,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nc": nc,
             "actions": nc.actions.select_related("owner"),
             "history": nc.history.select_related("history_user"),
-            "text_form": TextForm(),
-            "action_form": ActionForm(),
-            "done_form": DoneForm(),
-            "verify_form": VerifyForm(),
+            # Each step's form has its own prefix, so that every label points at its field.
+            "forms": {
+                name: form_class(prefix=name)
+                for name, (form_class, _run) in _steps(nc, request.user).items()
+                if form_class
+            },
+            "missing": services.what_is_missing(nc),
         },
     )
 
@@ -101,7 +106,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in steps:
         raise Http404
     form_class, run = steps[name]
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, prefix=name) if form_class else None
     if form is not None and not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -177,3 +182,20 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Write the answer."))
     return redirect("nonconformities:complaints")
+
+
+@permission_required(VIEW)
+def nonconformity_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    nc = get_object_or_404(Nonconformity, pk=pk)
+    return pdf_response(nonconformity_pdf(nc), nc.code)
+
+
+@permission_required(VIEW)
+def register_export(request: HttpRequest) -> HttpResponse:
+    filterset = NonconformityFilter(request.GET or None, queryset=Nonconformity.objects.all())
+    response = HttpResponse(
+        register_xlsx(filterset.qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="so-khong-phu-hop.xlsx"'
+    return response

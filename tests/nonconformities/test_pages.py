@@ -54,21 +54,21 @@ def test_steps_through_the_pages(personas, client_for):
     nc = Nonconformity.objects.get()
     assert response["Location"] == reverse("nonconformities:detail", args=[nc.pk])
     step = lambda name: reverse("nonconformities:step", args=[nc.pk, name])  # noqa: E731
-    client.post(step("analyse"), {"text": "Chưa phân công người giữ sổ"})
+    client.post(step("analyse"), {"analyse-text": "Chưa phân công người giữ sổ"})
     client.post(
         step("action"),
         {
-            "kind": "corrective",
-            "description": "Phân công",
-            "owner": personas[Role.OFFICER].pk,
-            "due_date": "31/12/2030",
+            "action-kind": "corrective",
+            "action-description": "Phân công",
+            "action-owner": personas[Role.OFFICER].pk,
+            "action-due_date": "31/12/2030",
         },
     )
     client.post(step("start"))
     nc.refresh_from_db()
     assert nc.stage == "in_progress" and nc.actions.count() == 1
     viewer = client_for(personas[Role.VIEWER])
-    assert viewer.post(step("cancel"), {"text": "x"}).status_code == 403
+    assert viewer.post(step("cancel"), {"cancel-text": "x"}).status_code == 403
     response = client.post(step("verification"), follow=True)
     assert "còn hành động chưa xong" in response.content.decode()
 

@@ -122,3 +122,60 @@ def test_complaints_are_answered_in_time_and_can_raise_one(personas):
     services.complaint_answer(complaint=complaint, user=officer, answer="Đã hướng dẫn lại")
     nc = services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
     assert nc.source == "complaint" and nc.complaint == complaint
+
+
+def test_automatic_sources_raise_exactly_once(effective, personas, started, lead):
+    from audits import services as audit_services
+    from tests.factories import PASSWORD
+
+    officer = personas[Role.OFFICER]
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    dossier.outcome, dossier.completed_on = "late", date(2023, 3, 9)
+    assert services.nc_from_late_dossier(dossier=dossier, user=officer) is not None
+    assert services.nc_from_late_dossier(dossier=dossier, user=officer) is None
+    first, *others = started.items.all()
+    audit_services.checklist_answer(item=first, user=lead, result="major", evidence="Nặng")
+    for item in others:
+        audit_services.checklist_answer(item=item, user=lead, result="conforming")
+    audit_services.report_save(audit=started, user=lead, conclusion="Chưa phù hợp")
+    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    assert services.nc_from_finding(finding=first.finding, user=lead) is None
+    assert Nonconformity.objects.filter(finding=first.finding).count() == 1
+    assert Nonconformity.objects.count() == 2
+
+
+def test_the_report_pdf_and_the_register_export(personas, client_for, tmp_path):
+    import io
+    import subprocess
+    import unicodedata
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    nc = services.nc_raise(
+        user=secretary, source="staff", severity="minor", description="Sổ theo dõi thiếu cột ký"
+    )
+    services.nc_analyse(nc=nc, user=secretary, root_cause="Mẫu sổ cũ")
+    services.action_add(
+        nc=nc,
+        user=secretary,
+        kind="corrective",
+        description="In mẫu sổ mới",
+        owner=officer,
+        due_date=date(2030, 1, 1),
+    )
+    path = tmp_path / "nc.pdf"
+    from django.core.management import call_command
+
+    call_command("export_pdf", "nonconformity", str(nc.pk), "-o", str(path))
+    text = unicodedata.normalize(
+        "NFC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True).stdout.decode()
+    )
+    for expected in ("Sổ theo dõi thiếu cột ký", "Mẫu sổ cũ", "In mẫu sổ mới", nc.code):
+        assert expected in text
+    nc.refresh_from_db()
+    assert services.what_is_missing(nc) == "Bắt đầu thực hiện."
+    response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == nc.code and rows[1][-1] == 1

@@ -1,0 +1,109 @@
+"""The nonconformity report (PDF) and the register (XLSX)."""
+
+from io import BytesIO
+
+from django.utils.formats import date_format
+from django.utils.timezone import localdate
+from openpyxl import Workbook
+from reportlab.lib.units import mm
+
+from nonconformities.models import Nonconformity
+from qms.models import Organisation
+from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+
+
+def _day(value) -> str:
+    return date_format(value, "d/m/Y") if value else "—"
+
+
+def nonconformity_pdf(nc: Nonconformity) -> bytes:
+    organisation = Organisation.current()
+    actions = [["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]] + [
+        [
+            action.get_kind_display(),
+            action.description,
+            action.owner.get_full_name(),
+            _day(action.due_date),
+            f"{_day(action.done_on)} {action.evidence}".strip() if action.done_on else "—",
+        ]
+        for action in nc.actions.select_related("owner")
+    ]
+    verification = (
+        f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
+        f"{nc.verification_evidence} ({nc.verified_by.get_full_name()}, {_day(nc.verified_on)})"
+        if nc.verified_on
+        else "Chưa kiểm tra"
+    )
+    story = [
+        official_heading(organisation),
+        place_and_date(organisation, localdate()),
+        paragraph(f"PHIẾU THEO DÕI SỰ KHÔNG PHÙ HỢP\n{nc.code}", "title"),
+        grid(
+            [
+                ["Nguồn", nc.get_source_display()],
+                ["Mức độ", nc.get_severity_display()],
+                ["Điều khoản ISO", nc.clause or "—"],
+                ["Bộ phận", str(nc.unit or "—")],
+                ["Quy trình", str(nc.procedure or "—")],
+                ["Ngày phát hiện", _day(nc.found_on)],
+                ["Giai đoạn", nc.get_stage_display()],
+            ],
+            [45 * mm, 125 * mm],
+            header_rows=0,
+        ),
+        paragraph("1. Mô tả", "heading"),
+        paragraph(nc.description),
+        paragraph("2. Bằng chứng", "heading"),
+        paragraph(nc.evidence or "—"),
+        paragraph("3. Khắc phục tức thời", "heading"),
+        paragraph(nc.correction or "—"),
+        paragraph("4. Nguyên nhân gốc", "heading"),
+        paragraph(nc.root_cause or "—"),
+        paragraph("5. Hành động khắc phục", "heading"),
+        grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
+        paragraph("6. Kiểm tra hiệu lực", "heading"),
+        paragraph(verification),
+    ]
+    return build_pdf(story, title=f"{nc.code}", footer=nc.code)
+
+
+def register_xlsx(nonconformities) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("So khong phu hop")
+    sheet.append(
+        [
+            "Mã",
+            "Ngày phát hiện",
+            "Nguồn",
+            "Mức độ",
+            "Điều khoản",
+            "Bộ phận",
+            "Quy trình",
+            "Mô tả",
+            "Nguyên nhân gốc",
+            "Giai đoạn",
+            "Số hành động",
+            "Hành động chưa xong",
+        ]
+    )
+    for nc in nonconformities.select_related("unit", "procedure").prefetch_related("actions"):
+        actions = list(nc.actions.all())
+        sheet.append(
+            [
+                nc.code,
+                nc.found_on,
+                nc.get_source_display(),
+                nc.get_severity_display(),
+                nc.clause,
+                nc.unit.code if nc.unit else "",
+                nc.procedure.code if nc.procedure else "",
+                nc.description,
+                nc.root_cause,
+                nc.get_stage_display(),
+                len(actions),
+                sum(1 for a in actions if a.done_on is None),
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
