@@ -66,10 +66,19 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
         nc=cancelled, user=secretary, reason="Trễ do lỗi của hệ thống cấp tỉnh, đã báo cáo."
     )
     if not Complaint.objects.exists():
-        services.complaint_record(
+        complaint = services.complaint_record(
             user=officer,
             citizen="Trịnh Văn Khiếu",
             contact="0912 000 111",
             content="Phải đến Bộ phận Một cửa hai lần vì chưa được hướng dẫn đủ giấy tờ.",
+        )
+        services.complaint_answer(
+            complaint=complaint, user=officer, answer="Đã xin lỗi và hướng dẫn lại đầy đủ."
+        )
+        services.nc_from_complaint(
+            complaint=complaint, user=officer, severity=Nonconformity.Severity.MINOR
+        )
+        services.complaint_record(
+            user=officer, citizen="Lương Thị Mận", content="Đề nghị bố trí thêm ghế chờ."
         )
     return Nonconformity.objects.count()

@@ -40,6 +40,7 @@ class DoneForm(BootstrapMixin, forms.Form):
         label=_("Done on"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_file = Action._meta.get_field("evidence_file").formfield(required=False)
 
 
 class VerifyForm(BootstrapMixin, forms.Form):

@@ -6,6 +6,7 @@ reviews and staff. Each nonconformity moves through its stages only by
 """
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
 from qms.models import Unit
+from qms.uploads import GeneratedName, MaxSizeValidator
 
 
 class Complaint(models.Model):
@@ -186,6 +188,15 @@ class Action(models.Model):
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"),
+        upload_to=GeneratedName("evidence"),
+        blank=True,
+        validators=[
+            FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx"]),
+            MaxSizeValidator(10),
+        ],
+    )
     history = HistoricalRecords()
 
     objects = ActionQuerySet.as_manager()

@@ -217,7 +217,9 @@ def nc_start_actions(*, nc: Nonconformity, user: User) -> Nonconformity:
 
 
 @transaction.atomic
-def action_done(*, action: Action, user: User, done_on: date, evidence: str) -> Action:
+def action_done(
+    *, action: Action, user: User, done_on: date, evidence: str, evidence_file=None
+) -> Action:
     action = Action.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
     if user.pk != action.owner_id and not user.has_role(Role.ISO_SECRETARY):
         raise ValidationError(_("Only the owner of the action or the ISO secretary marks it done."))
@@ -225,6 +227,9 @@ def action_done(*, action: Action, user: User, done_on: date, evidence: str) -> 
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
     action.done_on, action.evidence = done_on, evidence
+    if evidence_file:
+        action.evidence_file = evidence_file
+    action.full_clean()  # the evidence file's type and size
     _track(action, user, _("Action done"))
     action.save()
     return action

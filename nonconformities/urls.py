@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:name>/", views.step, name="step"),
     path("hanh-dong/<int:pk>/xong/", views.action_done, name="action_done"),
+    path("hanh-dong/<int:pk>/tep/", views.action_evidence, name="action_evidence"),
     path("phan-anh/", views.complaints, name="complaints"),
     path("phan-anh/<int:pk>/tra-loi/", views.complaint_answer, name="complaint_answer"),
 ]

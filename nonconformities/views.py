@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
@@ -125,7 +125,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @permission_required(VIEW)
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk)
-    form = DoneForm(request.POST)
+    form = DoneForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.action_done(action=action, user=request.user, **form.cleaned_data)
@@ -199,3 +199,11 @@ def register_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="so-khong-phu-hop.xlsx"'
     return response
+
+
+@permission_required(VIEW)
+def action_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    action = get_object_or_404(Action, pk=pk)
+    if not action.evidence_file:
+        raise Http404
+    return FileResponse(action.evidence_file.open("rb"), as_attachment=True)

@@ -46,7 +46,7 @@ def test_late_dossier_to_closure(page: Page, live_server, make_persona):
     expect(page.get_by_test_id("nc-stage")).to_have_text("Đang thực hiện hành động")
     row = page.get_by_test_id("actions").get_by_role("row").nth(1)
     row.get_by_label("Ngày hoàn thành").fill("25/11/2026")
-    row.get_by_label("Bằng chứng").fill("Quyết định sửa đổi quy trình")
+    row.get_by_label("Bằng chứng", exact=True).fill("Quyết định sửa đổi quy trình")
     row.get_by_role("button", name="Hoàn thành").click()
     page.get_by_role("button", name="Chuyển kiểm tra hiệu lực").click()
     expect(page.get_by_test_id("nc-stage")).to_have_text("Kiểm tra hiệu lực")

@@ -119,3 +119,32 @@ def test_send_reminders(personas, settings):
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "Việc quá hạn" in body and "QUÁ HẠN" in body and "Việc còn xa" not in body
+
+
+def test_an_action_is_done_with_an_evidence_file(personas, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = personas[Role.OFFICER]
+    nc = services.nc_raise(user=owner, source="staff", severity="minor", description="x")
+    Nonconformity.objects.filter(pk=nc.pk).update(stage="in_progress")
+    action = Action.objects.create(
+        nonconformity=nc,
+        kind="corrective",
+        description="Sửa",
+        owner=owner,
+        due_date=date(2030, 1, 1),
+    )
+    client = client_for(owner)
+    url = reverse("nonconformities:action_done", args=[action.pk])
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": bad})
+    action.refresh_from_db()
+    assert action.done_on is None
+    scan = SimpleUploadedFile("qd.pdf", b"%PDF-1.4 qd", content_type="application/pdf")
+    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": scan})
+    action.refresh_from_db()
+    assert action.done_on == date(2026, 12, 1) and action.evidence_file.name.startswith("evidence/")
+    download = client_for(personas[Role.VIEWER]).get(
+        reverse("nonconformities:action_evidence", args=[action.pk])
+    )
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 qd"
