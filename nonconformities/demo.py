@@ -19,7 +19,7 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
         services.nc_from_late_dossier(dossier=dossier, user=None)
     closed, open_one = Nonconformity.objects.filter(source="late_dossier").order_by("found_on")[:2]
     for nc, finish in ((closed, True), (open_one, False)):
-        services.nc_record_correction(nc=nc, user=officer, correction="Đã xin lỗi và hẹn lại.")
+        services.nc_record_correction(nc=nc, user=secretary, correction="Đã xin lỗi và hẹn lại.")
         services.nc_analyse(
             nc=nc,
             user=secretary,

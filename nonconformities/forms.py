@@ -7,6 +7,18 @@ from qms.models import User
 
 
 class NonconformityForm(BootstrapMixin, forms.ModelForm):
+    """Raising by hand: the automatic sources (audit findings, late dossiers,
+    complaints) are linked to their record and come only from there."""
+
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[
+            (value, label)
+            for value, label in Nonconformity.Source.choices
+            if value in ("staff", "management_review", "external_audit")
+        ],
+    )
+
     class Meta:
         model = Nonconformity
         fields = ["source", "severity", "clause", "unit", "procedure", "description", "evidence"]

@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from nonconformities.models import Nonconformity
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.xlsx import text_row
 
 
 def _day(value) -> str:
@@ -89,20 +90,23 @@ def register_xlsx(nonconformities) -> bytes:
     for nc in nonconformities.select_related("unit", "procedure").prefetch_related("actions"):
         actions = list(nc.actions.all())
         sheet.append(
-            [
-                nc.code,
-                nc.found_on,
-                nc.get_source_display(),
-                nc.get_severity_display(),
-                nc.clause,
-                nc.unit.code if nc.unit else "",
-                nc.procedure.code if nc.procedure else "",
-                nc.description,
-                nc.root_cause,
-                nc.get_stage_display(),
-                len(actions),
-                sum(1 for a in actions if a.done_on is None),
-            ]
+            text_row(
+                sheet,
+                [
+                    nc.code,
+                    nc.found_on,
+                    nc.get_source_display(),
+                    nc.get_severity_display(),
+                    nc.clause,
+                    nc.unit.code if nc.unit else "",
+                    nc.procedure.code if nc.procedure else "",
+                    nc.description,
+                    nc.root_cause,
+                    nc.get_stage_display(),
+                    len(actions),
+                    sum(1 for a in actions if a.done_on is None),
+                ],
+            )
         )
     buffer = BytesIO()
     book.save(buffer)

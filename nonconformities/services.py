@@ -5,7 +5,7 @@ history; the guards between stages live here and nowhere else."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,25 +26,26 @@ def _track(record, user: User | None, reason: str) -> None:
 
 def _next_code(day: date) -> str:
     prefix = f"NC-{day.year}-"
-    last = (
-        Nonconformity.objects.select_for_update()
-        .filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:03d}"
+    codes = Nonconformity.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    return f"{prefix}{max((int(c.rsplit('-', 1)[1]) for c in codes), default=0) + 1:03d}"
 
 
 @transaction.atomic
 def nc_raise(*, user: User | None, reason: str = "", **fields) -> Nonconformity:
     found_on = fields.pop("found_on", None) or timezone.localdate()
     nc = Nonconformity(found_by=user, found_on=found_on, **fields)
-    nc.code = _next_code(nc.found_on)
-    nc.full_clean(exclude=["found_by"])
+    nc.full_clean(exclude=["found_by", "code"])
     _track(nc, user, reason or _("Raised"))
-    nc.save()
+    for attempt in range(5):  # two raised at the same moment: the second takes the next code
+        nc.code = _next_code(nc.found_on)
+        try:
+            with transaction.atomic():
+                nc.save()
+            return nc
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            nc.pk = None
     return nc
 
 
@@ -125,6 +126,9 @@ def complaint_record(
 
 @transaction.atomic
 def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.answered_at:
+        raise ValidationError(_("This complaint is already answered."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     complaint.answer, complaint.answered_at = answer, timezone.now()
@@ -133,7 +137,10 @@ def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Compla
     return complaint
 
 
-def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity:
+def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity | None:
+    """A complaint raises at most one nonconformity."""
+    if complaint.nonconformities.exists():
+        return None
     dossier = complaint.dossier
     return nc_raise(
         user=user,
@@ -146,6 +153,12 @@ def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Non
         evidence=_("Complaint of %(citizen)s") % {"citizen": complaint.citizen},
         complaint=complaint,
     )
+
+
+def _require_secretary(user: User) -> None:
+    """The ISO secretary handles the register: correction, analysis, plan, cancelling."""
+    if not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Only the ISO secretary handles nonconformities."))
 
 
 def _lock(nc: Nonconformity) -> Nonconformity:
@@ -163,6 +176,7 @@ def _require_open(nc: Nonconformity) -> None:
 @transaction.atomic
 def nc_record_correction(*, nc: Nonconformity, user: User, correction: str) -> Nonconformity:
     """The immediate correction can be recorded at any open stage, even before analysis."""
+    _require_secretary(user)
     nc = _lock(nc)
     _require_open(nc)
     nc.correction = correction
@@ -173,6 +187,7 @@ def nc_record_correction(*, nc: Nonconformity, user: User, correction: str) -> N
 
 @transaction.atomic
 def nc_analyse(*, nc: Nonconformity, user: User, root_cause: str) -> Nonconformity:
+    _require_secretary(user)
     nc = _lock(nc)
     if nc.stage not in (Stage.DRAFT, Stage.ANALYSIS, Stage.ACTION_PLAN):
         raise ValidationError(_("The root cause is analysed before the actions start."))
@@ -187,8 +202,9 @@ def nc_analyse(*, nc: Nonconformity, user: User, root_cause: str) -> Nonconformi
 def action_add(
     *, nc: Nonconformity, user: User, kind: str, description: str, owner: User, due_date: date
 ) -> Action:
+    _require_secretary(user)
     nc = _lock(nc)
-    if nc.stage not in (Stage.ANALYSIS, Stage.ACTION_PLAN, Stage.IN_PROGRESS):
+    if nc.stage not in (Stage.ACTION_PLAN, Stage.IN_PROGRESS):
         raise ValidationError(_("Actions are planned after the analysis, before verification."))
     action = Action(
         nonconformity=nc, kind=kind, description=description, owner=owner, due_date=due_date
@@ -203,13 +219,19 @@ def action_add(
 def nc_start_actions(*, nc: Nonconformity, user: User) -> Nonconformity:
     """The plan is complete: a root cause and at least one corrective action with an
     owner and a due date."""
+    _require_secretary(user)
     nc = _lock(nc)
     if nc.stage != Stage.ACTION_PLAN:
         raise ValidationError(_("Only an action plan can start."))
     if not nc.root_cause.strip():
         raise ValidationError({"root_cause": _("Analyse the root cause first.")})
-    if not nc.actions.filter(kind=Action.Kind.CORRECTIVE).exists():
+    corrective = nc.actions.filter(kind=Action.Kind.CORRECTIVE)
+    if not corrective.exists():
         raise ValidationError(_("The plan needs at least one corrective action."))
+    if nc.verdict_effective is False and not corrective.filter(done_on__isnull=True).exists():
+        raise ValidationError(
+            _("The actions were found ineffective: plan a new corrective action first.")
+        )
     nc.stage = Stage.IN_PROGRESS
     _track(nc, user, _("Actions started"))
     nc.save()
@@ -223,7 +245,8 @@ def action_done(
     action = Action.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
     if user.pk != action.owner_id and not user.has_role(Role.ISO_SECRETARY):
         raise ValidationError(_("Only the owner of the action or the ISO secretary marks it done."))
-    _require_open(action.nonconformity)
+    if action.nonconformity.stage != Stage.IN_PROGRESS or action.done_on:
+        raise ValidationError(_("Only an open action of a plan in progress can be marked done."))
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
     action.done_on, action.evidence = done_on, evidence
@@ -237,6 +260,7 @@ def action_done(
 
 @transaction.atomic
 def nc_request_verification(*, nc: Nonconformity, user: User) -> Nonconformity:
+    _require_secretary(user)
     nc = _lock(nc)
     if nc.stage != Stage.IN_PROGRESS:
         raise ValidationError(_("Only actions in progress can go to verification."))
@@ -272,8 +296,13 @@ def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) 
 
 @transaction.atomic
 def nc_cancel(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
+    _require_secretary(user)
     nc = _lock(nc)
     _require_open(nc)
+    if nc.stage == Stage.VERIFICATION:
+        raise ValidationError(
+            _("It is being verified: the verifier decides, it cannot be cancelled.")
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     nc.stage, nc.cancel_reason = Stage.CANCELLED, reason

@@ -29,6 +29,7 @@ from procedures.models import (
 )
 from qms.models import CalendarDay, Organisation
 from qms.working_days import LOCAL_TZ, CalendarRangeError
+from qms.xlsx import FORMULA_START
 
 COLUMNS = [
     "code",
@@ -47,7 +48,6 @@ MAX_ROWS = 200_000
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
 CODE_DAY = re.compile(r"-(\d{6})-")  # the receipt day inside a code (rule R8)
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass

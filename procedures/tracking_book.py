@@ -11,13 +11,13 @@ from django.db.models import Min, OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
 from procedures.models import Dossier, Handoff, RuleSet
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
+from qms.xlsx import text_row
 
 # (column, width in mm) of each form; the widths fill a landscape A4 page.
 COLUMNS = {
@@ -149,14 +149,6 @@ def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
     return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y})"
 
 
-def _text_cell(sheet, value) -> WriteOnlyCell:
-    """Text as text: a name that starts with "=" must never become a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
-    return cell
-
-
 def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None) -> bytes:
     rule_set, header, rows = tracking_book(date_from, date_to, unit)
     book = Workbook(write_only=True)
@@ -166,7 +158,7 @@ def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None)
     sheet.append([_title(date_from, date_to, unit)])
     sheet.append(header)
     for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append(text_row(sheet, row))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

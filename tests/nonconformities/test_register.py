@@ -35,7 +35,9 @@ def test_codes_follow_the_year(nc, personas):
 def test_the_stages_and_their_guards(nc, personas):
     secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
     auditor = personas[Role.AUDITOR]
-    services.nc_record_correction(nc=nc, user=officer, correction="Bổ sung thời điểm ngay")
+    with pytest.raises(ValidationError, match="Chỉ thư ký ISO"):
+        services.nc_record_correction(nc=nc, user=officer, correction="Bổ sung ngay")
+    services.nc_record_correction(nc=nc, user=secretary, correction="Bổ sung thời điểm ngay")
     nc = services.nc_analyse(nc=nc, user=secretary, root_cause="")
     assert nc.stage == Stage.ANALYSIS
     with pytest.raises(ValidationError):
@@ -67,7 +69,20 @@ def test_the_stages_and_their_guards(nc, personas):
         services.nc_verify(nc=nc, user=auditor, effective=True, evidence="x")
     nc = services.nc_verify(nc=nc, user=secretary, effective=False, evidence="Vẫn sai")
     assert nc.stage == Stage.ACTION_PLAN and nc.verdict_effective is False
+    with pytest.raises(ValidationError, match="hành động khắc phục mới"):
+        services.nc_start_actions(nc=nc, user=secretary)
+    second = services.action_add(
+        nc=nc,
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Tập huấn lại",
+        owner=auditor,
+        due_date=date(2030, 2, 28),
+    )
     nc = services.nc_start_actions(nc=nc, user=secretary)
+    with pytest.raises(ValidationError):  # a done action cannot be rewritten
+        services.action_done(action=action, user=auditor, done_on=date(2030, 2, 1), evidence="y")
+    services.action_done(action=second, user=auditor, done_on=date(2030, 2, 10), evidence="DS")
     nc = services.nc_request_verification(nc=nc, user=secretary)
     nc = services.nc_verify(
         nc=nc, user=secretary, effective=True, evidence="3 tháng không tái diễn"
@@ -179,3 +194,23 @@ def test_the_report_pdf_and_the_register_export(personas, client_for, tmp_path):
     response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][0] == nc.code and rows[1][-1] == 1
+
+
+def test_no_cancelling_under_verification_and_complaints_answered_once(personas, nc):
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    Nonconformity.objects.filter(pk=nc.pk).update(stage=Stage.VERIFICATION)
+    with pytest.raises(ValidationError, match="không thể hủy"):
+        services.nc_cancel(nc=nc, user=secretary, reason="Không cần")
+    complaint = services.complaint_record(user=officer, citizen="Đào Thị Hai", content="Chờ lâu")
+    services.complaint_answer(complaint=complaint, user=officer, answer="Đã xin lỗi")
+    with pytest.raises(ValidationError, match="đã được trả lời"):
+        services.complaint_answer(complaint=complaint, user=officer, answer="Lần hai")
+    assert services.nc_from_complaint(complaint=complaint, user=secretary, severity="minor")
+    assert services.nc_from_complaint(complaint=complaint, user=secretary, severity="minor") is None
+
+
+def test_a_manual_record_cannot_claim_an_automatic_source():
+    from nonconformities.forms import NonconformityForm
+
+    form = NonconformityForm({"source": "late_dossier", "severity": "minor", "description": "x"})
+    assert "source" in form.errors
