@@ -308,3 +308,77 @@ class Signature(models.Model):
         """Whether the signed record's content still hashes to what was signed."""
         record = self.record
         return record is not None and content_hash(record.signed_content()) == self.content_sha256
+
+
+class Plan(models.Model):
+    """A reform plan of the committee (the ISO and one-stop plan of the year)."""
+
+    number = models.CharField(_("number"), max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "year"], name="qms_plan_number_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.title}"
+
+
+class PlanTaskQuerySet(models.QuerySet):
+    def due_between(self, start: date, end: date):
+        return self.filter(deadline__range=(start, end))
+
+    def done_on_time(self):
+        return self.filter(completed_on__isnull=False, completed_on__lte=models.F("deadline"))
+
+
+class PlanTask(models.Model):
+    """One task of a plan's appendix: what, who leads, who carries it out, by when."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("order"))
+    content = models.TextField(_("content"))
+    leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("implementing unit"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    product = models.CharField(_("product"), max_length=300)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PlanTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "order"]
+        indexes = [models.Index(fields=["deadline", "unit"], name="qms_plantask_deadline")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="qms_plantask_order"),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_on__isnull=False)
+                | (~Q(status="done") & Q(completed_on__isnull=True)),
+                name="qms_plantask_done_has_date",
+                violation_error_message=_("A task is done exactly when it has a completion date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.content[:80]}"
