@@ -5,7 +5,8 @@
 Builds (once, then reuses) an SQLite database under bench/data/ holding the demo
 organisation and procedures plus N dossiers spread over six years, then prints the
 median server time of the dossier list (first page, and a page deep in the list
-with two filters) and of receiving one dossier (code, appointment and history).
+with two filters), of receiving one dossier (code, appointment and history) and of
+the KPIs of a year and of a month (`qms.kpi.compute`).
 """
 
 import argparse
@@ -14,7 +15,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,6 @@ def fill(n: int) -> None:
         "first_due_date",
         "due_at",
         "due_date",
-        "current_role",
         "supplement_count",
         "waiting_total",
         "completed_at",
@@ -121,7 +121,6 @@ def fill(n: int) -> None:
                 due.date(),
                 due,
                 due.date(),
-                "",
                 0,
                 0,
                 done,
@@ -164,6 +163,7 @@ def measure() -> None:
 
     from procedures import services
     from procedures.models import Dossier, Procedure
+    from qms.kpi import Scope, compute
     from qms.models import User
 
     setup_test_environment()
@@ -188,10 +188,19 @@ def measure() -> None:
             procedure=procedure, user=officer, applicant_name="Đo Thời Gian", channel="direct"
         )
 
+    def kpi(start: date, end: date):
+        return lambda: compute(Scope(start, end))
+
     print(f"dossiers in the database: {Dossier.objects.count():,}")
     print(f"list, first page:                 {median_ms(first_page, 20):7.1f} ms")
     print(f"list, deep page with two filters: {median_ms(deep_page, 20):7.1f} ms")
     print(f"receiving one dossier:            {median_ms(receive, 100):7.1f} ms")
+    year, month = (
+        kpi(date(2021, 1, 1), date(2021, 12, 31)),
+        kpi(date(2021, 3, 1), date(2021, 3, 31)),
+    )
+    print(f"KPIs of a year (R7):              {median_ms(year, 5):7.1f} ms")
+    print(f"KPIs of a month (R7):             {median_ms(month, 20):7.1f} ms")
 
 
 if __name__ == "__main__":
