@@ -89,8 +89,9 @@ def _dossiers(scope: Scope) -> dict:
         online=Count("pk", filter=Q(channel="online")),
         open_overdue=Count(
             "pk",
-            filter=Q(status__in=Dossier.ACCEPTED_STATUSES, due_date__lt=cutoff)
-            & ~Q(status__in=[Dossier.Status.STOPPED, Dossier.Status.WITHDRAWN])
+            # accepted and not ended by the citizen (a stopped dossier has no result)
+            filter=Q(status__in=[*Dossier.OPEN_STATUSES, *Dossier.RESULT_STATUSES])
+            & Q(due_date__lt=cutoff)
             & (Q(completed_on__isnull=True) | Q(completed_on__gt=cutoff)),
         ),
     )
@@ -146,7 +147,7 @@ def _audits(scope: Scope) -> dict:
         audits = audits.filter(units=scope.unit)
     if scope.procedure:
         audits = audits.filter(procedures=scope.procedure)
-    counts = audits.distinct().aggregate(
+    counts = audits.aggregate(
         planned=Count("pk", distinct=True),
         done=Count(
             "pk",

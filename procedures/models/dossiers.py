@@ -124,6 +124,7 @@ class Dossier(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
 
     OPEN_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
+    RESULT_STATUSES = (Status.COMPLETED, Status.RETURNED)
     ACCEPTED_STATUSES = (
         Status.IN_PROGRESS,
         Status.WAITING,
