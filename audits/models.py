@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procedures.models import Dossier, Procedure
-from qms.models import Signature, Unit
+from qms.models import ApprovedRecord, Signature, Unit
 from qms.signatures import FrozenQuerySet, SignedRecordError
 
 
@@ -73,22 +73,16 @@ class ChecklistTemplate(models.Model):
         return self.name
 
 
-class ProgrammeQuerySet(FrozenQuerySet):
-    def frozen(self):
-        return self.filter(signatures__isnull=False)
-
-
-class Programme(models.Model):
+class Programme(ApprovedRecord):
     """The yearly audit programme, approved by the chairman's signature."""
+
+    SIGNED_FIELDS = ("year", "scope")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     scope = models.TextField(
         _("programme"), help_text=_("Units, procedures and clauses audited, when and by whom.")
     )
-    signatures = GenericRelation(Signature, object_id_field="object_id")
     history = HistoricalRecords()
-
-    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit programme")
@@ -97,25 +91,6 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return _("Audit programme %(year)s") % {"year": self.year}
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk and self.approval:
-            stored = type(self).objects.get(pk=self.pk)
-            if (stored.year, stored.scope) != (self.year, self.scope):
-                raise SignedRecordError(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.approval:
-            raise SignedRecordError(self)
-        return super().delete(*args, **kwargs)
-
-    @property
-    def approval(self) -> Signature | None:
-        return self.signatures.filter(meaning=Signature.Meaning.APPROVED).first()
-
-    def signed_content(self) -> dict:
-        return {"year": self.year, "scope": self.scope}
 
 
 class AuditQuerySet(FrozenQuerySet):

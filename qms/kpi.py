@@ -58,6 +58,17 @@ def rate(part: int, whole: int) -> float | None:
     return float((Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
+# Measures read from the KPIs rather than counted themselves.
+DERIVED = {
+    "plan_tasks_on_time_rate": lambda f: rate(f["plan_tasks_done_on_time"], f["plan_tasks_due"]),
+}
+
+
+def value(figures: dict, measure: str) -> float | None:
+    """The value of `measure` (a KPI key or a derived measure) among `figures`."""
+    return DERIVED[measure](figures) if measure in DERIVED else figures[measure]
+
+
 def compute(scope: Scope) -> dict:
     """The KPIs of rule R7 (domain-vn.md) for `scope`, each an aggregate over stored,
     indexed fields. Beside R7, for the plan's other targets: ISO coverage (procedures

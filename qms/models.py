@@ -2,9 +2,10 @@ import threading
 from datetime import date, time
 
 from django.contrib.auth.models import AbstractUser
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
@@ -382,3 +383,100 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.content[:80]}"
+
+
+class ApprovedRecordQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(signatures__isnull=False)
+
+
+class ApprovedRecord(models.Model):
+    """A record approved by a signature: what `SIGNED_FIELDS` names is what the
+    signature covers, and it never changes (nor is the record deleted) once signed."""
+
+    SIGNED_FIELDS: tuple[str, ...] = ()
+    signatures = GenericRelation(Signature, object_id_field="object_id")
+
+    objects = ApprovedRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and self.approval:
+            stored = type(self).objects.get(pk=self.pk)
+            if stored.signed_content() != self.signed_content():
+                raise SignedRecordError(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.approval:
+            raise SignedRecordError(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def approval(self) -> Signature | None:
+        return self.signatures.filter(meaning=Signature.Meaning.APPROVED).first()
+
+    def signed_content(self) -> dict:
+        return {field: getattr(self, field) for field in self.SIGNED_FIELDS}
+
+
+class Objective(ApprovedRecord):
+    """A quality objective of the plan (ISO 9001:2015 clause 6.2): one of the KPIs of
+    `qms.kpi` compared with a target over a year, approved by the chairman."""
+
+    class Measure(models.TextChoices):
+        ON_TIME = "on_time_rate", _("Dossiers resolved early or on time (%)")
+        SATISFACTION = "satisfaction_rate", _("Satisfied citizens (%)")
+        DIGITISED = "digitised_rate", _("Results digitised (%)")
+        ISO_COVERAGE = "iso_coverage_rate", _("Procedures under ISO 9001:2015 (%)")
+        PLAN_TASKS = "plan_tasks_on_time_rate", _("Plan tasks done on time (%)")
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", _("at least")
+        ABOVE = "gt", _("above")
+
+    class Status(models.TextChoices):
+        MET = "met", _("Met")
+        AT_RISK = "at_risk", _("At risk")
+        MISSED = "missed", _("Missed")
+
+    SIGNED_FIELDS = ("year", "title", "measure", "comparison", "target")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("objective"), max_length=300)
+    measure = models.CharField(_("measured by"), max_length=32, choices=Measure.choices)
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices)
+    target = models.DecimalField(
+        _("target (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quality objective")
+        verbose_name_plural = _("quality objectives")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "measure"], name="qms_objective_year_measure")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    def status(self, value: float | None, today: date) -> "Objective.Status | None":
+        """Met when `value` reaches the target; otherwise at risk while the year runs
+        and missed once it is over. None while nothing was measured."""
+        if value is None:
+            return None
+        target = float(self.target)
+        if value > target or (value == target and self.comparison == self.Comparison.AT_LEAST):
+            return self.Status.MET
+        return self.Status.MISSED if today > self.period[1] else self.Status.AT_RISK

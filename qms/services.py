@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.models import CalendarDay, Signature, User
+from qms.models import CalendarDay, Objective, Signature, User
 from qms.roles import Role
 from qms.signatures import content_hash
 
@@ -53,3 +53,19 @@ def signature_sign(
         signed_at=timezone.now(),
         content_sha256=content_hash(record.signed_content()),
     )
+
+
+@transaction.atomic
+def objective_approve(*, objective: Objective, user: User, password: str) -> Objective:
+    """The chairman approves a quality objective by signing it; it is frozen from then on."""
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    if objective.approval:
+        raise ValidationError(_("The objective is already approved."))
+    signature_sign(
+        record=objective,
+        user=user,
+        password=password,
+        roles=(Role.CHAIRMAN,),
+        meaning=Signature.Meaning.APPROVED,
+    )
+    return objective
