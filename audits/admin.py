@@ -1,26 +1,16 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Finding, Programme, Question
+from qms.admin import ApprovedRecordAdmin
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ApprovedRecordAdmin):
     """The ISO secretary writes the programme; the chairman approves it on its page.
     Once approved it is read-only."""
 
     list_display = ["year", "approved"]
-
-    @admin.display(boolean=True, description=_("Approved"))
-    def approved(self, programme: Programme) -> bool:
-        return programme.approval is not None
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return (obj is None or obj.approval is None) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return (obj is None or obj.approval is None) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Question)

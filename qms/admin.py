@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from qms.models import Organisation, Unit, User
+from qms.models import Objective, Organisation, Plan, PlanTask, Unit, User
 from qms.roles import Role
 
 admin.site.site_header = _("One-stop desk QMS administration")
@@ -81,3 +81,36 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+class ApprovedRecordAdmin(SimpleHistoryAdmin):
+    """Admin of an `ApprovedRecord`: read-only once approved."""
+
+    @admin.display(boolean=True, description=_("Approved"))
+    def approved(self, record) -> bool:
+        return record.approval is not None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.approval is None) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.approval is None) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ApprovedRecordAdmin):
+    """The ISO secretary writes the year's objectives; the chairman approves them."""
+
+    list_display = ["title", "year", "measure", "comparison", "target", "approved"]
+    list_filter = ["year"]
+
+
+class PlanTaskInline(admin.TabularInline):
+    model = PlanTask
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "issued_on", "title"]
+    inlines = [PlanTaskInline]

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from nonconformities.models import Action, Nonconformity
 from procedures.models import Dossier, Outcome
-from qms.kpi import KEYS, Scope, compute, rate
-from qms.models import Plan, PlanTask, Unit
+from qms.kpi import KEYS, Scope, compute, rate, value
+from qms.models import Objective, Plan, PlanTask, Unit
 from qms.roles import Role
 from tests.factories import ProcedureFactory
 
@@ -261,3 +261,12 @@ def test_the_command_agrees_with_a_count_of_the_demo_records(db, settings):
     ]
     satisfied = sum(rating != "unsatisfied" for rating in rated)
     assert figures["satisfaction_rate"] == rate(satisfied, len(rated))
+
+    objectives = {objective.measure: objective for objective in Objective.objects.filter(year=2023)}
+    assert len(objectives) == 5
+    assert all(objective.approval.matches() for objective in objectives.values())
+    after = date(2024, 1, 2)
+    on_time = objectives["on_time_rate"]
+    assert on_time.status(value(figures, "on_time_rate"), after) == "missed"  # some were late
+    digitised = objectives["digitised_rate"]
+    assert digitised.status(value(figures, "digitised_rate"), after) == "met"

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from qms import services
 from qms.kpi import Scope, compute, value
@@ -74,3 +75,23 @@ def test_the_chairman_approves_and_the_objective_is_frozen(personas):
         Objective.objects.filter(pk=record.pk).update(target=Decimal("90"))
     record.refresh_from_db()
     assert record.target == Decimal("100.0") and record.approval.matches()
+
+
+def test_the_secretary_edits_objectives_in_the_admin_until_approved(personas, client_for):
+    record = objective()
+    client = client_for(personas[Role.ISO_SECRETARY])
+    url = reverse("admin:qms_objective_change", args=[record.pk])
+    form = {
+        "year": "2023",
+        "title": "Giải quyết đúng hạn",
+        "measure": "on_time_rate",
+        "comparison": "gte",
+        "target": "99",
+    }
+    assert client.post(url, form).status_code == 302
+    record.refresh_from_db()
+    assert record.target == Decimal("99.0")
+    services.objective_approve(objective=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+    assert client.post(url, form | {"target": "90"}).status_code == 403
+    record.refresh_from_db()
+    assert record.target == Decimal("99.0") and record.approval.matches()

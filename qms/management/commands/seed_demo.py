@@ -15,6 +15,7 @@ from django.db import transaction
 from audits.demo import seed_audits
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
+from qms.demo import seed_objectives
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 
@@ -68,6 +69,9 @@ class Command(BaseCommand):
                 chairman=User.objects.get(username="chutich"),
                 password=DEMO_PASSWORD,
             )
+            objectives = seed_objectives(
+                chairman=User.objects.get(username="chutich"), password=DEMO_PASSWORD
+            )
             register = seed_nonconformities(
                 secretary=User.objects.get(username="thuky"),
                 officer=officer,
@@ -76,7 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
             f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
-            f"sự không phù hợp: {register}"
+            f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
