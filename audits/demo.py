@@ -8,6 +8,7 @@ from audits import services
 from audits.models import Audit, Clause, Programme, Result
 from procedures.models import Dossier, Procedure
 from qms.models import Unit, User
+from qms.services import chairman_approve
 
 # clause: (result, evidence) for the answers that are not simply "conforming"
 FULL_AUDIT_ANSWERS = {
@@ -31,7 +32,7 @@ def seed_audits(
         scope="Tháng 11: đánh giá toàn hệ thống (Bộ phận Một cửa, Tư pháp - Hộ tịch), "
         "điều khoản 4.1 – 10.3.\nTháng 12: đánh giá quy trình chứng thực QT-CT-01, QT-CT-02.",
     )
-    services.programme_approve(programme=programme, user=chairman, password=password)
+    chairman_approve(record=programme, user=chairman, password=password)
     desk, hotich = Unit.objects.get(code="BP-MC"), Unit.objects.get(code="TP-HT")
     full = services.audit_save(
         audit=Audit(

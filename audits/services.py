@@ -13,7 +13,6 @@ from audits.models import (
     ChecklistTemplate,
     Clause,
     Finding,
-    Programme,
     Question,
     Result,
 )
@@ -303,19 +302,3 @@ def audit_close(*, audit: Audit, user: User) -> Audit:
     _track(audit, user, _("Audit closed"))
     audit.save()
     return audit
-
-
-@transaction.atomic
-def programme_approve(*, programme: Programme, user: User, password: str) -> Programme:
-    """The chairman approves the year's programme by signing it."""
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.approval:
-        raise ValidationError(_("The programme is already approved."))
-    signature_sign(
-        record=programme,
-        user=user,
-        password=password,
-        roles=(Role.CHAIRMAN,),
-        meaning=Signature.Meaning.APPROVED,
-    )
-    return programme

@@ -15,6 +15,7 @@ from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
 from qms.pdf import pdf_response
 from qms.roles import Role
+from qms.services import chairman_approve
 
 VIEW = "audits.view_audit"
 PLAN = "audits.add_audit"
@@ -253,7 +254,7 @@ def programme(request: HttpRequest, year: int) -> HttpResponse:
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_approve(programme=programme, user=request.user, **form.cleaned_data)
+            chairman_approve(record=programme, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _errors(request, error)
         else:

@@ -42,5 +42,5 @@ def seed_objectives(*, chairman: User, password: str) -> int:
             comparison=comparison,
             target=Decimal(target),
         )
-        services.objective_approve(objective=objective, user=chairman, password=password)
+        services.chairman_approve(record=objective, user=chairman, password=password)
     return len(TARGETS)

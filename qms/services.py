@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.models import CalendarDay, Objective, Signature, User
+from qms.models import ApprovedRecord, CalendarDay, Signature, User
 from qms.roles import Role
 from qms.signatures import content_hash
 
@@ -56,16 +56,17 @@ def signature_sign(
 
 
 @transaction.atomic
-def objective_approve(*, objective: Objective, user: User, password: str) -> Objective:
-    """The chairman approves a quality objective by signing it; it is frozen from then on."""
-    objective = Objective.objects.select_for_update().get(pk=objective.pk)
-    if objective.approval:
-        raise ValidationError(_("The objective is already approved."))
+def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> ApprovedRecord:
+    """The chairman approves `record` (the audit programme, a quality objective) by
+    signing it, once; it is frozen from then on."""
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.approval:
+        raise ValidationError(_("%(record)s is already approved.") % {"record": record})
     signature_sign(
-        record=objective,
+        record=record,
         user=user,
         password=password,
         roles=(Role.CHAIRMAN,),
         meaning=Signature.Meaning.APPROVED,
     )
-    return objective
+    return record

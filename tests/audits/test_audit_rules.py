@@ -9,6 +9,7 @@ from django.db import transaction
 from audits import services
 from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
+from qms.services import chairman_approve
 from qms.signatures import SignedRecordError, content_hash
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
@@ -164,9 +165,7 @@ def test_the_chairman_approves_the_programme(personas, client_for):
 
     programme = Programme.objects.create(year=2024, scope="Đánh giá toàn hệ thống tháng 11")
     with pytest.raises(ValidationError):
-        services.programme_approve(
-            programme=programme, user=personas[Role.VICE_CHAIRMAN], password=PASSWORD
-        )
+        chairman_approve(record=programme, user=personas[Role.VICE_CHAIRMAN], password=PASSWORD)
     url = reverse("audits:programme", args=[2024])
     client_for(personas[Role.CHAIRMAN]).post(url, {"password": PASSWORD})
     assert programme.approval.signer == personas[Role.CHAIRMAN]
@@ -251,9 +250,7 @@ def test_signed_fields_and_programmes_are_frozen(started, lead):
     with pytest.raises(SignedRecordError):
         audit.save()
     programme = Programme.objects.create(year=2030, scope="x")
-    services.programme_approve(
-        programme=programme, user=UserFactory(role="chairman"), password=PASSWORD
-    )
+    chairman_approve(record=programme, user=UserFactory(role="chairman"), password=PASSWORD)
     with pytest.raises(SignedRecordError):
         Programme.objects.filter(pk=programme.pk).update(scope="y")
     with pytest.raises(SignedRecordError):
