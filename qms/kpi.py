@@ -200,7 +200,7 @@ def _nonconformities(scope: Scope) -> dict:
 def _plan_tasks(scope: Scope) -> dict:
     tasks = PlanTask.objects.due_between(scope.start, scope.end)
     if scope.unit:
-        tasks = tasks.filter(unit=scope.unit)
+        tasks = tasks.filter(units=scope.unit)
     if scope.procedure:
         # Plan tasks concern the whole desk, not one procedure.
         tasks = tasks.none()

@@ -341,7 +341,8 @@ class PlanTaskQuerySet(models.QuerySet):
 
 
 class PlanTask(models.Model):
-    """One task of a plan's appendix: what, who leads, who carries it out, by when."""
+    """One task of a plan's appendix: what, who leads, which units carry it out (often
+    several), what it produces and by when."""
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
@@ -352,9 +353,7 @@ class PlanTask(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     content = models.TextField(_("content"))
     leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("implementing unit"), on_delete=models.PROTECT, related_name="tasks"
-    )
+    units = models.ManyToManyField(Unit, verbose_name=_("implementing units"), related_name="tasks")
     product = models.CharField(_("product"), max_length=300)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(
@@ -370,7 +369,7 @@ class PlanTask(models.Model):
         verbose_name = _("plan task")
         verbose_name_plural = _("plan tasks")
         ordering = ["plan", "order"]
-        indexes = [models.Index(fields=["deadline", "unit"], name="qms_plantask_deadline")]
+        indexes = [models.Index(fields=["deadline"], name="qms_plantask_deadline")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "order"], name="qms_plantask_order"),
             models.CheckConstraint(

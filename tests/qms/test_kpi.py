@@ -180,27 +180,28 @@ def test_plan_tasks_due_and_done_on_time(units):
     plan = Plan.objects.create(
         number="15/KH-UBND", issued_on=date(2023, 1, 10), year=2023, title="Kế hoạch"
     )
-    unit = Unit.objects.get(code="VH-XH")
+    unit, other = Unit.objects.get(code="VH-XH"), Unit.objects.get(code="TP-HT")
 
     def task(order, deadline, completed_on=None):
-        PlanTask.objects.create(
+        return PlanTask.objects.create(
             plan=plan,
             order=order,
             content="Việc",
             leader_role=Role.CHAIRMAN,
-            unit=unit,
             product="Báo cáo",
             deadline=deadline,
             status="done" if completed_on else "in_progress",
             completed_on=completed_on,
         )
 
-    task(1, date(2023, 3, 15), date(2023, 3, 10))
-    task(2, date(2023, 3, 15), date(2023, 3, 20))  # done late
-    task(3, date(2023, 3, 31))
-    task(4, date(2023, 4, 30), date(2023, 3, 1))  # due later
+    task(1, date(2023, 3, 15), date(2023, 3, 10)).units.set([unit, other])
+    task(2, date(2023, 3, 15), date(2023, 3, 20)).units.set([unit])  # done late
+    task(3, date(2023, 3, 31)).units.set([other])
+    task(4, date(2023, 4, 30), date(2023, 3, 1)).units.set([unit])  # due later
     figures = compute(MARCH)
     assert (figures["plan_tasks_due"], figures["plan_tasks_done_on_time"]) == (3, 1)
+    of_unit = compute(Scope(MARCH.start, MARCH.end, unit=unit))
+    assert (of_unit["plan_tasks_due"], of_unit["plan_tasks_done_on_time"]) == (2, 1)
 
 
 def test_the_command_prints_the_same_figures_as_json(effective):
