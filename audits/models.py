@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models import Dossier, Procedure
 from qms.models import ApprovedRecord, Signature, Unit
-from qms.signatures import FrozenQuerySet, SignedRecordError
+from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
 
 
 class Clause(models.Model):
@@ -206,41 +206,17 @@ class Audit(models.Model):
         }
 
 
-class FrozenWithAuditQuerySet(FrozenQuerySet):
-    def frozen(self):
-        return self.filter(audit__status__in=Audit.SIGNED_STATUSES)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        audits = {obj.audit_id for obj in objs}
-        if Audit.objects.filter(pk__in=audits, status__in=Audit.SIGNED_STATUSES).exists():
-            raise SignedRecordError()
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class FrozenWithAudit(models.Model):
+class FrozenWithAudit(FrozenPart):
     """Checklist items and findings change only while their audit is unsigned."""
 
-    objects = FrozenWithAuditQuerySet.as_manager()
+    PARENT = "audit"
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
-        self._guard()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._guard()
-        return super().delete(*args, **kwargs)
-
-    def _guard(self) -> None:
-        """Neither the audit it joins nor the one it leaves may be signed."""
-        audits = {self.audit_id}
-        if self.pk:
-            audits |= set(type(self).objects.filter(pk=self.pk).values_list("audit_id", flat=True))
-        if Audit.objects.filter(pk__in=audits, status__in=Audit.SIGNED_STATUSES).exists():
-            raise SignedRecordError()
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        return Audit.objects.filter(status__in=Audit.SIGNED_STATUSES)
 
 
 class Result(models.TextChoices):

@@ -74,3 +74,57 @@ class FrozenQuerySet(models.QuerySet):
         if self.frozen().exists():
             raise SignedRecordError()
         return super().delete()
+
+
+class FrozenPartQuerySet(FrozenQuerySet):
+    """Rows of a `FrozenPart` model: frozen with their parent, in bulk as well."""
+
+    def frozen(self):
+        return self.filter(**{f"{self.model.PARENT}__in": self.model.locked_parents()})
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        column = f"{self.model.PARENT}_id"
+        if self.model.locked_parents().filter(pk__in={getattr(o, column) for o in objs}).exists():
+            raise SignedRecordError()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if self.filter(pk__in=[obj.pk for obj in objs]).frozen().exists():
+            raise SignedRecordError()
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class FrozenPart(models.Model):
+    """A row that is part of its parent's signed content (the foreign key `PARENT`):
+    it changes only while that parent is unsigned."""
+
+    PARENT: str
+
+    objects = FrozenPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        """The parents whose content is signed."""
+        raise NotImplementedError
+
+    def _guard(self) -> None:
+        """Neither the parent it joins nor the one it leaves may be signed."""
+        column = f"{self.PARENT}_id"
+        parents = {getattr(self, column)}
+        if self.pk:
+            parents |= set(type(self).objects.filter(pk=self.pk).values_list(column, flat=True))
+        if self.locked_parents().filter(pk__in=parents).exists():
+            raise SignedRecordError()

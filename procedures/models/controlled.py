@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
-from qms.signatures import FrozenQuerySet, SignedRecordError
+from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
 from qms.uploads import GeneratedName, MaxSizeValidator
 from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
 
@@ -486,55 +486,21 @@ class ProcedureRevision(models.Model):
         return self.get_status_display()
 
 
-class RevisionPartQuerySet(FrozenQuerySet):
-    """Steps and records belong to their revision's content: frozen with it."""
+class RevisionPart(FrozenPart):
+    """Base of the rows that belong to a revision's content, frozen with it (each
+    subclass declares its `revision` foreign key with its own related name)."""
 
-    def frozen(self):
-        return self.filter(revision__status__in=ProcedureRevision.LOCKED_STATUSES)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        revisions = {obj.revision_id for obj in objs}
-        if ProcedureRevision.objects.locked().filter(pk__in=revisions).exists():
-            raise SignedRecordError()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if self.filter(pk__in=[obj.pk for obj in objs]).frozen().exists():
-            raise SignedRecordError()
-        return super().bulk_update(objs, *args, **kwargs)
-
-
-class RevisionPart(models.Model):
-    """Base of the rows that belong to a revision's content (each subclass declares
-    its `revision` foreign key with its own related name)."""
+    PARENT = "revision"
 
     order = models.PositiveSmallIntegerField(_("order"))
-
-    objects = RevisionPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
         ordering = ["revision", "order"]
 
-    def save(self, *args, **kwargs) -> None:
-        self._guard()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._guard()
-        return super().delete(*args, **kwargs)
-
-    def _guard(self) -> None:
-        """Neither the revision it joins nor the one it leaves may be signed."""
-        revisions = {self.revision_id}
-        if self.pk:
-            revisions |= set(
-                type(self).objects.filter(pk=self.pk).values_list("revision_id", flat=True)
-            )
-        if ProcedureRevision.objects.locked().filter(pk__in=revisions).exists():
-            raise SignedRecordError()
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        return ProcedureRevision.objects.locked()
 
 
 class RevisionStep(RevisionPart):

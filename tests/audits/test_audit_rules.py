@@ -139,6 +139,11 @@ def test_a_signed_audit_is_read_only_in_the_orm_and_the_admin(started, lead, per
         ChecklistItem.objects.filter(audit=audit).update(result="major")
     with pytest.raises(SignedRecordError):
         Finding.objects.filter(audit=audit).delete()
+    items = list(audit.items.all())
+    for item in items:
+        item.evidence = "Sửa sau khi ký"
+    with pytest.raises(SignedRecordError):
+        ChecklistItem.objects.bulk_update(items, ["evidence"])
     secretary = personas[Role.ISO_SECRETARY]
     secretary.is_superuser = True
     secretary.save()
