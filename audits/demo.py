@@ -8,7 +8,7 @@ from audits import services
 from audits.models import Audit, Clause, Programme, Result
 from procedures.models import Dossier, Procedure
 from qms.models import Unit, User
-from qms.services import chairman_approve
+from qms.signing import chairman_approve
 
 # clause: (result, evidence) for the answers that are not simply "conforming"
 FULL_AUDIT_ANSWERS = {

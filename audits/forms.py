@@ -89,12 +89,3 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
         model = Audit
         fields = list(Audit.REPORT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Audit.REPORT_FIELDS}
-
-
-class SignForm(BootstrapMixin, forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Signing re-asks your password."),
-    )

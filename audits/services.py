@@ -20,7 +20,7 @@ from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
 from qms.models import Signature, Unit, User
 from qms.roles import Role
-from qms.services import signature_sign
+from qms.signing import signature_sign
 
 FINDING_SEVERITY = {
     Result.OBSERVATION: Finding.Severity.OBSERVATION,

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from audits import services
 from audits.filters import AuditFilter
-from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, SignForm
+from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
+from qms.forms import SignForm
 from qms.pdf import pdf_response
 from qms.roles import Role
-from qms.services import chairman_approve
+from qms.signing import chairman_approve
 
 VIEW = "audits.view_audit"
 PLAN = "audits.add_audit"

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from nonconformities.models import Action, Nonconformity
+from nonconformities.models import Nonconformity
 from qms.forms import FilterForm
 from qms.models import Unit
 
@@ -22,6 +22,10 @@ class NonconformityFilter(django_filters.FilterSet):
         method="by_overdue",
         widget=django_filters.widgets.BooleanWidget,
     )
+    open_on = django_filters.DateFilter(label=_("Open on"), method="by_open_on")
+    overdue_on = django_filters.DateFilter(
+        label=_("With actions overdue on"), method="by_overdue_on"
+    )
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:
@@ -30,8 +34,14 @@ class NonconformityFilter(django_filters.FilterSet):
         form = FilterForm
 
     def by_overdue(self, queryset, name, value):
-        late = Action.objects.overdue(localdate()).values("nonconformity")
-        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+        late = Nonconformity.overdue_on(localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def by_open_on(self, queryset, name, value):
+        return queryset.filter(Nonconformity.open_on(value))
+
+    def by_overdue_on(self, queryset, name, value):
+        return queryset.filter(Nonconformity.overdue_on(value))
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -5,10 +5,12 @@ reviews and staff. Each nonconformity moves through its stages only by
 `nonconformities.services`, which holds the guards between them.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -158,6 +160,21 @@ class Nonconformity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in self.OPEN_STAGES
+
+    @classmethod
+    def open_on(cls, day: date) -> Q:
+        """Open on `day`: found by then, and neither cancelled nor closed by then."""
+        return Q(found_on__lte=day) & (
+            Q(stage__in=cls.OPEN_STAGES) | Q(stage=cls.Stage.CLOSED, verified_on__gt=day)
+        )
+
+    @classmethod
+    def overdue_on(cls, day: date) -> Q:
+        """Open on `day` with an action due before then and not done by then."""
+        late = Action.objects.filter(nonconformity=OuterRef("pk"), due_date__lt=day).filter(
+            Q(done_on__isnull=True) | Q(done_on__gt=day)
+        )
+        return cls.open_on(day) & Q(Exists(late))
 
 
 class ActionQuerySet(models.QuerySet):

@@ -76,6 +76,13 @@ class DossierFilter(django_filters.FilterSet):
         label=_("Due from"), field_name="due_date", lookup_expr="gte"
     )
     due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
+    completed_from = django_filters.DateFilter(
+        label=_("Resolved from"), field_name="completed_on", lookup_expr="gte"
+    )
+    completed_to = django_filters.DateFilter(
+        label=_("Resolved to"), field_name="completed_on", lookup_expr="lte"
+    )
+    overdue_on = django_filters.DateFilter(label=_("Open and overdue on"), method="by_overdue_on")
 
     worklist = django_filters.ChoiceFilter(
         label=_("Worklist"), choices=list(DossierQuerySet.WORKLISTS.items()), method="by_worklist"
@@ -85,6 +92,9 @@ class DossierFilter(django_filters.FilterSet):
         model = Dossier
         fields = []
         form = FilterForm
+
+    def by_overdue_on(self, queryset, name, value):
+        return queryset.filter(Dossier.overdue_open_on(value))
 
     def by_worklist(self, queryset, name, value):
         today = localdate()

@@ -31,8 +31,8 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
-from qms.services import signature_sign
 from qms.signatures import content_hash, file_sha256
+from qms.signing import signature_sign
 
 Status = ProcedureRevision.Status
 APPROVER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)

@@ -3,7 +3,7 @@
 
 from decimal import Decimal
 
-from qms import services
+from qms import signing
 from qms.models import Objective, User
 
 PLAN_YEAR = 2023
@@ -42,5 +42,5 @@ def seed_objectives(*, chairman: User, password: str) -> int:
             comparison=comparison,
             target=Decimal(target),
         )
-        services.chairman_approve(record=objective, user=chairman, password=password)
+        signing.chairman_approve(record=objective, user=chairman, password=password)
     return len(TARGETS)

@@ -5,10 +5,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractMonth
+from django.utils.formats import number_format
 from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit
-from nonconformities.models import Action, Nonconformity
+from nonconformities.models import Nonconformity
 from procedures.models import Dossier, Outcome, Procedure, ProcedureRevision, Rating
 from qms.models import PlanTask, Unit
 
@@ -34,6 +37,42 @@ KEYS = (
     "plan_tasks_due",
     "plan_tasks_done_on_time",
 )
+
+# What each figure is called on the dashboard, in reports and in review minutes.
+LABELS = {
+    "received": _("Dossiers received"),
+    "resolved": _("Dossiers resolved"),
+    "early": _("Resolved early"),
+    "on_time": _("Resolved on time"),
+    "late": _("Resolved late"),
+    "open_overdue": _("Still open and overdue"),
+    "on_time_rate": _("On-time rate"),
+    "online_rate": _("Online submissions"),
+    "digitised_rate": _("Results digitised"),
+    "satisfaction_rate": _("Satisfied citizens"),
+    "procedures_in_use": _("Procedures in use"),
+    "procedures_controlled": _("Procedures with a controlled revision in force"),
+    "iso_coverage_rate": _("ISO 9001:2015 coverage"),
+    "audits_planned": _("Audits planned"),
+    "audits_done": _("Audits done"),
+    "nc_open": _("Nonconformities open"),
+    "nc_overdue": _("Nonconformities with overdue actions"),
+    "nc_closed": _("Nonconformities closed"),
+    "plan_tasks_due": _("Plan tasks due"),
+    "plan_tasks_done_on_time": _("Plan tasks done on time"),
+}
+
+
+def percent(value: float | None) -> str:
+    """A rate as every page and document shows it: "97,7%", or "—" when undefined."""
+    return "—" if value is None else f"{number_format(value, 1)}%"
+
+
+def display(key: str, value) -> str:
+    """The figure `key` as every page and document shows it."""
+    if key.endswith("_rate"):
+        return percent(value)
+    return "—" if value is None else number_format(value, 0, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -69,70 +108,182 @@ def value(figures: dict, measure: str) -> float | None:
     return DERIVED[measure](figures) if measure in DERIVED else figures[measure]
 
 
-def compute(scope: Scope) -> dict:
+def measure(scope: Scope) -> dict:
     """The KPIs of rule R7 (domain-vn.md) for `scope`, each an aggregate over stored,
     indexed fields. Beside R7, for the plan's other targets: ISO coverage (procedures
     in use with a controlled revision in force at the cutoff), audits planned in the
     period and how many of them were reported, nonconformities open at the cutoff
     (found by then, not closed or cancelled), open ones with an action overdue at the
     cutoff, those closed in the period, and plan tasks due in the period and done by
-    their deadline."""
-    figures = {
+    their deadline; and the rates the 766 group scores read (`scores_766`)."""
+    return {
         **_dossiers(scope),
         **_procedures(scope),
         **_audits(scope),
         **_nonconformities(scope),
         **_plan_tasks(scope),
     }
+
+
+def compute(scope: Scope) -> dict:
+    """Exactly the KPIs of `KEYS` (what `manage.py kpi` prints)."""
+    figures = measure(scope)
     return {key: figures[key] for key in KEYS}
 
 
-def _dossiers(scope: Scope) -> dict:
+@dataclass(frozen=True)
+class Group766:
+    """A group of Decision 766's index (domain-vn.md §3.1) and the one indicator of
+    it that the ward's records measure, with its threshold T (§3.2)."""
+
+    number: int
+    name: str
+    points: int
+    indicator: str | None = None
+    threshold: int = 100
+
+    def score(self, figures: dict) -> float | None:
+        """Full points at or above T, else in proportion (rate × points / T)."""
+        value = figures[self.indicator] if self.indicator else None
+        if value is None:
+            return None
+        points = Decimal(self.points) * min(Decimal(str(value)) / self.threshold, Decimal(1))
+        return float(points.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+# The weights of the indicators within a group are published nowhere (§3.2), so each
+# group is scored on its headline indicator alone: timeliness on 2.1 (the 766 on-time
+# flag), online services on 3.3 (online submissions, T = 50%), satisfaction on 5.4
+# (T = 90%), digitisation on 4.2 read as digitised results (T = 80%). Transparency
+# and online payment are measured on the national portal, not in these records.
+GROUPS_766 = (
+    Group766(1, _("Publicity and transparency"), 18),
+    Group766(2, _("Processing timeliness"), 20, "on_time_766_rate"),
+    Group766(3, _("Online public services"), 12, "online_rate", 50),
+    Group766(4, _("Online payment"), 10),
+    Group766(5, _("Satisfaction"), 18, "satisfaction_766_rate", 90),
+    Group766(6, _("Digitisation"), 22, "digitised_rate", 80),
+)
+
+
+def scores_766(figures: dict) -> list[dict]:
+    """Each 766 group with its indicator's value and score (None where not measured)."""
+    return [
+        {
+            "group": group,
+            "value": figures[group.indicator] if group.indicator else None,
+            "score": group.score(figures),
+        }
+        for group in GROUPS_766
+    ]
+
+
+def _dossiers_in(scope: Scope):
     dossiers = Dossier.objects.all()
     if scope.unit:
         dossiers = dossiers.filter(procedure__unit=scope.unit)
     if scope.procedure:
         dossiers = dossiers.filter(procedure=scope.procedure)
-    period = (scope.start, scope.end)
-    cutoff = scope.cutoff
-    received = dossiers.filter(received_on__range=period).aggregate(
-        received=Count("pk"),
-        online=Count("pk", filter=Q(channel="online")),
-        open_overdue=Count(
-            "pk",
-            # accepted and not ended by the citizen (a stopped dossier has no result)
-            filter=Q(status__in=[*Dossier.OPEN_STATUSES, *Dossier.RESULT_STATUSES])
-            & Q(due_date__lt=cutoff)
-            & (Q(completed_on__isnull=True) | Q(completed_on__gt=cutoff)),
-        ),
-    )
-    resolved = dossiers.filter(completed_on__range=period).aggregate(
-        resolved=Count("pk"),
-        early=Count("pk", filter=Q(outcome=Outcome.EARLY)),
-        on_time=Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
-        late=Count("pk", filter=Q(outcome=Outcome.LATE)),
-        digitised=Count("pk", filter=Q(digitised=True)),
-    )
-    rated = (
-        dossiers.filter(returned_on__range=period)
-        .exclude(rating="")
-        .aggregate(
-            rated=Count("pk"),
-            satisfied=Count("pk", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])),
-        )
-    )
+    return dossiers
+
+
+# The counts behind the dossier KPIs, by the date that places a dossier in a period:
+# received by `received_on`, resolved by `completed_on`, rated by `returned_on`.
+RECEIVED = {"received": Count("pk"), "online": Count("pk", filter=Q(channel="online"))}
+RESOLVED = {
+    "resolved": Count("pk"),
+    "early": Count("pk", filter=Q(outcome=Outcome.EARLY)),
+    "on_time": Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
+    "late": Count("pk", filter=Q(outcome=Outcome.LATE)),
+    "digitised": Count("pk", filter=Q(digitised=True)),
+    "on_time_766": Count("pk", filter=Q(on_time_766=True)),
+}
+RATED = {
+    "rated": Count("pk"),
+    "satisfied": Count("pk", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])),
+    "unsatisfied": Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
+}
+
+
+def _dossier_figures(received: dict, resolved: dict, rated: dict) -> dict:
+    """The dossier KPIs of rule R7 from the counts above, with the 766 timeliness
+    and satisfaction rates beside them."""
+    late_share = rate(resolved["late"], resolved["resolved"])
     return {
         "received": received["received"],
         "resolved": resolved["resolved"],
         "early": resolved["early"],
         "on_time": resolved["on_time"],
         "late": resolved["late"],
-        "open_overdue": received["open_overdue"],
         "on_time_rate": rate(resolved["early"] + resolved["on_time"], resolved["resolved"]),
         "online_rate": rate(received["online"], received["received"]),
         "digitised_rate": rate(resolved["digitised"], resolved["resolved"]),
         "satisfaction_rate": rate(rated["satisfied"], rated["rated"]),
+        "on_time_766_rate": rate(resolved["on_time_766"], resolved["resolved"]),
+        # 766 indicator 5.4: 100% − (late share + "dislike" share)
+        "satisfaction_766_rate": None
+        if late_share is None
+        else max(
+            0.0, round(100 - late_share - (rate(rated["unsatisfied"], rated["rated"]) or 0), 1)
+        ),
     }
+
+
+def _dossiers(scope: Scope) -> dict:
+    dossiers = _dossiers_in(scope)
+    period = (scope.start, scope.end)
+    received = dossiers.filter(received_on__range=period).aggregate(
+        **RECEIVED, open_overdue=Count("pk", filter=Dossier.overdue_open_on(scope.cutoff))
+    )
+    resolved = dossiers.filter(completed_on__range=period).aggregate(**RESOLVED)
+    rated = dossiers.filter(returned_on__range=period).exclude(rating="").aggregate(**RATED)
+    return {
+        **_dossier_figures(received, resolved, rated),
+        "open_overdue": received["open_overdue"],
+    }
+
+
+def monthly(scope: Scope) -> list[dict]:
+    """The dossier KPIs of each month of `scope` (which lies within one year): three
+    grouped aggregates, whatever the number of dossiers."""
+    dossiers = _dossiers_in(scope)
+    period = (scope.start, scope.end)
+
+    def by_month(queryset, field: str, counts: dict) -> dict[int, dict]:
+        rows = (
+            queryset.filter(**{f"{field}__range": period})
+            .annotate(month=ExtractMonth(field))
+            .values("month")
+            .order_by("month")
+            .annotate(**counts)
+        )
+        return {row.pop("month"): row for row in rows}
+
+    received = by_month(dossiers, "received_on", RECEIVED)
+    resolved = by_month(dossiers, "completed_on", RESOLVED)
+    rated = by_month(dossiers.exclude(rating=""), "returned_on", RATED)
+    empty = {key: 0 for key in (*RECEIVED, *RESOLVED, *RATED)}
+    return [
+        {
+            "month": month,
+            **_dossier_figures(
+                received.get(month, empty), resolved.get(month, empty), rated.get(month, empty)
+            ),
+        }
+        for month in range(scope.start.month, scope.end.month + 1)
+    ]
+
+
+def worst_procedures(scope: Scope, limit: int = 5) -> list[dict]:
+    """The procedures with the most late dossiers resolved in `scope`."""
+    return list(
+        _dossiers_in(scope)
+        .filter(completed_on__range=(scope.start, scope.end))
+        .values("procedure", "procedure__code", "procedure__name")
+        .annotate(**RESOLVED)
+        .filter(late__gt=0)
+        .order_by("-late", "procedure__code")[:limit]
+    )
 
 
 def _procedures(scope: Scope) -> dict:
@@ -175,19 +326,12 @@ def _nonconformities(scope: Scope) -> dict:
         records = records.filter(unit=scope.unit)
     if scope.procedure:
         records = records.filter(procedure=scope.procedure)
-    cutoff = scope.cutoff
-    Stage = Nonconformity.Stage
-    open_at_cutoff = Q(found_on__lte=cutoff) & (
-        Q(stage__in=Nonconformity.OPEN_STAGES) | Q(stage=Stage.CLOSED, verified_on__gt=cutoff)
-    )
-    late_action = Action.objects.filter(nonconformity=OuterRef("pk"), due_date__lt=cutoff).filter(
-        Q(done_on__isnull=True) | Q(done_on__gt=cutoff)
-    )
     counts = records.aggregate(
-        open=Count("pk", filter=open_at_cutoff),
-        overdue=Count("pk", filter=open_at_cutoff & Q(Exists(late_action))),
+        open=Count("pk", filter=Nonconformity.open_on(scope.cutoff)),
+        overdue=Count("pk", filter=Nonconformity.overdue_on(scope.cutoff)),
         closed=Count(
-            "pk", filter=Q(stage=Stage.CLOSED, verified_on__range=(scope.start, scope.end))
+            "pk",
+            filter=Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=(scope.start, scope.end)),
         ),
     )
     return {

@@ -268,7 +268,7 @@ class SignatureQuerySet(FrozenQuerySet):
 class Signature(models.Model):
     """An electronic signature: who, in what role, when, and the SHA-256 of the content.
 
-    Created only by `qms.services.signature_sign`, never changed afterwards.
+    Created only by `qms.signing.signature_sign`, never changed afterwards.
     """
 
     class Meaning(models.TextChoices):
@@ -351,11 +351,15 @@ class PlanTask(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks")
     order = models.PositiveSmallIntegerField(_("order"))
+    section = models.CharField(_("section"), max_length=200, blank=True)
     content = models.TextField(_("content"))
     leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
     units = models.ManyToManyField(Unit, verbose_name=_("implementing units"), related_name="tasks")
-    product = models.CharField(_("product"), max_length=300)
-    deadline = models.DateField(_("deadline"))
+    product = models.CharField(_("product"), max_length=300, blank=True)
+    timeframe = models.CharField(
+        _("timeframe"), max_length=200, blank=True, help_text=_("As the plan words it.")
+    )
+    deadline = models.DateField(_("deadline"), help_text=_("The completion date it implies."))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -479,3 +483,200 @@ class Objective(ApprovedRecord):
         if value > target or (value == target and self.comparison == self.Comparison.AT_LEAST):
             return self.Status.MET
         return self.Status.MISSED if today > self.period[1] else self.Status.AT_RISK
+
+
+class ManagementReview(ApprovedRecord):
+    """A management review meeting (ISO 9001:2015 clause 9.3). Its inputs (9.3.2) are
+    compiled from the records of the review period by `qms.reviews`, beside the text
+    the figures cannot give; when the chairman signs it off they are stored in
+    `inputs` as they were, and the whole review is frozen."""
+
+    NOTES = (
+        "issues_changes",
+        "feedback",
+        "providers",
+        "resources",
+        "risks",
+        "improvements",
+    )
+    SIGNED_FIELDS = (
+        "held_on",
+        "period_start",
+        "period_end",
+        "chair_id",
+        "participants",
+        *NOTES,
+        "conclusion",
+        "inputs",
+    )
+
+    held_on = models.DateField(_("meeting date"))
+    period_start = models.DateField(_("review period from"))
+    period_end = models.DateField(_("review period to"))
+    chair = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="chaired_reviews", verbose_name=_("chair")
+    )
+    participants = models.TextField(_("participants"))
+    issues_changes = models.TextField(_("changes in external and internal issues"), blank=True)
+    feedback = models.TextField(_("feedback from interested parties"), blank=True)
+    providers = models.TextField(_("performance of external providers"), blank=True)
+    resources = models.TextField(_("adequacy of resources"), blank=True)
+    risks = models.TextField(
+        _("effectiveness of actions taken to address risks and opportunities"), blank=True
+    )
+    improvements = models.TextField(_("opportunities for improvement"), blank=True)
+    conclusion = models.TextField(
+        _("conclusion on the suitability, adequacy and effectiveness of the QMS"), blank=True
+    )
+    inputs = models.JSONField(_("compiled inputs"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("management review")
+        verbose_name_plural = _("management reviews")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="qms_review_period",
+                violation_error_message=_("The review period must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Management review of %(day)s") % {"day": date_format(self.held_on, "d/m/Y")}
+
+    def signed_content(self) -> dict:
+        return {
+            **super().signed_content(),
+            "outputs": [output.signed_content() for output in self.outputs.order_by("pk")],
+        }
+
+
+class ReviewOutputQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(review__in=ManagementReview.objects.frozen())
+
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+
+class ReviewOutput(models.Model):
+    """A decision or action of a management review (clause 9.3.3), with its owner and
+    due date. The decision is part of the signed review; its follow-up (when it was
+    done, and how) is recorded later and shown to the next review."""
+
+    class Kind(models.TextChoices):
+        IMPROVEMENT = "improvement", _("Opportunity for improvement")
+        CHANGE = "change", _("Change to the quality management system")
+        RESOURCES = "resources", _("Resource need")
+
+    SIGNED_FIELDS = ("kind", "decision", "owner_id", "due_date")
+
+    review = models.ForeignKey(ManagementReview, on_delete=models.PROTECT, related_name="outputs")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    decision = models.TextField(_("decision or action"))
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_outputs",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ReviewOutputQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review output")
+        verbose_name_plural = _("review outputs")
+        ordering = ["review", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True, due_date__isnull=True)
+                | Q(owner__isnull=False, due_date__isnull=False),
+                name="qms_review_output_owner_due",
+                violation_error_message=_("An action needs both an owner and a due date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.decision[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        if self._signed():
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is None or stored.signed_content() != self.signed_content():
+                raise SignedRecordError(self.review)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._signed():
+            raise SignedRecordError(self.review)
+        return super().delete(*args, **kwargs)
+
+    def signed_content(self) -> dict:
+        return {field: getattr(self, field) for field in self.SIGNED_FIELDS}
+
+    def _signed(self) -> bool:
+        return ManagementReview.objects.frozen().filter(pk=self.review_id).exists()
+
+
+class PeriodicReport(models.Model):
+    """A report of the plan's schedule (ISO and one-stop results since 1 January),
+    written by the ISO secretary; its figures are stored when it is submitted, and it
+    no longer changes after that."""
+
+    class Period(models.TextChoices):
+        Q1 = "q1", _("Quarter I")
+        H1 = "h1", _("Six months")
+        NINE_MONTHS = "9m", _("Nine months")
+        YEAR = "year", _("Year")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=4, choices=Period.choices)
+    summary = models.TextField(
+        _("assessment"),
+        blank=True,
+        help_text=_("What the figures cannot say: results, difficulties, proposals."),
+    )
+    figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="qms_report_year_period"),
+            models.CheckConstraint(
+                condition=Q(submitted_on__isnull=True, figures__isnull=True)
+                | Q(submitted_on__isnull=False, figures__isnull=False),
+                name="qms_report_submitted_has_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and type(self).objects.filter(pk=self.pk, submitted_on__isnull=False).exists():
+            raise ValidationError(
+                _("%(report)s has been submitted and can no longer be changed.") % {"report": self},
+                code="submitted",
+            )
+        super().save(*args, **kwargs)

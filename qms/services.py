@@ -1,15 +1,21 @@
 """Writes of the QMS core; each function is one transaction and leaves history."""
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.models import ApprovedRecord, CalendarDay, Signature, User
+from qms.models import (
+    CalendarDay,
+    ManagementReview,
+    PeriodicReport,
+    ReviewOutput,
+    User,
+)
+from qms.reports import period_scope, snapshot
+from qms.reviews import compile_inputs
 from qms.roles import Role
-from qms.signatures import content_hash
+from qms.signing import chairman_approve
 
 
 @transaction.atomic
@@ -29,44 +35,72 @@ def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
 
 
 @transaction.atomic
-def signature_sign(
-    *, record, user: User, password: str, roles: Iterable[Role], meaning: str
-) -> Signature:
-    """Sign `record` after re-checking the signer's password and role.
-
-    The signer signs in the first of `roles` they hold; the hash covers
-    `record.signed_content()` as it is now.
-    """
-    if not user.check_password(password):
-        raise ValidationError({"password": _("The password is not correct.")})
-    role = next((role for role in roles if user.has_role(role)), None)
-    if role is None:
-        raise ValidationError(
-            _("Only %(roles)s can sign this.")
-            % {"roles": ", ".join(str(role.label) for role in roles)}
-        )
-    return Signature.objects.create(
-        record=record,
-        signer=user,
-        role=role,
-        meaning=meaning,
-        signed_at=timezone.now(),
-        content_sha256=content_hash(record.signed_content()),
-    )
+def review_sign(*, review: ManagementReview, user: User, password: str) -> ManagementReview:
+    """The chairman signs a management review off: its inputs are compiled once more
+    and stored as they are now, and the signature covers them with everything else."""
+    review = ManagementReview.objects.select_for_update().get(pk=review.pk)
+    if review.approval:
+        raise ValidationError(_("%(record)s is already approved.") % {"record": review})
+    if not user.has_role(Role.CHAIRMAN):
+        raise ValidationError(_("Only %(roles)s can sign this.") % {"roles": Role.CHAIRMAN.label})
+    review.inputs = compile_inputs(review)
+    review._history_user = user
+    review.save()
+    return chairman_approve(record=review, user=user, password=password)
 
 
 @transaction.atomic
-def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> ApprovedRecord:
-    """The chairman approves `record` (the audit programme, a quality objective) by
-    signing it, once; it is frozen from then on."""
-    record = type(record).objects.select_for_update().get(pk=record.pk)
-    if record.approval:
-        raise ValidationError(_("%(record)s is already approved.") % {"record": record})
-    signature_sign(
-        record=record,
-        user=user,
-        password=password,
-        roles=(Role.CHAIRMAN,),
-        meaning=Signature.Meaning.APPROVED,
-    )
-    return record
+def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str) -> ReviewOutput:
+    """Record that a review's action was carried out, and how."""
+    output = ReviewOutput.objects.select_for_update().get(pk=output.pk)
+    if output.done_on:
+        raise ValidationError(_("This action is already done."))
+    output.done_on = done_on
+    output.result = result
+    output._history_user = user
+    output.full_clean()
+    output.save()
+    return output
+
+
+@transaction.atomic
+def report_submit(*, report: PeriodicReport, user: User) -> PeriodicReport:
+    """Submit a periodic report: its figures are stored as they are today."""
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if report.submitted_on:
+        raise ValidationError(
+            _("%(report)s has been submitted and can no longer be changed.") % {"report": report}
+        )
+    report.figures = snapshot(period_scope(report.year, report.period))
+    report.submitted_on = timezone.localdate()
+    report.submitted_by = user
+    report._history_user = user
+    report.save()
+    return report
+
+
+@transaction.atomic
+def review_save(*, review: ManagementReview, user: User) -> ManagementReview:
+    """Create or change a review before it is signed."""
+    review._history_user = user
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_output_add(*, output: ReviewOutput, user: User) -> ReviewOutput:
+    """Add a decision or action to a review before it is signed."""
+    output._history_user = user
+    output.full_clean()
+    output.save()
+    return output
+
+
+@transaction.atomic
+def report_save(*, report: PeriodicReport, user: User) -> PeriodicReport:
+    """Create or change a periodic report before it is submitted."""
+    report._history_user = user
+    report.full_clean()
+    report.save()
+    return report

@@ -266,6 +266,17 @@ class Dossier(models.Model):
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATUSES
 
+    @classmethod
+    def overdue_open_on(cls, day: date) -> Q:
+        """Still open on `day` and past its appointment by then (R7's open_overdue):
+        accepted, not ended by the citizen (a stopped dossier has no result), due
+        before `day` and not completed by then."""
+        return (
+            Q(status__in=[*cls.OPEN_STATUSES, *cls.RESULT_STATUSES])
+            & Q(due_date__lt=day)
+            & (Q(completed_on__isnull=True) | Q(completed_on__gt=day))
+        )
+
     def start_clock(self, calendar, start: datetime, office_hours) -> None:
         """Count the time limit from `start` (receipt, or the R4 restart)."""
         appointment = self.revision.appointment(calendar, start, office_hours)

@@ -9,7 +9,7 @@ from django.db import transaction
 from audits import services
 from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
-from qms.services import chairman_approve
+from qms.signing import chairman_approve
 from qms.signatures import SignedRecordError, content_hash
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from qms import services
+from qms import signing
 from qms.kpi import Scope, compute, value
 from qms.models import Objective
 from qms.roles import Role
@@ -56,14 +56,14 @@ def test_the_plan_task_measure_is_read_from_the_kpis(db):
 def test_the_chairman_approves_and_the_objective_is_frozen(personas):
     record = objective()
     with pytest.raises(ValidationError, match="Chủ tịch"):
-        services.chairman_approve(
+        signing.chairman_approve(
             record=record, user=personas[Role.ISO_SECRETARY], password=PASSWORD
         )
-    services.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+    signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
     record.refresh_from_db()
     assert record.approval.matches() and record.approval.role == Role.CHAIRMAN
     with pytest.raises(ValidationError, match="đã được phê duyệt"):
-        services.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+        signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
     record.target = Decimal("95")
     with pytest.raises(SignedRecordError):
         record.save()
@@ -89,7 +89,7 @@ def test_the_secretary_edits_objectives_in_the_admin_until_approved(personas, cl
     assert client.post(url, form).status_code == 302
     record.refresh_from_db()
     assert record.target == Decimal("99.0")
-    services.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+    signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
     assert client.post(url, form | {"target": "90"}).status_code == 403
     record.refresh_from_db()
     assert record.target == Decimal("99.0") and record.approval.matches()

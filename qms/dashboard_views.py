@@ -1,0 +1,166 @@
+"""The chairman's dashboard, the quality objectives and the reform plan's tasks."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits.models import Audit
+from nonconformities.models import Action
+from procedures.models import Outcome
+from qms import kpi, reports
+from qms.decorators import permission_required
+from qms.filters import PlanTaskFilter, ScopeForm
+from qms.forms import SignForm
+from qms.models import Objective, PlanTask
+from qms.roles import Role
+from qms.signing import chairman_approve
+
+VIEW = "qms.view_objective"
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def figure_links(scope: kpi.Scope) -> dict[str, str]:
+    """Where each figure of `scope` comes from: the list of the records it counts."""
+    received = {"received_from": scope.start, "received_to": scope.end}
+    resolved = {"completed_from": scope.start, "completed_to": scope.end}
+    unit = {"unit": scope.unit.pk if scope.unit else None}
+    dossiers = "procedures:dossier_list"
+    nonconformities = "nonconformities:register"
+    tasks = {"due_from": scope.start, "due_to": scope.end}
+    return {
+        "received": _url(dossiers, **received, **unit),
+        "resolved": _url(dossiers, **resolved, **unit),
+        "early": _url(dossiers, **resolved, outcome=Outcome.EARLY, **unit),
+        "on_time": _url(dossiers, **resolved, outcome=Outcome.ON_TIME, **unit),
+        "late": _url(dossiers, **resolved, outcome=Outcome.LATE, **unit),
+        "open_overdue": _url(dossiers, **received, overdue_on=scope.cutoff, **unit),
+        "procedures_in_use": _url("procedures:list"),
+        "procedures_controlled": _url("procedures:list", status="controlled"),
+        "audits_planned": _url("audits:list", year=scope.end.year),
+        "audits_done": _url("audits:list", year=scope.end.year, status=Audit.Status.REPORTED),
+        "nc_open": _url(nonconformities, open_on=scope.cutoff, **unit),
+        "nc_overdue": _url(nonconformities, overdue_on=scope.cutoff, **unit),
+        "nc_closed": _url(nonconformities, stage="closed", year=scope.end.year, **unit),
+        "plan_tasks_due": _url("qms:plan_tasks", **tasks),
+        "plan_tasks_done_on_time": _url("qms:plan_tasks", **tasks, on_time="true"),
+    }
+
+
+@permission_required(VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = ScopeForm(request.GET or None)
+    scope = form.scope()
+    data = reports.snapshot(scope)
+    today = localdate()
+    links = figure_links(scope)
+    figures = data["kpi"]
+    months = kpi.monthly(scope)
+    context = {
+        "form": form,
+        "scope": scope,
+        "data": data,
+        "tiles": [
+            {
+                "key": key,
+                "label": kpi.LABELS[key],
+                "value": kpi.display(key, figures[key]),
+                "url": links.get(key),
+            }
+            for key in kpi.KEYS
+        ],
+        "links": links,
+        "trend": {
+            "labels": [f"{row['month']:02d}/{scope.start.year}" for row in months],
+            "counts": {
+                str(kpi.LABELS[key]): [row[key] for row in months]
+                for key in ("received", "early", "on_time", "late")
+            },
+            "rates": {
+                str(kpi.LABELS[key]): [row[key] for row in months]
+                for key in ("on_time_rate", "online_rate", "digitised_rate", "satisfaction_rate")
+            },
+        },
+        "pending_objectives": Objective.objects.filter(year=scope.end.year)
+        .exclude(pk__in=Objective.objects.frozen())
+        .count(),
+        "overdue_actions": Action.objects.overdue(today).select_related("nonconformity", "owner"),
+        "upcoming_audits": Audit.objects.filter(
+            planned_start__range=(today, today + timedelta(days=90))
+        ).order_by("planned_start"),
+        "tasks_due": PlanTask.objects.exclude(status=PlanTask.Status.DONE)
+        .filter(deadline__lte=today + timedelta(days=30))
+        .order_by("deadline", "order"),
+        "next_report": reports.next_report(today),
+        "schedule": reports.schedule(scope.end.year),
+        "today": today,
+    }
+    return render(request, "qms/dashboard.html", context)
+
+
+@permission_required(VIEW)
+def objectives(request: HttpRequest, year: int) -> HttpResponse:
+    scope = kpi.Scope(*Objective(year=year).period)
+    figures = kpi.measure(scope)
+    rows = [
+        (objective, kpi.value(figures, objective.measure))
+        for objective in Objective.objects.filter(year=year).prefetch_related("signatures")
+    ]
+    return render(
+        request,
+        "qms/objectives.html",
+        {
+            "year": year,
+            "rows": [
+                (objective, kpi.percent(value), objective.status(value, scope.cutoff))
+                for objective, value in rows
+            ],
+            "form": SignForm(),
+            "can_approve": request.user.has_role(Role.CHAIRMAN),
+        },
+    )
+
+
+@require_POST
+@permission_required(VIEW)
+def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_object_or_404(Objective, pk=pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            chairman_approve(record=objective, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The objective is approved."))
+    else:
+        messages.error(request, _("Enter your password to sign."))
+    return redirect("qms:objectives", year=objective.year)
+
+
+@permission_required("qms.view_plantask")
+def plan_tasks(request: HttpRequest) -> HttpResponse:
+    filterset = PlanTaskFilter(
+        request.GET or None,
+        queryset=PlanTask.objects.select_related("plan").prefetch_related("units"),
+    )
+    return render(
+        request,
+        "qms/plan_tasks.html",
+        {
+            "filter": filterset,
+            "tasks": filterset.qs.order_by("plan", "order"),
+            "today": localdate(),
+        },
+    )

@@ -1,0 +1,319 @@
+"""What the dashboard, the periodic reports and the management reviews show about a
+period: one JSON-ready snapshot of the records, and the plan's report schedule."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from audits.models import Audit, Finding
+from nonconformities.models import Nonconformity
+from qms import kpi
+from qms.kpi import Scope
+from qms.models import Objective, PeriodicReport, PlanTask
+
+Period = PeriodicReport.Period
+
+# The plan's schedule (Kế hoạch 07/KH-UBND, section III): each report covers the
+# year from 1 January to the end of its period and is due on the day given.
+SCHEDULE = {
+    Period.Q1: {"end": (3, 31), "due": (3, 2)},
+    Period.H1: {"end": (6, 30), "due": (6, 2)},
+    Period.NINE_MONTHS: {"end": (9, 30), "due": (9, 2)},
+    Period.YEAR: {"end": (12, 31), "due": (11, 20)},
+}
+
+
+def period_scope(year: int, period: str) -> Scope:
+    return Scope(date(year, 1, 1), date(year, *SCHEDULE[period]["end"]))
+
+
+def due_on(year: int, period: str) -> date:
+    return date(year, *SCHEDULE[period]["due"])
+
+
+@dataclass(frozen=True)
+class ScheduledReport:
+    year: int
+    period: Period
+    due: date
+    report: PeriodicReport | None
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.report and self.report.submitted_on)
+
+    def state(self, today: date) -> str:
+        """submitted, overdue (its day has passed), or pending."""
+        if self.submitted:
+            return "submitted"
+        return "overdue" if today > self.due else "pending"
+
+
+def schedule(year: int) -> list[ScheduledReport]:
+    reports = {report.period: report for report in PeriodicReport.objects.filter(year=year)}
+    return [
+        ScheduledReport(year, period, due_on(year, period), reports.get(period.value))
+        for period in Period
+    ]
+
+
+def next_report(today: date) -> ScheduledReport | None:
+    """The first report not yet submitted whose day has not passed."""
+    for year in (today.year, today.year + 1):
+        for entry in schedule(year):
+            if not entry.submitted and entry.due >= today:
+                return entry
+    return None
+
+
+def snapshot(scope: Scope) -> dict:
+    """Every figure and list a report or a review prints for `scope`, JSON-ready:
+    the KPIs, the 766 group scores, the year's approved objectives measured over the
+    scope, the procedures with most late dossiers, the audits planned in the period,
+    the nonconformities open at its cutoff and the plan tasks due in it."""
+    figures = kpi.measure(scope)
+    cutoff = scope.cutoff
+    return {
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
+        "as_of": cutoff.isoformat(),
+        "kpi": figures,
+        "scores_766": [
+            {
+                "number": row["group"].number,
+                "name": str(row["group"].name),
+                "points": row["group"].points,
+                "value": row["value"],
+                "score": row["score"],
+            }
+            for row in kpi.scores_766(figures)
+        ],
+        "objectives": [
+            {
+                "pk": objective.pk,
+                "title": objective.title,
+                "comparison": objective.get_comparison_display(),
+                "target": float(objective.target),
+                "value": kpi.value(figures, objective.measure),
+                "status": _value(objective.status(kpi.value(figures, objective.measure), cutoff)),
+            }
+            for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
+        ],
+        "worst_procedures": [
+            {
+                "pk": row["procedure"],
+                "code": row["procedure__code"],
+                "name": row["procedure__name"],
+                "resolved": row["resolved"],
+                "late": row["late"],
+            }
+            for row in kpi.worst_procedures(scope)
+        ],
+        "audits": [
+            {
+                "pk": audit.pk,
+                "code": audit.code,
+                "title": audit.title,
+                "planned_start": audit.planned_start.isoformat(),
+                "status": audit.get_status_display(),
+                "nonconformities": audit.nonconformities,
+                "observations": audit.observations,
+            }
+            for audit in Audit.objects.filter(planned_start__range=(scope.start, scope.end))
+            .annotate(
+                nonconformities=Count(
+                    "findings", filter=~Q(findings__severity=Finding.Severity.OBSERVATION)
+                ),
+                observations=Count(
+                    "findings", filter=Q(findings__severity=Finding.Severity.OBSERVATION)
+                ),
+            )
+            .order_by("planned_start", "pk")
+        ],
+        "nonconformities": [
+            {
+                "pk": record.pk,
+                "code": record.code,
+                "source": record.get_source_display(),
+                "description": record.description,
+                "stage": record.get_stage_display(),
+                "overdue": record.overdue,
+            }
+            for record in Nonconformity.objects.filter(Nonconformity.open_on(cutoff))
+            .annotate(overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()))
+            .order_by("found_on", "pk")
+        ],
+        "plan_tasks": [
+            {
+                "pk": task.pk,
+                "order": task.order,
+                "content": task.content,
+                "deadline": task.deadline.isoformat(),
+                "status": task.get_status_display(),
+                "on_time": bool(task.completed_on and task.completed_on <= task.deadline),
+            }
+            for task in PlanTask.objects.due_between(scope.start, scope.end).order_by(
+                "deadline", "order"
+            )
+        ],
+    }
+
+
+def _value(choice) -> str | None:
+    return choice.value if choice else None
+
+
+def report_figures(report: PeriodicReport) -> dict:
+    """The submitted figures of `report`, or today's while it is being written."""
+    return report.figures or snapshot(period_scope(report.year, report.period))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a report or of review minutes: figures, then a table."""
+
+    title: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    note: str = ""
+
+
+def _facts(figures: dict, *keys: str) -> list[tuple[str, str]]:
+    return [(str(kpi.LABELS[key]), kpi.display(key, figures[key])) for key in keys]
+
+
+def day(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+
+
+def _status(value: str | None) -> str:
+    return str(Objective.Status(value).label) if value else str(_("Not measured yet"))
+
+
+def dossier_section(data: dict) -> Section:
+    return Section(
+        _("Administrative procedures handled"),
+        _facts(
+            data["kpi"],
+            "received",
+            "resolved",
+            "early",
+            "on_time",
+            "late",
+            "open_overdue",
+            "on_time_rate",
+            "online_rate",
+            "digitised_rate",
+            "satisfaction_rate",
+        ),
+        [_("Procedure"), _("Resolved"), _("Resolved late")],
+        [
+            [f"{row['code']} – {row['name']}", str(row["resolved"]), str(row["late"])]
+            for row in data["worst_procedures"]
+        ],
+    )
+
+
+def scores_section(data: dict) -> Section:
+    return Section(
+        _("Decision 766 group scores"),
+        header=[_("Group"), _("Indicator"), _("Points"), _("Maximum")],
+        rows=[
+            [
+                f"{row['number']}. {row['name']}",
+                kpi.percent(row["value"]),
+                "—" if row["score"] is None else number_format(row["score"], 1),
+                str(row["points"]),
+            ]
+            for row in data["scores_766"]
+        ],
+        note=_(
+            "Each group is scored on the one indicator these records measure; "
+            "transparency and online payment are measured on the national portal."
+        ),
+    )
+
+
+def objectives_section(data: dict) -> Section:
+    return Section(
+        _("Quality objectives"),
+        header=[_("Objective"), _("Target"), _("Value"), _("Status")],
+        rows=[
+            [
+                row["title"],
+                f"{row['comparison']} {kpi.percent(row['target'])}",
+                kpi.percent(row["value"]),
+                _status(row["status"]),
+            ]
+            for row in data["objectives"]
+        ],
+    )
+
+
+def iso_section(data: dict) -> Section:
+    return Section(
+        _("ISO 9001:2015 quality management"),
+        _facts(
+            data["kpi"],
+            "procedures_in_use",
+            "procedures_controlled",
+            "iso_coverage_rate",
+            "audits_planned",
+            "audits_done",
+        ),
+        [_("Audit"), _("Planned start"), _("Status"), _("Nonconformities"), _("Observations")],
+        [
+            [
+                f"{row['code']} – {row['title']}",
+                day(row["planned_start"]),
+                row["status"],
+                str(row["nonconformities"]),
+                str(row["observations"]),
+            ]
+            for row in data["audits"]
+        ],
+    )
+
+
+def nonconformity_section(data: dict) -> Section:
+    return Section(
+        _("Nonconformities and corrective actions"),
+        _facts(data["kpi"], "nc_open", "nc_overdue", "nc_closed"),
+        [_("Code"), _("Source"), _("Description"), _("Stage")],
+        [
+            [
+                row["code"],
+                row["source"],
+                row["description"],
+                row["stage"] + (f" ({_('overdue')})" if row["overdue"] else ""),
+            ]
+            for row in data["nonconformities"]
+        ],
+    )
+
+
+def plan_section(data: dict) -> Section:
+    return Section(
+        _("Tasks of the reform plan"),
+        _facts(data["kpi"], "plan_tasks_due", "plan_tasks_done_on_time"),
+        [_("No."), _("Task"), _("Deadline"), _("Status")],
+        [
+            [str(row["order"]), row["content"], day(row["deadline"]), row["status"]]
+            for row in data["plan_tasks"]
+        ],
+    )
+
+
+def report_sections(data: dict) -> list[Section]:
+    return [
+        dossier_section(data),
+        scores_section(data),
+        objectives_section(data),
+        iso_section(data),
+        nonconformity_section(data),
+        plan_section(data),
+    ]
