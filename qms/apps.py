@@ -9,7 +9,14 @@ class QmsConfig(AppConfig):
     verbose_name = _("Quality management system")
 
     def ready(self) -> None:
+        from qms.models import ManagementReview
+        from qms.pdf import register_exporter
+        from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
+
+        register_exporter(
+            "review-minutes", lambda pk: review_minutes_pdf(ManagementReview.objects.get(pk=pk))
+        )
 
         # Every app's permissions are created in its own post_migrate, so the role
         # table is applied after each of them.

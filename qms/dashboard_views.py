@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from audits.models import Audit
 from nonconformities.models import Action
-from procedures.models import Outcome
+from procedures.models import Outcome, ProcedureRevision
 from qms import kpi, reports
 from qms.decorators import permission_required
 from qms.filters import PlanTaskFilter, ScopeForm
 from qms.forms import SignForm
-from qms.models import Objective, PlanTask
+from qms.models import ManagementReview, Objective, PlanTask, ReviewOutput
 from qms.roles import Role
 from qms.signing import chairman_approve
 
@@ -54,6 +54,17 @@ def figure_links(scope: kpi.Scope) -> dict[str, str]:
         "nc_closed": _url(nonconformities, stage="closed", year=scope.end.year, **unit),
         "plan_tasks_due": _url("qms:plan_tasks", **tasks),
         "plan_tasks_done_on_time": _url("qms:plan_tasks", **tasks, on_time="true"),
+    }
+
+
+def personal(user) -> dict:
+    """What waits for `user` personally: documents to read, actions they own."""
+    return {
+        "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
+        "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
+        "my_review_actions": ReviewOutput.objects.open()
+        .filter(owner=user, review__in=ManagementReview.objects.frozen())
+        .select_related("review"),
     }
 
 
@@ -104,6 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "next_report": reports.next_report(today),
         "schedule": reports.schedule(scope.end.year),
         "today": today,
+        **personal(request.user),
     }
     return render(request, "qms/dashboard.html", context)
 

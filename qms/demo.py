@@ -1,10 +1,22 @@
-"""Demo quality objectives for `seed_demo`: the targets of the ward's 2023 plan
-(section I.2 of Kế hoạch 07/KH-UBND, `../shared/seed/`), approved by the chairman."""
+"""Demo records of the QMS core for `seed_demo`, from the ward's 2023 plan (Kế hoạch
+07/KH-UBND, `../shared/seed/`): its targets as quality objectives approved by the
+chairman, its appendix of tasks, its four periodic reports and the year's management
+review."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
-from qms import signing
-from qms.models import Objective, User
+from qms import plan_2023, reports, services, signing
+from qms.models import (
+    ManagementReview,
+    Objective,
+    PeriodicReport,
+    Plan,
+    PlanTask,
+    ReviewOutput,
+    Unit,
+    User,
+)
 
 PLAN_YEAR = 2023
 TARGETS = [
@@ -44,3 +56,107 @@ def seed_objectives(*, chairman: User, password: str) -> int:
         )
         signing.chairman_approve(record=objective, user=chairman, password=password)
     return len(TARGETS)
+
+
+def seed_plan() -> int:
+    """The 2023 plan and every task of its appendix; by the end of 2023 all were done,
+    two of them after their deadline."""
+    if Plan.objects.filter(number=plan_2023.PLAN["number"], year=PLAN_YEAR).exists():
+        return 0
+    plan = Plan.objects.create(**plan_2023.PLAN)
+    units = Unit.objects.in_bulk(field_name="code")
+    late = {5, 14}  # done a few weeks after the deadline
+    for order, (section, content, leader, codes, product, timeframe, deadline) in enumerate(
+        plan_2023.TASKS, start=1
+    ):
+        completed = deadline + timedelta(days=20 if order in late else -3)
+        task = PlanTask.objects.create(
+            plan=plan,
+            order=order,
+            section=section,
+            content=content,
+            leader_role=leader,
+            product=product,
+            timeframe=timeframe,
+            deadline=deadline,
+            status=PlanTask.Status.DONE,
+            completed_on=completed,
+            evidence=f"Báo cáo kết quả ngày {completed:%d/%m/%Y}",
+        )
+        task.units.set([units[code] for code in codes])
+    return len(plan_2023.TASKS)
+
+
+def seed_reports(*, secretary: User) -> int:
+    """The four reports of 2023, each sent the day before its deadline."""
+    if PeriodicReport.objects.filter(year=PLAN_YEAR).exists():
+        return 0
+    for period in PeriodicReport.Period:
+        report = services.report_save(
+            report=PeriodicReport(
+                year=PLAN_YEAR,
+                period=period,
+                summary="Các bộ phận thực hiện đúng quy trình ISO 9001:2015; "
+                "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng.",
+            ),
+            user=secretary,
+        )
+        services.report_submit(
+            report=report,
+            user=secretary,
+            submitted_on=reports.due_on(PLAN_YEAR, period) - timedelta(days=1),
+        )
+    return len(PeriodicReport.Period)
+
+
+def seed_review(*, secretary: User, chairman: User, owner: User, password: str) -> int:
+    """The management review of 2023, signed, with its decisions; one already done."""
+    if ManagementReview.objects.exists():
+        return 0
+    review = services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 12, 22),
+            period_start=date(PLAN_YEAR, 1, 1),
+            period_end=date(PLAN_YEAR, 11, 30),
+            chair=chairman,
+            participants="Chủ tịch, Phó Chủ tịch UBND phường; thư ký ISO; "
+            "công chức các bộ phận VP-TK, TP-HT, ĐC-XD, VH-XH, TC-KT.",
+            issues_changes="Nghị định 107/2021/NĐ-CP sửa đổi cơ chế một cửa; "
+            "chuẩn bị áp dụng Bộ chỉ số 766.",
+            feedback="Người dân phản ánh thời gian chờ chứng thực vào cuối tháng.",
+            providers="Bưu điện phường chuyển phát kết quả đúng hẹn.",
+            resources="Thiếu một máy quét cho bộ phận Một cửa.",
+            risks="Rủi ro trễ hạn hồ sơ chứng thực đã có biện pháp tăng người tiếp nhận.",
+            improvements="Mở rộng tiếp nhận trực tuyến các thủ tục hộ tịch.",
+            conclusion="Hệ thống quản lý chất lượng phù hợp, đầy đủ và có hiệu lực.",
+        ),
+        user=secretary,
+    )
+    decisions = [
+        (
+            ReviewOutput.Kind.RESOURCES,
+            "Mua bổ sung một máy quét cho bộ phận Một cửa",
+            date(2024, 2, 29),
+        ),
+        (ReviewOutput.Kind.IMPROVEMENT, "Tăng tỷ lệ hồ sơ trực tuyến lên 50%", date(2024, 6, 30)),
+        (ReviewOutput.Kind.CHANGE, "Rà soát lại quy trình chứng thực theo Bộ chỉ số 766", None),
+    ]
+    for kind, decision, due in decisions:
+        services.review_output_add(
+            output=ReviewOutput(
+                review=review,
+                kind=kind,
+                decision=decision,
+                owner=owner if due else None,
+                due_date=due,
+            ),
+            user=secretary,
+        )
+    services.review_sign(review=review, user=chairman, password=password)
+    services.review_output_done(
+        output=review.outputs.first(),
+        user=owner,
+        done_on=date(2024, 2, 20),
+        result="Đã mua và đưa vào sử dụng máy quét.",
+    )
+    return 1

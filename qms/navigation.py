@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Home"), "qms:home"),
+    NavItem(_("Dashboard"), "qms:dashboard", permission="qms.view_objective"),
     NavItem(_("Receive"), "procedures:dossier_receive", permission="procedures.add_dossier"),
     NavItem(_("Dossiers"), "procedures:dossier_list", permission="procedures.view_dossier"),
     NavItem(_("My queue"), "procedures:dossier_queue", permission="procedures.change_dossier"),
@@ -32,6 +33,9 @@ NAVIGATION = (
         "nonconformities:register",
         permission="nonconformities.view_nonconformity",
     ),
+    NavItem(_("Reviews"), "qms:reviews", permission="qms.view_managementreview"),
+    NavItem(_("Reports"), "qms:reports", permission="qms.view_periodicreport"),
+    NavItem(_("Reform plan"), "qms:plan_tasks", permission="qms.view_plantask"),
     NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
     NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),
     NavItem(_("Administration"), "admin:index", staff_only=True),

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.formats import number_format
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
@@ -98,7 +99,9 @@ def snapshot(scope: Scope) -> dict:
                 "comparison": objective.get_comparison_display(),
                 "target": float(objective.target),
                 "value": kpi.value(figures, objective.measure),
-                "status": _value(objective.status(kpi.value(figures, objective.measure), cutoff)),
+                "status": _value(
+                    objective.status(kpi.value(figures, objective.measure), localdate())
+                ),
             }
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
         ],
@@ -164,6 +167,13 @@ def snapshot(scope: Scope) -> dict:
 
 def _value(choice) -> str | None:
     return choice.value if choice else None
+
+
+def report_for(year: int, period: str) -> PeriodicReport:
+    """The report of `period`, or a new unsaved one while none is written."""
+    return PeriodicReport.objects.filter(year=year, period=period).first() or PeriodicReport(
+        year=year, period=period
+    )
 
 
 def report_figures(report: PeriodicReport) -> dict:

@@ -1,5 +1,7 @@
 """Writes of the QMS core; each function is one transaction and leaves history."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,15 +66,18 @@ def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str
 
 
 @transaction.atomic
-def report_submit(*, report: PeriodicReport, user: User) -> PeriodicReport:
-    """Submit a periodic report: its figures are stored as they are today."""
+def report_submit(
+    *, report: PeriodicReport, user: User, submitted_on: date | None = None
+) -> PeriodicReport:
+    """Submit a periodic report: its figures are stored as they are today. A report
+    sent on paper earlier is recorded with the day it was sent (`submitted_on`)."""
     report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
     if report.submitted_on:
         raise ValidationError(
             _("%(report)s has been submitted and can no longer be changed.") % {"report": report}
         )
     report.figures = snapshot(period_scope(report.year, report.period))
-    report.submitted_on = timezone.localdate()
+    report.submitted_on = submitted_on or timezone.localdate()
     report.submitted_by = user
     report._history_user = user
     report.save()

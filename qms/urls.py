@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from qms import views
+from qms import dashboard_views, review_views, views
 
 qms_patterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,33 @@ qms_patterns = [
     path("lich-lam-viec/<int:pk>/", views.calendar_day_update, name="calendar_day_update"),
     path("lich-lam-viec/<int:pk>/xoa/", views.calendar_day_delete, name="calendar_day_delete"),
     path("tinh-han/", views.due_date, name="due_date"),
+    path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),
+    path("muc-tieu/<int:year>/", dashboard_views.objectives, name="objectives"),
+    path(
+        "muc-tieu/phe-duyet/<int:pk>/",
+        dashboard_views.objective_approve,
+        name="objective_approve",
+    ),
+    path("ke-hoach/", dashboard_views.plan_tasks, name="plan_tasks"),
+    path("xem-xet/", review_views.review_list, name="reviews"),
+    path("xem-xet/them/", review_views.review_create, name="review_create"),
+    path("xem-xet/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("xem-xet/<int:pk>/sua/", review_views.review_update, name="review_update"),
+    path("xem-xet/<int:pk>/dau-ra/", review_views.review_output_add, name="review_output_add"),
+    path("xem-xet/<int:pk>/ky/", review_views.review_sign, name="review_sign"),
+    path("xem-xet/<int:pk>/pdf/", review_views.review_pdf, name="review_pdf"),
+    path(
+        "xem-xet/dau-ra/<int:pk>/xong/",
+        review_views.review_output_done,
+        name="review_output_done",
+    ),
+    path("bao-cao/", review_views.report_list, name="reports"),
+    path("bao-cao/<int:year>/<slug:period>/", review_views.report_detail, name="report_detail"),
+    path(
+        "bao-cao/<int:year>/<slug:period>/<slug:fmt>/",
+        review_views.report_export,
+        name="report_export",
+    ),
 ]
 
 urlpatterns = [

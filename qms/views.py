@@ -11,24 +11,24 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nonconformities.models import Action
-from procedures.models import Dossier, ProcedureRevision
+from procedures.models import Dossier
 from procedures.models.dossiers import DossierQuerySet
 from qms import services
+from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
 from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
 from qms.models import CalendarDay
+from qms.roles import Role
+
+# The leaders and the ISO secretary start from the dashboard.
+DASHBOARD_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ISO_SECRETARY)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "to_read": ProcedureRevision.objects.to_acknowledge_by(request.user),
-        "my_actions": Action.objects.open()
-        .filter(owner=request.user)
-        .select_related("nonconformity"),
-        "today": localdate(),
-    }
+    if request.user.has_role(*DASHBOARD_ROLES):
+        return dashboard(request)
+    context = {**personal(request.user), "today": localdate()}
     if request.user.has_perm("procedures.add_dossier"):
         today = localdate()
         next_day = CalendarDay.objects.calendar().add_working_days(today, 1)

@@ -15,7 +15,7 @@ from django.db import transaction
 from audits.demo import seed_audits
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
-from qms.demo import seed_objectives
+from qms.demo import seed_objectives, seed_plan, seed_reports, seed_review
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 
@@ -77,10 +77,20 @@ class Command(BaseCommand):
                 officer=officer,
                 auditor=User.objects.get(username="danhgia"),
             )
+            tasks = seed_plan()
+            submitted = seed_reports(secretary=User.objects.get(username="thuky"))
+            reviews = seed_review(
+                secretary=User.objects.get(username="thuky"),
+                chairman=User.objects.get(username="chutich"),
+                owner=User.objects.get(username="thuky"),
+                password=DEMO_PASSWORD,
+            )
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
             f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
-            f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}"
+            f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}; "
+            f"nhiệm vụ kế hoạch: {tasks}; báo cáo định kỳ: {submitted}; "
+            f"xem xét của lãnh đạo: {reviews}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from qms.models import PeriodicReport
+from qms.report_documents import report_pdf, report_xlsx
+
+WRITERS = {"pdf": report_pdf, "xlsx": report_xlsx}
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a periodic report of the plan: "
+        "export_report --year YYYY --period q1|h1|9m|year --format pdf|xlsx -o FILE."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--period", required=True)
+        parser.add_argument("--format", required=True, dest="fmt")
+        parser.add_argument("-o", "--output", required=True, help="The file to write")
+
+    def handle(self, *args, year: int, period: str, fmt: str, output: str, **options) -> None:
+        if period not in PeriodicReport.Period.values:
+            choices = "|".join(PeriodicReport.Period.values)
+            raise CommandError(f"--period '{period}' không hợp lệ: chọn một trong {choices}.")
+        if fmt not in WRITERS:
+            raise CommandError(f"--format '{fmt}' không hợp lệ: chọn pdf hoặc xlsx.")
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"--year {year} không hợp lệ: năm phải từ 2000 đến 2100.")
+        data = WRITERS[fmt](year, period)
+        Path(output).write_bytes(data)
+        self.stdout.write(f"{output}: {len(data)} byte")

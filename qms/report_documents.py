@@ -1,0 +1,148 @@
+"""The periodic report (PDF and XLSX) and the management review minutes (PDF), both
+printed from the sections of `qms.reports` and `qms.reviews`."""
+
+from io import BytesIO
+
+from django.utils.formats import date_format
+from django.utils.timezone import localdate, localtime
+from openpyxl import Workbook
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from qms import kpi, reports, reviews
+from qms.models import ManagementReview, Organisation
+from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.reports import Section
+from qms.xlsx import text_row
+
+WIDTH = 170 * mm
+
+
+def _section_story(section: Section) -> list:
+    story = [paragraph(section.title, "heading")]
+    if section.facts:
+        story.append(grid([list(fact) for fact in section.facts], [120 * mm, 50 * mm], 0))
+        story.append(Spacer(1, 2 * mm))
+    if section.header:
+        if section.rows:
+            width = WIDTH / len(section.header)
+            widths = [width * 1.8] + [(WIDTH - width * 1.8) / (len(section.header) - 1)] * (
+                len(section.header) - 1
+            )
+            story.append(grid([section.header, *section.rows], widths, small=True))
+        else:
+            story.append(paragraph("Không có.", "small"))
+    if section.note:
+        story.append(paragraph(section.note))
+    return story
+
+
+def _signature_block(label: str, lines: str) -> list:
+    return [Spacer(1, 6 * mm), grid([[label], [lines]], [WIDTH])]
+
+
+def _period_line(data: dict) -> str:
+    as_of = ""
+    if data["as_of"] != data["end"]:
+        as_of = f" (số liệu đến ngày {reports.day(data['as_of'])})"
+    start, end = reports.day(data["start"]), reports.day(data["end"])
+    return f"Kỳ báo cáo: từ ngày {start} đến ngày {end}{as_of}"
+
+
+def report_pdf(year: int, period: str) -> bytes:
+    report = reports.report_for(year, period)
+    data = reports.report_figures(report)
+    organisation = Organisation.current()
+    title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
+    story = [
+        official_heading(organisation),
+        place_and_date(organisation, report.submitted_on or localdate()),
+        paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
+        paragraph(_period_line(data)),
+        paragraph(f"Hạn gửi báo cáo: {reports.day(reports.due_on(year, period).isoformat())}"),
+    ]
+    for section in reports.report_sections(data):
+        story += _section_story(section)
+    story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
+    story.append(paragraph(report.summary or "Chưa có."))
+    submitted = (
+        f"{report.submitted_by.get_full_name()}\nĐã gửi ngày "
+        f"{date_format(report.submitted_on, 'd/m/Y')}"
+        if report.submitted_on
+        else "BẢN NHÁP – chưa gửi"
+    )
+    story += _signature_block("NGƯỜI LẬP BÁO CÁO", submitted)
+    return build_pdf(
+        story,
+        title=title,
+        footer=f"{organisation.name} · {report}",
+        watermark=None if report.submitted_on else "DỰ THẢO",
+    )
+
+
+def report_xlsx(year: int, period: str) -> bytes:
+    """Sheet 1 holds every KPI as a number; sheet 2 the report's tables."""
+    report = reports.report_for(year, period)
+    data = reports.report_figures(report)
+    workbook = Workbook(write_only=True)
+    figures = workbook.create_sheet("Chỉ số")
+    figures.append(text_row(figures, [f"Báo cáo {report}", _period_line(data)]))
+    figures.append(text_row(figures, ["Chỉ số", "Giá trị"]))
+    for key in kpi.KEYS:
+        figures.append(text_row(figures, [str(kpi.LABELS[key]), data["kpi"][key]]))
+    tables = workbook.create_sheet("Chi tiết")
+    for section in reports.report_sections(data):
+        tables.append(text_row(tables, [section.title]))
+        for fact in section.facts:
+            tables.append(text_row(tables, list(fact)))
+        if section.header:
+            tables.append(text_row(tables, section.header))
+            for row in section.rows:
+                tables.append(text_row(tables, row))
+        tables.append([])
+    tables.append(text_row(tables, ["Đánh giá chung, khó khăn, kiến nghị", report.summary]))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def review_minutes_pdf(review: ManagementReview) -> bytes:
+    organisation = Organisation.current()
+    data = reviews.inputs_of(review)
+    approval = review.approval
+    story = [
+        official_heading(organisation),
+        place_and_date(organisation, review.held_on),
+        paragraph("BIÊN BẢN\nHỌP XEM XÉT CỦA LÃNH ĐẠO", "title"),
+        paragraph(
+            f"Chủ trì: {review.chair.get_full_name()}\nThành phần: {review.participants}\n"
+            + _period_line(data)
+        ),
+        paragraph("I. ĐẦU VÀO XEM XÉT (TCVN ISO 9001:2015, 9.3.2)", "heading"),
+    ]
+    for section in reviews.sections(review, data):
+        story += _section_story(section)
+    story += [
+        paragraph("II. ĐẦU RA XEM XÉT (9.3.3)", "heading"),
+        grid(
+            [reviews.outputs_header(), *reviews.output_rows(review)],
+            [40 * mm, 70 * mm, 35 * mm, 25 * mm],
+            small=True,
+        ),
+        paragraph("III. KẾT LUẬN", "heading"),
+        paragraph(review.conclusion or "Chưa có."),
+    ]
+    signed = (
+        f"{approval.signer.get_full_name()}\nĐã ký điện tử lúc "
+        f"{date_format(localtime(approval.signed_at), 'H:i d/m/Y')}\n"
+        f"SHA-256: {approval.content_sha256}"
+        if approval
+        else "Chưa ký"
+    )
+    story += _signature_block("CHỦ TỊCH UBND", signed)
+    return build_pdf(
+        story,
+        title=f"Biên bản xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
+        footer=f"{organisation.name} · xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
+        watermark=None if approval else "DỰ THẢO",
+    )
