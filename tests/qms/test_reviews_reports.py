@@ -1,0 +1,368 @@
+"""Trends, 766 scores, the report schedule, periodic reports and management reviews."""
+
+import re
+import subprocess
+from calendar import monthrange
+from datetime import date
+from io import BytesIO, StringIO
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from qms import kpi, reports, reviews, services
+from qms.kpi import Scope
+from qms.models import ManagementReview, PeriodicReport, ReviewOutput
+from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
+from qms.roles import Role
+from qms.signatures import SignedRecordError, content_hash
+from tests.factories import PASSWORD
+from tests.qms.test_kpi import dossier
+
+Period = PeriodicReport.Period
+
+
+def pdf_text(data: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+@pytest.fixture
+def half_year(effective):
+    """Dossiers of the first half of 2023: January 2 on time, 1 late; March 1 early."""
+    d = date
+    dossier(effective, d(2023, 1, 3), d(2023, 1, 6), completed_on=d(2023, 1, 6), channel="online")
+    dossier(effective, d(2023, 1, 4), d(2023, 1, 9), completed_on=d(2023, 1, 9), digitised=True)
+    dossier(effective, d(2023, 1, 5), d(2023, 1, 10), completed_on=d(2023, 1, 12))
+    dossier(
+        effective,
+        d(2023, 3, 1),
+        d(2023, 3, 6),
+        completed_on=d(2023, 3, 2),
+        status="returned",
+        returned_on=d(2023, 3, 3),
+        rating="unsatisfied",
+    )
+    return effective
+
+
+def test_monthly_trends_are_the_kpis_of_each_month(half_year):
+    scope = reports.period_scope(2023, Period.H1)
+    months = kpi.monthly(scope)
+    assert [row["month"] for row in months] == [1, 2, 3, 4, 5, 6]
+    for row in months:
+        last = monthrange(2023, row["month"])[1]
+        figures = kpi.measure(Scope(date(2023, row["month"], 1), date(2023, row["month"], last)))
+        assert {key: row[key] for key in row if key != "month"} == {
+            key: figures[key] for key in row if key != "month"
+        }
+    assert (months[0]["received"], months[0]["on_time"], months[0]["late"]) == (3, 2, 1)
+    assert months[1]["on_time_rate"] is None  # nothing resolved in February
+    assert months[2]["satisfaction_rate"] == 0.0
+
+
+def test_766_groups_score_full_points_at_the_threshold_and_in_proportion_below():
+    figures = {
+        "on_time_766_rate": 97.7,
+        "online_rate": 27.1,
+        "satisfaction_766_rate": 95.0,
+        "digitised_rate": None,
+    }
+    scores = {row["group"].number: row["score"] for row in kpi.scores_766(figures)}
+    assert scores == {
+        1: None,  # transparency: measured on the national portal
+        2: 19.5,  # 97.7 × 20 / 100
+        3: 6.5,  # 27.1 × 12 / 50
+        4: None,  # online payment
+        5: 18.0,  # above T = 90: full points
+        6: None,  # nothing resolved, nothing to score
+    }
+    assert sum(group.points for group in kpi.GROUPS_766) == 100
+
+
+def test_766_satisfaction_takes_the_late_and_the_dissatisfied_shares_off(half_year):
+    figures = kpi.measure(reports.period_scope(2023, Period.Q1))
+    # 4 resolved, 1 late (25%); 1 rated, unsatisfied (100%): floored at 0
+    assert figures["satisfaction_766_rate"] == 0.0
+    figures = kpi.measure(Scope(date(2023, 1, 1), date(2023, 1, 31)))
+    assert figures["satisfaction_766_rate"] == 66.7  # 100 − 33.3, no ratings
+
+
+def test_the_report_schedule_follows_the_plan(db):
+    assert [(entry.period, entry.due) for entry in reports.schedule(2023)] == [
+        (Period.Q1, date(2023, 3, 2)),
+        (Period.H1, date(2023, 6, 2)),
+        (Period.NINE_MONTHS, date(2023, 9, 2)),
+        (Period.YEAR, date(2023, 11, 20)),
+    ]
+    assert reports.period_scope(2023, Period.NINE_MONTHS) == Scope(
+        date(2023, 1, 1), date(2023, 9, 30)
+    )
+    q1 = reports.schedule(2023)[0]
+    assert q1.state(date(2023, 3, 2)) == "pending"
+    assert q1.state(date(2023, 3, 3)) == "overdue"
+    assert reports.next_report(date(2023, 6, 3)).period == Period.NINE_MONTHS
+    after_the_year_report = reports.next_report(date(2023, 11, 21))
+    assert (after_the_year_report.year, after_the_year_report.period) == (2024, Period.Q1)
+
+
+def test_a_submitted_report_keeps_its_figures_and_no_longer_changes(half_year, secretary):
+    report = services.report_save(
+        report=PeriodicReport(year=2023, period=Period.Q1, summary="Tốt"), user=secretary
+    )
+    with time_machine.travel(date(2023, 3, 1)):
+        services.report_submit(report=report, user=secretary)
+    report.refresh_from_db()
+    assert report.submitted_on == date(2023, 3, 1)
+    assert report.figures["kpi"]["received"] == 4
+    assert report.figures["as_of"] == "2023-03-01"
+    assert reports.schedule(2023)[0].state(date(2023, 12, 1)) == "submitted"
+
+    dossier(half_year, date(2023, 1, 20), date(2023, 1, 25), completed_on=date(2023, 1, 25))
+    assert reports.report_figures(report)["kpi"]["received"] == 4
+    assert "Hồ sơ tiếp nhận" in pdf_text(report_pdf(2023, Period.Q1))
+
+    report.summary = "Sửa sau khi gửi"
+    with pytest.raises(ValidationError, match="đã gửi"):
+        services.report_save(report=report, user=secretary)
+    with pytest.raises(ValidationError, match="đã gửi"):
+        services.report_submit(report=report, user=secretary)
+    assert PeriodicReport.objects.get(pk=report.pk).summary == "Tốt"
+
+
+def dashboard_tiles(client, year: int, period: str) -> dict:
+    response = client.get(reverse("qms:dashboard"), {"year": year, "period": period})
+    assert response.status_code == 200
+    return {tile["key"]: tile for tile in response.context["tiles"]}
+
+
+def assert_figures_printed(text: str, tiles: dict) -> None:
+    """Every figure of the dashboard is printed beside its label."""
+    assert set(tiles) == set(kpi.KEYS)
+    for key, tile in tiles.items():
+        pattern = rf"{re.escape(str(tile['label']))}\s+{re.escape(tile['value'])}(\s|$)"
+        assert re.search(pattern, text), (key, tile["value"])
+
+
+def test_the_report_pdf_and_xlsx_hold_the_dashboard_figures(
+    half_year, client_for, chairman, secretary
+):
+    tiles = dashboard_tiles(client_for(chairman), 2023, Period.H1)
+    assert (tiles["received"]["value"], tiles["on_time_rate"]["value"]) == ("4", "75,0%")
+    report = services.report_save(report=PeriodicReport(year=2023, period="h1"), user=secretary)
+    services.report_submit(report=report, user=secretary)
+    assert_figures_printed(pdf_text(report_pdf(2023, Period.H1)), tiles)
+
+    sheet = load_workbook(BytesIO(report_xlsx(2023, Period.H1)))["Chỉ số"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert values["Hồ sơ tiếp nhận"] == 4
+    assert values["Tỷ lệ đúng hạn"] == 75.0
+
+
+def test_the_minutes_hold_the_dashboard_figures(review, client_for, chairman):
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    review.refresh_from_db()
+    tiles = dashboard_tiles(client_for(chairman), 2023, Period.H1)
+    assert_figures_printed(pdf_text(review_minutes_pdf(review)), tiles)
+
+
+def test_the_late_figure_links_to_the_late_dossiers(half_year, client_for, chairman):
+    client = client_for(chairman)
+    response = client.get(reverse("qms:dashboard"), {"year": 2023, "period": Period.H1})
+    late = next(tile for tile in response.context["tiles"] if tile["key"] == "late")
+    listing = client.get(late["url"])
+    codes = {row.code for row in listing.context["dossiers"]}
+    assert len(codes) == 1
+    assert codes == set(
+        half_year.procedure.dossiers.filter(outcome="late").values_list("code", flat=True)
+    )
+
+
+def test_the_export_report_command_writes_pdf_and_xlsx(half_year, tmp_path):
+    target = tmp_path / "q1.pdf"
+    call_command(
+        "export_report",
+        "--year",
+        "2023",
+        "--period",
+        "q1",
+        "--format",
+        "pdf",
+        "-o",
+        target,
+        stdout=StringIO(),
+    )
+    assert "BÁO CÁO" in pdf_text(target.read_bytes())
+    target = tmp_path / "q1.xlsx"
+    call_command(
+        "export_report",
+        "--year",
+        "2023",
+        "--period",
+        "q1",
+        "--format",
+        "xlsx",
+        "-o",
+        target,
+        stdout=StringIO(),
+    )
+    assert load_workbook(target).sheetnames == ["Chỉ số", "Chi tiết"]
+    with pytest.raises(CommandError, match="--period 'q5' không hợp lệ"):
+        call_command(
+            "export_report", "--year", "2023", "--period", "q5", "--format", "pdf", "-o", target
+        )
+    with pytest.raises(CommandError, match="--format 'doc' không hợp lệ"):
+        call_command(
+            "export_report", "--year", "2023", "--period", "q1", "--format", "doc", "-o", target
+        )
+
+
+@pytest.fixture
+def review(half_year, secretary, chairman):
+    return services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 7, 10),
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 6, 30),
+            chair=chairman,
+            participants="Lãnh đạo, thư ký ISO",
+            resources="Thiếu máy quét",
+        ),
+        user=secretary,
+    )
+
+
+def test_review_inputs_cover_every_input_of_clause_9_3_2(review):
+    titles = [section.title for section in reviews.sections(review, reviews.inputs_of(review))]
+    assert [title.split(")")[0] for title in titles] == [
+        "a", "b", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "d", "e", "f"
+    ]  # fmt: skip
+    inputs = reviews.inputs_of(review)
+    assert inputs["kpi"]["received"] == 4
+    assert inputs["complaints"] == {"received": 0, "answered": 0}
+
+
+def test_review_inputs_are_frozen_when_the_chairman_signs(review, half_year, chairman, secretary):
+    services.review_output_add(
+        output=ReviewOutput(
+            review=review,
+            kind=ReviewOutput.Kind.RESOURCES,
+            decision="Mua máy quét",
+            owner=secretary,
+            due_date=date(2023, 9, 30),
+        ),
+        user=secretary,
+    )
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    review.refresh_from_db()
+    signature = review.approval
+    assert signature.content_sha256 == content_hash(review.signed_content())
+    assert review.inputs["kpi"]["received"] == 4
+
+    # a dossier of the period entered afterwards changes the records, not the review
+    dossier(half_year, date(2023, 2, 1), date(2023, 2, 6))
+    assert kpi.measure(Scope(date(2023, 1, 1), date(2023, 6, 30)))["received"] == 5
+    assert reviews.inputs_of(review)["kpi"]["received"] == 4
+    text = pdf_text(review_minutes_pdf(review))
+    assert "Hồ sơ tiếp nhận" in text and signature.content_sha256 in text.replace("\n", "")
+
+
+def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
+    output = services.review_output_add(
+        output=ReviewOutput(
+            review=review,
+            kind=ReviewOutput.Kind.IMPROVEMENT,
+            decision="Mở rộng nộp trực tuyến",
+            owner=secretary,
+            due_date=date(2023, 12, 31),
+        ),
+        user=secretary,
+    )
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    review.refresh_from_db()
+
+    review.resources = "Đã đủ"
+    with pytest.raises(SignedRecordError):
+        review.save()
+    with pytest.raises(SignedRecordError):
+        ManagementReview.objects.filter(pk=review.pk).update(resources="Đã đủ")
+    with pytest.raises(SignedRecordError):
+        review.delete()
+    output.decision = "Quyết định khác"
+    with pytest.raises(SignedRecordError):
+        output.save()
+    with pytest.raises(SignedRecordError):
+        services.review_output_add(
+            output=ReviewOutput(review=review, kind="change", decision="Thêm sau khi ký"),
+            user=secretary,
+        )
+    with pytest.raises(ValidationError, match="đã được phê duyệt"):
+        services.review_sign(review=review, user=chairman, password=PASSWORD)
+
+    # the follow-up of an action is not part of what was signed
+    output.refresh_from_db()
+    services.review_output_done(
+        output=output, user=secretary, done_on=date(2023, 11, 1), result="Đã làm"
+    )
+    assert review.approval.matches()
+
+    response = client_for(secretary).get(reverse("qms:review_update", args=[review.pk]))
+    assert response.status_code == 302
+    page = client_for(secretary).get(reverse("qms:review_detail", args=[review.pk]))
+    assert b"review-signed" in page.content
+    assert reverse("qms:review_output_add", args=[review.pk]).encode() not in page.content
+
+
+def test_only_the_chairman_signs_a_review_with_their_password(review, personas):
+    for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY, Role.VIEWER):
+        with pytest.raises(ValidationError, match="Chủ tịch"):
+            services.review_sign(review=review, user=personas[role], password=PASSWORD)
+    with pytest.raises(ValidationError, match="Mật khẩu"):
+        services.review_sign(review=review, user=personas[Role.CHAIRMAN], password="sai")
+    review.refresh_from_db()
+    assert review.approval is None and review.inputs is None
+
+
+def test_the_next_review_sees_the_actions_of_the_previous_one(review, chairman, secretary):
+    services.review_output_add(
+        output=ReviewOutput(
+            review=review,
+            kind=ReviewOutput.Kind.RESOURCES,
+            decision="Mua máy quét",
+            owner=secretary,
+            due_date=date(2023, 9, 30),
+        ),
+        user=secretary,
+    )
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    following = services.review_save(
+        review=ManagementReview(
+            held_on=date(2024, 1, 10),
+            period_start=date(2023, 7, 1),
+            period_end=date(2023, 12, 31),
+            chair=chairman,
+            participants="Lãnh đạo",
+        ),
+        user=secretary,
+    )
+    previous = reviews.inputs_of(following)["previous_actions"]
+    assert [(row["decision"], row["done_on"]) for row in previous] == [("Mua máy quét", None)]
+    assert reviews.sections(following, reviews.inputs_of(following))[0].rows[0][-1] == (
+        "Chưa thực hiện"
+    )
+
+
+def test_an_action_needs_an_owner_and_a_due_date_together(review, secretary):
+    with pytest.raises(ValidationError, match="người thực hiện và thời hạn"):
+        services.review_output_add(
+            output=ReviewOutput(
+                review=review, kind="improvement", decision="Làm gì đó", owner=secretary
+            ),
+            user=secretary,
+        )
+    assert not review.outputs.exists()
