@@ -9,8 +9,8 @@ from django.db import transaction
 from audits import services
 from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
-from qms.signing import chairman_approve
 from qms.signatures import SignedRecordError, content_hash
+from qms.signing import chairman_approve
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
