@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from qms.roles import Role
+from qms.views import DASHBOARD_ROLES
 from tests.e2e.conftest import log_in, log_out
 from tests.factories import PASSWORD
 
@@ -22,12 +23,16 @@ ONLY = {
 }
 NAVIGATION = [
     "Trang chủ",
+    "Bảng điều khiển",
     "Tiếp nhận",
     "Hồ sơ",
     "Hồ sơ chờ xử lý",
     "Quy trình",
     "Đánh giá",
     "Sự không phù hợp",
+    "Xem xét của lãnh đạo",
+    "Báo cáo",
+    "Kế hoạch CCHC",
     "Lịch làm việc",
     "Tính ngày hẹn trả",
     "Quản trị",
@@ -41,7 +46,9 @@ def test_role_logs_in_sees_its_navigation_and_logs_out(page: Page, live_server, 
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))
     log_in(page, live_server, user, PASSWORD)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {user.full_name}")
+    # the leaders and the ISO secretary start from the dashboard
+    heading = "Bảng điều khiển" if role in DASHBOARD_ROLES else f"Xin chào, {user.full_name}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.get_by_test_id("current-user")).to_contain_text(str(role.label))
     nav = page.get_by_test_id("main-nav").get_by_role("link")
     expected = [label for label in NAVIGATION if role in ONLY.get(label, {role})]
