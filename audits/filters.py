@@ -17,6 +17,15 @@ class AuditFilter(django_filters.FilterSet):
     auditor = django_filters.ModelChoiceFilter(
         label=_("Auditor"), queryset=_auditors(), method="by_auditor"
     )
+    planned_from = django_filters.DateFilter(
+        label=_("Planned from"), field_name="planned_start", lookup_expr="gte"
+    )
+    planned_to = django_filters.DateFilter(
+        label=_("Planned to"), field_name="planned_start", lookup_expr="lte"
+    )
+    done = django_filters.BooleanFilter(
+        label=_("Reported"), method="by_done", widget=django_filters.widgets.BooleanWidget
+    )
 
     class Meta:
         model = Audit
@@ -25,3 +34,7 @@ class AuditFilter(django_filters.FilterSet):
 
     def by_auditor(self, queryset, name, value):
         return queryset.filter(Q(lead_auditor=value) | Q(team=value)).distinct()
+
+    def by_done(self, queryset, name, value):
+        signed = Q(status__in=Audit.SIGNED_STATUSES)
+        return queryset.filter(signed if value else ~signed)

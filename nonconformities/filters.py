@@ -26,6 +26,12 @@ class NonconformityFilter(django_filters.FilterSet):
     overdue_on = django_filters.DateFilter(
         label=_("With actions overdue on"), method="by_overdue_on"
     )
+    closed_from = django_filters.DateFilter(
+        label=_("Closed from"), field_name="verified_on", lookup_expr="gte"
+    )
+    closed_to = django_filters.DateFilter(
+        label=_("Closed to"), field_name="verified_on", lookup_expr="lte"
+    )
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:

@@ -25,10 +25,13 @@ class ProcedureFilter(django_filters.FilterSet):
     due_for_review = django_filters.BooleanFilter(
         label=_("Due for review"), method="by_review", widget=django_filters.widgets.BooleanWidget
     )
+    in_use = django_filters.BooleanFilter(
+        label=_("In use"), widget=django_filters.widgets.BooleanWidget
+    )
 
     class Meta:
         model = Procedure
-        fields = ["q", "field", "unit", "status", "due_for_review"]
+        fields = ["q", "field", "unit", "status", "due_for_review", "in_use"]
         form = FilterForm
 
     def search(self, queryset, name, value):

@@ -4,7 +4,17 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from qms.models import Objective, Organisation, Plan, PlanTask, Unit, User
+from qms.models import (
+    ManagementReview,
+    Objective,
+    Organisation,
+    PeriodicReport,
+    Plan,
+    PlanTask,
+    ReviewOutput,
+    Unit,
+    User,
+)
 from qms.roles import Role
 
 admin.site.site_header = _("One-stop desk QMS administration")
@@ -114,3 +124,46 @@ class PlanTaskInline(admin.TabularInline):
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["number", "issued_on", "title"]
     inlines = [PlanTaskInline]
+
+
+class ReviewOutputInline(admin.TabularInline):
+    model = ReviewOutput
+    extra = 0
+    fields = ["kind", "decision", "owner", "due_date", "done_on", "result"]
+    readonly_fields = ["done_on", "result"]  # the follow-up is recorded on the review page
+
+    def _unsigned(self, obj) -> bool:
+        return obj is None or obj.approval is None
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._unsigned(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._unsigned(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._unsigned(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(ManagementReview)
+class ManagementReviewAdmin(ApprovedRecordAdmin):
+    """Corrections to a review being prepared (a wrong decision, a review to drop);
+    a signed review is read-only here as everywhere."""
+
+    list_display = ["held_on", "period_start", "period_end", "chair", "approved"]
+    exclude = ["inputs"]
+    inlines = [ReviewOutputInline]
+
+
+@admin.register(PeriodicReport)
+class PeriodicReportAdmin(SimpleHistoryAdmin):
+    """Corrections to a report not yet submitted; a submitted one is read-only."""
+
+    list_display = ["year", "period", "submitted_on", "submitted_by"]
+    list_filter = ["year"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return (obj is None or not obj.submitted_on) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return (obj is None or not obj.submitted_on) and super().has_delete_permission(request, obj)

@@ -32,26 +32,28 @@ def _url(name: str, **params) -> str:
 
 def figure_links(scope: kpi.Scope) -> dict[str, str]:
     """Where each figure of `scope` comes from: the list of the records it counts."""
-    received = {"received_from": scope.start, "received_to": scope.end}
-    resolved = {"completed_from": scope.start, "completed_to": scope.end}
+    start, cutoff = scope.reach
     unit = {"unit": scope.unit.pk if scope.unit else None}
-    dossiers = "procedures:dossier_list"
-    nonconformities = "nonconformities:register"
-    tasks = {"due_from": scope.start, "due_to": scope.end}
+    received = {"received_from": start, "received_to": cutoff, **unit}
+    resolved = {"completed_from": start, "completed_to": cutoff, **unit}
+    dossiers, ncs, audits = "procedures:dossier_list", "nonconformities:register", "audits:list"
+    in_use = {"in_use": "true", **unit}
+    planned = {"planned_from": scope.start, "planned_to": scope.end, **unit}
+    tasks = {"due_from": start, "due_to": cutoff, **unit}
     return {
-        "received": _url(dossiers, **received, **unit),
-        "resolved": _url(dossiers, **resolved, **unit),
-        "early": _url(dossiers, **resolved, outcome=Outcome.EARLY, **unit),
-        "on_time": _url(dossiers, **resolved, outcome=Outcome.ON_TIME, **unit),
-        "late": _url(dossiers, **resolved, outcome=Outcome.LATE, **unit),
-        "open_overdue": _url(dossiers, **received, overdue_on=scope.cutoff, **unit),
-        "procedures_in_use": _url("procedures:list"),
-        "procedures_controlled": _url("procedures:list", status="controlled"),
-        "audits_planned": _url("audits:list", year=scope.end.year),
-        "audits_done": _url("audits:list", year=scope.end.year, status=Audit.Status.REPORTED),
-        "nc_open": _url(nonconformities, open_on=scope.cutoff, **unit),
-        "nc_overdue": _url(nonconformities, overdue_on=scope.cutoff, **unit),
-        "nc_closed": _url(nonconformities, stage="closed", year=scope.end.year, **unit),
+        "received": _url(dossiers, **received),
+        "resolved": _url(dossiers, **resolved),
+        "early": _url(dossiers, **resolved, outcome=Outcome.EARLY),
+        "on_time": _url(dossiers, **resolved, outcome=Outcome.ON_TIME),
+        "late": _url(dossiers, **resolved, outcome=Outcome.LATE),
+        "open_overdue": _url(dossiers, **received, overdue_on=cutoff),
+        "procedures_in_use": _url("procedures:list", **in_use),
+        "procedures_controlled": _url("procedures:list", **in_use, status="controlled"),
+        "audits_planned": _url(audits, **planned),
+        "audits_done": _url(audits, **planned, done="true"),
+        "nc_open": _url(ncs, open_on=cutoff, **unit),
+        "nc_overdue": _url(ncs, overdue_on=cutoff, **unit),
+        "nc_closed": _url(ncs, stage="closed", closed_from=start, closed_to=cutoff, **unit),
         "plan_tasks_due": _url("qms:plan_tasks", **tasks),
         "plan_tasks_done_on_time": _url("qms:plan_tasks", **tasks, on_time="true"),
     }
@@ -62,9 +64,9 @@ def personal(user) -> dict:
     return {
         "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
-        "my_review_actions": ReviewOutput.objects.open()
-        .filter(owner=user, review__in=ManagementReview.objects.frozen())
-        .select_related("review"),
+        "my_review_actions": ReviewOutput.objects.filter(
+            owner=user, done_on__isnull=True, review__in=ManagementReview.objects.frozen()
+        ).select_related("review"),
     }
 
 

@@ -92,17 +92,13 @@ def seed_reports(*, secretary: User) -> int:
     if PeriodicReport.objects.filter(year=PLAN_YEAR).exists():
         return 0
     for period in PeriodicReport.Period:
-        report = services.report_save(
+        services.report_submit(
             report=PeriodicReport(
                 year=PLAN_YEAR,
                 period=period,
                 summary="Các bộ phận thực hiện đúng quy trình ISO 9001:2015; "
                 "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng.",
             ),
-            user=secretary,
-        )
-        services.report_submit(
-            report=report,
             user=secretary,
             submitted_on=reports.due_on(PLAN_YEAR, period) - timedelta(days=1),
         )

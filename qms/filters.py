@@ -48,8 +48,12 @@ class ScopeForm(BootstrapMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
 
     def scope(self) -> Scope:
-        """The scope asked for; the current year where the form is empty or wrong."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """The scope asked for; a field left empty or wrong (its error is shown) falls
+        back to the current year, the whole year, every unit."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # keeps the fields that are valid in cleaned_data
+            data = self.cleaned_data
         year = data.get("year") or localdate().year
         scope = period_scope(year, data.get("period") or PeriodicReport.Period.YEAR)
         return replace(scope, unit=data.get("unit"))

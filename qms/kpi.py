@@ -77,17 +77,25 @@ def display(key: str, value) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """A period (both ends included), optionally narrowed to one unit or procedure."""
+    """A period (both ends included), optionally narrowed to one unit or procedure,
+    read on `as_of` (today unless a report recorded later says when it was made)."""
 
     start: date
     end: date
     unit: Unit | None = None
     procedure: Procedure | None = None
+    as_of: date | None = None
 
     @property
     def cutoff(self) -> date:
-        """The day the period's state is read on: its end, or today if earlier."""
-        return min(self.end, localdate())
+        """The day the period is read on: its end, or `as_of` if earlier. Events count
+        up to it, states are read on it."""
+        return min(self.end, self.as_of or localdate())
+
+    @property
+    def reach(self) -> tuple[date, date]:
+        """The days whose events count: from the start to the cutoff."""
+        return self.start, self.cutoff
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -110,12 +118,13 @@ def value(figures: dict, measure: str) -> float | None:
 
 def measure(scope: Scope) -> dict:
     """The KPIs of rule R7 (domain-vn.md) for `scope`, each an aggregate over stored,
-    indexed fields. Beside R7, for the plan's other targets: ISO coverage (procedures
-    in use with a controlled revision in force at the cutoff), audits planned in the
-    period and how many of them were reported, nonconformities open at the cutoff
-    (found by then, not closed or cancelled), open ones with an action overdue at the
-    cutoff, those closed in the period, and plan tasks due in the period and done by
-    their deadline; and the rates the 766 group scores read (`scores_766`)."""
+    indexed fields, counting events up to the cutoff. Beside R7, for the plan's other
+    targets: ISO coverage (procedures in use with a controlled revision in force at
+    the cutoff), audits planned in the whole period (the programme) and how many of
+    them were reported, nonconformities open at the cutoff (found by then, not closed
+    or cancelled), open ones with an action overdue at the cutoff, those closed by
+    then, and plan tasks due by the cutoff and done by their deadline; and the rates
+    the 766 group scores read (`scores_766`)."""
     return {
         **_dossiers(scope),
         **_procedures(scope),
@@ -231,7 +240,7 @@ def _dossier_figures(received: dict, resolved: dict, rated: dict) -> dict:
 
 def _dossiers(scope: Scope) -> dict:
     dossiers = _dossiers_in(scope)
-    period = (scope.start, scope.end)
+    period = scope.reach
     received = dossiers.filter(received_on__range=period).aggregate(
         **RECEIVED, open_overdue=Count("pk", filter=Dossier.overdue_open_on(scope.cutoff))
     )
@@ -247,7 +256,7 @@ def monthly(scope: Scope) -> list[dict]:
     """The dossier KPIs of each month of `scope` (which lies within one year): three
     grouped aggregates, whatever the number of dossiers."""
     dossiers = _dossiers_in(scope)
-    period = (scope.start, scope.end)
+    period = scope.reach
 
     def by_month(queryset, field: str, counts: dict) -> dict[int, dict]:
         rows = (
@@ -278,7 +287,7 @@ def worst_procedures(scope: Scope, limit: int = 5) -> list[dict]:
     """The procedures with the most late dossiers resolved in `scope`."""
     return list(
         _dossiers_in(scope)
-        .filter(completed_on__range=(scope.start, scope.end))
+        .filter(completed_on__range=scope.reach)
         .values("procedure", "procedure__code", "procedure__name")
         .annotate(**RESOLVED)
         .filter(late__gt=0)
@@ -314,7 +323,7 @@ def _audits(scope: Scope) -> dict:
         done=Count(
             "pk",
             distinct=True,
-            filter=Q(status__in=[Audit.Status.REPORTED, Audit.Status.CLOSED]),
+            filter=Q(status__in=Audit.SIGNED_STATUSES),
         ),
     )
     return {"audits_planned": counts["planned"], "audits_done": counts["done"]}
@@ -331,7 +340,7 @@ def _nonconformities(scope: Scope) -> dict:
         overdue=Count("pk", filter=Nonconformity.overdue_on(scope.cutoff)),
         closed=Count(
             "pk",
-            filter=Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=(scope.start, scope.end)),
+            filter=Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=scope.reach),
         ),
     )
     return {
@@ -342,7 +351,7 @@ def _nonconformities(scope: Scope) -> dict:
 
 
 def _plan_tasks(scope: Scope) -> dict:
-    tasks = PlanTask.objects.due_between(scope.start, scope.end)
+    tasks = PlanTask.objects.due_between(*scope.reach)
     if scope.unit:
         tasks = tasks.filter(units=scope.unit)
     if scope.procedure:

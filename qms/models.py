@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.roles import Role
-from qms.signatures import FrozenQuerySet, SignedRecordError, content_hash
+from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError, content_hash
 from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 
 
@@ -474,15 +474,16 @@ class Objective(ApprovedRecord):
     def period(self) -> tuple[date, date]:
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
-    def status(self, value: float | None, today: date) -> "Objective.Status | None":
-        """Met when `value` reaches the target; otherwise at risk while the year runs
-        and missed once it is over. None while nothing was measured."""
+    def status(self, value: float | None, as_of: date) -> "Objective.Status | None":
+        """Met when `value`, read on `as_of`, reaches the target; otherwise at risk
+        while the year has days left, missed when read on its last day or later. None
+        while nothing was measured."""
         if value is None:
             return None
         target = float(self.target)
         if value > target or (value == target and self.comparison == self.Comparison.AT_LEAST):
             return self.Status.MET
-        return self.Status.MISSED if today > self.period[1] else self.Status.AT_RISK
+        return self.Status.MISSED if as_of >= self.period[1] else self.Status.AT_RISK
 
 
 class ManagementReview(ApprovedRecord):
@@ -553,18 +554,13 @@ class ManagementReview(ApprovedRecord):
         }
 
 
-class ReviewOutputQuerySet(FrozenQuerySet):
-    def frozen(self):
-        return self.filter(review__in=ManagementReview.objects.frozen())
-
-    def open(self):
-        return self.filter(done_on__isnull=True)
-
-
-class ReviewOutput(models.Model):
+class ReviewOutput(FrozenPart):
     """A decision or action of a management review (clause 9.3.3), with its owner and
     due date. The decision is part of the signed review; its follow-up (when it was
     done, and how) is recorded later and shown to the next review."""
+
+    PARENT = "review"
+    MUTABLE_FIELDS = ("done_on", "result")
 
     class Kind(models.TextChoices):
         IMPROVEMENT = "improvement", _("Opportunity for improvement")
@@ -589,8 +585,6 @@ class ReviewOutput(models.Model):
     result = models.TextField(_("result"), blank=True)
     history = HistoricalRecords()
 
-    objects = ReviewOutputQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("review output")
         verbose_name_plural = _("review outputs")
@@ -607,23 +601,17 @@ class ReviewOutput(models.Model):
     def __str__(self) -> str:
         return self.decision[:80]
 
-    def save(self, *args, **kwargs) -> None:
-        if self._signed():
-            stored = type(self).objects.filter(pk=self.pk).first()
-            if stored is None or stored.signed_content() != self.signed_content():
-                raise SignedRecordError(self.review)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._signed():
-            raise SignedRecordError(self.review)
-        return super().delete(*args, **kwargs)
+    @classmethod
+    def locked_parents(cls):
+        return ManagementReview.objects.frozen()
 
     def signed_content(self) -> dict:
         return {field: getattr(self, field) for field in self.SIGNED_FIELDS}
 
-    def _signed(self) -> bool:
-        return ManagementReview.objects.frozen().filter(pk=self.review_id).exists()
+
+class PeriodicReportQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(submitted_on__isnull=False)
 
 
 class PeriodicReport(models.Model):
@@ -657,6 +645,8 @@ class PeriodicReport(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = PeriodicReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("periodic report")
         verbose_name_plural = _("periodic reports")
@@ -674,9 +664,16 @@ class PeriodicReport(models.Model):
         return f"{self.get_period_display()} {self.year}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk and type(self).objects.filter(pk=self.pk, submitted_on__isnull=False).exists():
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        if self.pk and type(self).objects.filter(pk=self.pk).frozen().exists():
             raise ValidationError(
                 _("%(report)s has been submitted and can no longer be changed.") % {"report": self},
                 code="submitted",
             )
-        super().save(*args, **kwargs)

@@ -115,8 +115,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         place_and_date(organisation, review.held_on),
         paragraph("BIÊN BẢN\nHỌP XEM XÉT CỦA LÃNH ĐẠO", "title"),
         paragraph(
-            f"Chủ trì: {review.chair.get_full_name()}\nThành phần: {review.participants}\n"
-            + _period_line(data)
+            f"Chủ trì: {data['chair']}\nThành phần: {review.participants}\n" + _period_line(data)
         ),
         paragraph("I. ĐẦU VÀO XEM XÉT (TCVN ISO 9001:2015, 9.3.2)", "heading"),
     ]
@@ -125,7 +124,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     story += [
         paragraph("II. ĐẦU RA XEM XÉT (9.3.3)", "heading"),
         grid(
-            [reviews.outputs_header(), *reviews.output_rows(review)],
+            [reviews.outputs_header(), *reviews.output_rows(data)],
             [40 * mm, 70 * mm, 35 * mm, 25 * mm],
             small=True,
         ),

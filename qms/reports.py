@@ -6,7 +6,6 @@ from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.formats import number_format
-from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
@@ -27,8 +26,8 @@ SCHEDULE = {
 }
 
 
-def period_scope(year: int, period: str) -> Scope:
-    return Scope(date(year, 1, 1), date(year, *SCHEDULE[period]["end"]))
+def period_scope(year: int, period: str, as_of: date | None = None) -> Scope:
+    return Scope(date(year, 1, 1), date(year, *SCHEDULE[period]["end"]), as_of=as_of)
 
 
 def due_on(year: int, period: str) -> date:
@@ -99,9 +98,7 @@ def snapshot(scope: Scope) -> dict:
                 "comparison": objective.get_comparison_display(),
                 "target": float(objective.target),
                 "value": kpi.value(figures, objective.measure),
-                "status": _value(
-                    objective.status(kpi.value(figures, objective.measure), localdate())
-                ),
+                "status": _value(objective.status(kpi.value(figures, objective.measure), cutoff)),
             }
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
         ],

@@ -179,10 +179,9 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
         if not can_write:
             raise PermissionDenied
         if form.is_valid():
+            write = services.report_submit if "submit" in request.POST else services.report_save
             try:
-                report = services.report_save(report=form.instance, user=request.user)
-                if "submit" in request.POST:
-                    services.report_submit(report=report, user=request.user)
+                write(report=form.instance, user=request.user)
             except ValidationError as error:
                 _errors(request, error)
             else:

@@ -3,7 +3,6 @@ records of its period, and the sections its page and minutes show."""
 
 from dataclasses import replace
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from nonconformities.models import Complaint
@@ -16,8 +15,8 @@ from qms.reports import Section
 
 def compile_inputs(review: ManagementReview) -> dict:
     """What the records say for the review's period, JSON-ready: the report snapshot,
-    the follow-up of earlier reviews' actions, the procedures revised in the period
-    and the citizens' complaints."""
+    the chair and the decisions taken, the follow-up of earlier reviews' actions, the
+    procedures revised in the period and the citizens' complaints."""
     scope = Scope(review.period_start, review.period_end)
     earlier = ReviewOutput.objects.filter(
         review__in=ManagementReview.objects.frozen().filter(held_on__lt=review.held_on),
@@ -26,6 +25,17 @@ def compile_inputs(review: ManagementReview) -> dict:
     complaints = Complaint.objects.filter(received_at__date__range=(scope.start, scope.end))
     return {
         **reports.snapshot(scope),
+        # the names as they are at signing, so that the minutes print what was signed
+        "chair": review.chair.get_full_name(),
+        "outputs": [
+            {
+                "kind": output.get_kind_display(),
+                "decision": output.decision,
+                "owner": output.owner.get_full_name() if output.owner else None,
+                "due_date": output.due_date.isoformat() if output.due_date else None,
+            }
+            for output in review.outputs.select_related("owner").order_by("pk")
+        ],
         "previous_actions": [
             {
                 "review": str(output.review),
@@ -135,13 +145,8 @@ def outputs_header() -> list[str]:
     return [_("Kind"), _("Decision or action"), _("Owner"), _("Due date")]
 
 
-def output_rows(review: ManagementReview) -> list[list[str]]:
+def output_rows(data: dict) -> list[list[str]]:
     return [
-        [
-            output.get_kind_display(),
-            output.decision,
-            output.owner.get_full_name() if output.owner else "—",
-            date_format(output.due_date, "d/m/Y") if output.due_date else "—",
-        ]
-        for output in review.outputs.select_related("owner")
+        [row["kind"], row["decision"], row["owner"] or "—", reports.day(row["due_date"])]
+        for row in data["outputs"]
     ]

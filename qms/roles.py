@@ -48,10 +48,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "qms.change_objective",
         "qms.*_plan",
         "qms.*_plantask",
-        "qms.add_managementreview",
-        "qms.change_managementreview",
-        "qms.add_reviewoutput",
-        "qms.change_reviewoutput",
+        "qms.*_managementreview",  # a signed review refuses every change
+        "qms.*_reviewoutput",
         "qms.add_periodicreport",
         "qms.change_periodicreport",
         "auth.view_group",

@@ -16,8 +16,7 @@ from qms.models import (
 )
 from qms.reports import period_scope, snapshot
 from qms.reviews import compile_inputs
-from qms.roles import Role
-from qms.signing import chairman_approve
+from qms.signing import chairman_approve, refuse_if_approved
 
 
 @transaction.atomic
@@ -39,12 +38,10 @@ def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
 @transaction.atomic
 def review_sign(*, review: ManagementReview, user: User, password: str) -> ManagementReview:
     """The chairman signs a management review off: its inputs are compiled once more
-    and stored as they are now, and the signature covers them with everything else."""
+    and stored as they are now, and the signature covers them with everything else.
+    Any refusal (not the chairman, wrong password) rolls the stored inputs back."""
     review = ManagementReview.objects.select_for_update().get(pk=review.pk)
-    if review.approval:
-        raise ValidationError(_("%(record)s is already approved.") % {"record": review})
-    if not user.has_role(Role.CHAIRMAN):
-        raise ValidationError(_("Only %(roles)s can sign this.") % {"roles": Role.CHAIRMAN.label})
+    refuse_if_approved(review)
     review.inputs = compile_inputs(review)
     review._history_user = user
     review.save()
@@ -53,10 +50,14 @@ def review_sign(*, review: ManagementReview, user: User, password: str) -> Manag
 
 @transaction.atomic
 def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str) -> ReviewOutput:
-    """Record that a review's action was carried out, and how."""
-    output = ReviewOutput.objects.select_for_update().get(pk=output.pk)
+    """Record that an action decided by a signed review was carried out, and how."""
+    output = ReviewOutput.objects.select_for_update().select_related("review").get(pk=output.pk)
+    if output.owner_id is None or not output.review.approval:
+        raise ValidationError(_("Only actions of a signed review are followed up."))
     if output.done_on:
         raise ValidationError(_("This action is already done."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
     output.done_on = done_on
     output.result = result
     output._history_user = user
@@ -69,17 +70,19 @@ def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str
 def report_submit(
     *, report: PeriodicReport, user: User, submitted_on: date | None = None
 ) -> PeriodicReport:
-    """Submit a periodic report: its figures are stored as they are today. A report
-    sent on paper earlier is recorded with the day it was sent (`submitted_on`)."""
-    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
-    if report.submitted_on:
-        raise ValidationError(
-            _("%(report)s has been submitted and can no longer be changed.") % {"report": report}
-        )
-    report.figures = snapshot(period_scope(report.year, report.period))
-    report.submitted_on = submitted_on or timezone.localdate()
+    """Submit a periodic report with its assessment as given: its figures are stored
+    as they are on the day it is sent — today, or `submitted_on` for a report sent
+    on paper and recorded afterwards."""
+    day = submitted_on or timezone.localdate()
+    if day < date(report.year, 1, 1):
+        raise ValidationError(_("A report cannot be sent before its year begins."))
+    if report.pk:
+        PeriodicReport.objects.select_for_update().filter(pk=report.pk).first()
+    report.figures = snapshot(period_scope(report.year, report.period, as_of=day))
+    report.submitted_on = day
     report.submitted_by = user
     report._history_user = user
+    report.full_clean()
     report.save()
     return report
 

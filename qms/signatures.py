@@ -98,9 +98,11 @@ class FrozenPartQuerySet(FrozenQuerySet):
 
 class FrozenPart(models.Model):
     """A row that is part of its parent's signed content (the foreign key `PARENT`):
-    it changes only while that parent is unsigned."""
+    it changes only while that parent is unsigned, except for `MUTABLE_FIELDS` (the
+    follow-up recorded after signing, which the signature does not cover)."""
 
     PARENT: str
+    MUTABLE_FIELDS: tuple[str, ...] = ()
 
     objects = FrozenPartQuerySet.as_manager()
 
@@ -108,11 +110,11 @@ class FrozenPart(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        self._guard()
+        self._guard(follow_up=True)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._guard()
+        self._guard(follow_up=False)
         return super().delete(*args, **kwargs)
 
     @classmethod
@@ -120,11 +122,20 @@ class FrozenPart(models.Model):
         """The parents whose content is signed."""
         raise NotImplementedError
 
-    def _guard(self) -> None:
-        """Neither the parent it joins nor the one it leaves may be signed."""
+    def _guard(self, *, follow_up: bool) -> None:
+        """Neither the parent it joins nor the one it leaves may be signed, unless
+        (`follow_up`) only mutable fields of a row that stays put change."""
         column = f"{self.PARENT}_id"
-        parents = {getattr(self, column)}
-        if self.pk:
-            parents |= set(type(self).objects.filter(pk=self.pk).values_list(column, flat=True))
-        if self.locked_parents().filter(pk__in=parents).exists():
-            raise SignedRecordError()
+        stored = type(self).objects.filter(pk=self.pk).first() if self.pk else None
+        parents = {getattr(self, column)} | ({getattr(stored, column)} if stored else set())
+        if not self.locked_parents().filter(pk__in=parents).exists():
+            return
+        if follow_up and stored is not None and self.MUTABLE_FIELDS:
+            fixed = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if field.name not in self.MUTABLE_FIELDS
+            ]
+            if all(getattr(stored, name) == getattr(self, name) for name in fixed):
+                return
+        raise SignedRecordError()

@@ -45,8 +45,7 @@ def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> Ap
     """The chairman approves `record` (the audit programme, a quality objective) by
     signing it, once; it is frozen from then on."""
     record = type(record).objects.select_for_update().get(pk=record.pk)
-    if record.approval:
-        raise ValidationError(_("%(record)s is already approved.") % {"record": record})
+    refuse_if_approved(record)
     signature_sign(
         record=record,
         user=user,
@@ -55,3 +54,8 @@ def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> Ap
         meaning=Signature.Meaning.APPROVED,
     )
     return record
+
+
+def refuse_if_approved(record: ApprovedRecord) -> None:
+    if record.approval:
+        raise ValidationError(_("%(record)s is already approved.") % {"record": record})

@@ -1,8 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
+
+
+class YearConverter:
+    """A year the records can hold (2000–2100); any other is a 404, not a 500."""
+
+    regex = "20[0-9]{2}|2100"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(YearConverter, "year")
 
 qms_patterns = [
     path("", views.home, name="home"),
@@ -12,7 +27,7 @@ qms_patterns = [
     path("lich-lam-viec/<int:pk>/xoa/", views.calendar_day_delete, name="calendar_day_delete"),
     path("tinh-han/", views.due_date, name="due_date"),
     path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),
-    path("muc-tieu/<int:year>/", dashboard_views.objectives, name="objectives"),
+    path("muc-tieu/<year:year>/", dashboard_views.objectives, name="objectives"),
     path(
         "muc-tieu/phe-duyet/<int:pk>/",
         dashboard_views.objective_approve,
@@ -32,9 +47,9 @@ qms_patterns = [
         name="review_output_done",
     ),
     path("bao-cao/", review_views.report_list, name="reports"),
-    path("bao-cao/<int:year>/<slug:period>/", review_views.report_detail, name="report_detail"),
+    path("bao-cao/<year:year>/<slug:period>/", review_views.report_detail, name="report_detail"),
     path(
-        "bao-cao/<int:year>/<slug:period>/<slug:fmt>/",
+        "bao-cao/<year:year>/<slug:period>/<slug:fmt>/",
         review_views.report_export,
         name="report_export",
     ),

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qms import kpi, reports, reviews, services
+from qms import kpi, reports, reviews, services, signing
 from qms.kpi import Scope
-from qms.models import ManagementReview, PeriodicReport, ReviewOutput
+from qms.models import ManagementReview, Objective, PeriodicReport, ReviewOutput
 from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
@@ -366,3 +366,159 @@ def test_an_action_needs_an_owner_and_a_due_date_together(review, secretary):
             user=secretary,
         )
     assert not review.outputs.exists()
+
+
+def test_decisions_of_a_signed_review_cannot_be_added_moved_or_deleted(review, chairman, secretary):
+    decision = services.review_output_add(
+        output=ReviewOutput(review=review, kind="change", decision="Rà soát quy trình"),
+        user=secretary,
+    )
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    draft = services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 12, 1),
+            period_start=date(2023, 7, 1),
+            period_end=date(2023, 11, 30),
+            chair=chairman,
+            participants="Lãnh đạo",
+        ),
+        user=secretary,
+    )
+    loose = services.review_output_add(
+        output=ReviewOutput(review=draft, kind="change", decision="Của dự thảo"),
+        user=secretary,
+    )
+    with pytest.raises(SignedRecordError):
+        ReviewOutput.objects.bulk_create([ReviewOutput(review=review, kind="change", decision="x")])
+    loose.review = review  # moved into the signed review
+    with pytest.raises(SignedRecordError):
+        loose.save()
+    decision.review = draft  # moved out of it
+    with pytest.raises(SignedRecordError):
+        decision.save()
+    decision.refresh_from_db()
+    with pytest.raises(SignedRecordError):
+        decision.delete()
+    with pytest.raises(SignedRecordError):
+        ReviewOutput.objects.filter(review=review).update(decision="y")
+    review.refresh_from_db()
+    assert review.approval.matches()
+    assert list(review.outputs.values_list("decision", flat=True)) == ["Rà soát quy trình"]
+
+
+def test_a_submitted_report_cannot_be_deleted_or_rewritten_in_bulk(half_year, secretary):
+    report = services.report_submit(
+        report=PeriodicReport(year=2023, period=Period.Q1), user=secretary
+    )
+    with pytest.raises(ValidationError, match="đã gửi"):
+        report.delete()
+    with pytest.raises(SignedRecordError):
+        PeriodicReport.objects.filter(pk=report.pk).update(summary="Sửa")
+    with pytest.raises(SignedRecordError):
+        PeriodicReport.objects.all().delete()
+    assert PeriodicReport.objects.get(pk=report.pk).summary == ""
+
+
+def test_a_report_recorded_afterwards_counts_up_to_the_day_it_was_sent(half_year, secretary):
+    report = services.report_submit(
+        report=PeriodicReport(year=2023, period=Period.Q1),
+        user=secretary,
+        submitted_on=date(2023, 2, 28),
+    )
+    assert report.figures["as_of"] == "2023-02-28"
+    assert report.figures["kpi"]["received"] == 3  # the dossier of 1 March came later
+    with pytest.raises(ValidationError, match="trước khi năm"):
+        services.report_submit(
+            report=PeriodicReport(year=2023, period=Period.H1),
+            user=secretary,
+            submitted_on=date(2022, 12, 31),
+        )
+    assert not PeriodicReport.objects.filter(period=Period.H1).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/muc-tieu/0/", "/muc-tieu/99999/", "/bao-cao/1/q1/", "/bao-cao/10000/h1/pdf/",
+     "/bao-cao/2023/q5/", "/bao-cao/2023/q1/doc/"],
+)  # fmt: skip
+def test_pages_of_impossible_years_or_periods_are_not_found(url, client_for, personas):
+    assert client_for(personas[Role.VIEWER]).get(url).status_code == 404
+
+
+def test_a_wrong_dashboard_field_is_shown_and_the_others_are_kept(half_year, client_for, chairman):
+    response = client_for(chairman).get(
+        reverse("qms:dashboard"), {"year": 2023, "period": "h1", "unit": 999999}
+    )
+    assert response.context["scope"] == reports.period_scope(2023, Period.H1)
+    assert response.context["form"].errors["unit"]
+
+
+def test_a_past_year_objective_not_met_is_missed_on_every_page(
+    half_year, client_for, chairman, secretary
+):
+    objective = Objective.objects.create(
+        year=2023, title="100% đúng hạn", measure="on_time_rate", comparison="gte", target=100
+    )
+    signing.chairman_approve(record=objective, user=chairman, password=PASSWORD)
+    client = client_for(chairman)
+    page = client.get(reverse("qms:objectives", args=[2023]))
+    assert [status for _, _, status in page.context["rows"]] == ["missed"]
+    dashboard = client.get(reverse("qms:dashboard"), {"year": 2023})
+    assert [row["status"] for row in dashboard.context["data"]["objectives"]] == ["missed"]
+    during = client.get(reverse("qms:dashboard"), {"year": 2023, "period": "h1"})
+    assert [row["status"] for row in during.context["data"]["objectives"]] == ["at_risk"]
+
+
+def test_who_may_prepare_follow_up_and_sign_reviews_and_reports(review, personas, client_for):
+    viewer, secretary = personas[Role.VIEWER], personas[Role.ISO_SECRETARY]
+    forbidden = [
+        (reverse("qms:review_create"), {}),
+        (reverse("qms:review_output_add", args=[review.pk]), {"kind": "change"}),
+        (reverse("qms:report_detail", args=[2023, "q1"]), {"summary": "x", "submit": ""}),
+    ]
+    for url, data in forbidden:
+        assert client_for(viewer).post(url, data).status_code == 403, url
+    assert not PeriodicReport.objects.exists() and not review.outputs.exists()
+
+    output = services.review_output_add(
+        output=ReviewOutput(
+            review=review,
+            kind="resources",
+            decision="Mua máy quét",
+            owner=secretary,
+            due_date=date(2023, 9, 30),
+        ),
+        user=secretary,
+    )
+    for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY):
+        client_for(personas[role]).post(
+            reverse("qms:review_sign", args=[review.pk]), {"password": PASSWORD}
+        )
+    review.refresh_from_db()
+    assert review.approval is None
+    client_for(personas[Role.CHAIRMAN]).post(
+        reverse("qms:review_sign", args=[review.pk]), {"password": PASSWORD}
+    )
+    assert review.approval.signer == personas[Role.CHAIRMAN]
+
+    done = reverse("qms:review_output_done", args=[output.pk])
+    payload = {"done_on": "01/09/2023", "result": "Đã mua"}
+    assert client_for(personas[Role.OFFICER]).post(done, payload).status_code == 403
+    assert client_for(secretary).post(done, payload).status_code == 302
+    output.refresh_from_db()
+    assert output.done_on == date(2023, 9, 1)
+
+
+def test_the_admin_edits_a_review_being_prepared_and_only_shows_a_signed_one(
+    review, chairman, secretary, client_for
+):
+    client = client_for(secretary)
+    change = reverse("admin:qms_managementreview_change", args=[review.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and b'name="participants"' in page.content
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    page = client.get(change)
+    assert page.status_code == 200 and b'name="participants"' not in page.content
+    delete = reverse("admin:qms_managementreview_delete", args=[review.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ManagementReview.objects.filter(pk=review.pk).exists()
