@@ -1,6 +1,6 @@
 """The chairman's dashboard, the quality objectives and the reform plan's tasks."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from qms import kpi, reports
 from qms.decorators import permission_required
 from qms.filters import PlanTaskFilter, ScopeForm
 from qms.forms import SignForm
-from qms.models import ManagementReview, Objective, PlanTask, ReviewOutput
+from qms.models import ManagementReview, Objective, PeriodicReport, PlanTask, ReviewOutput
 from qms.roles import Role
 from qms.signing import chairman_approve
 
@@ -27,7 +27,13 @@ VIEW = "qms.view_objective"
 
 
 def _url(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+    """`name`'s page filtered by `params`, dates written as the forms show them."""
+    query = {
+        key: value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+        for key, value in params.items()
+        if value is not None
+    }
+    return f"{reverse(name)}?{urlencode(query)}"
 
 
 def figure_links(scope: kpi.Scope) -> dict[str, str]:
@@ -72,10 +78,12 @@ def personal(user) -> dict:
 
 @permission_required(VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form = ScopeForm(request.GET or None)
+    today = localdate()
+    form = ScopeForm(
+        {"year": today.year, "period": PeriodicReport.Period.YEAR} | request.GET.dict()
+    )
     scope = form.scope()
     data = reports.snapshot(scope)
-    today = localdate()
     links = figure_links(scope)
     figures = data["kpi"]
     months = kpi.monthly(scope)

@@ -20,9 +20,11 @@ class PlanTaskFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanTask.Status.choices)
     due_from = django_filters.DateFilter(
-        label=_("Due from"), field_name="deadline", lookup_expr="gte"
+        label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
     )
-    due_to = django_filters.DateFilter(label=_("Due to"), field_name="deadline", lookup_expr="lte")
+    due_to = django_filters.DateFilter(
+        label=_("Deadline to"), field_name="deadline", lookup_expr="lte"
+    )
     on_time = django_filters.BooleanFilter(
         label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
     )

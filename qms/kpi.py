@@ -149,6 +149,7 @@ class Group766:
     name: str
     points: int
     indicator: str | None = None
+    indicator_name: str = ""
     threshold: int = 100
 
     def score(self, figures: dict) -> float | None:
@@ -167,11 +168,11 @@ class Group766:
 # and online payment are measured on the national portal, not in these records.
 GROUPS_766 = (
     Group766(1, _("Publicity and transparency"), 18),
-    Group766(2, _("Processing timeliness"), 20, "on_time_766_rate"),
-    Group766(3, _("Online public services"), 12, "online_rate", 50),
+    Group766(2, _("Processing timeliness"), 20, "on_time_766_rate", _("2.1 on time by 766")),
+    Group766(3, _("Online public services"), 12, "online_rate", _("3.3 online"), 50),
     Group766(4, _("Online payment"), 10),
-    Group766(5, _("Satisfaction"), 18, "satisfaction_766_rate", 90),
-    Group766(6, _("Digitisation"), 22, "digitised_rate", 80),
+    Group766(5, _("Satisfaction"), 18, "satisfaction_766_rate", _("5.4 by 766"), 90),
+    Group766(6, _("Digitisation"), 22, "digitised_rate", _("4.2 digitised"), 80),
 )
 
 

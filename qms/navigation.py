@@ -13,6 +13,7 @@ class NavItem:
     url_name: str
     permission: str | None = None
     staff_only: bool = False
+    group: str | Promise | None = None  # shown in a drop-down menu of that name
 
     def visible_to(self, user) -> bool:
         if self.staff_only and not user.is_staff:
@@ -20,9 +21,10 @@ class NavItem:
         return self.permission is None or user.has_perm(self.permission)
 
 
+OVERSIGHT, CALENDAR = _("Oversight"), _("Calendar")
+
 NAVIGATION = (
     NavItem(_("Home"), "qms:home"),
-    NavItem(_("Dashboard"), "qms:dashboard", permission="qms.view_objective"),
     NavItem(_("Receive"), "procedures:dossier_receive", permission="procedures.add_dossier"),
     NavItem(_("Dossiers"), "procedures:dossier_list", permission="procedures.view_dossier"),
     NavItem(_("My queue"), "procedures:dossier_queue", permission="procedures.change_dossier"),
@@ -33,20 +35,32 @@ NAVIGATION = (
         "nonconformities:register",
         permission="nonconformities.view_nonconformity",
     ),
-    NavItem(_("Reviews"), "qms:reviews", permission="qms.view_managementreview"),
-    NavItem(_("Reports"), "qms:reports", permission="qms.view_periodicreport"),
-    NavItem(_("Reform plan"), "qms:plan_tasks", permission="qms.view_plantask"),
-    NavItem(_("Working calendar"), "qms:calendar", permission="qms.view_calendarday"),
-    NavItem(_("Due-date calculator"), "qms:due_date", permission="qms.view_calendarday"),
+    NavItem(_("Dashboard"), "qms:dashboard", "qms.view_objective", group=OVERSIGHT),
+    NavItem(_("Reviews"), "qms:reviews", "qms.view_managementreview", group=OVERSIGHT),
+    NavItem(_("Reports"), "qms:reports", "qms.view_periodicreport", group=OVERSIGHT),
+    NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
+    NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
+    NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 )
 
 
 def navigation_for(user) -> list[dict]:
+    """The items `user` may open, in order; those of a group gathered under one
+    entry {"label", "children"} where the group's first item stands."""
     if not user.is_authenticated:
         return []
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in NAVIGATION
-        if item.visible_to(user)
-    ]
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item in NAVIGATION:
+        if not item.visible_to(user):
+            continue
+        link = {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        if item.group is None:
+            entries.append(link)
+        elif item.group in groups:
+            groups[item.group]["children"].append(link)
+        else:
+            groups[item.group] = {"label": item.group, "children": [link]}
+            entries.append(groups[item.group])
+    return entries

@@ -85,6 +85,7 @@ def snapshot(scope: Scope) -> dict:
             {
                 "number": row["group"].number,
                 "name": str(row["group"].name),
+                "indicator": str(row["group"].indicator_name),
                 "points": row["group"].points,
                 "value": row["value"],
                 "score": row["score"],
@@ -155,9 +156,7 @@ def snapshot(scope: Scope) -> dict:
                 "status": task.get_status_display(),
                 "on_time": bool(task.completed_on and task.completed_on <= task.deadline),
             }
-            for task in PlanTask.objects.due_between(scope.start, scope.end).order_by(
-                "deadline", "order"
-            )
+            for task in PlanTask.objects.due_between(*scope.reach).order_by("deadline", "order")
         ],
     }
 
@@ -232,7 +231,7 @@ def scores_section(data: dict) -> Section:
         rows=[
             [
                 f"{row['number']}. {row['name']}",
-                kpi.percent(row["value"]),
+                f"{row['indicator']}: {kpi.percent(row['value'])}" if row["indicator"] else "—",
                 "—" if row["score"] is None else number_format(row["score"], 1),
                 str(row["points"]),
             ]
@@ -290,7 +289,7 @@ def nonconformity_section(data: dict) -> Section:
     return Section(
         _("Nonconformities and corrective actions"),
         _facts(data["kpi"], "nc_open", "nc_overdue", "nc_closed"),
-        [_("Code"), _("Source"), _("Description"), _("Stage")],
+        [_("Code"), _("Source"), _("Description"), _("Stage now")],
         [
             [
                 row["code"],
@@ -307,7 +306,7 @@ def plan_section(data: dict) -> Section:
     return Section(
         _("Tasks of the reform plan"),
         _facts(data["kpi"], "plan_tasks_due", "plan_tasks_done_on_time"),
-        [_("No."), _("Task"), _("Deadline"), _("Status")],
+        [_("Order no."), _("Task"), _("Deadline"), _("Status")],
         [
             [str(row["order"]), row["content"], day(row["deadline"]), row["status"]]
             for row in data["plan_tasks"]

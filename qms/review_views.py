@@ -84,6 +84,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "output_form": ReviewOutputForm(),
             "done_form": OutputDoneForm(initial={"done_on": localdate()}),
             "sign_form": SignForm(),
+            "today": localdate(),
             "can_prepare": not approval and request.user.has_perm(PREPARE),
             "can_sign": not approval and request.user.has_role(Role.CHAIRMAN),
         },

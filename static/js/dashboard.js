@@ -20,6 +20,6 @@
       options: Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, options),
     });
   }
-  draw("chart-counts", data.counts, "bar", {});
+  draw("chart-counts", data.counts, "bar", { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
   draw("chart-rates", data.rates, "line", { scales: { y: { min: 0, max: 100 } } });
 })();

@@ -45,7 +45,9 @@ def test_dashboard_late_figure_and_review_sign_off(page: Page, live_server, make
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(late.code)
 
-    page.get_by_test_id("main-nav").get_by_role("link", name="Xem xét của lãnh đạo").click()
+    nav = page.get_by_test_id("main-nav")
+    nav.get_by_role("button", name="Điều hành").click()
+    nav.get_by_role("link", name="Xem xét của lãnh đạo").click()
     page.get_by_role("link", name=f"10/07/{year}").click()
     expect(page.get_by_test_id("review-inputs")).to_contain_text("Hồ sơ tiếp nhận")
     page.get_by_label("Mật khẩu của bạn").fill(PASSWORD)

@@ -63,14 +63,19 @@ def test_sync_restores_the_table(db):
     assert ROLE_PERMISSIONS.keys() == set(Role)
 
 
-NAV_LABELS = {"Trang chủ", "Hồ sơ", "Quy trình", "Lịch làm việc", "Tính ngày hẹn trả"}
+NAV_LABELS = {"Trang chủ", "Hồ sơ", "Quy trình", "Điều hành", "Lịch"}
+MENU_LABELS = {"Lịch": ["Lịch làm việc", "Tính ngày hẹn trả"]}
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_navigation_follows_the_role(personas, client_for, role):
     page = client_for(personas[role]).get(reverse("qms:home")).content.decode()
-    nav = [item["label"] for item in client_for(personas[role]).get("/").context["navigation"]]
+    entries = client_for(personas[role]).get("/").context["navigation"]
+    nav = [item["label"] for item in entries]
     assert set(map(str, nav)) >= NAV_LABELS
+    menus = {str(item["label"]): item["children"] for item in entries if "children" in item}
+    for menu, labels in MENU_LABELS.items():
+        assert [str(link["label"]) for link in menus[menu]] == labels
     assert ("Quản trị" in map(str, nav)) == (role == Role.ISO_SECRETARY)
     assert str(role.label) in page
 
