@@ -106,8 +106,8 @@ def snapshot(scope: Scope) -> dict:
         "worst_procedures": [
             {
                 "pk": row["procedure"],
-                "code": row["procedure__code"],
-                "name": row["procedure__name"],
+                "code": row["code"],
+                "name": row["name"],
                 "resolved": row["resolved"],
                 "late": row["late"],
             }
