@@ -11,7 +11,7 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint messages lock clean
+.PHONY: install run test bench lint messages lock clean
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ lint: install
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise.
+N ?= 1000000
+bench: install
+	$(BIN)/python bench/run.py --n $(N)
 
 # Needs GNU gettext (Debian package gettext); the compiled .mo files are committed.
 messages: install

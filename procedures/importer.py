@@ -25,6 +25,7 @@ from procedures.models import (
     Procedure,
     ProcedureRevision,
     Rating,
+    RevisionStep,
     RuleSet,
 )
 from qms.models import CalendarDay, Organisation
@@ -184,6 +185,7 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
     office_hours = Organisation.current_office_hours()
     procedures = Procedure.objects.in_bulk(field_name="code")
     revisions: dict[tuple[int, date], ProcedureRevision | None] = {}
+    first_steps: dict[int, RevisionStep | None] = {}  # read once per revision
     existing = set(
         Dossier.objects.filter(code__in=[str(r.get("code", "")).strip() for r in rows]).values_list(
             "code", flat=True
@@ -282,7 +284,9 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
             dossier.finish(completed_at)
             dossier.status = Dossier.Status.COMPLETED
         else:
-            dossier.enter_step(revision.steps.first())
+            if revision.pk not in first_steps:
+                first_steps[revision.pk] = revision.steps.select_related("unit").first()
+            dossier.enter_step(first_steps[revision.pk])
         if returned_at:
             dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
             dossier.status = Dossier.Status.RETURNED

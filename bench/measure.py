@@ -1,0 +1,363 @@
+"""The benchmark's measurements, each the median of several runs after a warm-up, in
+one process, on the data set of `bench.dataset`. Writes that would change the data
+set (receipts, the import, the audit) run inside a transaction rolled back at the end.
+"""
+
+import csv
+import io
+import random
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+
+from audits.models import Audit, ChecklistItem, Finding
+from audits.pdf import audit_report_pdf
+from procedures import services
+from procedures.importer import import_dossiers
+from procedures.models import Dossier, Procedure
+from procedures.pdf import dossier_pdf
+from procedures.tracking_book import tracking_book_xlsx
+from qms import kpi
+from qms.models import CalendarDay, User
+from qms.working_days import LOCAL_TZ
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    target: str | None = None
+    met: bool | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Rollback(Exception):
+    """Raised to undo a measurement's writes."""
+
+
+def median_ms(action, runs: int) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def reset_peak() -> None:
+    """Start a new high-water mark of the process's resident memory (Linux)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory since the last `reset_peak()`."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def rolled_back(action):
+    """`action`, its writes undone afterwards."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                action()
+                raise Rollback
+        except Rollback:
+            pass
+
+    return run
+
+
+def _year() -> tuple[date, date]:
+    """The last whole year of the data set."""
+    year = date.today().year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+LOWER_BOUND_SQL = [
+    # the dossier aggregates of rule R7 written by hand: the same rows, no ORM
+    """SELECT COUNT(*), COUNT(*) FILTER (WHERE channel = 'online'),
+       COUNT(*) FILTER (WHERE status IN ('in_progress', 'waiting', 'completed', 'returned')
+                        AND due_date < %(cutoff)s
+                        AND (completed_on IS NULL OR completed_on > %(cutoff)s))
+       FROM procedures_dossier WHERE received_on BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(*), COUNT(*) FILTER (WHERE outcome = 'early'),
+       COUNT(*) FILTER (WHERE outcome = 'on_time'), COUNT(*) FILTER (WHERE outcome = 'late'),
+       COUNT(*) FILTER (WHERE digitised), COUNT(*) FILTER (WHERE on_time_766)
+       FROM procedures_dossier WHERE completed_on BETWEEN %(start)s AND %(end)s""",
+    """SELECT COUNT(*), COUNT(*) FILTER (WHERE rating IN ('very_satisfied', 'satisfied')),
+       COUNT(*) FILTER (WHERE rating = 'unsatisfied')
+       FROM procedures_dossier WHERE returned_on BETWEEN %(start)s AND %(end)s
+       AND rating <> ''""",
+]
+
+
+def kpi_year() -> list[Result]:
+    """The `kpi` command's computation for a year against the same dossier aggregates
+    in hand-written SQL (the other figures read tables of a few dozen rows)."""
+    start, end = _year()
+    scope = kpi.Scope(start, end)
+    ours = median_ms(lambda: kpi.compute(scope), 7)
+
+    def by_hand():
+        with connection.cursor() as cursor:
+            for sql in LOWER_BOUND_SQL:
+                cursor.execute(sql, {"start": start, "end": end, "cutoff": end})
+                cursor.fetchall()
+
+    bound = median_ms(by_hand, 7)
+    ratio = ours / bound
+    return [
+        Result("KPI of a year (kpi command)", round(ours, 1), "ms"),
+        Result("KPI of a year: hand-written SQL (lower bound)", round(bound, 1), "ms"),
+        Result(
+            "KPI of a year: ratio to the lower bound", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5
+        ),
+    ]
+
+
+def list_pages() -> list[Result]:
+    """The dossier list (keyset pages) against the admin changelist (offset pages and
+    counts), first page and a page deep in the list with two filters."""
+    client = Client()
+    client.force_login(User.objects.get(username="thuky"))
+    procedure = Procedure.objects.get(code="QT-CT-01")
+    filters = {"procedure": procedure.pk, "channel": "online"}
+    admin_filters = {"procedure__id__exact": procedure.pk, "channel__exact": "online"}
+    start, _end = _year()
+    deep = (
+        Dossier.objects.filter(procedure=procedure, channel="online", received_on__gte=start)
+        .order_by("received_at", "pk")
+        .first()
+    )
+    newer = Dossier.objects.filter(
+        procedure=procedure, channel="online", received_at__gt=deep.received_at
+    ).count()
+
+    def get(url, params):
+        def action():
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return action
+
+    cursor = {"after": f"{deep.received_at.isoformat()}_{deep.pk}"}
+    pages = {
+        "first page": (get("/ho-so/", {}), get("/bench-admin/procedures/dossier/", {})),
+        "deep page, two filters": (
+            get("/ho-so/", {**filters, **cursor}),
+            get("/bench-admin/procedures/dossier/", {**admin_filters, "p": newer // 50 + 1}),
+        ),
+    }
+    results = []
+    for name, (ours, admin) in pages.items():
+        mine, theirs = median_ms(ours, 15), median_ms(admin, 5)
+        results += [
+            Result(f"dossier list, {name}", round(mine, 1), "ms", "< 50", mine < 50),
+            Result(f"admin changelist, {name}", round(theirs, 1), "ms"),
+            Result(
+                f"dossier list, {name}: times faster than the admin",
+                round(theirs / mine, 1),
+                "x",
+                ">= 5",
+                theirs / mine >= 5,
+            ),
+        ]
+    return results
+
+
+def receipts() -> list[Result]:
+    """1,000 receipts through the service (code, appointment, history), rolled back."""
+    officer = User.objects.get(username="motcua")
+    procedures = list(Procedure.objects.filter(in_use=True))
+
+    def receive(count: int, times: list) -> None:
+        for number in range(count):
+            started = time.perf_counter()
+            services.dossier_receive(
+                procedure=procedures[number % len(procedures)],
+                user=officer,
+                applicant_name="Đo Thời Gian",
+                channel="direct",
+            )
+            times.append((time.perf_counter() - started) * 1000)
+
+    times: list[float] = []
+    started = time.perf_counter()
+    rolled_back(lambda: receive(1000, times))()
+    total = time.perf_counter() - started
+    each = statistics.median(times)
+    return [
+        Result("receiving one dossier", round(each, 2), "ms", "< 20", each < 20),
+        Result("receipts per second (1,000 in a row)", round(1000 / total, 1), "dossiers/s"),
+    ]
+
+
+def due_dates() -> list[Result]:
+    """The working-day engine: appointments for random receipts and limits."""
+    engine = CalendarDay.objects.calendar()
+    rng = random.Random(1)
+    starts = [
+        datetime(2024, 1, 1, 7, tzinfo=LOCAL_TZ) + timedelta(minutes=rng.randint(0, 700_000))
+        for _ in range(200_000)
+    ]
+    limits = [rng.choice([0, 1, 3, 5, 10, 15]) for _ in starts]
+    cutoff = clock(15)
+
+    def compute():
+        for start, days in zip(starts, limits, strict=True):
+            engine.due_date(start, days, cutoff)
+
+    seconds = median_ms(compute, 3) / 1000
+    rate = len(starts) / seconds
+    return [
+        Result("due-date engine", round(rate), "per second", "> 200000", rate > 200_000),
+    ]
+
+
+def import_csv() -> list[Result]:
+    """`import_dossiers` of 100,000 new rows (validated, appointments, history)."""
+    rng = random.Random(2)
+    procedures = list(Procedure.objects.filter(in_use=True).values_list("code", flat=True))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "procedure_code", "applicant_name", "channel", "received_at"])
+    day = date(2024, 3, 4)
+    for number in range(100_000):
+        received = datetime.combine(day, clock(8), tzinfo=LOCAL_TZ) + timedelta(
+            minutes=number % 480
+        )
+        writer.writerow(
+            [
+                f"IMP-{day:%y%m%d}-{number:06d}",
+                rng.choice(procedures),
+                "Nhập Thử Nghiệm",
+                "direct",
+                received.isoformat(),
+            ]
+        )
+    content = buffer.getvalue().encode()
+
+    def run():
+        result = import_dossiers("bench.csv", content)
+        assert result.created == 100_000, result
+
+    started = time.perf_counter()
+    rolled_back(run)()
+    seconds = time.perf_counter() - started
+    rate = 100_000 / seconds
+    return [
+        Result("import of 100,000 CSV rows", round(rate), "rows/s", "> 5000", rate > 5000),
+        Result("import of 100,000 CSV rows: time", round(seconds, 1), "s"),
+    ]
+
+
+def documents() -> list[Result]:
+    """The audit report with 200 items and 30 findings, a receipt, a tracking book."""
+    audit = Audit.objects.filter(status__in=Audit.SIGNED_STATUSES).first()
+
+    def with_large_audit(action):
+        def run():
+            big = Audit.objects.create(
+                code="BENCH-200",
+                title="Đánh giá đo hiệu năng",
+                year=audit.year,
+                planned_start=audit.planned_start,
+                planned_end=audit.planned_end,
+                lead_auditor=audit.lead_auditor,
+            )
+            template = audit.items.first()
+            items = ChecklistItem.objects.bulk_create(
+                [
+                    ChecklistItem(
+                        audit=big,
+                        order=number,
+                        clause_number=template.clause_number,
+                        clause_title=template.clause_title,
+                        question=f"Câu hỏi kiểm tra số {number}",
+                        result="conforming" if number >= 30 else "minor",
+                        evidence="Hồ sơ đầy đủ, phiếu kiểm soát ghi đúng thời hạn.",
+                    )
+                    for number in range(200)
+                ]
+            )
+            Finding.objects.bulk_create(
+                [
+                    Finding(
+                        audit=big,
+                        item=item,
+                        severity="minor",
+                        clause_number=item.clause_number,
+                        description=f"Phát hiện số {item.order}: thiếu chữ ký người nhận.",
+                    )
+                    for item in items[:30]
+                ]
+            )
+            action(big)
+
+        return rolled_back(run)
+
+    times = []
+
+    def timed_report(big):
+        for _ in range(4):
+            started = time.perf_counter()
+            audit_report_pdf(big)
+            times.append((time.perf_counter() - started) * 1000)
+
+    with_large_audit(timed_report)()
+    report = statistics.median(times[1:])
+
+    dossier = Dossier.objects.order_by("-pk").first()
+    receipt = median_ms(lambda: dossier_pdf("receipt", dossier), 7)
+
+    first, last = _tracking_range(10_000)
+    book = median_ms(lambda: tracking_book_xlsx(first, last), 3)
+    return [
+        Result(
+            "audit report PDF, 200 items, 30 findings", round(report), "ms", "< 1000", report < 1000
+        ),
+        Result("receipt PDF", round(receipt), "ms"),
+        Result("tracking book XLSX, 10,000 dossiers", round(book), "ms", "< 3000", book < 3000),
+    ]
+
+
+def _tracking_range(size: int) -> tuple[date, date]:
+    """Receipt days, from the last whole year's start, holding about `size` dossiers."""
+    first, _ = _year()
+    per_day = (
+        Dossier.objects.filter(received_on__gte=first)
+        .values("received_on")
+        .annotate(count=Count("pk"))
+        .order_by("received_on")
+    )
+    total, last = 0, first
+    for row in per_day.iterator():
+        total, last = total + row["count"], row["received_on"]
+        if total >= size:
+            break
+    return first, last
+
+
+STEPS = {
+    "KPI of a year": kpi_year,
+    "list pages": list_pages,
+    "receipts": receipts,
+    "due-date engine": due_dates,
+    "import": import_csv,
+    "documents": documents,
+}
