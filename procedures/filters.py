@@ -91,10 +91,16 @@ class DossierFilter(django_filters.FilterSet):
         label=_("Worklist"), choices=list(DossierQuerySet.WORKLISTS.items()), method="by_worklist"
     )
 
+    # Filters the dashboard's figures link with; shown only when one of them is set.
+    LINKED = ("completed_from", "completed_to", "overdue_on")
+
     class Meta:
         model = Dossier
         fields = []
         form = FilterForm
+
+    def shown_fields(self) -> list:
+        return [f for f in self.form if f.name not in self.LINKED or f.value() not in (None, "")]
 
     def by_overdue_on(self, queryset, name, value):
         return queryset.filter(Dossier.overdue_open_on(value))

@@ -24,7 +24,11 @@ def keyset_page(queryset: QuerySet, params, size: int = 50) -> Page:
         except ValueError:
             at = None
         if at is not None:
-            queryset = queryset.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=int(pk)))
+            # `received_at <= at` alone is a range the index can start from (PostgreSQL
+            # cannot from the OR); the OR then drops the rows up to the cursor itself.
+            queryset = queryset.filter(received_at__lte=at).filter(
+                Q(received_at__lt=at) | Q(received_at=at, pk__lt=int(pk))
+            )
     rows = list(queryset.order_by("-received_at", "-pk")[: size + 1])
     next_query = None
     if len(rows) > size:

@@ -267,6 +267,16 @@ class Dossier(models.Model):
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATUSES
 
+    # Labels by enum lookup: long lists show them on every row, and Django's
+    # get_FOO_display() rebuilds the whole choices dict on each call.
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""
+
     @classmethod
     def overdue_open_on(cls, day: date) -> Q:
         """Still open on `day` and past its appointment by then (R7's open_overdue):
