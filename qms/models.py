@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.roles import Role
-from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError, content_hash
+from qms.signatures import (
+    FrozenPart,
+    FrozenQuerySet,
+    SignedRecordError,
+    content_hash,
+    file_sha256,
+)
 from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 
 
@@ -309,6 +315,23 @@ class Signature(models.Model):
         """Whether the signed record's content still hashes to what was signed."""
         record = self.record
         return record is not None and content_hash(record.signed_content()) == self.content_sha256
+
+    def problems(self) -> list[str]:
+        """What no longer agrees with this signature: the record gone, its content
+        changed, or a signed file (`record.signed_files()`) changed or missing."""
+        record = self.record
+        if record is None:
+            return [_("the signed record no longer exists")]
+        found = [] if self.matches() else [_("the content differs from what was signed")]
+        for file, expected in getattr(record, "signed_files", list)():
+            try:
+                if file_sha256(file.open("rb")) != expected:
+                    found.append(_("the file %(name)s has changed") % {"name": file.name})
+            except FileNotFoundError:
+                found.append(_("the file %(name)s is missing") % {"name": file.name})
+            finally:
+                file.close()
+        return found
 
 
 class Plan(models.Model):

@@ -478,6 +478,10 @@ class ProcedureRevision(models.Model):
             "records": [record.content() for record in self.records.all()],
         }
 
+    def signed_files(self) -> list:
+        """The signed file and the SHA-256 its bytes had when signed."""
+        return [(self.attachment, self.attachment_sha256)] if self.attachment else []
+
     def status_display(self) -> str:
         if self.status == self.Status.APPROVED and self.effective_from:
             return _("Approved, effective from %(day)s") % {

@@ -1,0 +1,116 @@
+"""Tamper evidence: every signature's SHA-256 is recomputed by `verify_signatures`,
+which names any record changed behind the application's back."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from audits import services as audit_services
+from procedures import services as procedure_services
+from procedures.models import ProcedureRevision
+from qms import services, signing
+from qms.models import ManagementReview, Objective
+from qms.signatures import file_sha256
+from tests.factories import PASSWORD, issue_revision
+
+
+def verify() -> str:
+    out = StringIO()
+    call_command("verify_signatures", stdout=out)
+    return out.getvalue()
+
+
+def tampered(sql: str, params: list) -> str:
+    """Run `sql` directly (no model, no guard), then the check; return its report."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    out = StringIO()
+    with pytest.raises(CommandError, match="không còn khớp") as error:
+        call_command("verify_signatures", stdout=out)
+    return out.getvalue() + str(error.value)
+
+
+@pytest.fixture
+def objective(chairman):
+    record = Objective.objects.create(
+        year=2023, title="100% đúng hạn", measure="on_time_rate", comparison="gte", target=100
+    )
+    return signing.chairman_approve(record=record, user=chairman, password=PASSWORD)
+
+
+def test_untouched_records_all_match(objective, effective):
+    assert "tất cả khớp" in verify()
+
+
+def test_a_changed_objective_is_reported(objective):
+    report = tampered("UPDATE qms_objective SET target = 90 WHERE id = %s", [objective.pk])
+    assert f"mục tiêu chất lượng {objective.title}" in report
+    assert "1/" in report
+
+
+def test_a_changed_revision_step_is_reported(effective):
+    step = effective.steps.first()
+    report = tampered(
+        "UPDATE procedures_revisionstep SET name = %s WHERE id = %s", ["Bước khác", step.pk]
+    )
+    assert effective.procedure.code in report
+
+
+def test_a_replaced_signed_file_is_reported(procedure, secretary, chairman):
+    submitted = issue_revision(procedure, secretary=secretary)
+    submitted.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban goc"), save=False)
+    submitted.attachment_sha256 = file_sha256(submitted.attachment.open("rb"))
+    submitted.save()
+    procedure_services.revision_approve(
+        revision=submitted,
+        user=chairman,
+        password=PASSWORD,
+        decision_number="1/QĐ-UBND",
+        decision_date=date(2023, 1, 1),
+        effective_from=date(2023, 1, 1),
+    )
+    assert "tất cả khớp" in verify()
+    path = ProcedureRevision.objects.get(pk=submitted.pk).attachment.path
+    with open(path, "wb") as file:
+        file.write(b"%PDF-1.4 da bi sua")
+    report = tampered("SELECT 1", [])
+    assert f"tệp {ProcedureRevision.objects.get(pk=submitted.pk).attachment.name}" in report
+    assert "đã bị thay đổi" in report
+
+
+def test_a_changed_management_review_is_reported(effective, chairman, secretary):
+    review = services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 7, 10),
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 6, 30),
+            chair=chairman,
+            participants="Lãnh đạo",
+        ),
+        user=secretary,
+    )
+    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    report = tampered(
+        "UPDATE qms_managementreview SET participants = %s WHERE id = %s", ["Người khác", review.pk]
+    )
+    assert "xem xét của lãnh đạo" in report.lower()
+
+
+def test_a_changed_audit_finding_is_reported(started, lead):
+    item = started.items.first()
+    audit_services.checklist_answer(item=item, user=lead, result="minor", evidence="Thiếu chữ ký")
+    for other in started.items.exclude(pk=item.pk):
+        audit_services.checklist_answer(item=other, user=lead, result="conforming")
+    audit_services.report_save(
+        audit=started, user=lead, summary="Tóm tắt", conclusion="HTQLCL phù hợp và hiệu lực"
+    )
+    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    finding = started.findings.get()
+    report = tampered(
+        "UPDATE audits_finding SET description = %s WHERE id = %s", ["Không có gì", finding.pk]
+    )
+    assert started.code in report
