@@ -1,0 +1,301 @@
+"""Who may open what: every URL of the project (each PDF/XLSX export and every POST
+action included), for every role and for an anonymous visitor, from one table.
+
+Each request runs in a transaction rolled back afterwards, so the table's rows do
+not depend on one another. A URL without a row fails `test_every_url_has_a_row`.
+The Django admin (`/quan-tri/`) keeps its own permissions and is tested apart.
+Rules that depend on the record are refused by the services with a message and are
+tested where they live: a specialist acting on another unit's dossier
+(tests/procedures/test_dossier_pages.py), an auditor auditing their own unit and
+only the lead auditor signing (tests/audits/test_audit_rules.py), only the chairman
+signing a review or approving an objective or programme (tests/qms/).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audits.models import Programme
+from audits.views import AUDIT_PDFS
+from nonconformities import services as nc_services
+from nonconformities.models import Action, Nonconformity
+from procedures import services as procedure_services
+from procedures.dossier_views import ACTIONS
+from procedures.pdf import DOSSIER_FORMS
+from qms import services
+from qms.models import CalendarDay, ManagementReview, Objective, PeriodicReport, ReviewOutput
+from qms.roles import Role
+
+EVERYONE = frozenset(Role)
+SECRETARY = frozenset({Role.ISO_SECRETARY})
+OFFICER = frozenset({Role.OFFICER})
+APPROVERS = frozenset({Role.VICE_CHAIRMAN, Role.CHAIRMAN})
+DOSSIER_WORK = frozenset(
+    {Role.OFFICER, Role.SPECIALIST, Role.ISO_SECRETARY, Role.VICE_CHAIRMAN, Role.CHAIRMAN}
+)
+AUDIT_WORK = frozenset({Role.ISO_SECRETARY, Role.AUDITOR})
+NC_WORK = AUDIT_WORK
+COMPLAINT_WORK = frozenset({Role.OFFICER, Role.ISO_SECRETARY})
+NC_STEPS = ("start", "correction", "analyse", "action", "verification", "verify", "cancel")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # URL name
+    method: str  # "GET" or "POST"
+    allowed: frozenset  # roles that get the page or have the action handled; others get 403
+    kwargs: str = ""  # which record the URL points at (see `urls_for`)
+    extra: dict | None = None  # further URL kwargs (a kind, an action)
+    missing: bool = False  # the record does not offer this (404 for every signed-in role)
+    public: bool = False  # served to anonymous visitors as well
+    everyone_gets: str | None = None  # the same answer for all, visitors included
+
+
+def each(name, method, allowed, kwargs, key, values, missing=()):
+    return [
+        Row(name, method, allowed, kwargs, {key: value}, missing=value in missing)
+        for value in values
+    ]
+
+
+MATRIX = [
+    Row("login", "GET", EVERYONE, public=True),
+    Row("password_change", "GET", EVERYONE),
+    Row("password_change_done", "GET", EVERYONE),
+    # qms
+    Row("qms:home", "GET", EVERYONE),
+    Row("qms:calendar", "GET", EVERYONE),
+    Row("qms:calendar_day_create", "GET", SECRETARY),
+    Row("qms:calendar_day_update", "GET", SECRETARY, "calendar_day"),
+    Row("qms:calendar_day_delete", "POST", SECRETARY, "calendar_day"),
+    Row("qms:due_date", "GET", EVERYONE),
+    Row("qms:dashboard", "GET", EVERYONE),
+    Row("qms:objectives", "GET", EVERYONE, "year"),
+    Row("qms:objective_approve", "POST", EVERYONE, "objective"),  # signing: chairman only
+    Row("qms:plan_tasks", "GET", EVERYONE),
+    Row("qms:reviews", "GET", EVERYONE),
+    Row("qms:review_create", "GET", SECRETARY),
+    Row("qms:review_create", "POST", SECRETARY),
+    Row("qms:review_detail", "GET", EVERYONE, "review"),
+    Row("qms:review_update", "GET", SECRETARY, "review"),
+    Row("qms:review_output_add", "POST", SECRETARY, "review"),
+    Row("qms:review_sign", "POST", EVERYONE, "review"),  # signing: chairman only
+    Row("qms:review_pdf", "GET", EVERYONE, "review"),
+    Row("qms:review_output_done", "POST", SECRETARY, "output"),  # or the action's owner
+    Row("qms:reports", "GET", EVERYONE),
+    Row("qms:report_detail", "GET", EVERYONE, "report"),
+    Row("qms:report_detail", "POST", SECRETARY, "report"),
+    *each("qms:report_export", "GET", EVERYONE, "report", "fmt", ["pdf", "xlsx"]),
+    # procedures
+    Row("procedures:list", "GET", EVERYONE),
+    Row("procedures:create", "GET", SECRETARY),
+    Row("procedures:to_acknowledge", "GET", EVERYONE),
+    Row("procedures:detail", "GET", EVERYONE, "procedure"),
+    Row("procedures:update", "GET", SECRETARY, "procedure"),
+    Row("procedures:review", "POST", SECRETARY, "procedure"),
+    Row("procedures:revision_create", "POST", SECRETARY, "procedure"),
+    Row("procedures:revision_detail", "GET", EVERYONE, "revision"),
+    Row("procedures:revision_edit", "GET", SECRETARY, "draft"),
+    Row("procedures:revision_submit", "POST", SECRETARY, "draft"),
+    Row("procedures:revision_approve", "POST", APPROVERS, "draft"),
+    Row("procedures:revision_withdraw", "POST", APPROVERS, "revision"),
+    Row("procedures:revision_acknowledge", "POST", EVERYONE, "revision"),
+    Row("procedures:revision_pdf", "GET", EVERYONE, "revision"),
+    Row("procedures:revision_attachment", "GET", EVERYONE, "draft"),
+    Row("procedures:revision_compare", "GET", EVERYONE, "compare"),
+    Row("procedures:dossier_list", "GET", EVERYONE),
+    Row("procedures:dossier_receive", "GET", OFFICER),
+    Row("procedures:dossier_receive", "POST", OFFICER),
+    Row("procedures:dossier_queue", "GET", EVERYONE),
+    Row("procedures:tracking_book", "GET", EVERYONE),
+    Row("procedures:dossier_import", "GET", OFFICER),
+    Row("procedures:dossier_detail", "GET", EVERYONE, "dossier"),
+    # a dossier in progress offers its receipt and control slip only
+    *each(
+        "procedures:dossier_pdf",
+        "GET",
+        EVERYONE,
+        "dossier",
+        "kind",
+        DOSSIER_FORMS,
+        missing={"supplement-request", "refusal", "apology", "stop-notice"},
+    ),
+    *each("procedures:dossier_action", "POST", DOSSIER_WORK, "dossier", "action", ACTIONS),
+    # audits
+    Row("audits:list", "GET", EVERYONE),
+    Row("audits:mine", "GET", EVERYONE),
+    Row("audits:programme", "GET", EVERYONE, "year"),
+    Row("audits:programme", "POST", EVERYONE, "year"),  # approving: the chairman only
+    Row("audits:create", "GET", SECRETARY),
+    Row("audits:detail", "GET", EVERYONE, "audit"),
+    Row("audits:start", "POST", AUDIT_WORK, "audit"),  # starting: the lead auditor only
+    Row("audits:checklist", "GET", EVERYONE, "audit"),
+    Row("audits:answer", "POST", frozenset({Role.AUDITOR}), "item"),
+    Row("audits:finding_add", "POST", AUDIT_WORK, "audit"),
+    Row("audits:report_save", "POST", AUDIT_WORK, "audit"),
+    Row("audits:report_sign", "POST", AUDIT_WORK, "audit"),  # signing: the lead only
+    Row("audits:close", "POST", AUDIT_WORK, "audit"),
+    *each("audits:pdf", "GET", EVERYONE, "audit", "kind", AUDIT_PDFS),
+    # nonconformities
+    Row("nonconformities:register", "GET", EVERYONE),
+    Row("nonconformities:raise", "GET", NC_WORK),
+    Row("nonconformities:export", "GET", EVERYONE),
+    Row("nonconformities:pdf", "GET", EVERYONE, "nc"),
+    Row("nonconformities:detail", "GET", EVERYONE, "nc"),
+    *each("nonconformities:step", "POST", NC_WORK, "nc", "name", NC_STEPS),
+    Row("nonconformities:action_done", "POST", EVERYONE, "action"),  # the owner's, by service
+    Row("nonconformities:action_evidence", "GET", EVERYONE, "action", missing=True),
+    Row("nonconformities:complaints", "GET", EVERYONE),
+    Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
+    # last: it ends each client's session
+    Row("logout", "POST", EVERYONE, everyone_gets="login"),
+]
+
+
+@pytest.fixture
+def records(personas, effective, audit, secretary, chairman):
+    """One record of each kind the URLs point at."""
+    officer = personas[Role.OFFICER]
+    draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
+    draft.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban du thao"), save=True)
+    dossier = procedure_services.dossier_receive(
+        procedure=effective.procedure, user=officer, applicant_name="Ma Trận", channel="direct"
+    )
+    nc = nc_services.nc_raise(
+        user=officer, source="staff", severity="minor", description="Phiếu thiếu chữ ký"
+    )
+    nc_services.nc_record_correction(nc=nc, user=secretary, correction="Bổ sung chữ ký")
+    nc_services.nc_analyse(nc=nc, user=secretary, root_cause="Chưa có bước kiểm tra")
+    action = nc_services.action_add(
+        nc=Nonconformity.objects.get(pk=nc.pk),
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Thêm bước kiểm tra",
+        owner=officer,
+        due_date=date(2030, 1, 1),
+    )
+    review = services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 7, 10),
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 6, 30),
+            chair=chairman,
+            participants="Lãnh đạo",
+        ),
+        user=secretary,
+    )
+    output = services.review_output_add(
+        output=ReviewOutput(
+            review=review, kind="resources", decision="Mua máy quét", owner=secretary,
+            due_date=date(2023, 9, 30),
+        ),
+        user=secretary,
+    )  # fmt: skip
+    from audits import services as audit_services
+
+    started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
+    Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
+    return {
+        "calendar_day": {"pk": CalendarDay.objects.first().pk},
+        "year": {"year": 2023},
+        "objective": {
+            "pk": Objective.objects.create(
+                year=2023, title="Đúng hạn", measure="on_time_rate", comparison="gte", target=100
+            ).pk
+        },
+        "review": {"pk": review.pk},
+        "output": {"pk": output.pk},
+        "report": {"year": 2023, "period": PeriodicReport.Period.Q1},
+        "procedure": {"code": effective.procedure.code},
+        "revision": {"pk": effective.pk},
+        "draft": {"pk": draft.pk},
+        "compare": {"pk": draft.pk, "other": effective.pk},
+        "dossier": {"code": dossier.code},
+        "audit": {"pk": started.pk},
+        "item": {"item_pk": started.items.first().pk},
+        "nc": {"pk": nc.pk},
+        "action": {"pk": action.pk},
+        "complaint": {
+            "pk": nc_services.complaint_record(
+                user=officer, citizen="Người dân", content="Chờ lâu"
+            ).pk
+        },
+    }
+
+
+def urls_for(row: Row, records: dict) -> str:
+    return reverse(row.name, kwargs={**records.get(row.kwargs, {}), **(row.extra or {})})
+
+
+def request(client: Client, method: str, url: str):
+    """The answer to one request, its writes rolled back."""
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        transaction.set_rollback(True)
+    return response
+
+
+def answer(response) -> str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return "login"
+    if response.status_code in (403, 404, 405):
+        return str(response.status_code)
+    # 400: an allowed action refusing the empty form it was sent
+    assert response.status_code in (200, 302, 400), response.status_code
+    return "ok"
+
+
+def expected(row: Row, role: Role | None) -> str:
+    if row.everyone_gets:
+        return row.everyone_gets
+    if role is None:
+        return "ok" if row.public else "login"
+    if role not in row.allowed:
+        return "403"
+    return "404" if row.missing else "ok"
+
+
+def test_every_role_and_visitor_gets_the_answer_of_the_table(records, personas):
+    clients = {None: Client()}
+    for role, user in personas.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    wrong = []
+    for row in MATRIX:
+        url = urls_for(row, records)
+        for role, client in clients.items():
+            got = answer(request(client, row.method, url))
+            if got != expected(row, role):
+                who = role.value if role else "anonymous"
+                wrong.append(f"{row.method} {url} ({row.name}) as {who}: {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _url_names(patterns, namespace=None) -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                names |= _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_url_has_a_row():
+    """A new URL, PDF kind, dossier action or nonconformity step needs its row."""
+    assert _url_names(get_resolver().url_patterns) == {row.name for row in MATRIX}
+    kinds = {
+        "procedures:dossier_pdf": set(DOSSIER_FORMS),
+        "procedures:dossier_action": set(ACTIONS),
+        "audits:pdf": set(AUDIT_PDFS),
+        "qms:report_export": {"pdf", "xlsx"},
+    }
+    for name, values in kinds.items():
+        rows = {value for row in MATRIX if row.name == name for value in row.extra.values()}
+        assert rows == values, name
