@@ -9,11 +9,13 @@ class QmsConfig(AppConfig):
     verbose_name = _("Quality management system")
 
     def ready(self) -> None:
+        from qms import accounts
         from qms.models import ManagementReview
         from qms.pdf import register_exporter
         from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
 
+        accounts.connect()
         register_exporter(
             "review-minutes", lambda pk: review_minutes_pdf(ManagementReview.objects.get(pk=pk))
         )
