@@ -1,0 +1,91 @@
+"""Backup and restore: every record and its history, and the uploaded files, come
+back in an empty database of the same engine."""
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from procedures import services as procedure_services
+from qms.backup import restore, table_counts
+from qms.roles import Role
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def rows(target: dict, table: str) -> list[tuple]:
+    """Every row of `table` in `target`, as text, in a stable order."""
+    if target["ENGINE"].endswith("sqlite3"):
+        import sqlite3
+
+        with sqlite3.connect(target["NAME"]) as db:
+            found = db.execute(f'SELECT * FROM "{table}"').fetchall()
+    else:
+        import psycopg
+
+        params = {
+            "dbname": target["NAME"],
+            "host": target.get("HOST") or "localhost",
+            "port": target.get("PORT") or 5432,
+            "user": target.get("USER") or None,
+            "password": target.get("PASSWORD") or None,
+        }
+        with psycopg.connect(**params) as db:
+            found = db.execute(f'SELECT * FROM "{table}"').fetchall()
+    return sorted(tuple(str(value) for value in row) for row in found)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new, empty database of the test database's engine."""
+    source = connection.settings_dict
+    if connection.vendor == "sqlite":
+        yield {**source, "NAME": str(tmp_path / "restored.sqlite3")}
+        return
+    name = f"qms_restore_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    yield {**source, "NAME": name}
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_restored_backup_gives_back_every_record_history_and_file(
+    effective, personas, secretary, tmp_path, settings, empty_database
+):
+    draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
+    draft.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban du thao"), save=True)
+    procedure_services.dossier_receive(
+        procedure=effective.procedure,
+        user=personas[Role.OFFICER],
+        applicant_name="Sao Lưu",
+        channel="direct",
+    )
+    archive = tmp_path / "qms.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=StringIO())
+
+    media = tmp_path / "restored-media"
+    manifest = restore(archive, empty_database, media)
+    source = connection.settings_dict
+    assert manifest["tables"]["procedures_historicaldossier"] >= 1
+    assert table_counts(empty_database) == table_counts(source)
+    for table in table_counts(source):
+        assert rows(empty_database, table) == rows(source, table), table
+    restored_file = media / draft.attachment.name
+    assert restored_file.read_bytes() == b"%PDF-1.4 ban du thao"
+
+    with pytest.raises(Exception, match="không trống"):
+        restore(archive, empty_database, media)
+
+
+def test_the_commands_refuse_a_missing_archive_or_folder(tmp_path):
+    with pytest.raises(CommandError, match="Không có tệp sao lưu"):
+        call_command("restore", str(tmp_path / "khong-co.tar.gz"))
+    with pytest.raises(CommandError, match="không tồn tại"):
+        call_command("backup", "-o", str(Path(tmp_path) / "khong" / "co.tar.gz"))
