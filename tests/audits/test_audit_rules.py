@@ -260,3 +260,41 @@ def test_signed_fields_and_programmes_are_frozen(started, lead):
         Programme.objects.filter(pk=programme.pk).update(scope="y")
     with pytest.raises(SignedRecordError):
         programme.delete()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_saves_of_one_checklist_item_at_once_the_last_wins_and_both_are_kept(
+    personas, make_persona
+):
+    from tests.threads import run_together
+
+    lead = make_persona(Role.AUDITOR)
+    audit = services.audit_save(
+        audit=Audit(
+            code="ĐGNB-SONG-SONG",
+            title="Hai người cùng lưu",
+            year=2023,
+            planned_start=date(2023, 11, 2),
+            planned_end=date(2023, 11, 3),
+            lead_auditor=lead,
+        ),
+        units=[UnitFactory(code="ĐC-XD")],
+        procedures=[],
+        clauses=list(Clause.objects.filter(number="7.4")),
+        team=[],
+        user=personas[Role.ISO_SECRETARY],
+        reason="Kế hoạch",
+    )
+    audit = services.audit_start(audit=audit, user=lead)
+    item = audit.items.first()
+
+    def save(evidence):
+        return lambda: services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence=evidence
+        )
+
+    assert run_together(save("Lần lưu A"), save("Lần lưu B")) == []
+    item.refresh_from_db()
+    history = list(item.history.order_by("history_id").values_list("evidence", flat=True))
+    assert sorted(history[-2:]) == ["Lần lưu A", "Lần lưu B"]
+    assert item.evidence == history[-1]  # the one saved last is the one kept
