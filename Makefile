@@ -11,7 +11,7 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test bench lint messages lock clean
+.PHONY: install run test bench load lint messages lock clean
 
 install: $(STAMP)
 
@@ -38,6 +38,10 @@ test: lint
 N ?= 1000000
 bench: install
 	$(BIN)/python bench/run.py --n $(N)
+
+# Load test (bench/load.py): gunicorn on 127.0.0.1 with the demo data, 50 users, 60 s.
+load: install
+	$(BIN)/python bench/load.py
 
 # Needs GNU gettext (Debian package gettext); the compiled .mo files are committed.
 messages: install
