@@ -1,6 +1,7 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate, pre_delete
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
 
 
 class QmsConfig(AppConfig):
@@ -14,11 +15,18 @@ class QmsConfig(AppConfig):
         from qms.pdf import register_exporter
         from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
+        from qms.signatures import refuse_history_deletion
 
         accounts.connect()
         register_exporter(
             "review-minutes", lambda pk: review_minutes_pdf(ManagementReview.objects.get(pk=pk))
         )
+
+        for model in apps.get_models():
+            if issubclass(model, HistoricalChanges):
+                pre_delete.connect(
+                    refuse_history_deletion, sender=model, dispatch_uid=f"keep_{model._meta.label}"
+                )
 
         # Every app's permissions are created in its own post_migrate, so the role
         # table is applied after each of them.

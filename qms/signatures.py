@@ -139,3 +139,14 @@ class FrozenPart(models.Model):
             if all(getattr(stored, name) == getattr(self, name) for name in fixed):
                 return
         raise SignedRecordError()
+
+
+class HistoryDeletionError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(_("History rows are never deleted."), code="history")
+
+
+def refuse_history_deletion(sender, instance, **kwargs) -> None:
+    """pre_delete of every historical model: the history of documented information
+    (ISO 9001:2015 clause 7.5.3) is kept whatever happens to the record."""
+    raise HistoryDeletionError()

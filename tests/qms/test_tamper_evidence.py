@@ -7,13 +7,14 @@ from io import StringIO
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from audits import services as audit_services
 from procedures import services as procedure_services
 from procedures.models import ProcedureRevision
 from qms import services, signing
 from qms.models import ManagementReview, Objective
+from qms.roles import Role
 from qms.signatures import file_sha256
 from tests.factories import PASSWORD, issue_revision
 
@@ -114,3 +115,26 @@ def test_a_changed_audit_finding_is_reported(started, lead):
         "UPDATE audits_finding SET description = %s WHERE id = %s", ["Không có gì", finding.pk]
     )
     assert started.code in report
+
+
+def test_history_rows_are_never_deleted(effective, personas):
+    from procedures.models import Dossier
+    from qms.signatures import HistoryDeletionError
+
+    dossier = procedure_services.dossier_receive(
+        procedure=effective.procedure,
+        user=personas[Role.OFFICER],
+        applicant_name="Lịch Sử",
+        channel="direct",
+    )
+    rows = Dossier.history.filter(id=dossier.pk)
+    count = rows.count()
+    assert count >= 1
+    for attempt in (
+        lambda: rows.first().delete(),
+        rows.delete,
+        ProcedureRevision.history.all().delete,
+    ):
+        with pytest.raises(HistoryDeletionError), transaction.atomic():
+            attempt()
+    assert rows.count() == count
