@@ -185,6 +185,11 @@ class Audit(models.Model):
     def auditors(self) -> set:
         return {self.lead_auditor_id, *self.team.values_list("pk", flat=True)}
 
+    @classmethod
+    def requiring_signature(cls):
+        """Audits whose status says the report was signed."""
+        return cls.objects.filter(status__in=cls.SIGNED_STATUSES)
+
     @property
     def report_signature(self) -> Signature | None:
         return self.signatures.filter(meaning=Signature.Meaning.SIGNED).first()

@@ -91,6 +91,11 @@ def reset() -> None:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         return
     path = Path(connection.settings_dict["NAME"])
+    if not path.name.startswith("bench"):
+        raise SystemExit(
+            f"The benchmark empties its database first; '{path}' is not one of its own "
+            "(give it a file whose name starts with 'bench')."
+        )
     connection.close()
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)

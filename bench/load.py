@@ -242,7 +242,11 @@ def main() -> None:
         elapsed = time.monotonic() - started
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         log.close()
     report(results, elapsed, options)
     print(f"server log: {DATA / 'load-server.log'}")

@@ -4,27 +4,40 @@ database too and throttles the failures)."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 logger = logging.getLogger("qms.auth")
 
 
+def client_ip(request) -> str:
+    """The address the request came from. Behind the reverse proxy (production),
+    REMOTE_ADDR is the proxy's: the client's is the last address it appended to
+    X-Forwarded-For (`DJANGO_TRUSTED_PROXIES` proxies in front, none in development).
+    Used by the sign-in throttle (AXES_CLIENT_IP_CALLABLE) and by this log."""
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len([part for part in forwarded if part]) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "-")
+
+
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return client_ip(request) if request is not None else "-"
 
 
 def _signed_in(sender, request, user, **kwargs) -> None:
-    logger.info("sign-in user=%s address=%s", user.get_username(), _address(request))
+    logger.info("sign-in user=%r address=%s", user.get_username(), _address(request))
 
 
 def _signed_out(sender, request, user, **kwargs) -> None:
     name = user.get_username() if user is not None else "-"
-    logger.info("sign-out user=%s address=%s", name, _address(request))
+    logger.info("sign-out user=%r address=%s", name, _address(request))
 
 
 def _failed(sender, credentials, request=None, **kwargs) -> None:
     logger.warning(
-        "failed sign-in user=%s address=%s", credentials.get("username", "-"), _address(request)
+        "failed sign-in user=%r address=%s", credentials.get("username", "-"), _address(request)
     )
 
 

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
@@ -47,7 +48,7 @@ def _postgresql_args(target: dict) -> tuple[list[str], dict]:
 def table_counts(target: dict) -> dict[str, int]:
     """Rows in each table of `target` (a DATABASES entry), read directly."""
     if _vendor(target) == "sqlite":
-        with sqlite3.connect(target["NAME"]) as db:
+        with closing(sqlite3.connect(target["NAME"])) as db:
             names = [
                 row[0]
                 for row in db.execute(
@@ -81,6 +82,34 @@ def _psycopg_params(target: dict) -> dict:
     }
 
 
+def _dump_postgresql(target: dict, dump: Path) -> dict[str, int]:
+    """`pg_dump` and the row counts read in one exported snapshot, so that the
+    manifest describes exactly what was dumped while others keep writing."""
+    import psycopg
+
+    with psycopg.connect(**_psycopg_params(target)) as db:
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        snapshot = db.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        names = [
+            row[0]
+            for row in db.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
+        counts = {
+            name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names
+        }
+        args, env = _postgresql_args(target)
+        subprocess.run(
+            [_postgresql_tool("pg_dump"), *args, "--format=custom", "--no-owner",
+             "--no-privileges", "--snapshot", snapshot, "--file", str(dump), target["NAME"]],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        db.execute("COMMIT")
+    return counts
+
+
 def backup(archive: Path) -> dict:
     """Write the database and the uploaded files to `archive` (a .tar.gz)."""
     target = connection.settings_dict
@@ -89,18 +118,15 @@ def backup(archive: Path) -> dict:
         work = Path(work)
         if _vendor(target) == "sqlite":
             dump = work / "database.sqlite3"
-            with sqlite3.connect(target["NAME"]) as source, sqlite3.connect(dump) as copy:
+            with (
+                closing(sqlite3.connect(target["NAME"])) as source,
+                closing(sqlite3.connect(dump)) as copy,
+            ):
                 source.backup(copy)  # a consistent copy, writers carry on meanwhile
             counts = table_counts({**target, "NAME": str(dump)})
         else:
             dump = work / "database.pgdump"
-            args, env = _postgresql_args(target)
-            subprocess.run(
-                [_postgresql_tool("pg_dump"), *args, "--format=custom", "--no-owner",
-                 "--no-privileges", "--file", str(dump), target["NAME"]],
-                check=True, env=env, capture_output=True,
-            )  # fmt: skip
-            counts = table_counts(target)
+            counts = _dump_postgresql(target, dump)
         files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
         manifest = {
             "format": FORMAT,
@@ -110,6 +136,9 @@ def backup(archive: Path) -> dict:
             "media_files": [str(p.relative_to(media)) for p in files],
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        # the archive holds password hashes: readable by its owner only
+        archive.touch(mode=0o600)
+        os.chmod(archive, 0o600)
         with tarfile.open(archive, "w:gz") as tar:
             tar.add(work / "manifest.json", "manifest.json")
             tar.add(dump, dump.name)
@@ -118,13 +147,31 @@ def backup(archive: Path) -> dict:
     return manifest
 
 
+def _restore_files(extracted: Path, media_root: Path) -> None:
+    """Copy the extracted files under `media_root`, none of them outside it."""
+    if not extracted.is_dir():
+        return
+    root = media_root.resolve()
+    for path in extracted.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        destination = (media_root / path.relative_to(extracted)).resolve()
+        if not destination.is_relative_to(root):
+            raise ValidationError(f"Bản sao lưu chứa tệp ngoài thư mục đính kèm: {path.name}.")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+
+
 def restore(archive: Path, target: dict, media_root: Path) -> dict:
     """Put the archive's database into the empty database `target` (a DATABASES
     entry of the same engine) and its files under `media_root`; check every table's
     row count against the manifest."""
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r:gz") as tar:
         work = Path(work)
-        tar.extractall(work, filter="data")
+        try:
+            tar.extractall(work, filter="data")
+        except tarfile.FilterError as error:
+            raise ValidationError(f"Bản sao lưu có tệp không hợp lệ: {error}.") from error
         manifest = json.loads((work / "manifest.json").read_text())
         engine = _vendor(target)
         if manifest.get("format") != FORMAT or manifest["engine"] != engine:
@@ -136,6 +183,11 @@ def restore(archive: Path, target: dict, media_root: Path) -> dict:
             raise ValidationError(
                 f"Cơ sở dữ liệu đích '{target['NAME']}' không trống: chỉ khôi phục vào "
                 "một cơ sở dữ liệu trống."
+            )
+        if media_root.exists() and any(media_root.iterdir()):
+            raise ValidationError(
+                f"Thư mục tệp đính kèm '{media_root}' không trống: chỉ khôi phục vào "
+                "một thư mục trống."
             )
         if engine == "sqlite":
             with (
@@ -150,10 +202,7 @@ def restore(archive: Path, target: dict, media_root: Path) -> dict:
                  "--dbname", target["NAME"], str(work / "database.pgdump")],
                 check=True, env=env, capture_output=True,
             )  # fmt: skip
-        for name in manifest["media_files"]:
-            destination = media_root / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(work / "media" / name, destination)
+        _restore_files(work / "media", media_root)
     restored = table_counts(target)
     if restored != manifest["tables"]:
         differ = sorted(

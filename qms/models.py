@@ -576,6 +576,11 @@ class ManagementReview(ApprovedRecord):
             "outputs": [output.signed_content() for output in self.outputs.order_by("pk")],
         }
 
+    @classmethod
+    def requiring_signature(cls):
+        """Reviews whose inputs were stored, which happens only when signed."""
+        return cls.objects.filter(inputs__isnull=False)
+
 
 class ReviewOutput(FrozenPart):
     """A decision or action of a management review (clause 9.3.3), with its owner and

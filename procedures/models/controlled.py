@@ -478,6 +478,14 @@ class ProcedureRevision(models.Model):
             "records": [record.content() for record in self.records.all()],
         }
 
+    @classmethod
+    def requiring_signature(cls):
+        """Revisions whose status says they were approved (withdrawn ones may never
+        have been)."""
+        return cls.objects.filter(
+            status__in=[cls.Status.APPROVED, cls.Status.EFFECTIVE, cls.Status.SUPERSEDED]
+        )
+
     def signed_files(self) -> list:
         """The signed file and the SHA-256 its bytes had when signed."""
         return [(self.attachment, self.attachment_sha256)] if self.attachment else []

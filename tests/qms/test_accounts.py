@@ -26,12 +26,31 @@ def test_five_wrong_passwords_pause_that_user_from_that_address(personas):
     assert sign_in(client, officer, "sai-mat-khau").status_code == 429  # the fifth
     locked = sign_in(client, officer, PASSWORD)  # even the right password now
     assert locked.status_code == 429
-    assert "15 phút" in locked.content.decode()
+    assert "sai mật khẩu 5 lần" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     # the same user from another address, and another user from this one, still sign in
     assert sign_in(Client(), officer, PASSWORD, address="10.0.0.2").status_code == 302
     other = personas[Role.SPECIALIST].username
     assert sign_in(Client(), other, PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_the_client_address_counts_not_the_proxys(personas, settings):
+    settings.TRUSTED_PROXIES = 1
+    officer = personas[Role.OFFICER].username
+
+    def attempt(client_address: str, password: str = "sai"):
+        return Client().post(
+            reverse("login"),
+            {"username": officer, "password": password},
+            REMOTE_ADDR="10.9.9.9",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{client_address}",
+        )
+
+    for _ in range(5):
+        attempt("1")
+    assert attempt("1", PASSWORD).status_code == 429
+    # the same user from another client behind the same proxy is not locked out
+    assert attempt("2", PASSWORD).status_code == 302
 
 
 def test_sign_in_sign_out_and_failures_are_logged(personas, caplog):
@@ -43,9 +62,9 @@ def test_sign_in_sign_out_and_failures_are_logged(personas, caplog):
         client.post(reverse("logout"))
     messages = [record.getMessage() for record in caplog.records if record.name == "qms.auth"]
     assert messages == [
-        f"failed sign-in user={user} address=10.0.0.1",
-        f"sign-in user={user} address=10.0.0.1",
-        f"sign-out user={user} address=127.0.0.1",
+        f"failed sign-in user='{user}' address=10.0.0.1",
+        f"sign-in user='{user}' address=10.0.0.1",
+        f"sign-out user='{user}' address=127.0.0.1",
     ]
 
 

@@ -50,7 +50,7 @@ def test_untouched_records_all_match(objective, effective):
 def test_a_changed_objective_is_reported(objective):
     report = tampered("UPDATE qms_objective SET target = 90 WHERE id = %s", [objective.pk])
     assert f"mục tiêu chất lượng {objective.title}" in report
-    assert "1/" in report
+    assert "1 vấn đề trên 1 chữ ký" in report
 
 
 def test_a_changed_revision_step_is_reported(effective):
@@ -138,3 +138,9 @@ def test_history_rows_are_never_deleted(effective, personas):
         with pytest.raises(HistoryDeletionError), transaction.atomic():
             attempt()
     assert rows.count() == count
+
+
+def test_a_deleted_signature_is_reported(effective):
+    signature = effective.approval
+    report = tampered("DELETE FROM qms_signature WHERE id = %s", [signature.pk])
+    assert f"{effective}: trạng thái đã ký nhưng mất chữ ký" in report
