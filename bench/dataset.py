@@ -8,10 +8,10 @@ finished dossier (one handoff per step, its deadline from the revision), ratings
 and digitisation; all written with the history-aware bulk helpers.
 
 A data set is stamped with its size and a hash of the code that shapes it (the
-migrations and this file); a later run with the same stamp reuses it.
+migrations, this file, the importer and the demo); a later run with the same stamp
+reuses it.
 """
 
-import hashlib
 import random
 import time
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from simple_history.utils import bulk_create_with_history
 
+from bench.version import code_version
 from procedures.demo import _completion_day, _name
 from procedures.importer import build_dossiers
 from procedures.models import Dossier, Handoff, Outcome, Procedure, ProcedureRevision
@@ -33,18 +34,9 @@ from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, User
 from qms.working_days import LOCAL_TZ
 
-ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = date(2023, 1, 2)
 CHUNK = 20_000  # dossiers built and written at a time
 STAMP_TABLE = "bench_dataset"
-
-
-def code_version() -> str:
-    """A hash of what decides the data's shape: every migration and this file."""
-    digest = hashlib.sha256()
-    for path in sorted([*ROOT.glob("*/migrations/0*.py"), Path(__file__)]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 @dataclass

@@ -30,6 +30,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.version import code_version  # noqa: E402 (after the path is set)
+
 DATA = ROOT / "bench" / "data"
 PASSWORD = "demo1234"
 HOST = "127.0.0.1"
@@ -162,7 +165,8 @@ def user(role: str, base: str, until: float, results: list, lock, seed: int) -> 
 
 def database(env: dict) -> None:  # seed_demo runs in development mode only
     """A fresh copy of the demo database for this run (the template is made once)."""
-    template, live = DATA / "load-template.sqlite3", DATA / "load.sqlite3"
+    # rebuilt whenever the code that shapes the demo changes
+    template, live = DATA / f"load-template-{code_version()}.sqlite3", DATA / "load.sqlite3"
     if not template.exists():
         quiet = {"stdout": subprocess.DEVNULL}
         manage = [sys.executable, "manage.py"]
