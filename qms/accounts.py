@@ -2,6 +2,7 @@
 and the address it came from (logger "qms.auth"; django-axes keeps them in the
 database too and throttles the failures)."""
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 logger = logging.getLogger("qms.auth")
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The address the request came from. Behind the reverse proxy (production),
     REMOTE_ADDR is the proxy's: the client's is the last address it appended to
     X-Forwarded-For (`DJANGO_TRUSTED_PROXIES` proxies in front, none in development).
@@ -18,12 +19,15 @@ def client_ip(request) -> str:
     proxies = settings.TRUSTED_PROXIES
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if proxies and len([part for part in forwarded if part]) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "-")
+        try:
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass  # not an address: the proxy's own is better than a forged one
+    return request.META.get("REMOTE_ADDR") or None  # none, e.g. for force_login
 
 
 def _address(request) -> str:
-    return client_ip(request) if request is not None else "-"
+    return (client_ip(request) if request is not None else None) or "-"
 
 
 def _signed_in(sender, request, user, **kwargs) -> None:
