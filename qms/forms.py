@@ -12,6 +12,8 @@ from qms.models import (
 from qms.roles import Role
 from qms.working_days import CalendarRangeError
 
+NULL_CHARACTER = _("The text contains a null character: remove it.")
+
 
 class BootstrapMixin:
     """Gives every widget its Bootstrap 5 class, and marks fields with errors."""
@@ -19,6 +21,8 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            # Django's own message for this one has no Vietnamese translation.
+            field.error_messages["null_characters_not_allowed"] = NULL_CHARACTER
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
