@@ -1,7 +1,5 @@
 """The nonconformity report (PDF) and the register (XLSX)."""
 
-from io import BytesIO
-
 from django.utils.formats import date_format
 from django.utils.timezone import localdate
 from openpyxl import Workbook
@@ -10,7 +8,7 @@ from reportlab.lib.units import mm
 from nonconformities.models import Nonconformity
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
-from qms.xlsx import text_row
+from qms.xlsx import text_row, workbook_bytes
 
 
 def _day(value) -> str:
@@ -108,6 +106,4 @@ def register_xlsx(nonconformities) -> bytes:
                 ],
             )
         )
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

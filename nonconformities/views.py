@@ -21,6 +21,7 @@ from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
 from qms.pdf import pdf_response
+from qms.xlsx import xlsx_response
 
 VIEW = "nonconformities.view_nonconformity"
 WORK = "nonconformities.change_nonconformity"
@@ -193,12 +194,7 @@ def nonconformity_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW)
 def register_export(request: HttpRequest) -> HttpResponse:
     filterset = NonconformityFilter(request.GET or None, queryset=Nonconformity.objects.all())
-    response = HttpResponse(
-        register_xlsx(filterset.qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="so-khong-phu-hop.xlsx"'
-    return response
+    return xlsx_response(register_xlsx(filterset.qs), "so-khong-phu-hop")
 
 
 @permission_required(VIEW)

@@ -27,6 +27,7 @@ from qms.decorators import permission_required
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
 from qms.roles import Role
+from qms.xlsx import xlsx_response
 
 VIEW = "procedures.view_dossier"
 RECEIVE = "procedures.add_dossier"
@@ -183,12 +184,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         name = f"so-theo-doi-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
         if data["format"] == "pdf":
             return pdf_response(tracking_book_pdf(*args), name)
-        response = HttpResponse(
-            tracking_book_xlsx(*args),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_response(tracking_book_xlsx(*args), name)
     return render(request, "procedures/tracking_book.html", {"form": form})
 
 

@@ -5,7 +5,6 @@ Rows are read as plain values in one query, so 10,000 dossiers print in seconds.
 """
 
 from datetime import date, datetime
-from io import BytesIO
 
 from django.db.models import Min, OuterRef, Subquery
 from django.utils.formats import date_format
@@ -17,7 +16,7 @@ from reportlab.lib.units import mm
 from procedures.models import Dossier, Handoff, RuleSet
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
-from qms.xlsx import text_row
+from qms.xlsx import text_row, workbook_bytes
 
 # (column, width in mm) of each form; the widths fill a landscape A4 page.
 COLUMNS = {
@@ -159,9 +158,7 @@ def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None)
     sheet.append(header)
     for row in rows:
         sheet.append(text_row(sheet, row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None) -> bytes:

@@ -1,8 +1,6 @@
 """The periodic report (PDF and XLSX) and the management review minutes (PDF), both
 printed from the sections of `qms.reports` and `qms.reviews`."""
 
-from io import BytesIO
-
 from django.utils.formats import date_format
 from django.utils.timezone import localdate, localtime
 from openpyxl import Workbook
@@ -13,7 +11,7 @@ from qms import kpi, reports, reviews
 from qms.models import ManagementReview, Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 from qms.reports import Section
-from qms.xlsx import text_row
+from qms.xlsx import text_row, workbook_bytes
 
 WIDTH = 170 * mm
 
@@ -101,9 +99,7 @@ def report_xlsx(year: int, period: str) -> bytes:
                 tables.append(text_row(tables, row))
         tables.append([])
     tables.append(text_row(tables, ["Đánh giá chung, khó khăn, kiến nghị", report.summary]))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def review_minutes_pdf(review: ManagementReview) -> bytes:

@@ -15,6 +15,7 @@ from qms.models import ManagementReview, PeriodicReport, ReviewOutput
 from qms.pdf import pdf_response
 from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
+from qms.xlsx import xlsx_response
 
 VIEW = "qms.view_managementreview"
 PREPARE = "qms.change_managementreview"
@@ -213,10 +214,5 @@ def report_export(request: HttpRequest, year: int, period: str, fmt: str) -> Htt
     if fmt == "pdf":
         return pdf_response(report_pdf(year, period), name)
     if fmt == "xlsx":
-        response = HttpResponse(
-            report_xlsx(year, period),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_response(report_xlsx(year, period), name)
     raise Http404

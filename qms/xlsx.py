@@ -1,6 +1,12 @@
 """Shared XLSX building blocks."""
 
+from io import BytesIO
+
+from django.http import HttpResponse
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -16,3 +22,16 @@ def text_cell(sheet, value) -> WriteOnlyCell:
 
 def text_row(sheet, values) -> list[WriteOnlyCell]:
     return [text_cell(sheet, value) for value in values]
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(data: bytes, name: str) -> HttpResponse:
+    """A download of the XLSX file `data` named `name`.xlsx."""
+    response = HttpResponse(data, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
