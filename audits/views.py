@@ -13,6 +13,7 @@ from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
+from qms.feedback import error_messages
 from qms.forms import SignForm
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -25,11 +26,6 @@ WORK = "audits.change_audit"
 
 def _audit(pk: int) -> Audit:
     return get_object_or_404(Audit.objects.select_related("lead_auditor"), pk=pk)
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @permission_required(VIEW)
@@ -111,7 +107,7 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.audit_start(audit=_audit(pk), user=request.user, template=template)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
         return redirect("audits:detail", pk=pk)
     return redirect("audits:checklist", pk=pk)
 
@@ -192,7 +188,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.finding_add(audit=audit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
@@ -208,7 +204,7 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_save(audit=audit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The report is saved."))
     return redirect("audits:detail", pk=pk)
@@ -223,7 +219,7 @@ def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_sign(audit=audit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The report is signed."))
     return redirect("audits:detail", pk=pk)
@@ -243,7 +239,7 @@ def audit_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.audit_close(audit=_audit(pk), user=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        error_messages(request, error)
     return redirect("audits:detail", pk=pk)
 
 
@@ -257,7 +253,7 @@ def programme(request: HttpRequest, year: int) -> HttpResponse:
         try:
             chairman_approve(record=programme, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The programme is approved."))
         return redirect("audits:programme", year=year)

@@ -20,16 +20,12 @@ from nonconformities.models import Action, Complaint, Nonconformity
 from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
+from qms.feedback import error_messages
 from qms.pdf import pdf_response
 from qms.xlsx import xlsx_response
 
 VIEW = "nonconformities.view_nonconformity"
 WORK = "nonconformities.change_nonconformity"
-
-
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @permission_required(VIEW)
@@ -116,7 +112,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     try:
         run(form.cleaned_data if form else {})
     except ValidationError as error:
-        _report(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("%(code)s is updated.") % {"code": nc.code})
     return redirect("nonconformities:detail", pk=pk)
@@ -131,7 +127,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_done(action=action, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            error_messages(request, error)
     else:
         messages.error(request, _("Give the date and the evidence."))
     return redirect("nonconformities:detail", pk=action.nonconformity_id)

@@ -24,6 +24,7 @@ from procedures.models import Dossier, Procedure
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
+from qms.feedback import error_messages, form_error_messages
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -151,17 +152,13 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     if form_class is not None:
         form = form_class(request.POST, request.FILES, prefix=action)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
+            form_error_messages(request, form)
             return redirect("procedures:dossier_detail", code=code)
         data = form.cleaned_data
     try:
         run(dossier, request.user, data)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(request, _("Dossier %(code)s is updated.") % {"code": code})
     return redirect("procedures:dossier_detail", code=code)

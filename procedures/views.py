@@ -24,6 +24,7 @@ from procedures.forms import (
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
+from qms.feedback import error_messages
 from qms.models import User
 from qms.pdf import pdf_response
 from qms.signatures import content_hash
@@ -32,11 +33,6 @@ VIEW = "procedures.view_procedure"
 EDIT_PROCEDURE = "procedures.change_procedure"
 EDIT_REVISION = "procedures.change_procedurerevision"
 APPROVE = "procedures.approve_procedurerevision"
-
-
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @permission_required(VIEW)
@@ -116,7 +112,7 @@ def revision_create(request: HttpRequest, code: str) -> HttpResponse:
     try:
         revision = services.revision_draft(procedure=procedure, user=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        error_messages(request, error)
         return redirect("procedures:detail", code=code)
     return redirect("procedures:revision_edit", pk=revision.pk)
 
@@ -197,7 +193,7 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.revision_submit(revision=revision, user=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request, _("%(revision)s is submitted for approval.") % {"revision": revision}
@@ -239,7 +235,7 @@ def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=revision, user=request.user, reason=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("%(revision)s is withdrawn.") % {"revision": revision})
     return redirect("procedures:revision_detail", pk=pk)
@@ -252,7 +248,7 @@ def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.acknowledgement_record(revision=revision, user=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request, _("Recorded that you have read %(revision)s.") % {"revision": revision}

@@ -17,6 +17,7 @@ from nonconformities.models import Action
 from procedures.models import Outcome, ProcedureRevision
 from qms import kpi, reports
 from qms.decorators import permission_required
+from qms.feedback import error_messages
 from qms.filters import PlanTaskFilter, ScopeForm
 from qms.forms import SignForm
 from qms.models import ManagementReview, Objective, PeriodicReport, PlanTask, ReviewOutput
@@ -162,8 +163,7 @@ def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             chairman_approve(record=objective, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_messages(request, error)
         else:
             messages.success(request, _("The objective is approved."))
     else:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qms import reports, reviews, services
 from qms.decorators import permission_required
+from qms.feedback import error_messages, form_error_messages
 from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
 from qms.models import ManagementReview, PeriodicReport, ReviewOutput
 from qms.pdf import pdf_response
@@ -19,11 +20,6 @@ from qms.xlsx import xlsx_response
 
 VIEW = "qms.view_managementreview"
 PREPARE = "qms.change_managementreview"
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @permission_required(VIEW)
@@ -101,14 +97,11 @@ def review_output_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_output_add(output=form.instance, user=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The decision is added."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        form_error_messages(request, form)
     return redirect("qms:review_detail", pk=pk)
 
 
@@ -123,7 +116,7 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_output_done(output=output, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The action is recorded as done."))
     else:
@@ -142,7 +135,7 @@ def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_sign(review=review, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The review is signed; it can no longer be changed."))
     return redirect("qms:review_detail", pk=pk)
@@ -185,7 +178,7 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
             try:
                 write(report=form.instance, user=request.user)
             except ValidationError as error:
-                _errors(request, error)
+                error_messages(request, error)
             else:
                 messages.success(
                     request,
