@@ -19,13 +19,19 @@ from qms.reviews import compile_inputs
 from qms.signing import chairman_approve, refuse_if_approved
 
 
+def _write(record, *, user: User, reason: str = ""):
+    """Check and save `record`, its history row naming `user` (and why)."""
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.full_clean()
+    record.save()
+    return record
+
+
 @transaction.atomic
 def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarDay:
-    day._history_user = user
-    day._change_reason = reason
-    day.full_clean()
-    day.save()
-    return day
+    return _write(day, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -60,10 +66,7 @@ def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str
         raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
     output.done_on = done_on
     output.result = result
-    output._history_user = user
-    output.full_clean()
-    output.save()
-    return output
+    return _write(output, user=user)
 
 
 @transaction.atomic
@@ -81,34 +84,22 @@ def report_submit(
     report.figures = snapshot(period_scope(report.year, report.period, as_of=day))
     report.submitted_on = day
     report.submitted_by = user
-    report._history_user = user
-    report.full_clean()
-    report.save()
-    return report
+    return _write(report, user=user)
 
 
 @transaction.atomic
 def review_save(*, review: ManagementReview, user: User) -> ManagementReview:
     """Create or change a review before it is signed."""
-    review._history_user = user
-    review.full_clean()
-    review.save()
-    return review
+    return _write(review, user=user)
 
 
 @transaction.atomic
 def review_output_add(*, output: ReviewOutput, user: User) -> ReviewOutput:
     """Add a decision or action to a review before it is signed."""
-    output._history_user = user
-    output.full_clean()
-    output.save()
-    return output
+    return _write(output, user=user)
 
 
 @transaction.atomic
 def report_save(*, report: PeriodicReport, user: User) -> PeriodicReport:
     """Create or change a periodic report before it is submitted."""
-    report._history_user = user
-    report.full_clean()
-    report.save()
-    return report
+    return _write(report, user=user)
