@@ -152,9 +152,13 @@ class Group766:
     indicator_name: str = ""
     threshold: int = 100
 
+    def value(self, figures: dict) -> float | None:
+        """The indicator's rate among `figures`; None where these records cannot tell."""
+        return figures[self.indicator] if self.indicator else None
+
     def score(self, figures: dict) -> float | None:
         """Full points at or above T, else in proportion (rate × points / T)."""
-        value = figures[self.indicator] if self.indicator else None
+        value = self.value(figures)
         if value is None:
             return None
         points = Decimal(self.points) * min(Decimal(str(value)) / self.threshold, Decimal(1))
@@ -181,7 +185,7 @@ def scores_766(figures: dict) -> list[dict]:
     return [
         {
             "group": group,
-            "value": figures[group.indicator] if group.indicator else None,
+            "value": group.value(figures),
             "score": group.score(figures),
         }
         for group in GROUPS_766
@@ -215,9 +219,16 @@ RATED = {
 }
 
 
-def _dossier_figures(received: dict, resolved: dict, rated: dict) -> dict:
-    """The dossier KPIs of rule R7 from the counts above, with the 766 timeliness
-    and satisfaction rates beside them."""
+def _dossiers(scope: Scope) -> dict:
+    """The dossier KPIs of rule R7, with the 766 timeliness and satisfaction rates
+    beside them."""
+    dossiers = _dossiers_in(scope)
+    period = scope.reach
+    received = dossiers.filter(received_on__range=period).aggregate(
+        **RECEIVED, open_overdue=Count("pk", filter=Dossier.overdue_open_on(scope.cutoff))
+    )
+    resolved = dossiers.filter(completed_on__range=period).aggregate(**RESOLVED)
+    rated = dossiers.filter(returned_on__range=period).exclude(rating="").aggregate(**RATED)
     late_share = rate(resolved["late"], resolved["resolved"])
     return {
         "received": received["received"],
@@ -225,6 +236,7 @@ def _dossier_figures(received: dict, resolved: dict, rated: dict) -> dict:
         "early": resolved["early"],
         "on_time": resolved["on_time"],
         "late": resolved["late"],
+        "open_overdue": received["open_overdue"],
         "on_time_rate": rate(resolved["early"] + resolved["on_time"], resolved["resolved"]),
         "online_rate": rate(received["online"], received["received"]),
         "digitised_rate": rate(resolved["digitised"], resolved["resolved"]),
@@ -236,20 +248,6 @@ def _dossier_figures(received: dict, resolved: dict, rated: dict) -> dict:
         else max(
             0.0, round(100 - late_share - (rate(rated["unsatisfied"], rated["rated"]) or 0), 1)
         ),
-    }
-
-
-def _dossiers(scope: Scope) -> dict:
-    dossiers = _dossiers_in(scope)
-    period = scope.reach
-    received = dossiers.filter(received_on__range=period).aggregate(
-        **RECEIVED, open_overdue=Count("pk", filter=Dossier.overdue_open_on(scope.cutoff))
-    )
-    resolved = dossiers.filter(completed_on__range=period).aggregate(**RESOLVED)
-    rated = dossiers.filter(returned_on__range=period).exclude(rating="").aggregate(**RATED)
-    return {
-        **_dossier_figures(received, resolved, rated),
-        "open_overdue": received["open_overdue"],
     }
 
 

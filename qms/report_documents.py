@@ -57,7 +57,7 @@ def report_pdf(year: int, period: str) -> bytes:
         place_and_date(organisation, report.submitted_on or localdate()),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
         paragraph(_period_line(data)),
-        paragraph(f"Hạn gửi báo cáo: {reports.day(reports.due_on(year, period).isoformat())}"),
+        paragraph(f"Hạn gửi báo cáo: {date_format(reports.due_on(year, period), 'd/m/Y')}"),
     ]
     for section in reports.report_sections(data):
         story += _section_story(section)

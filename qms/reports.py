@@ -93,14 +93,7 @@ def snapshot(scope: Scope) -> dict:
             for row in kpi.scores_766(figures)
         ],
         "objectives": [
-            {
-                "pk": objective.pk,
-                "title": objective.title,
-                "comparison": objective.get_comparison_display(),
-                "target": float(objective.target),
-                "value": kpi.value(figures, objective.measure),
-                "status": _value(objective.status(kpi.value(figures, objective.measure), cutoff)),
-            }
+            _objective(objective, kpi.value(figures, objective.measure), cutoff)
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
         ],
         "worst_procedures": [
@@ -154,15 +147,22 @@ def snapshot(scope: Scope) -> dict:
                 "content": task.content,
                 "deadline": task.deadline.isoformat(),
                 "status": task.get_status_display(),
-                "on_time": bool(task.completed_on and task.completed_on <= task.deadline),
             }
             for task in PlanTask.objects.due_between(*scope.reach).order_by("deadline", "order")
         ],
     }
 
 
-def _value(choice) -> str | None:
-    return choice.value if choice else None
+def _objective(objective: Objective, value: float | None, as_of: date) -> dict:
+    status = objective.status(value, as_of)
+    return {
+        "pk": objective.pk,
+        "title": objective.title,
+        "comparison": objective.get_comparison_display(),
+        "target": float(objective.target),
+        "value": value,
+        "status": status.value if status else None,
+    }
 
 
 def report_for(year: int, period: str) -> PeriodicReport:

@@ -3,6 +3,7 @@ records of its period, and the sections its page and minutes show."""
 
 from dataclasses import replace
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from nonconformities.models import Complaint
@@ -18,11 +19,18 @@ def compile_inputs(review: ManagementReview) -> dict:
     the chair and the decisions taken, the follow-up of earlier reviews' actions, the
     procedures revised in the period and the citizens' complaints."""
     scope = Scope(review.period_start, review.period_end)
-    earlier = ReviewOutput.objects.filter(
-        review__in=ManagementReview.objects.frozen().filter(held_on__lt=review.held_on),
-        owner__isnull=False,
-    ).select_related("owner", "review")
-    complaints = Complaint.objects.filter(received_at__date__range=(scope.start, scope.end))
+    # what earlier reviews decided and is still open, or was done since
+    earlier = (
+        ReviewOutput.objects.filter(
+            review__in=ManagementReview.objects.frozen().filter(held_on__lt=review.held_on),
+            owner__isnull=False,
+        )
+        .filter(Q(done_on__isnull=True) | Q(done_on__gte=scope.start))
+        .select_related("owner", "review")
+    )
+    complaints = Complaint.objects.filter(
+        received_at__date__range=(scope.start, scope.end)
+    ).aggregate(received=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     return {
         **reports.snapshot(scope),
         # the names as they are at signing, so that the minutes print what was signed
@@ -45,9 +53,7 @@ def compile_inputs(review: ManagementReview) -> dict:
                 "done_on": output.done_on.isoformat() if output.done_on else None,
                 "result": output.result,
             }
-            # what earlier reviews decided and is still open, or was done since
             for output in earlier
-            if output.done_on is None or output.done_on >= scope.start
         ],
         "revisions": [
             {
@@ -63,10 +69,7 @@ def compile_inputs(review: ManagementReview) -> dict:
             .select_related("procedure")
             .order_by("effective_from", "procedure__code")
         ],
-        "complaints": {
-            "received": complaints.count(),
-            "answered": complaints.filter(answered_at__isnull=False).count(),
-        },
+        "complaints": complaints,
     }
 
 
