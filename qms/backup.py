@@ -45,34 +45,34 @@ def _postgresql_args(target: dict) -> tuple[list[str], dict]:
     return args, env
 
 
+# The tables of each engine, in a stable order.
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' "
+    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    "postgresql": "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+}
+
+
+def _counts(db, engine: str) -> dict[str, int]:
+    """Rows in each table, through `db` (an sqlite3 or psycopg connection)."""
+    names = [row[0] for row in db.execute(TABLES[engine]).fetchall()]
+    return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
 def table_counts(target: dict) -> dict[str, int]:
     """Rows in each table of `target` (a DATABASES entry), read directly."""
-    if _vendor(target) == "sqlite":
+    engine = _vendor(target)
+    if engine == "sqlite":
         with closing(sqlite3.connect(target["NAME"])) as db:
-            names = [
-                row[0]
-                for row in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
-            return {
-                name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names
-            }
+            return _counts(db, engine)
     import psycopg
 
-    with psycopg.connect(**_psycopg_params(target)) as db:
-        names = [
-            row[0]
-            for row in db.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
-            )
-        ]
-        return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+    with psycopg.connect(**psycopg_params(target)) as db:
+        return _counts(db, engine)
 
 
-def _psycopg_params(target: dict) -> dict:
+def psycopg_params(target: dict) -> dict:
     return {
         "dbname": target["NAME"],
         "host": target.get("HOST") or "localhost",
@@ -87,19 +87,10 @@ def _dump_postgresql(target: dict, dump: Path) -> dict[str, int]:
     manifest describes exactly what was dumped while others keep writing."""
     import psycopg
 
-    with psycopg.connect(**_psycopg_params(target)) as db:
+    with psycopg.connect(**psycopg_params(target)) as db:
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         snapshot = db.execute("SELECT pg_export_snapshot()").fetchone()[0]
-        names = [
-            row[0]
-            for row in db.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
-            )
-        ]
-        counts = {
-            name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names
-        }
+        counts = _counts(db, "postgresql")
         args, env = _postgresql_args(target)
         subprocess.run(
             [_postgresql_tool("pg_dump"), *args, "--format=custom", "--no-owner",

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from procedures import services as procedure_services
-from qms.backup import restore, table_counts
+from qms.backup import psycopg_params, restore, table_counts
 from qms.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,14 +27,7 @@ def rows(target: dict, table: str) -> list[tuple]:
     else:
         import psycopg
 
-        params = {
-            "dbname": target["NAME"],
-            "host": target.get("HOST") or "localhost",
-            "port": target.get("PORT") or 5432,
-            "user": target.get("USER") or None,
-            "password": target.get("PASSWORD") or None,
-        }
-        with psycopg.connect(**params) as db:
+        with psycopg.connect(**psycopg_params(target)) as db:
             found = db.execute(f'SELECT * FROM "{table}"').fetchall()
     return sorted(tuple(str(value) for value in row) for row in found)
 
