@@ -93,21 +93,21 @@ def reset() -> None:
         leftover.unlink(missing_ok=True)
 
 
-def ensure(n: int, log) -> tuple[Stamp, bool]:
+def ensure(n: int, log) -> Stamp:
     """The data set of `n` dossiers, generated unless one with the same stamp is
-    there; returns its stamp and whether it was generated now."""
+    there; returns its stamp."""
     version = code_version()
     stamp = read_stamp()
     if stamp and (stamp.n, stamp.version) == (n, version):
         log(f"data set reused: {n:,} dossiers, code version {version}")
-        return stamp, False
+        return stamp
     reset()
     started = time.perf_counter()
     generate(n, log)
     stamp = Stamp(n, version, time.perf_counter() - started)
     write_stamp(stamp)
     log(f"data set generated: {n:,} dossiers in {stamp.seconds:.0f} s ({stamp.rate:,.0f}/s)")
-    return stamp, True
+    return stamp
 
 
 BASE = 25_000  # dossiers made through the models; the rest are copies of them

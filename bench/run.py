@@ -40,7 +40,7 @@ def main() -> None:
 
     from bench import dataset, measure
 
-    stamp, _generated = dataset.ensure(options.n, log)
+    stamp = dataset.ensure(options.n, log)
     settings.DEBUG = False  # no query log while measuring
     settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client
