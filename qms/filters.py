@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qms.forms import BootstrapMixin, FilterForm
 from qms.kpi import Scope
 from qms.models import PeriodicReport, Plan, PlanTask, Unit
-from qms.reports import period_scope
+from qms.reports import YEARS, period_scope
 
 
 class PlanTaskFilter(django_filters.FilterSet):
@@ -43,7 +43,9 @@ class ScopeForm(BootstrapMixin, forms.Form):
     """The period the dashboard shows: a year, cumulated to the end of one of the
     report periods, optionally for one unit."""
 
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=YEARS.start, max_value=YEARS.stop - 1, required=False
+    )
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodicReport.Period.choices, required=False
     )

@@ -16,6 +16,9 @@ from qms.models import Objective, PeriodicReport, PlanTask
 
 Period = PeriodicReport.Period
 
+# The years a report, the dashboard or an objective can be asked for.
+YEARS = range(2000, 2101)
+
 # The plan's schedule (Kế hoạch 07/KH-UBND, section III): each report covers the
 # year from 1 January to the end of its period and is due on the day given.
 SCHEDULE = {

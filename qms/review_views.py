@@ -156,7 +156,7 @@ def _period(period: str) -> str:
 @permission_required("qms.view_periodicreport")
 def report_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else localdate().year
+    year = int(year) if year.isdigit() and int(year) in reports.YEARS else localdate().year
     return render(
         request,
         "qms/report_list.html",

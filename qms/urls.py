@@ -3,14 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
+from qms.reports import YEARS
 
 
 class YearConverter:
-    """A year the records can hold (2000–2100); any other is a 404, not a 500."""
+    """A year of `reports.YEARS`; any other is a 404, not a 500."""
 
-    regex = "20[0-9]{2}|2100"
+    regex = "[0-9]{4}"
 
     def to_python(self, value: str) -> int:
+        if int(value) not in YEARS:
+            raise ValueError(value)  # no match: 404
         return int(value)
 
     def to_url(self, value: int) -> str:

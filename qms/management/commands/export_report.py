@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qms.models import PeriodicReport
 from qms.report_documents import report_pdf, report_xlsx
+from qms.reports import YEARS
 
 WRITERS = {"pdf": report_pdf, "xlsx": report_xlsx}
 
@@ -26,8 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"--period '{period}' không hợp lệ: chọn một trong {choices}.")
         if fmt not in WRITERS:
             raise CommandError(f"--format '{fmt}' không hợp lệ: chọn pdf hoặc xlsx.")
-        if not 2000 <= year <= 2100:
-            raise CommandError(f"--year {year} không hợp lệ: năm phải từ 2000 đến 2100.")
+        if year not in YEARS:
+            raise CommandError(
+                f"--year {year} không hợp lệ: năm phải từ {YEARS.start} đến {YEARS.stop - 1}."
+            )
         data = WRITERS[fmt](year, period)
         Path(output).write_bytes(data)
         self.stdout.write(f"{output}: {len(data)} byte")
