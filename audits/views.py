@@ -13,7 +13,7 @@ from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
-from qms.feedback import error_messages
+from qms.feedback import error_messages, form_error_messages
 from qms.forms import SignForm
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -170,8 +170,7 @@ def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
             },
         )
     if not saved:
-        for error in form.errors.values():
-            messages.error(request, f"{item.clause_number}: {' '.join(error)}")
+        form_error_messages(request, form, about=item.clause_number)
     return redirect(f"{_checklist_url(item.audit_id)}#item-{item.pk}")
 
 
@@ -190,8 +189,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             error_messages(request, error)
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        form_error_messages(request, form)
     return redirect("audits:detail", pk=pk)
 
 
@@ -207,6 +205,8 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
             error_messages(request, error)
         else:
             messages.success(request, _("The report is saved."))
+    else:
+        form_error_messages(request, form)
     return redirect("audits:detail", pk=pk)
 
 
@@ -222,6 +222,8 @@ def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
             error_messages(request, error)
         else:
             messages.success(request, _("The report is signed."))
+    else:
+        form_error_messages(request, form)
     return redirect("audits:detail", pk=pk)
 
 

@@ -52,7 +52,11 @@ class DoneForm(BootstrapMixin, forms.Form):
         label=_("Done on"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
-    evidence_file = Action._meta.get_field("evidence_file").formfield(required=False)
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        validators=Action._meta.get_field("evidence_file").validators,
+    )
 
 
 class VerifyForm(BootstrapMixin, forms.Form):

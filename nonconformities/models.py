@@ -8,7 +8,6 @@ reviews and staff. Each nonconformity moves through its stages only by
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
@@ -18,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
 from qms.models import Unit
-from qms.uploads import GeneratedName, MaxSizeValidator
+from qms.uploads import GeneratedName, upload_validators
 
 
 class Complaint(models.Model):
@@ -209,10 +208,7 @@ class Action(models.Model):
         _("evidence file"),
         upload_to=GeneratedName("evidence"),
         blank=True,
-        validators=[
-            FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "doc", "docx"]),
-            MaxSizeValidator(10),
-        ],
+        validators=upload_validators(["pdf", "jpg", "jpeg", "png", "doc", "docx"], 10),
     )
     history = HistoricalRecords()
 

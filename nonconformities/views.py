@@ -20,8 +20,9 @@ from nonconformities.models import Action, Complaint, Nonconformity
 from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
-from qms.feedback import error_messages
+from qms.feedback import error_messages, form_error_messages
 from qms.pdf import pdf_response
+from qms.uploads import download
 from qms.xlsx import xlsx_response
 
 VIEW = "nonconformities.view_nonconformity"
@@ -105,9 +106,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form_class, run = steps[name]
     form = form_class(request.POST, prefix=name) if form_class else None
     if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        form_error_messages(request, form)
         return redirect("nonconformities:detail", pk=pk)
     try:
         run(form.cleaned_data if form else {})
@@ -195,7 +194,5 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def action_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    action = get_object_or_404(Action, pk=pk)
-    if not action.evidence_file:
-        raise Http404
-    return FileResponse(action.evidence_file.open("rb"), as_attachment=True)
+    action = get_object_or_404(Action.objects.select_related("nonconformity"), pk=pk)
+    return download(action.evidence_file, f"{action.nonconformity.code}-bang-chung-{action.pk}")

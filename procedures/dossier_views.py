@@ -28,6 +28,7 @@ from qms.feedback import error_messages, form_error_messages
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
 from qms.roles import Role
+from qms.uploads import download
 from qms.xlsx import xlsx_response
 
 VIEW = "procedures.view_dossier"
@@ -162,6 +163,12 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     else:
         messages.success(request, _("Dossier %(code)s is updated.") % {"code": code})
     return redirect("procedures:dossier_detail", code=code)
+
+
+@permission_required(VIEW)
+def dossier_scan(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(code)
+    return download(dossier.result_scan, f"{dossier.code}-ket-qua")
 
 
 @permission_required(VIEW)

@@ -1,20 +1,19 @@
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import (
     Channel,
+    Dossier,
     Procedure,
     ProcedureRevision,
     Rating,
     RevisionRecord,
     RevisionStep,
 )
-from procedures.models.dossiers import SCAN_EXTENSIONS
 from procedures.services import Reception
 from qms.forms import BootstrapMixin, reason_field
 from qms.models import Unit
-from qms.uploads import MaxSizeValidator
+from qms.uploads import upload_validators
 
 
 class ProcedureForm(BootstrapMixin, forms.ModelForm):
@@ -207,7 +206,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
     result_scan = forms.FileField(
         label=_("Scanned result (PDF or image)"),
         required=False,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS), MaxSizeValidator(20)],
+        validators=Dossier._meta.get_field("result_scan").validators,
     )
     rating = forms.ChoiceField(
         label=_("Citizen's rating"), choices=[("", "—"), *Rating.choices], required=False
@@ -262,6 +261,6 @@ class TrackingBookForm(BootstrapMixin, forms.Form):
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        validators=[FileExtensionValidator(["csv", "xlsx"]), MaxSizeValidator(50)],
+        validators=upload_validators(["csv", "xlsx"], 50),
     )
     dry_run = forms.BooleanField(label=_("Only check the file"), required=False)

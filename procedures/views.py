@@ -1,5 +1,3 @@
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -28,6 +26,7 @@ from qms.feedback import error_messages
 from qms.models import User
 from qms.pdf import pdf_response
 from qms.signatures import content_hash
+from qms.uploads import download
 
 VIEW = "procedures.view_procedure"
 EDIT_PROCEDURE = "procedures.change_procedure"
@@ -279,16 +278,7 @@ def revision_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW)
 def revision_attachment(request: HttpRequest, pk: int) -> FileResponse:
     revision = _revision(pk)
-    if not revision.attachment:
-        raise Http404
-    return FileResponse(
-        revision.attachment.open("rb"),
-        as_attachment=True,
-        filename=(
-            f"{revision.procedure.code}-lan-{revision.number}"
-            f"{PurePath(revision.attachment.name).suffix}"
-        ),
-    )
+    return download(revision.attachment, f"{revision.procedure.code}-lan-{revision.number}")
 
 
 @permission_required(VIEW)

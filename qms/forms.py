@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import (
@@ -12,7 +13,13 @@ from qms.models import (
 from qms.roles import Role
 from qms.working_days import CalendarRangeError
 
-NULL_CHARACTER = _("The text contains a null character: remove it.")
+# Django's messages that its Vietnamese catalogue lacks, by error code.
+UNTRANSLATED = {
+    "null_characters_not_allowed": _("The text contains a null character: remove it."),
+    "invalid_extension": _(
+        "Files ending in “%(extension)s” are not accepted; accepted: %(allowed_extensions)s."
+    ),
+}
 
 
 class BootstrapMixin:
@@ -21,8 +28,6 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            # Django's own message for this one has no Vietnamese translation.
-            field.error_messages["null_characters_not_allowed"] = NULL_CHARACTER
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
@@ -33,9 +38,20 @@ class BootstrapMixin:
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name in self.errors:
+        for name, errors in self.errors.items():
+            for error in errors.data:
+                if error.code in UNTRANSLATED:
+                    error.message = UNTRANSLATED[error.code]
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
+    """Django's sign-in form, with the project's messages."""
+
+
+class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
+    """Django's, with the project's messages."""
 
 
 class FilterForm(BootstrapMixin, forms.Form):

@@ -4,6 +4,8 @@ import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
@@ -37,3 +39,57 @@ class MaxSizeValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, MaxSizeValidator) and other.megabytes == self.megabytes
+
+
+# What a file of each accepted extension starts with: a name ending in .pdf is not
+# enough to make a file a PDF.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),  # OLE compound file
+    "docx": (b"PK\x03\x04",),  # a ZIP container, as every Office Open XML file
+    "xlsx": (b"PK\x03\x04",),
+}
+
+
+@deconstructible
+class ContentMatchesExtension:
+    """Refuses a file whose first bytes are not those of its extension's format."""
+
+    def __call__(self, file) -> None:
+        extension = PurePath(file.name).suffix.lower().lstrip(".")
+        if extension not in SIGNATURES:
+            return  # left to the extension check (CSV has no signature)
+        file.seek(0)
+        head = file.read(8)
+        file.seek(0)
+        if not head.startswith(SIGNATURES[extension]):
+            raise ValidationError(
+                _("The file's content is not a %(kind)s file: check that it is the right file.")
+                % {"kind": extension.upper()},
+                code="content_mismatch",
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ContentMatchesExtension)
+
+
+def upload_validators(extensions: list[str], megabytes: int) -> list:
+    """The checks of every upload field: its extension, its content, its size."""
+    return [
+        FileExtensionValidator(extensions),
+        ContentMatchesExtension(),
+        MaxSizeValidator(megabytes),
+    ]
+
+
+def download(file, name: str) -> FileResponse:
+    """An uploaded file sent as an attachment named after its record, never by the
+    name it is stored under; 404 when the record has none."""
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=f"{name}{PurePath(file.name).suffix}"
+    )

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
+from qms.forms import LoginForm, PasswordChangeForm
 from qms.reports import YEARS
 
 
@@ -63,9 +64,13 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("danh-gia/", include("audits.urls")),
     path("khong-phu-hop/", include("nonconformities.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "doi-mat-khau/xong/",
         auth_views.PasswordChangeDoneView.as_view(),

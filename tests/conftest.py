@@ -1,11 +1,16 @@
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from audits import services as audit_services
-from audits.models import Audit, Clause
-from qms.models import Unit
+from audits.models import Audit, Clause, Programme
+from nonconformities import services as nc_services
+from nonconformities.models import Action, Nonconformity
+from procedures import services as procedure_services
+from qms import services
+from qms.models import CalendarDay, ManagementReview, Objective, PeriodicReport, ReviewOutput, Unit
 from qms.roles import Role
 from tests.factories import (
     OrganisationFactory,
@@ -174,3 +179,75 @@ def effective_dossier(effective, personas):
         applicant_name="Lâm Văn Mẫu",
         channel="direct",
     )
+
+
+# -- one record of each kind, used by the permission matrix and the bad-input sweep --
+
+
+@pytest.fixture
+def records(personas, effective, audit, secretary, chairman):
+    """One record of each kind the URLs point at."""
+    officer = personas[Role.OFFICER]
+    draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
+    draft.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban du thao"), save=True)
+    dossier = procedure_services.dossier_receive(
+        procedure=effective.procedure, user=officer, applicant_name="Ma Trận", channel="direct"
+    )
+    nc = nc_services.nc_raise(
+        user=officer, source="staff", severity="minor", description="Phiếu thiếu chữ ký"
+    )
+    nc_services.nc_record_correction(nc=nc, user=secretary, correction="Bổ sung chữ ký")
+    nc_services.nc_analyse(nc=nc, user=secretary, root_cause="Chưa có bước kiểm tra")
+    action = nc_services.action_add(
+        nc=Nonconformity.objects.get(pk=nc.pk),
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Thêm bước kiểm tra",
+        owner=officer,
+        due_date=date(2030, 1, 1),
+    )
+    review = services.review_save(
+        review=ManagementReview(
+            held_on=date(2023, 7, 10),
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 6, 30),
+            chair=chairman,
+            participants="Lãnh đạo",
+        ),
+        user=secretary,
+    )
+    output = services.review_output_add(
+        output=ReviewOutput(
+            review=review, kind="resources", decision="Mua máy quét", owner=secretary,
+            due_date=date(2023, 9, 30),
+        ),
+        user=secretary,
+    )  # fmt: skip
+    started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
+    Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
+    return {
+        "calendar_day": {"pk": CalendarDay.objects.first().pk},
+        "year": {"year": 2023},
+        "objective": {
+            "pk": Objective.objects.create(
+                year=2023, title="Đúng hạn", measure="on_time_rate", comparison="gte", target=100
+            ).pk
+        },
+        "review": {"pk": review.pk},
+        "output": {"pk": output.pk},
+        "report": {"year": 2023, "period": PeriodicReport.Period.Q1},
+        "procedure": {"code": effective.procedure.code},
+        "revision": {"pk": effective.pk},
+        "draft": {"pk": draft.pk},
+        "compare": {"pk": draft.pk, "other": effective.pk},
+        "dossier": {"code": dossier.code},
+        "audit": {"pk": started.pk},
+        "item": {"item_pk": started.items.first().pk},
+        "nc": {"pk": nc.pk},
+        "action": {"pk": action.pk},
+        "complaint": {
+            "pk": nc_services.complaint_record(
+                user=officer, citizen="Người dân", content="Chờ lâu"
+            ).pk
+        },
+    }

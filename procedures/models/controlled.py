@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
-from qms.uploads import GeneratedName, MaxSizeValidator
+from qms.uploads import GeneratedName, upload_validators
 from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
@@ -242,7 +242,7 @@ class ProcedureRevision(models.Model):
         _("signed file"),
         upload_to=GeneratedName("procedures"),
         blank=True,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), MaxSizeValidator(10)],
+        validators=upload_validators(ATTACHMENT_EXTENSIONS, 10),
         help_text=_("The signed Word or PDF file, at most 10 MB."),
     )
     attachment_sha256 = models.CharField(max_length=64, blank=True, editable=False)

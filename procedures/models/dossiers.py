@@ -8,7 +8,6 @@ and never recompute a dossier's history.
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -19,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
 from qms.models import Unit
 from qms.roles import Role
-from qms.uploads import GeneratedName, MaxSizeValidator
+from qms.uploads import GeneratedName, upload_validators
 
 RULES_2025_FROM = date(2025, 7, 1)
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -204,7 +203,7 @@ class Dossier(models.Model):
         _("scanned result"),
         upload_to=GeneratedName("results"),
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS), MaxSizeValidator(20)],
+        validators=upload_validators(SCAN_EXTENSIONS, 20),
     )
     rating = models.CharField(
         _("citizen's rating"), max_length=16, choices=Rating.choices, blank=True

@@ -1,0 +1,174 @@
+"""Bad files for `import_dossiers`: whatever a CSV or XLSX file holds, the import
+either writes every row or writes nothing and names each problem's row and column
+in Vietnamese; it never fails otherwise.
+
+Cells are drawn by hypothesis from good values and bad ones: empty, huge, markup,
+formulas, wrong types, dates outside the calendar (1900, 2200) and impossible ones,
+receipts in the future, completions before receipts, duplicate codes; whole files
+of random bytes or text, in UTF-8 or not.
+"""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from procedures.importer import COLUMNS, ImportRejected, import_dossiers
+from procedures.models import Channel, Dossier, Rating
+from tests.database import database_state
+
+junk = st.one_of(
+    st.just(""),
+    st.just("Đ" * 5_000),
+    st.just('<script>alert("x")</script>'),
+    st.sampled_from(["=1+1", "+84", "-1", "@SUM(A1)", '=HYPERLINK("x")']),
+    st.text(max_size=30),
+)
+moments = st.datetimes(datetime(1900, 1, 1), datetime(2200, 12, 31))
+moment_text = st.one_of(
+    moments.map(lambda m: f"{m:%d/%m/%Y %H:%M}"),
+    moments.map(lambda m: m.isoformat()),
+    moments.map(lambda m: f"{m:%d/%m/%Y}"),
+    st.sampled_from(["31/02/2023 09:00", "02/03/2023 25:00", "2023-13-01"]),
+    junk,
+)
+recent = st.datetimes(datetime(2023, 1, 2, 7), datetime(2023, 12, 29, 17)).map(
+    lambda m: f"{m:%d/%m/%Y %H:%M}"
+)
+days_2023 = st.dates(date(2023, 1, 2), date(2023, 12, 29))
+codes = st.one_of(
+    st.builds(lambda day, n: f"PAD-{day:%y%m%d}-{n:04}", days_2023, st.integers(1, 3)), junk
+)
+cells = {
+    "code": codes,
+    "procedure_code": st.one_of(st.just("QT-TP-05"), junk),
+    "applicant_name": st.one_of(st.just("Trần Văn An"), junk),
+    "channel": st.one_of(st.sampled_from(Channel.values), junk),
+    "received_at": st.one_of(recent, moment_text),
+    "due_date": st.one_of(st.just(""), moment_text),
+    "completed_at": st.one_of(st.just(""), recent, moment_text),
+    "returned_at": st.one_of(st.just(""), recent, moment_text),
+    "digitised": st.one_of(st.sampled_from(["", "0", "1"]), junk),
+    "rating": st.one_of(st.sampled_from(["", *Rating.values]), junk),
+}
+HEADER = ",".join(COLUMNS) + "\n"
+HEADER = ",".join(COLUMNS) + "\n"
+good_rows = st.builds(
+    lambda moment, number, channel: {
+        **dict.fromkeys(COLUMNS, ""),
+        "code": f"PAD-{moment:%y%m%d}-{number:04}",
+        "procedure_code": "QT-TP-05",
+        "applicant_name": "Trần Văn An",
+        "channel": channel,
+        "received_at": f"{moment:%d/%m/%Y %H:%M}",
+    },
+    st.datetimes(datetime(2023, 1, 2, 7), datetime(2023, 12, 29, 17)),
+    st.integers(1, 9999),
+    st.sampled_from(Channel.values),
+)
+rows = st.lists(st.one_of(good_rows, st.fixed_dictionaries(cells)), min_size=1, max_size=6)
+
+
+def csv_file(table: list[list]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table)
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_file(table: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in table:  # openpyxl cannot even write control characters
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def check_answer(name: str, content: bytes) -> None:
+    """The one thing the test asserts, for any file: all or nothing, and each
+    refusal names its place in Vietnamese."""
+    before = database_state()
+    try:
+        result = import_dossiers(name, content)
+    except ImportRejected as rejected:
+        event("refused")
+        assert rejected.errors and database_state() == before
+        for error in rejected.errors:
+            assert error.column in ("", *COLUMNS), error
+            assert not error.reason.isascii(), error.reason
+            assert str(error).startswith(f"Dòng {error.row}")
+    else:
+        event("imported" if result.created else "nothing to import")
+        assert Dossier.objects.filter(code__in=result.codes).count() == result.created
+
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@SETTINGS
+@given(table=rows, as_xlsx=st.booleans())
+def test_any_rows_are_imported_whole_or_refused_by_row_and_column(effective, table, as_xlsx):
+    lines = [COLUMNS, *[[row[column] for column in COLUMNS] for row in table]]
+    if as_xlsx:
+        check_answer("tinh.xlsx", xlsx_file(lines))
+    else:
+        check_answer("tinh.csv", csv_file(lines))
+
+
+@SETTINGS
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda text: (HEADER + text).encode()),
+        st.text(max_size=100).map(lambda text: (HEADER + text).encode("cp1258", "replace")),
+    ),
+    name=st.sampled_from(["a.csv", "a.xlsx", "a.CSV", "a.txt", "a"]),
+)
+def test_any_bytes_are_refused_with_a_message_or_imported(effective, content, name):
+    check_answer(name, content)
+
+
+def test_xlsx_cells_of_every_type(effective):
+    """Dates, numbers and booleans as the spreadsheet stores them."""
+    received = datetime(2023, 3, 2, 9, 0)
+    table = [
+        COLUMNS,
+        ["PAD-230302-0001", "QT-TP-05", "Trần Văn An", "direct", received, None, None, None],
+        ["PAD-230302-0002", "QT-TP-05", 12345, "direct", 45000, True, 1.5, None],
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("a.xlsx", xlsx_file(table))
+    assert {(e.row, e.column) for e in rejected.value.errors} >= {
+        (3, "received_at"),
+        (3, "due_date"),
+        (3, "completed_at"),
+    }
+    assert not Dossier.objects.exists()
+
+
+def test_a_hundred_thousand_rows_with_one_duplicate_write_nothing(effective):
+    start = datetime(2023, 3, 1, 8, 0)
+    table = [COLUMNS]
+    for number in range(100_000):
+        received = start + timedelta(days=number // 9_000)
+        code = f"IMP-{received:%y%m%d}-{number:06}"
+        table.append(
+            [code, "QT-TP-05", f"Công dân {number}", "online", f"{received:%d/%m/%Y %H:%M}"]
+        )
+    table.append(table[1])  # the first row again, at the end
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("lon.csv", csv_file(table))
+    assert [(e.row, e.column) for e in rejected.value.errors] == [(100_002, "code")]
+    assert "trùng với mã ở dòng 2" in str(rejected.value.errors[0])
+    assert not Dossier.objects.exists()

@@ -1,0 +1,293 @@
+"""Bad input in every form of the project: whatever is typed, never a 500 and never a
+partial write; a refusal is told in Vietnamese and names the field; markup typed in
+is shown as text.
+
+Each form's fields are read from its class, and hypothesis fills them by type with a
+mix of good values and bad ones: empty, huge, wrong types, NUL characters, markup,
+dates outside the calendar (1900, 2200), impossible dates and times, negative and
+enormous numbers, choices that do not exist, files of the wrong type or content.
+Every request runs in a transaction rolled back afterwards, so each example starts
+from the same records.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pytest
+from django import forms
+from django.contrib.messages import constants
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from audits import forms as audit_forms
+from nonconformities import forms as nc_forms
+from nonconformities.views import _steps as nc_steps
+from procedures import forms as procedure_forms
+from procedures.dossier_views import ACTIONS
+from qms import forms as qms_forms
+from qms.roles import Role
+from tests.database import database_state
+
+MARKUP = '<script>alert("x")</script>'
+HUGE = "Đ" * 20_000
+
+junk = st.one_of(
+    st.just(""),
+    st.just(HUGE),
+    st.just(MARKUP),
+    st.text(max_size=60),
+    st.text(alphabet="\x00\r\n\t <>&\"'=+-@", max_size=10),
+)
+
+
+days = st.dates(date(1900, 1, 1), date(2200, 12, 31))
+moments = st.datetimes(datetime(1900, 1, 1), datetime(2200, 12, 31))
+recent = st.datetimes(datetime(2023, 1, 2, 7), datetime(2023, 12, 29, 17))
+uploads = st.builds(
+    SimpleUploadedFile,
+    st.sampled_from(["kq.pdf", "kq.PNG", "kq.exe", "kq.csv", "../../kq.pdf", "x" * 300 + ".pdf"]),
+    st.sampled_from([b"%PDF-1.4 ket qua", b"\x89PNG\r\n\x1a\n....", b"MZ\x90\x00", b""]),
+)
+a_pdf = st.builds(lambda: SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4 ket qua"))
+
+
+def values(field: forms.Field) -> tuple[st.SearchStrategy, st.SearchStrategy]:
+    """Plausible values and bad ones for one form field, chosen by its type.
+
+    Plausible text includes markup, so that accepted forms show it back escaped.
+    """
+    choices = [str(v) for v, _ in getattr(field, "choices", []) if v != ""] or ["1"]
+    if isinstance(field, forms.FileField):
+        return st.one_of(st.just(""), a_pdf), uploads
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        chosen = st.lists(st.sampled_from(choices), min_size=1, max_size=2)
+        return chosen, st.lists(st.one_of(st.sampled_from(choices), junk), max_size=3)
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return st.sampled_from(choices), junk
+    if isinstance(field, forms.DateTimeField):
+        bad = st.one_of(moments, st.just("31/02/2023 25:61"), junk)
+        return recent.map(lambda m: f"{m:%d/%m/%Y %H:%M}"), bad.map(
+            lambda m: f"{m:%d/%m/%Y %H:%M}" if isinstance(m, datetime) else m
+        )
+    if isinstance(field, forms.DateField):
+        bad = st.one_of(days.map(lambda d: f"{d:%d/%m/%Y}"), st.just("31/02/2023"), junk)
+        return recent.map(lambda m: f"{m:%d/%m/%Y}"), bad
+    if isinstance(field, forms.TimeField):
+        return st.just("17:00"), st.one_of(st.just("24:60"), junk)
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        bad = st.one_of(st.integers(-(10**20), 10**20).map(str), st.floats().map(str), junk)
+        return st.integers(1, 20).map(str), bad
+    if isinstance(field, forms.BooleanField):
+        return st.sampled_from(["on", ""]), junk
+    return st.sampled_from(["Nội dung hợp lệ", MARKUP]), junk
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str  # URL name
+    role: Role  # who sends it: one allowed to, so the form itself is what is tested
+    forms: Callable[[dict], list[forms.BaseForm]]  # the forms the view reads, from the records
+    record: str = ""  # which record the URL points at (the permission matrix's `records`)
+    extra: dict = field(default_factory=dict)  # further URL kwargs
+    method: str = "POST"
+    fixed: dict = field(default_factory=dict)  # always posted (formsets' management forms)
+    bad_request: bool = False  # a refused form comes back with status 400
+
+
+def plain(form_class, **kwargs):
+    return lambda records: [form_class(**kwargs)]
+
+
+def revision_forms(records) -> list[forms.BaseForm]:
+    return [
+        procedure_forms.RevisionForm(),
+        procedure_forms.StepFormSet(prefix="steps").forms[0],
+        procedure_forms.RecordFormSet(prefix="records").forms[0],
+    ]
+
+
+MANAGEMENT = {
+    f"{prefix}-{name}": value
+    for prefix in ("steps", "records")
+    for name, value in (("TOTAL_FORMS", "1"), ("INITIAL_FORMS", "0"))
+}
+
+SECRETARY, OFFICER, CHAIRMAN = Role.ISO_SECRETARY, Role.OFFICER, Role.CHAIRMAN
+TARGETS = [
+    Target("password_change", OFFICER, lambda records: [qms_forms.PasswordChangeForm(user=None)]),
+    Target("qms:calendar_day_create", SECRETARY, plain(qms_forms.CalendarDayForm)),
+    Target("qms:calendar_day_update", SECRETARY, plain(qms_forms.CalendarDayForm), "calendar_day"),
+    Target("qms:calendar_day_delete", SECRETARY, plain(qms_forms.ChangeReasonForm), "calendar_day"),
+    Target("qms:due_date", OFFICER, plain(qms_forms.DueDateForm), method="GET"),
+    Target("qms:objective_approve", CHAIRMAN, plain(qms_forms.SignForm), "objective"),
+    Target("qms:review_create", SECRETARY, plain(qms_forms.ReviewForm)),
+    Target("qms:review_update", SECRETARY, plain(qms_forms.ReviewForm), "review"),
+    Target("qms:review_output_add", SECRETARY, plain(qms_forms.ReviewOutputForm), "review"),
+    Target("qms:review_output_done", SECRETARY, plain(qms_forms.OutputDoneForm), "output"),
+    Target("qms:review_sign", CHAIRMAN, plain(qms_forms.SignForm), "review"),
+    Target("qms:report_detail", SECRETARY, plain(qms_forms.ReportForm), "report"),
+    Target("procedures:create", SECRETARY, plain(procedure_forms.ProcedureForm)),
+    Target("procedures:update", SECRETARY, plain(procedure_forms.ProcedureForm), "procedure"),
+    Target("procedures:review", SECRETARY, plain(procedure_forms.NoteForm), "procedure"),
+    Target("procedures:revision_edit", SECRETARY, revision_forms, "draft", fixed=MANAGEMENT),
+    Target(
+        "procedures:revision_approve",
+        CHAIRMAN,
+        plain(procedure_forms.ApprovalForm),
+        "draft",
+        bad_request=True,
+    ),
+    Target("procedures:revision_withdraw", CHAIRMAN, plain(procedure_forms.NoteForm), "revision"),
+    Target("procedures:dossier_receive", OFFICER, plain(procedure_forms.ReceiveForm)),
+    *[
+        Target(
+            "procedures:dossier_action",
+            OFFICER,
+            plain(form_class, prefix=action),
+            "dossier",
+            {"action": action},
+        )
+        for action, (form_class, _run) in ACTIONS.items()
+        if form_class
+    ],
+    Target(
+        "procedures:tracking_book", OFFICER, plain(procedure_forms.TrackingBookForm), method="GET"
+    ),
+    Target(  # a dry run writes nothing by design: tested with the import
+        "procedures:dossier_import",
+        OFFICER,
+        plain(procedure_forms.ImportForm),
+        fixed={"dry_run": ""},
+    ),
+    Target("audits:create", SECRETARY, plain(audit_forms.AuditForm)),
+    Target(
+        "audits:answer",
+        Role.AUDITOR,
+        lambda records: [
+            audit_forms.AnswerForm(prefix=f"item-{records['item']['item_pk']}"),
+        ],
+        "item",
+    ),
+    Target("audits:finding_add", Role.AUDITOR, plain(audit_forms.FindingForm), "audit"),
+    Target("audits:report_save", Role.AUDITOR, plain(audit_forms.ReportForm), "audit"),
+    Target("audits:report_sign", Role.AUDITOR, plain(qms_forms.SignForm), "audit"),
+    Target("audits:programme", CHAIRMAN, plain(qms_forms.SignForm), "year"),
+    Target("nonconformities:raise", SECRETARY, plain(nc_forms.NonconformityForm)),
+    *[
+        Target(
+            "nonconformities:step",
+            SECRETARY,
+            plain(form_class, prefix=name),
+            "nc",
+            {"name": name},
+        )
+        for name, (form_class, _run) in nc_steps(None, None).items()
+        if form_class
+    ],
+    Target("nonconformities:action_done", OFFICER, plain(nc_forms.DoneForm), "action"),
+    Target("nonconformities:complaints", OFFICER, plain(nc_forms.ComplaintForm)),
+    Target("nonconformities:complaint_answer", OFFICER, plain(nc_forms.TextForm), "complaint"),
+]
+
+
+def send(client: Client, target: Target, url: str, data: dict):
+    """The answer (redirects followed) and the state before and after, rolled back."""
+    with transaction.atomic():
+        before = database_state()
+        if target.method == "GET":
+            response = client.get(url, data)
+        else:
+            response = client.post(url, data, follow=True)
+        after = database_state()
+        transaction.set_rollback(True)
+    return response, before, after
+
+
+def refusals(response) -> list[str]:
+    """What the answer says is wrong: the errors of the forms and formsets sent
+    back, the import's errors by row, or the error messages shown after a redirect."""
+    context = response.context or {}
+    found = []
+    for key in context.keys():  # noqa: SIM118 (a ContextList iterates its contexts)
+        value = context[key]
+        sent = []
+        if isinstance(value, forms.BaseFormSet) and value.is_bound:
+            found += value.non_form_errors()
+            sent = value.forms
+        elif isinstance(value, forms.BaseForm) and value.is_bound:
+            sent = [value]
+        for form in sent:
+            for name, errors in form.errors.items():
+                assert name == "__all__" or name in form.fields, name
+                found += errors
+    found += [str(error) for error in context.get("errors") or []]  # the import's
+    messages = context.get("messages") or []
+    return found + [str(m) for m in messages if m.level == constants.ERROR]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: f"{t.name}{t.extra or ''}")
+def test_any_input_is_answered_without_a_partial_write(target, records, personas):
+    client = Client()
+    client.force_login(personas[target.role])
+    url = reverse(target.name, kwargs={**records.get(target.record, {}), **target.extra})
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def check(data):
+        posted = {}
+        fields = {
+            form.add_prefix(name): form_field
+            for form in target.forms(records)
+            for name, form_field in form.fields.items()
+        }
+        # Most examples spoil a field or two of an otherwise plausible form.
+        spoiled = data.draw(st.sets(st.sampled_from(sorted(fields)), max_size=3), label="bad")
+        for name, form_field in fields.items():
+            plausible, bad = values(form_field)
+            posted[name] = data.draw(bad if name in spoiled else plausible, label=name)
+        posted |= target.fixed
+        response, before, after = send(client, target, url, posted)
+        refused = refusals(response)
+        assert response.status_code == (400 if refused and target.bad_request else 200)
+        event("refused" if refused else "accepted")
+        if refused:
+            assert before == after, "a refused form wrote to the database"
+            assert all(message and not message.isascii() for message in refused), refused
+        elif target.method == "POST":
+            assert before != after, "neither refused nor saved: the user is told nothing"
+        page = response.content
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert MARKUP.encode() not in page, "markup shown unescaped"
+
+    check()
+
+
+def test_every_form_has_a_target():
+    """A new form class of the project needs its row in TARGETS (or a reason here)."""
+    some_item = {"item": {"item_pk": 1}}
+    swept = {type(form) for target in TARGETS for form in target.forms(some_item)}
+    defined = {
+        value
+        for module in (qms_forms, procedure_forms, audit_forms, nc_forms)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, forms.BaseForm)
+        and value.__module__ == module.__name__
+    }
+    not_posted = {
+        qms_forms.LoginForm,  # Django's, tested with the sign-in throttle
+        qms_forms.FilterForm,  # list filters: GET, read by django-filter, tested with the lists
+        procedure_forms.StepForm,  # swept inside the revision's formsets
+        procedure_forms.RecordForm,
+    }
+    assert defined - not_posted <= swept, defined - not_posted - swept
