@@ -214,7 +214,7 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(WORK)
 def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, request=request)
     if form.is_valid():
         try:
             services.report_sign(audit=audit, user=request.user, **form.cleaned_data)
@@ -250,7 +250,7 @@ def programme(request: HttpRequest, year: int) -> HttpResponse:
     programme = get_object_or_404(Programme, year=year)
     audits = Audit.objects.filter(year=year).select_related("lead_auditor")
     done = [a for a in audits if a.status in Audit.SIGNED_STATUSES]
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             chairman_approve(record=programme, user=request.user, **form.cleaned_data)

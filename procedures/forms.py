@@ -11,7 +11,7 @@ from procedures.models import (
     RevisionStep,
 )
 from procedures.services import Reception
-from qms.forms import BootstrapMixin, reason_field
+from qms.forms import BootstrapMixin, SignForm, reason_field
 from qms.models import Unit
 from qms.uploads import upload_validators
 
@@ -100,7 +100,9 @@ def kept_rows(formset) -> list[dict]:
     ]
 
 
-class ApprovalForm(BootstrapMixin, forms.Form):
+class ApprovalForm(SignForm):
+    field_order = ["decision_number", "decision_date", "effective_from", "password"]
+
     decision_number = forms.CharField(label=_("Approving decision number"), max_length=64)
     decision_date = forms.DateField(
         label=_("Approving decision date"),
@@ -110,12 +112,6 @@ class ApprovalForm(BootstrapMixin, forms.Form):
         label=_("Effective from"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     expected_sha256 = forms.CharField(widget=forms.HiddenInput, required=False)
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Signing re-asks your password."),
-    )
 
 
 class NoteForm(BootstrapMixin, forms.Form):

@@ -204,7 +204,7 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(APPROVE)
 def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
-    form = ApprovalForm(request.POST)
+    form = ApprovalForm(request.POST, request=request)
     if form.is_valid():
         try:
             services.revision_approve(revision=revision, user=request.user, **form.cleaned_data)

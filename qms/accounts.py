@@ -6,7 +6,10 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("qms.auth")
 
@@ -24,6 +27,16 @@ def client_ip(request) -> str | None:
         except ValueError:
             pass  # not an address: the proxy's own is better than a forged one
     return request.META.get("REMOTE_ADDR") or None  # none, e.g. for force_login
+
+
+def confirm_password(request, password: str) -> None:
+    """Refuses unless `password` is the signed-in user's. Asked through
+    `authenticate()`, so a wrong one counts against the sign-in throttle and is
+    logged like a failed sign-in; once the account is paused, even the right one is
+    refused and django-axes answers with its lockout page (429)."""
+    user = request.user
+    if authenticate(request, username=user.get_username(), password=password) != user:
+        raise ValidationError(_("The password is not correct."), code="wrong_password")
 
 
 def _address(request) -> str:

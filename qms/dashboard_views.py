@@ -17,7 +17,7 @@ from nonconformities.models import Action
 from procedures.models import Outcome, ProcedureRevision
 from qms import kpi, reports
 from qms.decorators import permission_required
-from qms.feedback import error_messages
+from qms.feedback import error_messages, form_error_messages
 from qms.filters import PlanTaskFilter, ScopeForm
 from qms.forms import SignForm
 from qms.models import ManagementReview, Objective, PeriodicReport, PlanTask, ReviewOutput
@@ -158,7 +158,7 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
 @permission_required(VIEW)
 def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective, pk=pk)
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, request=request)
     if form.is_valid():
         try:
             chairman_approve(record=objective, user=request.user, **form.cleaned_data)
@@ -167,7 +167,7 @@ def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The objective is approved."))
     else:
-        messages.error(request, _("Enter your password to sign."))
+        form_error_messages(request, form)
     return redirect("qms:objectives", year=objective.year)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from qms.accounts import confirm_password
 from qms.models import (
     CalendarDay,
     ManagementReview,
@@ -51,7 +52,17 @@ class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
 
 
 class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
-    """Django's, with the project's messages."""
+    """Django's, with the project's messages; the current password is checked
+    through the sign-in throttle, so an unattended session cannot be used to guess it."""
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        confirm_password(self.request, password)
+        return password
 
 
 class FilterForm(BootstrapMixin, forms.Form):
@@ -135,12 +146,24 @@ class DueDateForm(BootstrapMixin, forms.Form):
 
 
 class SignForm(BootstrapMixin, forms.Form):
+    """Signing re-asks the signer's password, checked here through the sign-in
+    throttle (the service checks it again, for callers without a request)."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Signing re-asks your password."),
     )
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        confirm_password(self.request, password)
+        return password
 
 
 def _date_widget() -> forms.DateInput:

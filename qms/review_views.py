@@ -128,9 +128,9 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW)
 def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, request=request)
     if not form.is_valid():
-        messages.error(request, _("Enter your password to sign."))
+        form_error_messages(request, form)
     else:
         try:
             services.review_sign(review=review, user=request.user, **form.cleaned_data)

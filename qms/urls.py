@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
-from qms.forms import LoginForm, PasswordChangeForm
+from qms.forms import LoginForm
 from qms.reports import YEARS
 
 
@@ -68,7 +68,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

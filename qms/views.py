@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from procedures.models.dossiers import DossierQuerySet
 from qms import services
 from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
-from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm
+from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm, PasswordChangeForm
 from qms.models import CalendarDay
 from qms.roles import Role
 
@@ -129,3 +130,12 @@ def due_date(request: HttpRequest) -> HttpResponse:
         "qms/_due_date_result.html" if partial else "qms/due_date.html",
         {"form": form, "due_text": due_text},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the form that checks the current password through the throttle."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from qms.models import ManagementReview
 from qms.roles import Role
 from tests.factories import PASSWORD
 
@@ -90,3 +91,26 @@ def test_passwords_are_checked_by_djangos_validators(personas, client_for, passw
     assert reason in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_passwords_asked_inside_a_session_count_against_the_same_throttle(
+    personas, records, chairman
+):
+    """Signing and changing the password re-ask it: an unattended session must not
+    allow guessing it without limit."""
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    client.force_login(chairman)
+    sign_review = reverse("qms:review_sign", kwargs=records["review"])
+    for _ in range(3):
+        response = client.post(sign_review, {"password": "sai-mat-khau"}, follow=True)
+        assert "Mật khẩu không đúng" in response.content.decode()
+    change = {"old_password": "sai", "new_password1": "Mới-2026-x", "new_password2": "Mới-2026-x"}
+    response = client.post(reverse("password_change"), change)
+    assert response.status_code == 200 and response.context["form"].errors["old_password"]
+    assert client.post(reverse("password_change"), change).status_code == 429  # the fifth
+    # Even the right password is refused now, here and at sign-in.
+    response = client.post(sign_review, {"password": PASSWORD})
+    assert response.status_code == 429 and "sai mật khẩu 5 lần" in response.content.decode()
+    assert not ManagementReview.objects.get(**records["review"]).approval
+    assert sign_in(Client(), chairman.username, PASSWORD).status_code == 429
+    assert sign_in(Client(), chairman.username, PASSWORD, address="10.0.0.2").status_code == 302

@@ -2,6 +2,7 @@
 back in an empty database of the same engine."""
 
 import os
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -17,18 +18,22 @@ from qms.roles import Role
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def rows(target: dict, table: str) -> list[tuple]:
-    """Every row of `table` in `target`, as text, in a stable order."""
+def rows_of(target: dict, query: str) -> list[tuple]:
+    """The rows `query` finds in the database `target`."""
     if target["ENGINE"].endswith("sqlite3"):
         import sqlite3
 
         with sqlite3.connect(target["NAME"]) as db:
-            found = db.execute(f'SELECT * FROM "{table}"').fetchall()
-    else:
-        import psycopg
+            return db.execute(query).fetchall()
+    import psycopg
 
-        with psycopg.connect(**psycopg_params(target)) as db:
-            found = db.execute(f'SELECT * FROM "{table}"').fetchall()
+    with psycopg.connect(**psycopg_params(target)) as db:
+        return db.execute(query).fetchall()
+
+
+def rows(target: dict, table: str) -> list[tuple]:
+    """Every row of `table` in `target`, as text, in a stable order."""
+    found = rows_of(target, f'SELECT * FROM "{table}"')
     return sorted(tuple(str(value) for value in row) for row in found)
 
 
@@ -82,3 +87,45 @@ def test_the_commands_refuse_a_missing_archive_or_folder(tmp_path):
         call_command("restore", str(tmp_path / "khong-co.tar.gz"))
     with pytest.raises(CommandError, match="không tồn tại"):
         call_command("backup", "-o", str(Path(tmp_path) / "khong" / "co.tar.gz"))
+
+
+def test_a_backup_taken_while_officers_receive_is_consistent(
+    effective, personas, tmp_path, empty_database
+):
+    """Two officers keep receiving while the backup runs: the copy is one moment of
+    the database — every dossier in it has its history row and its code in the
+    day's numbering, and the restore's count check passes."""
+    from procedures.models import Dossier
+    from tests.threads import run_together
+
+    archive = tmp_path / "qms.tar.gz"
+    backup_done = threading.Event()
+
+    def officer():
+        for _ in range(1_000):  # bounded; stops as soon as the backup is written
+            if backup_done.is_set():
+                return
+            procedure_services.dossier_receive(
+                procedure=effective.procedure,
+                user=personas[Role.OFFICER],
+                applicant_name="Đang Ghi",
+                channel="direct",
+            )
+
+    def backup():
+        try:
+            call_command("backup", "-o", str(archive), stdout=StringIO())
+        finally:
+            backup_done.set()
+
+    assert run_together(officer, officer, backup) == []
+    manifest = restore(archive, empty_database, tmp_path / "restored-media")
+    copied = manifest["tables"]["procedures_dossier"]
+    assert 0 < copied < Dossier.objects.count()  # taken while the officers were writing
+    codes = {row[0] for row in rows_of(empty_database, "SELECT code FROM procedures_dossier")}
+    created = rows_of(
+        empty_database, "SELECT code FROM procedures_historicaldossier WHERE history_type = '+'"
+    )
+    assert {row[0] for row in created} == codes
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, copied + 1))  # no gap: nothing half-copied
