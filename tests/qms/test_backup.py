@@ -3,6 +3,7 @@ back in an empty database of the same engine."""
 
 import os
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -114,6 +115,10 @@ def test_a_backup_taken_while_officers_receive_is_consistent(
 
     def backup():
         try:
+            for _ in range(1_000):  # let the officers get going first
+                if Dossier.objects.count() >= 20:
+                    break
+                time.sleep(0.01)
             call_command("backup", "-o", str(archive), stdout=StringIO())
         finally:
             backup_done.set()
