@@ -149,6 +149,8 @@ class _Row:
         value = str(self.cells.get(column, "") or "").strip()
         if required and not value:
             self.error(column, "không được để trống.")
+        elif "\x00" in value:
+            self.error(column, "có ký tự rỗng (null): hãy xóa ký tự đó.")
         elif value.startswith(FORMULA_START) and column != "channel":
             self.error(column, "không nhận công thức hoặc giá trị bắt đầu bằng =, +, -, @.")
         elif len(value) > max_length:
@@ -186,8 +188,9 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
     procedures = Procedure.objects.in_bulk(field_name="code")
     revisions: dict[tuple[int, date], ProcedureRevision | None] = {}
     first_steps: dict[int, RevisionStep | None] = {}  # read once per revision
-    existing = set(
-        Dossier.objects.filter(code__in=[str(r.get("code", "")).strip() for r in rows]).values_list(
+    codes = {str(r.get("code", "")).strip() for r in rows}
+    existing = set(  # only well-formed codes can be in the register (no NUL for PostgreSQL)
+        Dossier.objects.filter(code__in=[c for c in codes if CODE.match(c)]).values_list(
             "code", flat=True
         )
     )
