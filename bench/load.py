@@ -2,7 +2,8 @@
 concurrent simulated users for a bounded time; prints requests per second,
 p50/p95/p99 latency and errors.
 
-Users (each its own session, thinking 1–3 s between rounds): officers receive a
+Users (each its own session, signed in during a warm-up, then pausing 1–3 s
+before each request): officers receive a
 dossier, hand it on and return a ready one; specialists hand on what is in their
 queue; auditors answer checklist items of the audit in progress; the chairman opens
 the dashboard and signs off a dossier of the leader's queue; officers then mark
@@ -55,6 +56,8 @@ class Session:
 
     def __init__(self, base: str, results: list, lock: threading.Lock) -> None:
         self.base, self.results, self.lock = base, results, lock
+        self.think = lambda: None  # the pause before each request, once at work
+        self.until = float("inf")  # no request starts after this
         self.cookies = http.cookiejar.CookieJar(policy=LoopbackPolicy())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
@@ -62,6 +65,9 @@ class Session:
         return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
 
     def request(self, kind: str, path: str, data: dict | None = None, htmx: bool = False) -> str:
+        self.think()
+        if time.monotonic() >= self.until:
+            return ""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)
         request.add_header("X-Forwarded-Proto", "https")  # as the TLS proxy in front says
@@ -158,16 +164,17 @@ def user(role: str, base: str, start: float, until: float, sign_ins: list, resul
          lock, seed: int) -> None:  # fmt: skip
     """Signs in during the warm-up (a working day starts signed in: a burst of 50
     password hashes in a few seconds is not the load being measured, and is
-    reported apart), then works from `start` to `until`."""
+    reported apart), then works from `start` to `until`, pausing 1–3 s before
+    each request as a person reads the page and clicks or types."""
     rng = random.Random(seed)
     time.sleep(rng.uniform(0, WARM_UP / 2))  # users arrive over the warm-up
     session = Session(base, sign_ins, lock)
     session.sign_in(ACCOUNTS[role])
-    session.results = results  # measured from here on
-    time.sleep(max(0.0, start - time.monotonic()) + rng.uniform(0, 3))
+    session.results, session.until = results, until  # measured from here on
+    session.think = lambda: time.sleep(rng.uniform(1, 3))
+    time.sleep(max(0.0, start - time.monotonic()))
     while time.monotonic() < until:  # bounded by the run's end
         WORK[role](session, rng)
-        time.sleep(rng.uniform(1, 3))
 
 
 def database(env: dict) -> None:  # seed_demo runs in development mode only
@@ -208,6 +215,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=4)
     options = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     database(
@@ -226,11 +235,11 @@ def main() -> None:
         check=True,
     )  # fmt: skip
     base = f"http://{HOST}:{options.port}"
-    workers = 2 * (os.cpu_count() or 1) + 1
     log = open(DATA / "load-server.log", "w")  # noqa: SIM115 (closed after the run)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "qms.wsgi", "--bind", f"{HOST}:{options.port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+         "--workers", str(options.workers), "--worker-class", "gthread",
+         "--threads", str(options.threads),
          "--log-level", "warning"],
         env=env, cwd=ROOT, stdout=log, stderr=log,
     )  # fmt: skip

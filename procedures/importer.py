@@ -98,7 +98,10 @@ def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
             raise ImportRejected(
                 [RowError(0, "", "Tệp CSV phải dùng bảng mã UTF-8 (có hoặc không có BOM).")]
             ) from error
-        table = list(csv.reader(io.StringIO(text)))
+        try:
+            table = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            raise ImportRejected([RowError(0, "", f"Không đọc được tệp CSV ({error}).")]) from error
     else:
         raise ImportRejected([RowError(0, "", "Chỉ nhận tệp .csv hoặc .xlsx.")])
     if not table:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qms.urls"
 WSGI_APPLICATION = "qms.wsgi.application"
 
+FORM_RENDERER = "qms.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
