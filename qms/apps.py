@@ -1,7 +1,6 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_delete
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalChanges
 
 
 class QmsConfig(AppConfig):
@@ -15,18 +14,21 @@ class QmsConfig(AppConfig):
         from qms.pdf import register_exporter
         from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
-        from qms.signatures import refuse_history_deletion
+        from qms.signatures import freeze_history_tables, history_models, refuse_history_deletion
 
         accounts.connect()
         register_exporter(
             "review-minutes", lambda pk: review_minutes_pdf(ManagementReview.objects.get(pk=pk))
         )
 
-        for model in apps.get_models():
-            if issubclass(model, HistoricalChanges):
-                pre_delete.connect(
-                    refuse_history_deletion, sender=model, dispatch_uid=f"keep_{model._meta.label}"
-                )
+        for model in history_models():
+            pre_delete.connect(
+                refuse_history_deletion, sender=model, dispatch_uid=f"keep_{model._meta.label}"
+            )
+        # Sent once every app has migrated: every history table exists.
+        post_migrate.connect(
+            freeze_history_tables, sender=self, dispatch_uid="qms_freeze_history_tables"
+        )
 
         # Every app's permissions are created in its own post_migrate, so the role
         # table is applied after each of them.

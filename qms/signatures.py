@@ -11,9 +11,11 @@ import json
 import unicodedata
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
 
 
 class SignedRecordError(ValidationError):
@@ -150,3 +152,34 @@ def refuse_history_deletion(sender, instance, **kwargs) -> None:
     """pre_delete of every historical model: the history of documented information
     (ISO 9001:2015 clause 7.5.3) is kept whatever happens to the record."""
     raise HistoryDeletionError()
+
+
+def history_models() -> list[type[models.Model]]:
+    return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+
+
+def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate: a trigger on every history table refuses UPDATE, so no one (a
+    queryset's update(), the admin, raw SQL) rewrites what happened; DELETE is
+    refused by `refuse_history_deletion` (the test runner empties tables with it)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION qms_history_frozen() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'history rows are never changed'; END $$"
+            )
+        for model in history_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            trigger = connection.ops.quote_name(f"{model._meta.db_table}_frozen")
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE UPDATE ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'history rows are never changed'); END"
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION qms_history_frozen()"
+                )

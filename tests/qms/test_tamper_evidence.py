@@ -144,3 +144,35 @@ def test_a_deleted_signature_is_reported(effective):
     signature = effective.approval
     report = tampered("DELETE FROM qms_signature WHERE id = %s", [signature.pk])
     assert f"{effective}: trạng thái đã ký nhưng mất chữ ký" in report
+
+
+def test_history_rows_are_never_changed(effective, personas):
+    """Every history table has the trigger that refuses UPDATE; where there are rows,
+    the ORM's update() and raw SQL are both refused."""
+    from django.db import DatabaseError, connection
+
+    from procedures.models import Dossier, Procedure
+    from qms.signatures import history_models
+
+    procedure_services.dossier_receive(
+        procedure=effective.procedure,
+        user=personas[Role.OFFICER],
+        applicant_name="Lịch Sử",
+        channel="direct",
+    )
+    if connection.vendor == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    with connection.cursor() as cursor:
+        triggers = {name for (name,) in cursor.execute(query).fetchall()}
+    tables = {model._meta.db_table for model in history_models()}
+    assert len(tables) >= 20 and {f"{table}_frozen" for table in tables} <= triggers
+
+    for model in (Dossier.history.model, Procedure.history.model, ProcedureRevision.history.model):
+        assert model.objects.exists()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            model.objects.update(history_change_reason="sửa lén")
+        table = connection.ops.quote_name(model._meta.db_table)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET history_change_reason = 'sửa lén'")
