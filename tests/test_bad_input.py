@@ -10,6 +10,7 @@ Every request runs in a transaction rolled back afterwards, so each example star
 from the same records.
 """
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,10 +26,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from audits import forms as audit_forms
+from audits import services as audit_services
+from audits.models import Audit
 from nonconformities import forms as nc_forms
+from nonconformities.models import Nonconformity
 from nonconformities.views import _steps as nc_steps
 from procedures import forms as procedure_forms
 from procedures.dossier_views import ACTIONS
+from procedures.models import Dossier
 from qms import forms as qms_forms
 from qms.roles import Role
 from tests.database import database_state
@@ -291,3 +296,32 @@ def test_every_form_has_a_target():
         procedure_forms.RecordForm,
     }
     assert defined - not_posted <= swept, defined - not_posted - swept
+
+
+@pytest.mark.parametrize("document", ["receipt", "nonconformity", "audit report"])
+def test_markup_is_printed_as_text_in_pdfs(records, personas, document):
+    """What a citizen or an auditor typed is printed as typed, never interpreted."""
+    text = f"{MARKUP} Nguyễn & <b>Bình</b> <para>"
+    dossier = Dossier.objects.get(code=records["dossier"]["code"])
+    nc = Nonconformity.objects.get(pk=records["nc"]["pk"])
+    audit = Audit.objects.get(pk=records["audit"]["pk"])
+    if document == "receipt":
+        Dossier.objects.filter(pk=dossier.pk).update(applicant_name=text)
+        url = reverse("procedures:dossier_pdf", args=[dossier.code, "receipt"])
+    elif document == "nonconformity":
+        Nonconformity.objects.filter(pk=nc.pk).update(description=text)
+        url = reverse("nonconformities:pdf", args=[nc.pk])
+    else:
+        audit_services.finding_add(
+            audit=audit, user=audit.lead_auditor, clause_number="8.5.1", description=text,
+            severity="minor",
+        )  # fmt: skip
+        url = reverse("audits:pdf", args=[audit.pk, "audit-report"])
+    client = Client()
+    client.force_login(personas[Role.VIEWER])
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    printed = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert text in " ".join(printed.split()), printed
