@@ -58,6 +58,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Accounts are deactivated, never deleted: their names stay on the records
+        and the history they signed or changed."""
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_delete
+from django.db.models.signals import post_migrate, pre_delete, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +14,12 @@ class QmsConfig(AppConfig):
         from qms.pdf import register_exporter
         from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
-        from qms.signatures import freeze_history_tables, history_models, refuse_history_deletion
+        from qms.signatures import (
+            freeze_history_tables,
+            history_models,
+            refuse_history_deletion,
+            thaw_history_tables,
+        )
 
         accounts.connect()
         register_exporter(
@@ -25,7 +30,11 @@ class QmsConfig(AppConfig):
             pre_delete.connect(
                 refuse_history_deletion, sender=model, dispatch_uid=f"keep_{model._meta.label}"
             )
-        # Sent once every app has migrated: every history table exists.
+        # Sent once for the whole migrate run (before it, and after every app has
+        # migrated), whatever apps it concerns.
+        pre_migrate.connect(
+            thaw_history_tables, sender=self, dispatch_uid="qms_thaw_history_tables"
+        )
         post_migrate.connect(
             freeze_history_tables, sender=self, dispatch_uid="qms_freeze_history_tables"
         )

@@ -20,6 +20,7 @@ from qms.working_days import CalendarRangeError
 # Django's messages that its Vietnamese catalogue lacks, by error code.
 UNTRANSLATED = {
     "null_characters_not_allowed": _("The text contains a null character: remove it."),
+    "invalid_pk_value": _("“%(pk)s” is not one of the choices."),
     "invalid_extension": _(
         "Files ending in “%(extension)s” are not accepted; accepted: %(allowed_extensions)s."
     ),
@@ -35,11 +36,17 @@ class FormRenderer(renderers.Jinja2):
     def django_engine(self) -> renderers.DjangoTemplates:
         return renderers.DjangoTemplates()
 
+    @cached_property
+    def django_only(self) -> set[str]:
+        return set()  # template names found by Django's engine only, remembered
+
     def get_template(self, template_name: str):
-        try:
-            return super().get_template(template_name)
-        except TemplateDoesNotExist:
-            return self.django_engine.get_template(template_name)
+        if template_name not in self.django_only:
+            try:
+                return super().get_template(template_name)
+            except TemplateDoesNotExist:
+                self.django_only.add(template_name)
+        return self.django_engine.get_template(template_name)
 
 
 class BootstrapMixin:
@@ -70,18 +77,35 @@ class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
     """Django's sign-in form, with the project's messages."""
 
 
-class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
-    """Django's, with the project's messages; the current password is checked
-    through the sign-in throttle, so an unattended session cannot be used to guess it."""
+class ConfirmsPassword:
+    """A form that re-asks the signed-in user's password in its field
+    `password_field`, checked through the sign-in throttle (`confirm_password`), so
+    an unattended session cannot be used to guess it. Bound, it needs the request."""
+
+    password_field = "password"
 
     def __init__(self, *args, request=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
 
+    def clean(self) -> dict:
+        data = super().clean()
+        password = data.get(self.password_field)
+        if password is not None:
+            try:
+                confirm_password(self.request, password)
+            except forms.ValidationError as error:
+                self.add_error(self.password_field, error)
+        return data
+
+
+class PasswordChangeForm(ConfirmsPassword, BootstrapMixin, auth_forms.PasswordChangeForm):
+    """Django's, with the project's messages and the throttled check."""
+
+    password_field = "old_password"
+
     def clean_old_password(self) -> str:
-        password = self.cleaned_data["old_password"]
-        confirm_password(self.request, password)
-        return password
+        return self.cleaned_data["old_password"]  # checked by ConfirmsPassword
 
 
 class FilterForm(BootstrapMixin, forms.Form):
@@ -164,9 +188,9 @@ class DueDateForm(BootstrapMixin, forms.Form):
         return data
 
 
-class SignForm(BootstrapMixin, forms.Form):
-    """Signing re-asks the signer's password, checked here through the sign-in
-    throttle (the service checks it again, for callers without a request)."""
+class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
+    """Signing re-asks the signer's password: checked here through the sign-in
+    throttle, and again by the signing service, which commands call directly."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -174,15 +198,6 @@ class SignForm(BootstrapMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Signing re-asks your password."),
     )
-
-    def __init__(self, *args, request=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        confirm_password(self.request, password)
-        return password
 
 
 def _date_widget() -> forms.DateInput:

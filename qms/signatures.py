@@ -158,10 +158,32 @@ def history_models() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
 
 
+def _history_triggers(connection) -> list[tuple[str, str]]:
+    """(table, trigger) of the history tables that exist in this database."""
+    existing = set(connection.introspection.table_names())
+    return [
+        (connection.ops.quote_name(table), connection.ops.quote_name(f"{table}_frozen"))
+        for table in (model._meta.db_table for model in history_models())
+        if table in existing
+    ]
+
+
+def thaw_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """pre_migrate: drops the triggers, so that a migration may rewrite history
+    tables (a new column's default, say); `freeze_history_tables` puts them back."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for table, trigger in _history_triggers(connection):
+            on = f" ON {table}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on}")
+
+
 def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """post_migrate: a trigger on every history table refuses UPDATE, so no one (a
-    queryset's update(), the admin, raw SQL) rewrites what happened; DELETE is
-    refused by `refuse_history_deletion` (the test runner empties tables with it)."""
+    """post_migrate: a trigger on every history table refuses UPDATE, whether it
+    comes from a queryset's update(), the admin or raw SQL. Deleting history rows
+    is refused by `refuse_history_deletion` in the ORM only: a trigger on DELETE
+    would also stop the test runner emptying tables between tests. Users are never
+    deleted either (their SET_NULL would rewrite history): they are deactivated."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -170,9 +192,7 @@ def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> No
                 "LANGUAGE plpgsql AS $$ BEGIN "
                 "RAISE EXCEPTION 'history rows are never changed'; END $$"
             )
-        for model in history_models():
-            table = connection.ops.quote_name(model._meta.db_table)
-            trigger = connection.ops.quote_name(f"{model._meta.db_table}_frozen")
+        for table, trigger in _history_triggers(connection):
             if connection.vendor == "sqlite":
                 cursor.execute(
                     f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE UPDATE ON {table} "

@@ -1,6 +1,7 @@
 """Uploaded files: stored under generated names, checked by type and size."""
 
 import uuid
+import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -41,31 +42,57 @@ class MaxSizeValidator:
         return isinstance(other, MaxSizeValidator) and other.megabytes == self.megabytes
 
 
-# What a file of each accepted extension starts with: a name ending in .pdf is not
-# enough to make a file a PDF.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),  # OLE compound file
-    "docx": (b"PK\x03\x04",),  # a ZIP container, as every Office Open XML file
-    "xlsx": (b"PK\x03\x04",),
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, any encrypted Office file
+ZIP = b"PK\x03\x04"
+
+
+def _office_open_xml(head: bytes, file) -> bool:
+    if head.startswith(OLE):  # a password-protected .docx/.xlsx
+        return True
+    if not head.startswith(ZIP):
+        return False
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# How the content of each accepted kind is recognised from its first 1,024 bytes: a
+# name ending in .pdf is not enough to make a file a PDF.
+RECOGNISED = {
+    "pdf": lambda head, file: b"%PDF-" in head,  # the header may follow some bytes
+    "png": lambda head, file: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpg": lambda head, file: head.startswith(b"\xff\xd8\xff"),
+    "jpeg": lambda head, file: head.startswith(b"\xff\xd8\xff"),
+    "doc": lambda head, file: head.startswith((OLE, b"{\\rtf")),  # Word saves RTF as .doc too
+    "docx": _office_open_xml,
+    "xlsx": _office_open_xml,
 }
 
 
 @deconstructible
 class ContentMatchesExtension:
-    """Refuses a file whose first bytes are not those of its extension's format."""
+    """Refuses a newly uploaded file whose content is none of the kinds the field
+    accepts (a PNG named .jpg passes where both are accepted); kinds without a
+    signature (CSV) are left to the extension check."""
+
+    def __init__(self, extensions: list[str]) -> None:
+        self.extensions = extensions
 
     def __call__(self, file) -> None:
         extension = PurePath(file.name).suffix.lower().lstrip(".")
-        if extension not in SIGNATURES:
-            return  # left to the extension check (CSV has no signature)
+        if extension not in RECOGNISED or getattr(file, "_committed", False):
+            return  # no signature, or stored already (checked when it was uploaded)
         file.seek(0)
-        head = file.read(8)
-        file.seek(0)
-        if not head.startswith(SIGNATURES[extension]):
+        head = file.read(1024)
+        try:
+            recognised = any(
+                RECOGNISED[kind](head, file) for kind in self.extensions if kind in RECOGNISED
+            )
+        finally:
+            file.seek(0)
+        if not recognised:
             raise ValidationError(
                 _("The file's content is not a %(kind)s file: check that it is the right file.")
                 % {"kind": extension.upper()},
@@ -73,14 +100,14 @@ class ContentMatchesExtension:
             )
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, ContentMatchesExtension)
+        return isinstance(other, ContentMatchesExtension) and other.extensions == self.extensions
 
 
 def upload_validators(extensions: list[str], megabytes: int) -> list:
     """The checks of every upload field: its extension, its content, its size."""
     return [
         FileExtensionValidator(extensions),
-        ContentMatchesExtension(),
+        ContentMatchesExtension(extensions),
         MaxSizeValidator(megabytes),
     ]
 

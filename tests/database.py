@@ -1,4 +1,7 @@
-"""The whole state of the project's tables, to show that a refusal wrote nothing."""
+"""What the bad-input tests check after each refusal: the project's tables are
+unchanged, and the message is in Vietnamese."""
+
+import re
 
 from django.apps import apps
 
@@ -12,3 +15,14 @@ def database_state() -> dict:
         for app in PROJECT_APPS
         for model in apps.get_app_config(app).get_models()
     }
+
+
+# Vietnamese writes with these letters; an English message (Django's, untranslated)
+# has none of them, even with typographic quotes.
+VIETNAMESE_LETTER = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
+)
+
+
+def is_vietnamese(message: str) -> bool:
+    return bool(VIETNAMESE_LETTER.search(message))

@@ -149,7 +149,7 @@ def test_a_deleted_signature_is_reported(effective):
 def test_history_rows_are_never_changed(effective, personas):
     """Every history table has the trigger that refuses UPDATE; where there are rows,
     the ORM's update() and raw SQL are both refused."""
-    from django.db import DatabaseError, connection
+    from django.db import DatabaseError
 
     from procedures.models import Dossier, Procedure
     from qms.signatures import history_models
@@ -176,3 +176,13 @@ def test_history_rows_are_never_changed(effective, personas):
         table = connection.ops.quote_name(model._meta.db_table)
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET history_change_reason = 'sửa lén'")
+
+
+def test_accounts_are_deactivated_never_deleted(personas, client_for):
+    """Deleting a user would rewrite the history rows naming them (SET_NULL)."""
+    from django.urls import reverse
+
+    officer = personas[Role.OFFICER]
+    admin = client_for(personas[Role.ISO_SECRETARY])
+    assert admin.get(reverse("admin:qms_user_change", args=[officer.pk])).status_code == 200
+    assert admin.get(reverse("admin:qms_user_delete", args=[officer.pk])).status_code == 403

@@ -3,7 +3,9 @@ evidence: checked by extension, content and size; stored in the media folder (ne
 under the static root) under generated names; served only through their record's
 page, to signed-in users allowed to see it, under a name made from the record."""
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from nonconformities.models import Action
 from procedures.forms import ReturnForm, RevisionForm
 from procedures.models import Dossier, ProcedureRevision
 from qms.roles import Role
+from qms.uploads import OLE
 
 PDF = b"%PDF-1.4 ban chinh thuc"
 
@@ -76,6 +79,29 @@ def test_type_content_and_size_are_checked(records, which):
         errors = field_errors(form_class, name, upload)
         assert errors and all(not error.isascii() for error in errors), (case, errors)
     assert not field_errors(form_class, name, SimpleUploadedFile("Kết quả.PDF", PDF))
+    with_preamble = SimpleUploadedFile("ket-qua.pdf", b"\r\n" * 10 + PDF)  # as scanners write
+    assert not field_errors(form_class, name, with_preamble)
+
+
+def office_file(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in names:
+            archive.writestr(member, "<x/>")
+    return buffer.getvalue()
+
+
+def test_each_accepted_kind_is_recognised_by_its_content(records):
+    uploads = uploads_of(records)
+    attachment = uploads["attachment"][:2]
+    docx = office_file("[Content_Types].xml", "word/document.xml")
+    assert not field_errors(*attachment, SimpleUploadedFile("quy-trinh.docx", docx))
+    assert not field_errors(*attachment, SimpleUploadedFile("quy-trinh.doc", b"{\\rtf1 ..."))
+    assert not field_errors(*attachment, SimpleUploadedFile("quy-trinh.doc", OLE + b"..."))
+    assert field_errors(*attachment, SimpleUploadedFile("quy-trinh.docx", office_file("a.txt")))
+    png = b"\x89PNG\r\n\x1a\n...."
+    for which in ("result_scan", "evidence_file"):  # both take PNG and JPEG: the name may lie
+        assert not field_errors(*uploads[which][:2], SimpleUploadedFile("anh.jpg", png))
 
 
 @pytest.mark.parametrize("which", ["attachment", "result_scan", "evidence_file"])
