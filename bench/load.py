@@ -2,14 +2,13 @@
 concurrent simulated users for a bounded time; prints requests per second,
 p50/p95/p99 latency and errors.
 
-Users (each its own session, signed in during a warm-up, then pausing 1–3 s
-before each request): officers receive a
-dossier, hand it on and return a ready one; specialists hand on what is in their
-queue; auditors answer checklist items of the audit in progress; the chairman opens
-the dashboard and signs off a dossier of the leader's queue; officers then mark
-it ready and return it. The server runs in
-production mode as behind its TLS proxy (the proxy's header is sent). Only loopback
-addresses; every loop is bounded.
+Users (each its own session, signed in during a warm-up that is reported apart,
+then pausing 1–3 s before each request): officers receive a dossier, hand it on
+and return a ready one; specialists hand on what is in their queue; auditors
+answer checklist items of the audit in progress; the chairman opens the dashboard
+and signs off a dossier of the leader's queue; officers then mark it ready and
+return it. The server runs in production mode as behind its TLS proxy (the
+proxy's header is sent). Only loopback addresses; every loop is bounded.
 """
 
 import argparse
