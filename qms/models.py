@@ -418,10 +418,13 @@ class ApprovedRecordQuerySet(FrozenQuerySet):
 
 class ApprovedRecord(models.Model):
     """A record approved by a signature: what `SIGNED_FIELDS` names is what the
-    signature covers, and it never changes (nor is the record deleted) once signed."""
+    signature covers, and it never changes (nor is the record deleted) once signed.
+    `approved_at` says so on the record itself (and in its history), so that a
+    signature deleted behind the application's back is found by `verify_signatures`."""
 
     SIGNED_FIELDS: tuple[str, ...] = ()
     signatures = GenericRelation(Signature, object_id_field="object_id")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
 
     objects = ApprovedRecordQuerySet.as_manager()
 
@@ -443,6 +446,10 @@ class ApprovedRecord(models.Model):
     @property
     def approval(self) -> Signature | None:
         return self.signatures.filter(meaning=Signature.Meaning.APPROVED).first()
+
+    @classmethod
+    def requiring_signature(cls):
+        return cls.objects.filter(approved_at__isnull=False)
 
     def signed_content(self) -> dict:
         return {field: getattr(self, field) for field in self.SIGNED_FIELDS}
@@ -578,8 +585,8 @@ class ManagementReview(ApprovedRecord):
 
     @classmethod
     def requiring_signature(cls):
-        """Reviews whose inputs were stored, which happens only when signed."""
-        return cls.objects.filter(inputs__isnull=False)
+        """Reviews approved, or whose inputs were stored (only when signed)."""
+        return cls.objects.filter(Q(approved_at__isnull=False) | Q(inputs__isnull=False))
 
 
 class ReviewOutput(FrozenPart):

@@ -46,6 +46,9 @@ def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> Ap
     signing it, once; it is frozen from then on."""
     record = type(record).objects.select_for_update().get(pk=record.pk)
     refuse_if_approved(record)
+    record.approved_at = timezone.now()
+    record._history_user = user
+    record.save(update_fields=["approved_at"])
     signature_sign(
         record=record,
         user=user,

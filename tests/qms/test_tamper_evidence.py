@@ -140,10 +140,12 @@ def test_history_rows_are_never_deleted(effective, personas):
     assert rows.count() == count
 
 
-def test_a_deleted_signature_is_reported(effective):
-    signature = effective.approval
-    report = tampered("DELETE FROM qms_signature WHERE id = %s", [signature.pk])
-    assert f"{effective}: trạng thái đã ký nhưng mất chữ ký" in report
+def test_a_deleted_signature_is_reported(effective, objective):
+    """Whatever was signed says so itself: a revision by its status, an approved
+    record (objective, programme, review) by the time of its approval."""
+    for record in (effective, objective):
+        report = tampered("DELETE FROM qms_signature WHERE id = %s", [record.approval.pk])
+        assert f"{record}: trạng thái đã ký nhưng mất chữ ký" in report
 
 
 def test_history_rows_are_never_changed(effective, personas):
