@@ -1,6 +1,6 @@
 """Bad input in every form of the project: whatever is typed, never a 500 and never a
-partial write; a refusal is told in Vietnamese and names the field; markup typed in
-is shown as text.
+partial write; a refusal is told in Vietnamese, on its field or after the field's
+label; markup typed in is shown as text, in pages and in PDFs.
 
 Each form's fields are read from its class, and hypothesis fills them by type with a
 mix of good values and bad ones: empty, huge, wrong types, NUL characters, markup,
