@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -38,11 +38,12 @@ def _postgresql_tool(name: str) -> str:
 
 
 def _postgresql_args(target: dict) -> tuple[list[str], dict]:
-    args = ["--host", target.get("HOST") or "localhost", "--port", str(target.get("PORT") or 5432)]
-    if target.get("USER"):
-        args += ["--username", target["USER"]]
-    env = {**os.environ, "PGPASSWORD": target.get("PASSWORD") or ""}
-    return args, env
+    """The command-line arguments and environment of `pg_dump`/`pg_restore`."""
+    params = psycopg_params(target)
+    args = ["--host", params["host"], "--port", str(params["port"])]
+    if params["user"]:
+        args += ["--username", params["user"]]
+    return args, {**os.environ, "PGPASSWORD": params["password"] or ""}
 
 
 # The tables of each engine, in a stable order.
@@ -60,16 +61,24 @@ def _counts(db, engine: str) -> dict[str, int]:
     return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
 
 
-def table_counts(target: dict) -> dict[str, int]:
-    """Rows in each table of `target` (a DATABASES entry), read directly."""
-    engine = _vendor(target)
-    if engine == "sqlite":
+@contextmanager
+def connect(target: dict):
+    """A connection of its own to `target` (a DATABASES entry): sqlite3 or psycopg,
+    both answering `execute(sql).fetchall()`."""
+    if _vendor(target) == "sqlite":
         with closing(sqlite3.connect(target["NAME"])) as db:
-            return _counts(db, engine)
+            yield db
+        return
     import psycopg
 
     with psycopg.connect(**psycopg_params(target)) as db:
-        return _counts(db, engine)
+        yield db
+
+
+def table_counts(target: dict) -> dict[str, int]:
+    """Rows in each table of `target` (a DATABASES entry), read directly."""
+    with connect(target) as db:
+        return _counts(db, _vendor(target))
 
 
 def psycopg_params(target: dict) -> dict:
@@ -85,9 +94,7 @@ def psycopg_params(target: dict) -> dict:
 def _dump_postgresql(target: dict, dump: Path) -> dict[str, int]:
     """`pg_dump` and the row counts read in one exported snapshot, so that the
     manifest describes exactly what was dumped while others keep writing."""
-    import psycopg
-
-    with psycopg.connect(**psycopg_params(target)) as db:
+    with connect(target) as db:
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         snapshot = db.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _counts(db, "postgresql")

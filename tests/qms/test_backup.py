@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from procedures import services as procedure_services
-from qms.backup import psycopg_params, restore, table_counts
+from qms.backup import connect, restore, table_counts
 from qms.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def rows_of(target: dict, query: str) -> list[tuple]:
     """The rows `query` finds in the database `target`."""
-    if target["ENGINE"].endswith("sqlite3"):
-        import sqlite3
-
-        with sqlite3.connect(target["NAME"]) as db:
-            return db.execute(query).fetchall()
-    import psycopg
-
-    with psycopg.connect(**psycopg_params(target)) as db:
+    with connect(target) as db:
         return db.execute(query).fetchall()
 
 
