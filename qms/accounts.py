@@ -1,6 +1,7 @@
-"""The sign-in log: every sign-in, sign-out and failed attempt, with the user name
-and the address it came from (logger "qms.auth"; django-axes keeps them in the
-database too and throttles the failures)."""
+"""Accounts around django-axes: the client's address behind the proxy, the password
+re-asked inside a session (counted by the same throttle as sign-in), and the sign-in
+log — every sign-in, sign-out and failed attempt, with the user name and the address
+(logger "qms.auth"; axes keeps them in the database too)."""
 
 import ipaddress
 import logging

@@ -13,8 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from procedures import services as procedure_services
+from procedures.models import Dossier
 from qms.backup import connect, restore, table_counts
 from qms.roles import Role
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -89,8 +91,6 @@ def test_a_backup_taken_while_officers_receive_is_consistent(
     """Two officers keep receiving while the backup runs: the copy is one moment of
     the database — every dossier in it has its history row and its code in the
     day's numbering, and the restore's count check passes."""
-    from procedures.models import Dossier
-    from tests.threads import run_together
 
     archive = tmp_path / "qms.tar.gz"
     backup_done = threading.Event()

@@ -7,15 +7,16 @@ from io import StringIO
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from audits import services as audit_services
 from procedures import services as procedure_services
-from procedures.models import ProcedureRevision
+from procedures.models import Dossier, Procedure, ProcedureRevision
 from qms import services, signing
 from qms.models import ManagementReview, Objective
 from qms.roles import Role
-from qms.signatures import file_sha256
+from qms.signatures import HistoryDeletionError, file_sha256, history_models
 from tests.factories import PASSWORD, issue_revision
 
 
@@ -118,9 +119,6 @@ def test_a_changed_audit_finding_is_reported(started, lead):
 
 
 def test_history_rows_are_never_deleted(effective, personas):
-    from procedures.models import Dossier
-    from qms.signatures import HistoryDeletionError
-
     dossier = procedure_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
@@ -151,11 +149,6 @@ def test_a_deleted_signature_is_reported(effective, objective):
 def test_history_rows_are_never_changed(effective, personas):
     """Every history table has the trigger that refuses UPDATE; where there are rows,
     the ORM's update() and raw SQL are both refused."""
-    from django.db import DatabaseError
-
-    from procedures.models import Dossier, Procedure
-    from qms.signatures import history_models
-
     procedure_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
@@ -182,8 +175,6 @@ def test_history_rows_are_never_changed(effective, personas):
 
 def test_accounts_are_deactivated_never_deleted(personas, client_for):
     """Deleting a user would rewrite the history rows naming them (SET_NULL)."""
-    from django.urls import reverse
-
     officer = personas[Role.OFFICER]
     admin = client_for(personas[Role.ISO_SECRETARY])
     assert admin.get(reverse("admin:qms_user_change", args=[officer.pk])).status_code == 200
