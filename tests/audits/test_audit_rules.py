@@ -12,6 +12,7 @@ from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from qms.signing import chairman_approve
 from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.threads import run_together
 
 
 def test_an_auditor_cannot_audit_their_own_unit(personas, lead):
@@ -263,30 +264,8 @@ def test_signed_fields_and_programmes_are_frozen(started, lead):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_saves_of_one_checklist_item_at_once_the_last_wins_and_both_are_kept(
-    personas, make_persona
-):
-    from tests.threads import run_together
-
-    lead = make_persona(Role.AUDITOR)
-    audit = services.audit_save(
-        audit=Audit(
-            code="ĐGNB-SONG-SONG",
-            title="Hai người cùng lưu",
-            year=2023,
-            planned_start=date(2023, 11, 2),
-            planned_end=date(2023, 11, 3),
-            lead_auditor=lead,
-        ),
-        units=[UnitFactory(code="ĐC-XD")],
-        procedures=[],
-        clauses=list(Clause.objects.filter(number="7.4")),
-        team=[],
-        user=personas[Role.ISO_SECRETARY],
-        reason="Kế hoạch",
-    )
-    audit = services.audit_start(audit=audit, user=lead)
-    item = audit.items.first()
+def test_two_saves_of_one_checklist_item_at_once_the_last_wins_and_both_are_kept(started, lead):
+    item = started.items.first()
 
     def save(evidence):
         return lambda: services.checklist_answer(
