@@ -11,7 +11,7 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test bench load lint messages lock clean
+.PHONY: install deps check-deps run test bench load lint messages lock clean
 
 install: $(STAMP)
 
@@ -19,6 +19,22 @@ $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+# What the tests need from the system besides python3: Debian's Chromium for the
+# browser journeys, poppler-utils' pdftotext for reading the PDFs.
+MISSING_PACKAGES = $(strip $(if $(shell command -v $(or $(CHROMIUM),chromium)),,chromium) \
+	$(if $(shell command -v pdftotext),,poppler-utils))
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+
+# Installs the missing ones, as CI does.
+deps:
+	$(if $(MISSING_PACKAGES),$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
+		--no-install-recommends $(MISSING_PACKAGES),@true)
+
+# One line saying what to install, before a test run that would fail without it.
+check-deps:
+	@$(if $(MISSING_PACKAGES),echo "make test cần các gói Debian: $(MISSING_PACKAGES) — chạy \
+		'make deps' hoặc 'apt-get install $(MISSING_PACKAGES)'." >&2; exit 1,true)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -30,7 +46,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: check-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

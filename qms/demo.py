@@ -1,5 +1,5 @@
 """Demo records of the QMS core for `seed_demo`, from the ward's 2023 plan (Kế hoạch
-07/KH-UBND, `../shared/seed/`): its targets as quality objectives approved by the
+07/KH-UBND, transcribed in `qms/plan_2023.py`): its targets as quality objectives approved by the
 chairman, its appendix of tasks, its four periodic reports and the year's management
 review."""
 

@@ -1,5 +1,5 @@
 """The 2023 administrative reform plan of An Dương ward (Kế hoạch 07/KH-UBND,
-14/01/2023) and every task of its appendix, transcribed from ../shared/seed/ for the demo."""
+14/01/2023) and every task of its appendix, transcribed from the signed plan for the demo."""
 
 from datetime import date
 

@@ -6,6 +6,7 @@ are required and every `check --deploy` hardening is on.
 """
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Zone rules come from the pinned tzdata package, never from the machine's files, so
+# every machine (and one without /usr/share/zoneinfo) computes the same local dates.
+zoneinfo.reset_tzpath(to=())
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -117,9 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so that tests with several threads see real locking; one
-    # per test run, so that two runs in one checkout do not share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
+    # A file, not memory, so that tests with several threads see real locking; beside
+    # the database DATABASE_URL names, one per test run, so that two runs do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(DATABASES["default"]["NAME"]).parent / f".test-db-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "qms.User"
@@ -200,7 +207,24 @@ TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0" if DEBUG else
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-    "loggers": {"qms.auth": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler would print each of its lines a second time
+        # beside the root's: its records reach the root's handler alone, and the
+        # development server's request lines keep their own format.
+        "django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "qms.auth": {"level": "INFO"},
+    },
 }

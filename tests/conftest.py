@@ -1,8 +1,11 @@
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 
 from audits import services as audit_services
 from audits.models import Audit, Clause, Programme
@@ -251,3 +254,19 @@ def records(personas, effective, audit, secretary, chairman):
             ).pk
         },
     }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo records (`seed_demo`), built once for the module that reads them and
+    rolled back after it; the value is what the command printed. Each test still asks
+    for `db`, whose savepoint keeps its own changes apart."""
+    out = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)

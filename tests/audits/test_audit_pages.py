@@ -4,10 +4,8 @@ import re
 import subprocess
 import unicodedata
 
-from django.core.management import call_command
 from django.urls import reverse
 
-from audits.clauses import CLAUSES
 from audits.models import Audit, Finding
 from qms.roles import Role
 
@@ -16,26 +14,6 @@ def pdf_words(path) -> str:
     """The PDF's text with line breaks and runs of spaces folded to one space."""
     raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode()))
-
-
-def test_the_demo_audit_report_holds_every_clause_and_finding(db, settings, tmp_path):
-    settings.DEBUG = True
-    with open("/dev/null", "w") as quiet:
-        call_command("seed_demo", stdout=quiet)
-    audit = Audit.objects.get(code="ĐGNB-2023-01")
-    assert audit.status == Audit.Status.REPORTED and audit.report_signature.matches()
-    assert not audit.items.filter(result="").exists()
-    assert Audit.objects.get(code="ĐGNB-2023-02").status == Audit.Status.IN_PROGRESS
-    out = tmp_path / "report.pdf"
-    call_command("export_pdf", "audit-report", str(audit.pk), "-o", str(out))
-    text = pdf_words(out)
-    for number, title in CLAUSES:
-        assert f"{number} {title}" in text, number
-    findings = list(Finding.objects.filter(audit=audit))
-    assert len(findings) == 5
-    for finding in findings:
-        assert re.sub(r"\s+", " ", finding.evidence) in text
-    assert "SHA-256" in text and audit.lead_auditor.full_name in text
 
 
 def test_pages_and_permissions(started, lead, personas, client_for, effective_dossier):

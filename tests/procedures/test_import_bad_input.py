@@ -162,11 +162,13 @@ def test_xlsx_cells_of_every_type(effective):
     assert not Dossier.objects.exists()
 
 
-def test_a_hundred_thousand_rows_with_one_duplicate_write_nothing(effective):
+def test_a_large_file_with_one_duplicate_at_its_end_writes_nothing(effective):
+    """The benchmark imports 100,000 rows; here 5,000 over several days are enough to
+    show that a problem on the last row refuses the whole file."""
     start = datetime(2023, 3, 1, 8, 0)
     table = [COLUMNS]
-    for number in range(100_000):
-        received = start + timedelta(days=number // 9_000)
+    for number in range(5_000):
+        received = start + timedelta(days=number // 900)
         code = f"IMP-{received:%y%m%d}-{number:06}"
         table.append(
             [code, "QT-TP-05", f"Công dân {number}", "online", f"{received:%d/%m/%Y %H:%M}"]
@@ -174,6 +176,6 @@ def test_a_hundred_thousand_rows_with_one_duplicate_write_nothing(effective):
     table.append(table[1])  # the first row again, at the end
     with pytest.raises(ImportRejected) as rejected:
         import_dossiers("lon.csv", csv_file(table))
-    assert [(e.row, e.column) for e in rejected.value.errors] == [(100_002, "code")]
+    assert [(e.row, e.column) for e in rejected.value.errors] == [(5_002, "code")]
     assert "trùng với mã ở dòng 2" in str(rejected.value.errors[0])
     assert not Dossier.objects.exists()

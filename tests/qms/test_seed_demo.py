@@ -1,14 +1,24 @@
-"""`seed_demo` loads the organisation, its units and one user per role, idempotently."""
+"""`seed_demo` loads the organisation, its units, one user per role and the year 2023,
+idempotently; what the other apps compute from the demo agrees with its records.
 
+The demo is built once for this module (the `demo` fixture) and read by each test."""
+
+import json
+import re
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from audits.clauses import CLAUSES
+from audits.models import Audit, Finding
 from procedures.models import Apology, Dossier, Procedure, ProcedureRevision, SupplementRequest
+from qms.kpi import rate, value
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
-from qms.models import Organisation, Unit, User
+from qms.models import Objective, Organisation, Unit, User
 from qms.roles import Role
+from tests.audits.test_audit_pages import pdf_words
 
 
 def seed() -> str:
@@ -17,9 +27,17 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_is_complete_and_idempotent(db, settings):
+def test_seed_demo_refuses_production_mode(db, settings):
+    settings.DEBUG = False
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        seed()
+    assert User.objects.count() == users
+
+
+def test_seed_demo_is_complete_and_idempotent(demo, db, settings):
     settings.DEBUG = True
-    first = seed()
+    first = demo
     assert "hồ sơ năm 2023: 0" in seed()  # nothing added the second time
     assert Organisation.objects.count() == 1
     organisation = Organisation.current()
@@ -69,8 +87,58 @@ def test_seed_demo_is_complete_and_idempotent(db, settings):
     assert Dossier.objects.open().count() == 12
 
 
-def test_seed_demo_refuses_production_mode(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
-        seed()
-    assert not User.objects.exists()
+def test_the_kpi_command_agrees_with_a_count_of_the_demo_records(demo, db):
+    out = StringIO()
+    call_command("kpi", "--from", "2023-01-01", "--to", "2023-12-31", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+
+    year = [row for row in Dossier.objects.all() if row.received_on.year == 2023]
+    resolved = [
+        row for row in Dossier.objects.all() if row.completed_on and row.completed_on.year == 2023
+    ]
+    outcomes = [row.outcome for row in resolved]
+    assert figures["received"] == len(year) > 0
+    assert figures["resolved"] == len(resolved) > 0
+    assert (figures["early"], figures["on_time"], figures["late"]) == (
+        outcomes.count("early"),
+        outcomes.count("on_time"),
+        outcomes.count("late"),
+    )
+    assert figures["late"] > 0
+    online = sum(row.channel == "online" for row in year)
+    assert figures["online_rate"] == rate(online, len(year))
+    digitised = sum(row.digitised for row in resolved)
+    assert figures["digitised_rate"] == rate(digitised, len(resolved))
+    rated = [
+        row.rating
+        for row in Dossier.objects.all()
+        if row.returned_on and row.returned_on.year == 2023 and row.rating
+    ]
+    satisfied = sum(rating != "unsatisfied" for rating in rated)
+    assert figures["satisfaction_rate"] == rate(satisfied, len(rated))
+
+    objectives = {objective.measure: objective for objective in Objective.objects.filter(year=2023)}
+    assert len(objectives) == 5
+    assert all(objective.approval.matches() for objective in objectives.values())
+    after = date(2024, 1, 2)
+    on_time = objectives["on_time_rate"]
+    assert on_time.status(value(figures, "on_time_rate"), after) == "missed"  # some were late
+    digitised = objectives["digitised_rate"]
+    assert digitised.status(value(figures, "digitised_rate"), after) == "met"
+
+
+def test_the_demo_audit_report_holds_every_clause_and_finding(demo, db, tmp_path):
+    audit = Audit.objects.get(code="ĐGNB-2023-01")
+    assert audit.status == Audit.Status.REPORTED and audit.report_signature.matches()
+    assert not audit.items.filter(result="").exists()
+    assert Audit.objects.get(code="ĐGNB-2023-02").status == Audit.Status.IN_PROGRESS
+    out = tmp_path / "report.pdf"
+    call_command("export_pdf", "audit-report", str(audit.pk), "-o", str(out))
+    text = pdf_words(out)
+    for number, title in CLAUSES:
+        assert f"{number} {title}" in text, number
+    findings = list(Finding.objects.filter(audit=audit))
+    assert len(findings) == 5
+    for finding in findings:
+        assert re.sub(r"\s+", " ", finding.evidence) in text
+    assert "SHA-256" in text and audit.lead_auditor.full_name in text

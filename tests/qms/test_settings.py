@@ -3,7 +3,8 @@
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,56 @@ def test_tests_run_on_the_database_that_DATABASE_URL_names(db):
 
     wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == wanted
+
+
+def test_a_missing_setting_is_told_in_one_line_without_a_traceback():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("manage.py: DJANGO_SECRET_KEY chưa được đặt")
+    assert "\n" not in result.stderr.strip()
+
+
+def test_each_log_line_is_printed_once(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('django.request').warning('dòng-nhật-ký')",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'qms.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("dòng-nhật-ký") == 1
+
+
+def test_the_sqlite_test_database_lies_beside_the_database_named(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['TEST']['NAME'])",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'qms.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.split()[-1]).parent == tmp_path
+
+
+def test_zone_rules_come_from_the_pinned_tzdata_package():
+    assert zoneinfo.TZPATH == ()
+    hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    assert datetime(2023, 1, 1, tzinfo=hanoi).utcoffset() == timedelta(hours=7)
+
+
+def test_make_test_says_in_one_line_what_to_install(tmp_path):
+    """With neither Chromium nor pdftotext on the PATH, `make test` stops before
+    running anything, naming the Debian packages."""
+    result = subprocess.run(
+        ["/usr/bin/make", "-s", "-C", str(settings.BASE_DIR), "check-deps"],
+        capture_output=True,
+        text=True,
+        env={"PATH": str(tmp_path), "CHROMIUM": "chromium"},
+        timeout=60,
+    )
+    assert result.returncode != 0
+    message = result.stderr.splitlines()[0]
+    assert "chromium poppler-utils" in message and "make deps" in message
