@@ -377,7 +377,11 @@ class PlanTask(models.Model):
     section = models.CharField(_("section"), max_length=200, blank=True)
     content = models.TextField(_("content"))
     leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
-    units = models.ManyToManyField(Unit, verbose_name=_("implementing units"), related_name="tasks")
+    # Blank: some tasks name no unit (the plan's section IV is carried out by the
+    # committee as a whole), and the admin must save them as transcribed.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("implementing units"), related_name="tasks", blank=True
+    )
     product = models.CharField(_("product"), max_length=300, blank=True)
     timeframe = models.CharField(
         _("timeframe"), max_length=200, blank=True, help_text=_("As the plan words it.")
