@@ -1,8 +1,8 @@
 """Accounts around django-axes: the client's address behind the proxy, the password
 re-asked inside a session (counted by the same throttle as sign-in), the answer to a
-paused user name, and the sign-in log — every sign-in, sign-out and failed attempt,
-with the user name and the address (logger "qms.auth"; axes keeps them in the
-database too)."""
+paused user name, the change of a password someone else chose, and the sign-in log —
+every sign-in, sign-out and failed attempt, with the user name and the address
+(logger "qms.auth"; axes keeps them in the database too)."""
 
 import ipaddress
 import logging
@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("qms.auth")
@@ -75,6 +76,30 @@ def throttle() -> dict[str, int]:
         "limit": settings.AXES_FAILURE_LIMIT,
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
+
+
+class PasswordChangeRequired:
+    """Middleware: a user whose password someone else chose (`must_change_password`:
+    reset by a superuser, or a new account) is sent to the password-change page from
+    every page until they have changed it, so that from then on only they know it."""
+
+    ALLOWED = frozenset({"password_change", "logout"})
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password
+            and request.resolver_match.view_name not in self.ALLOWED
+        ):
+            return redirect("password_change")
+        return None
 
 
 def _address(request) -> str:

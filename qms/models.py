@@ -138,6 +138,14 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_(
+            "Someone else chose the password (a reset, a new account): the user is "
+            "sent to change it at the next sign-in."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -10,12 +10,15 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from qms.models import ManagementReview
-from qms.roles import Role
-from tests.factories import PASSWORD
+from qms.models import ManagementReview, User
+from qms.roles import Role, role_conflicts
+from tests.admin_pages import unchanged
+from tests.factories import PASSWORD, UserFactory
 
 
 def sign_in(client: Client, username: str, password: str, address: str = "10.0.0.1"):
@@ -180,3 +183,134 @@ def test_passwords_asked_inside_a_session_count_against_the_same_throttle(
         signing_in = Client()
         assert sign_in(signing_in, chairman.username, PASSWORD, address=address).status_code == 200
         assert "_auth_user_id" not in signing_in.session
+
+
+# -- passwords and roles set by someone else ---------------------------------------------
+
+NEW = "Ph@ng-An-Duong-2026"
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="quantri", full_name="Quản trị hệ thống", is_superuser=True,
+                       is_staff=True, unit=None)  # fmt: skip
+
+
+def reset(client: Client, user, password: str = NEW):
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    return client.post(url, {"password1": password, "password2": password})
+
+
+def test_only_a_superuser_resets_a_password(personas, client_for):
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    client = client_for(secretary)
+    for user in (officer, secretary):
+        url = reverse("admin:auth_user_password_change", args=[user.pk])
+        assert client.get(url).status_code == 403
+        assert reset(client, user).status_code == 403
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD) and not user.must_change_password
+    page = client.get(reverse("admin:qms_user_change", args=[officer.pk]))
+    shown = [name for _title, options in page.context["adminform"].fieldsets
+             for name in options["fields"]]  # fmt: skip
+    assert "password" not in shown
+    assert "/password/" not in page.content.decode()  # no link to the reset form
+
+
+def test_a_reset_is_logged_mailed_and_changed_at_the_next_sign_in(
+    personas, superuser, client_for, caplog, django_capture_on_commit_callbacks
+):
+    officer = personas[Role.OFFICER]
+    officer.email = "motcua@phuong.example.vn"
+    officer.save()
+    with (
+        caplog.at_level(logging.INFO, logger="qms.auth"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert reset(client_for(superuser), officer).status_code == 302
+    assert "password reset user='officer' by='quantri'" in [r.getMessage() for r in caplog.records]
+    (notice,) = mail.outbox
+    assert notice.to == ["motcua@phuong.example.vn"]
+    assert "Quản trị hệ thống" in notice.body and "officer" in notice.body
+    officer.refresh_from_db()
+    assert officer.check_password(NEW) and officer.must_change_password
+
+    client = Client()
+    assert sign_in(client, officer.username, NEW)["Location"] == reverse("qms:home")
+    for page in (reverse("qms:home"), reverse("procedures:dossier_list"), "/quan-tri/"):
+        assert client.get(page)["Location"] == reverse("password_change")
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200 and 'data-testid="must-change-password"' in page.content.decode()
+    same = {"old_password": NEW, "new_password1": NEW, "new_password2": NEW}
+    response = client.post(reverse("password_change"), same)
+    assert "khác mật khẩu hiện tại" in str(response.context["form"].errors["new_password1"])
+    mine = "Chi-Toi-Biet-2026"
+    change = {"old_password": NEW, "new_password1": mine, "new_password2": mine}
+    assert client.post(reverse("password_change"), change).status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(mine) and not officer.must_change_password
+    assert client.get(reverse("qms:home")).status_code == 200
+
+
+def test_a_reset_without_an_address_mails_no_one(
+    personas, superuser, client_for, django_capture_on_commit_callbacks
+):
+    viewer = personas[Role.VIEWER]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reset(client_for(superuser), viewer).status_code == 302
+    assert mail.outbox == []
+    viewer.refresh_from_db()
+    assert viewer.must_change_password
+
+
+def test_an_account_created_in_the_admin_changes_its_first_password(personas, client_for):
+    client = client_for(personas[Role.ISO_SECRETARY])
+    data = {"username": "canbo-moi", "full_name": "Cán Bộ Mới", "usable_password": "true",
+            "password1": NEW, "password2": NEW}  # fmt: skip
+    assert client.post(reverse("admin:qms_user_add"), data).status_code == 302
+    assert User.objects.get(username="canbo-moi").must_change_password
+    signing_in = Client()
+    sign_in(signing_in, "canbo-moi", NEW)
+    assert signing_in.get(reverse("qms:home"))["Location"] == reverse("password_change")
+
+
+@pytest.mark.parametrize(
+    ("holds", "given"),
+    [
+        (Role.AUDITOR, Role.OFFICER),
+        (Role.OFFICER, Role.AUDITOR),
+        (Role.AUDITOR, Role.ISO_SECRETARY),
+        (Role.VIEWER, Role.CHAIRMAN),
+    ],
+)
+def test_only_a_superuser_gives_one_account_conflicting_roles(
+    personas, superuser, client_for, holds, given
+):
+    user = UserFactory(username="hai-vai-tro", role=holds.value)
+    url = reverse("admin:qms_user_change", args=[user.pk])
+    both = [str(Group.objects.get(name=role.value).pk) for role in (holds, given)]
+    secretary = client_for(personas[Role.ISO_SECRETARY])
+    response = secretary.post(url, unchanged(secretary.get(url)) | {"groups": both})
+    assert response.status_code == 200
+    message = str(response.context["adminform"].form.errors["groups"])
+    # the chairman's role is not even offered to her
+    assert ("chỉ quản trị viên cấp cao (superuser)" in message) == (given != Role.CHAIRMAN)
+    user = User.objects.get(pk=user.pk)
+    assert user.roles == {holds}
+    admin = client_for(superuser)
+    assert admin.post(url, unchanged(admin.get(url)) | {"groups": both}).status_code == 302
+    assert User.objects.get(pk=user.pk).roles == {holds, given}
+    # what a superuser gave stays when the ISO secretary edits something else
+    if given != Role.CHAIRMAN:  # an account with the chairman's role is out of her reach
+        edit = unchanged(secretary.get(url)) | {"position": "Công chức"}
+        assert secretary.post(url, edit).status_code == 302
+        assert User.objects.get(pk=user.pk).roles == {holds, given}
+
+
+def test_the_conflicting_roles():
+    assert role_conflicts({Role.AUDITOR, Role.SPECIALIST, Role.VIEWER}) == set()
+    assert role_conflicts({Role.AUDITOR, Role.OFFICER, Role.ISO_SECRETARY}) == {
+        frozenset({Role.AUDITOR, Role.OFFICER}),
+        frozenset({Role.AUDITOR, Role.ISO_SECRETARY}),
+    }
+    assert all(role_conflicts({Role.CHAIRMAN, role}) for role in Role if role != Role.CHAIRMAN)

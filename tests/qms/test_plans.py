@@ -5,27 +5,8 @@ from django.urls import reverse
 from qms import demo, plan_2023
 from qms.models import Plan, PlanTask
 from qms.roles import Role
+from tests.admin_pages import unchanged
 from tests.factories import UnitFactory
-
-
-def unchanged(page) -> dict:
-    """The POST that saves an admin change page exactly as it was displayed."""
-    forms = [page.context["adminform"].form]
-    data = {}
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            elif isinstance(value, bool):
-                if value:
-                    data[field.html_name] = "on"
-            elif value is not None:
-                data[field.html_name] = str(value)
-    return data
 
 
 def test_the_seeded_plan_saves_as_it_is_in_the_admin(personas, client_for):
