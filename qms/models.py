@@ -170,6 +170,24 @@ class User(AbstractUser):
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and not self.roles.isdisjoint(roles)
 
+    # The roles that deal with the citizen or work the dossier.
+    CITIZEN_CONTACT_ROLES = (
+        Role.OFFICER,
+        Role.SPECIALIST,
+        Role.ISO_SECRETARY,
+        Role.VICE_CHAIRMAN,
+        Role.CHAIRMAN,
+    )
+
+    def may_see_citizen_contact(self) -> bool:
+        """Whether a citizen's ID number, phone and address are shown to this user in
+        full (`qms.privacy`). Personal data goes only where the work needs it (Decree
+        13/2023/NĐ-CP): the desk receives and calls the citizen, the specialists
+        process the dossier, the ISO secretary corrects dossiers and answers
+        complaints, the leadership decides and signs. A viewer reads the records and an
+        auditor checks that they were kept, neither needs to reach the citizen."""
+        return self.is_superuser or self.has_role(*self.CITIZEN_CONTACT_ROLES)
+
 
 _calendar_lock = threading.Lock()
 _calendar_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
