@@ -92,6 +92,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "procedures/dossier_detail.html",
         {
             "dossier": dossier,
+            "contact": dossier.contact_for(request.user),
             "may_act": services.may_act_on(request.user, dossier),
             "can_correct": request.user.has_role(Role.ISO_SECRETARY),
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
@@ -176,7 +177,7 @@ def dossier_form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse
     dossier = _dossier(code)
     if kind not in DOSSIER_FORMS or not DOSSIER_FORMS[kind][1](dossier):
         raise Http404
-    return pdf_response(dossier_pdf(kind, dossier), f"{dossier.code}-{kind}")
+    return pdf_response(dossier_pdf(kind, dossier, request.user), f"{dossier.code}-{kind}")
 
 
 @permission_required(VIEW)
@@ -184,7 +185,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     form = TrackingBookForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
-        args = (data["date_from"], data["date_to"], data["unit"])
+        args = (data["date_from"], data["date_to"], data["unit"], request.user)
         name = f"so-theo-doi-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
         if data["format"] == "pdf":
             return pdf_response(tracking_book_pdf(*args), name)

@@ -9,6 +9,7 @@ from reportlab.platypus import Spacer, Table
 from procedures.models import Dossier, ProcedureRevision, decimal_text
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.privacy import CitizenContact
 
 Status = ProcedureRevision.Status
 WATERMARKS = {
@@ -177,13 +178,13 @@ def _moment(value) -> str:
     return date_format(localtime(value), "H:i d/m/Y") if value else "—"
 
 
-def _applicant_rows(dossier: Dossier) -> list[list[str]]:
+def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
     return [
         ["Mã hồ sơ", dossier.code],
         ["Người nộp hồ sơ", dossier.applicant_name],
-        ["Số định danh cá nhân", dossier.applicant_id_number or "—"],
-        ["Địa chỉ", dossier.applicant_address or "—"],
-        ["Số điện thoại", dossier.applicant_phone or "—"],
+        ["Số định danh cá nhân", contact.id_number or "—"],
+        ["Địa chỉ", contact.address or "—"],
+        ["Số điện thoại", contact.phone or "—"],
         ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
         ["Thời gian nộp hồ sơ", _moment(dossier.received_at)],
     ]
@@ -193,14 +194,14 @@ def _signatures(left: str, right: str, right_name: str = "") -> Table:
     return grid([[left, right], ["\n\n\n", right_name or "\n\n\n"]], [85 * mm, 85 * mm])
 
 
-def _form_body(kind: str, dossier: Dossier) -> list:
+def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
         return [
             grid(
                 [
-                    *_applicant_rows(dossier),
+                    *_applicant_rows(dossier, contact),
                     ["Hình thức nộp", dossier.get_channel_display()],
                     ["Số bộ hồ sơ", str(dossier.documents_count)],
                     ["Thời hạn giải quyết", dossier.revision.limit_display()],
@@ -218,7 +219,7 @@ def _form_body(kind: str, dossier: Dossier) -> list:
             (dossier.received_at, dossier.reception_reason)
         ]
         return [
-            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
             *[paragraph(f"{_moment(moment)}: {reason}") for moment, reason in requests],
             paragraph(
@@ -230,7 +231,7 @@ def _form_body(kind: str, dossier: Dossier) -> list:
         ]
     if kind == "refusal":
         return [
-            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph("Lý do từ chối tiếp nhận:", "heading"),
             paragraph(dossier.reception_reason),
             Spacer(1, 8 * mm),
@@ -255,7 +256,7 @@ def _form_body(kind: str, dossier: Dossier) -> list:
         ]
     if kind == "stop-notice":
         return [
-            grid(_applicant_rows(dossier), label_width, header_rows=0),
+            grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph(
                 f"Theo đề nghị của ông/bà, hồ sơ mã số {dossier.code} đã được dừng giải quyết. "
                 f"Lý do: {dossier.ended_reason}"
@@ -305,8 +306,9 @@ def _issued_on(kind: str, dossier: Dossier):
     return localtime(dossier.received_at).date()
 
 
-def dossier_pdf(kind: str, dossier: Dossier) -> bytes:
-    """One of the official forms of `dossier`, in the version of its rule set."""
+def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
+    """One of the official forms of `dossier`, in the version of its rule set, with
+    the applicant's contact details as `user` may see them (None: in full)."""
     if not DOSSIER_FORMS[kind][1](dossier):
         raise ValidationError(
             f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
@@ -322,6 +324,6 @@ def dossier_pdf(kind: str, dossier: Dossier) -> bytes:
         official_heading(organisation),
         place_and_date(organisation, _issued_on(kind, dossier)),
         paragraph(title.upper(), "title"),
-        *_form_body(kind, dossier),
+        *_form_body(kind, dossier, dossier.contact_for(user)),
     ]
     return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)

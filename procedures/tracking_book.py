@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from procedures.models import Dossier, Handoff, RuleSet
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
+from qms.privacy import citizen_contact
 from qms.xlsx import text_row, workbook_bytes
 
 # (column, width in mm) of each form; the widths fill a landscape A4 page.
@@ -59,8 +60,9 @@ def _moment(value: datetime | None) -> str:
     return date_format(localtime(value), "d/m/Y H:i") if value else ""
 
 
-def tracking_book(date_from: date, date_to: date, unit: Unit | None = None):
-    """(rule set, header, rows) for dossiers received in the period, oldest first."""
+def tracking_book(date_from: date, date_to: date, unit: Unit | None = None, user=None):
+    """(rule set, header, rows) for dossiers received in the period, oldest first,
+    with the applicants' contact details as `user` may see them (None: in full)."""
     rule_set = RuleSet.for_receipt(date_from)
     dossiers = Dossier.objects.filter(
         received_on__range=(date_from, date_to), status__in=Dossier.ACCEPTED_STATUSES
@@ -105,7 +107,8 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None = None):
         note,
         sent,
     ) in enumerate(values, start=1):
-        contact = " / ".join(part for part in (address, phone) if part)
+        shown = citizen_contact(user, id_number="", phone=phone, address=address)
+        contact = " / ".join(part for part in (shown.address, shown.phone) if part)
         if rule_set == RuleSet.V2018:
             rows.append(
                 [
@@ -148,8 +151,10 @@ def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
     return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y})"
 
 
-def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit)
+def tracking_book_xlsx(
+    date_from: date, date_to: date, unit: Unit | None = None, user=None
+) -> bytes:
+    rule_set, header, rows = tracking_book(date_from, date_to, unit, user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
     sheet.append([Organisation.current().name.upper()])
@@ -161,8 +166,8 @@ def tracking_book_xlsx(date_from: date, date_to: date, unit: Unit | None = None)
     return workbook_bytes(book)
 
 
-def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit)
+def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, user=None) -> bytes:
+    rule_set, header, rows = tracking_book(date_from, date_to, unit, user)
     story = [
         paragraph(FORM[rule_set], "small"),
         official_heading(Organisation.current()),

@@ -1,6 +1,12 @@
+from copy import copy
+from functools import partial
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,7 +21,8 @@ from qms.models import (
     Unit,
     User,
 )
-from qms.roles import Role
+from qms.roles import Role, role_conflicts
+from qms.services import user_password_reset
 
 admin.site.site_header = _("One-stop desk QMS administration")
 admin.site.site_title = _("QMS administration")
@@ -39,17 +46,65 @@ class UnitAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
+class AccountForm(UserChangeForm):
+    """The account's change form. Conflicting roles (`CONFLICTING_ROLES`) are given
+    only by a superuser (`may_give_conflicting_roles`, set per request); others keep
+    what a superuser gave but cannot add to it."""
+
+    may_give_conflicting_roles = False
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        if self.may_give_conflicting_roles:
+            return groups
+        held = role_conflicts(self.instance.roles) if self.instance.pk else set()
+        given = role_conflicts(Role(group.name) for group in groups if group.name in Role.values)
+        refused = []
+        for pair in sorted(given - held, key=sorted):
+            first, second = sorted(pair)
+            message = _(
+                "One account cannot hold both roles %(first)s and %(second)s: only a "
+                "superuser can give them together."
+            )
+            params = {"first": first.label, "second": second.label}
+            refused.append(forms.ValidationError(message, params=params, code="conflict"))
+        if refused:
+            raise forms.ValidationError(refused)
+        return groups
+
+
+class PasswordResetForm(AdminPasswordChangeForm):
+    """The admin's password form, saved through `user_password_reset` (the owner
+    changes it at the next sign-in, is told, and the log names who reset it). Without
+    Django's option to disable password sign-in: an account is deactivated instead."""
+
+    def __init__(self, user, *args, by: User, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.by = by
+        self.fields.pop("usable_password", None)
+
+    def save(self, commit: bool = True) -> User:
+        return user_password_reset(
+            user=self.user, password=self.cleaned_data["password1"], by=self.by
+        )
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """The ISO secretary keeps accounts and their roles, but cannot raise anyone,
-    herself included, to superuser or to the leadership roles that sign."""
+    herself included, to superuser or to the leadership roles that sign, give one
+    account roles that conflict, or set anyone's password: whoever sets a password
+    knows it. Resetting passwords is a superuser's (`user_password_reset`); an account
+    created here, whose first password someone else chose, changes it at first
+    sign-in too."""
 
     SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+    form = AccountForm
     list_display = ["username", "full_name", "unit", "is_active", "is_staff"]
     list_filter = ["unit", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Personal info"), {"fields": ("full_name", "position", "unit", "email")}),
         (
             _("Roles and permissions"),
@@ -63,13 +118,32 @@ class UserAdmin(BaseUserAdmin):
         and the history they signed or changed."""
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        # No password field: its link leads to the reset form, a superuser's.
+        (name, options), *others = fieldsets
+        fields = [field for field in options["fields"] if field != "password"]
+        return ((name, {**options, "fields": fields}), *others)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions"]
+            readonly += ["is_superuser", "user_permissions", "must_change_password"]
             if obj == request.user:
                 readonly += ["groups", "is_staff", "is_active"]
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.may_give_conflicting_roles = request.user.is_superuser  # a class of its own
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.must_change_password = obj.has_usable_password()
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None) -> bool:
         if (
@@ -79,6 +153,13 @@ class UserAdmin(BaseUserAdmin):
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        this_request = copy(self)  # the form must know who resets; self serves every request
+        this_request.change_password_form = partial(PasswordResetForm, by=request.user)
+        return super(UserAdmin, this_request).user_change_password(request, id, form_url)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:

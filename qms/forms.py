@@ -100,12 +100,27 @@ class ConfirmsPassword:
 
 
 class PasswordChangeForm(ConfirmsPassword, BootstrapMixin, auth_forms.PasswordChangeForm):
-    """Django's, with the project's messages and the throttled check."""
+    """Django's, with the project's messages and the throttled check. The new
+    password differs from the old one: a password someone else chose
+    (`User.must_change_password`) must not stay known to them."""
 
     password_field = "old_password"
 
     def clean_old_password(self) -> str:
         return self.cleaned_data["old_password"]  # checked by ConfirmsPassword
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new = data.get("new_password1")
+        if new and new == data.get("old_password"):
+            self.add_error(
+                "new_password1", _("Choose a new password, different from the current one.")
+            )
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        self.user.must_change_password = False
+        return super().save(commit)
 
 
 class FilterForm(BootstrapMixin, forms.Form):

@@ -138,6 +138,14 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_(
+            "Someone else chose the password (a reset, a new account): the user is "
+            "sent to change it at the next sign-in."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -161,6 +169,24 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and not self.roles.isdisjoint(roles)
+
+    # The roles that deal with the citizen or work the dossier.
+    CITIZEN_CONTACT_ROLES = (
+        Role.OFFICER,
+        Role.SPECIALIST,
+        Role.ISO_SECRETARY,
+        Role.VICE_CHAIRMAN,
+        Role.CHAIRMAN,
+    )
+
+    def may_see_citizen_contact(self) -> bool:
+        """Whether a citizen's ID number, phone and address are shown to this user in
+        full (`qms.privacy`). Personal data goes only where the work needs it (Decree
+        13/2023/NĐ-CP): the desk receives and calls the citizen, the specialists
+        process the dossier, the ISO secretary corrects dossiers and answers
+        complaints, the leadership decides and signs. A viewer reads the records and an
+        auditor checks that they were kept, neither needs to reach the citizen."""
+        return self.is_superuser or self.has_role(*self.CITIZEN_CONTACT_ROLES)
 
 
 _calendar_lock = threading.Lock()
@@ -377,7 +403,11 @@ class PlanTask(models.Model):
     section = models.CharField(_("section"), max_length=200, blank=True)
     content = models.TextField(_("content"))
     leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
-    units = models.ManyToManyField(Unit, verbose_name=_("implementing units"), related_name="tasks")
+    # Blank: some tasks name no unit (the plan's section IV is carried out by the
+    # committee as a whole), and the admin must save them as transcribed.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("implementing units"), related_name="tasks", blank=True
+    )
     product = models.CharField(_("product"), max_length=300, blank=True)
     timeframe = models.CharField(
         _("timeframe"), max_length=200, blank=True, help_text=_("As the plan words it.")

@@ -5,6 +5,7 @@ migration; `ROLE_PERMISSIONS` is the one table of their model permissions, appli
 after every `migrate` so that new models get their rows at once.
 """
 
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
 from django.db import models
@@ -87,6 +88,24 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     ),
     Role.VIEWER: _READ_ALL,
 }
+
+
+# Roles one account must not hold together. An auditor cannot be independent of the
+# work of the desk or of the system the ISO secretary keeps; the chairman approves
+# and signs what every other role does.
+CONFLICTING_ROLES: frozenset[frozenset[Role]] = frozenset(
+    {
+        frozenset({Role.AUDITOR, Role.OFFICER}),
+        frozenset({Role.AUDITOR, Role.ISO_SECRETARY}),
+        *(frozenset({Role.CHAIRMAN, role}) for role in Role if role != Role.CHAIRMAN),
+    }
+)
+
+
+def role_conflicts(roles: Iterable[Role]) -> set[frozenset[Role]]:
+    """The pairs of `CONFLICTING_ROLES` among `roles`."""
+    held = set(roles)
+    return {pair for pair in CONFLICTING_ROLES if pair <= held}
 
 
 def sync_role_permissions(**kwargs) -> None:

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
-from qms.forms import LoginForm
 from qms.reports import YEARS
 
 
@@ -64,7 +63,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("danh-gia/", include("audits.urls")),
     path("khong-phu-hop/", include("nonconformities.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",

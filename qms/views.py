@@ -15,9 +15,16 @@ from django.views.decorators.http import require_POST
 from procedures.models import Dossier
 from procedures.models.dossiers import DossierQuerySet
 from qms import services
+from qms.accounts import throttle
 from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
-from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm, PasswordChangeForm
+from qms.forms import (
+    CalendarDayForm,
+    ChangeReasonForm,
+    DueDateForm,
+    LoginForm,
+    PasswordChangeForm,
+)
 from qms.models import CalendarDay
 from qms.roles import Role
 
@@ -130,6 +137,16 @@ def due_date(request: HttpRequest) -> HttpResponse:
         "qms/_due_date_result.html" if partial else "qms/due_date.html",
         {"form": form, "due_text": due_text},
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, with the project's form; its answer to a wrong password is also its
+    answer to a paused user name (`accounts.locked_out`), so it states the pause."""
+
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "throttle": throttle()}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
 from qms.models import Unit
+from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import GeneratedName, upload_validators
 
@@ -257,6 +258,15 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def contact_for(self, user) -> CitizenContact:
+        """The applicant's ID number, phone and address as `user` may see them."""
+        return citizen_contact(
+            user,
+            id_number=self.applicant_id_number,
+            phone=self.applicant_phone,
+            address=self.applicant_address,
+        )
 
     @property
     def is_open(self) -> bool:

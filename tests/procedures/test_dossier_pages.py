@@ -238,3 +238,31 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
                 shown,
             ):
                 assert expected in text, (kind, expected)
+
+
+CONTACT = {
+    "applicant_id_number": "031095001234",
+    "applicant_phone": "0912 345 678",
+    "applicant_address": "Số 5 phố Lạch Tray",
+}
+
+
+def test_a_citizens_contact_is_shown_in_full_only_to_the_roles_that_need_it(
+    effective, officer, personas, client_for, tmp_path
+):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00", **CONTACT)
+    masked = ("•••••1234", "•••••5678", "(đã ẩn)")
+    for role in Role:
+        client = client_for(personas[role])
+        page = client.get(reverse("procedures:dossier_detail", args=[dossier.code]))
+        receipt = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "receipt"]))
+        for shown in (page.content.decode(), pdf_text(receipt.content, tmp_path)):
+            if role in (Role.VIEWER, Role.AUDITOR):
+                assert all(value in shown for value in masked), role
+                assert not any(value in shown for value in CONTACT.values()), role
+            else:
+                assert all(value in shown for value in CONTACT.values()), role
+                assert "•••••" not in shown, role
+    out = tmp_path / "receipt.pdf"
+    call_command("export_pdf", "receipt", str(dossier.pk), "-o", str(out))  # the server's keeper
+    assert all(value in pdf_text(out.read_bytes(), tmp_path) for value in CONTACT.values())

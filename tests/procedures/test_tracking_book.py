@@ -143,3 +143,31 @@ def test_a_name_like_a_formula_stays_text(effective, personas, tmp_path):
     )
     cell = load_workbook(out).active.cell(row=5, column=5)
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+
+
+def test_viewers_and_auditors_get_the_book_with_contacts_masked(
+    effective, personas, client_for, tmp_path
+):
+    receive(effective.procedure, personas[Role.OFFICER], "2023-03-02 09:00",
+            applicant_address="Số 5 phố Lạch Tray", applicant_phone="0912 345 678")  # fmt: skip
+    query = {"date_from": "01/03/2023", "date_to": "31/03/2023", "format": "xlsx"}
+
+    def contact_column(role: Role) -> str:
+        book = client_for(personas[role]).get(reverse("procedures:tracking_book"), query)
+        (row,) = list(load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))[
+            4:
+        ]
+        return row[5]
+
+    assert contact_column(Role.VIEWER) == contact_column(Role.AUDITOR) == "(đã ẩn) / •••••5678"
+    for role in (Role.OFFICER, Role.SPECIALIST, Role.ISO_SECRETARY, Role.CHAIRMAN):
+        assert contact_column(role) == "Số 5 phố Lạch Tray / 0912 345 678"
+    pdf = client_for(personas[Role.VIEWER]).get(
+        reverse("procedures:tracking_book"), query | {"format": "pdf"}
+    )
+    out = tmp_path / "so.pdf"
+    out.write_bytes(pdf.content)
+    text = unicodedata.normalize(
+        "NFC", subprocess.run(["pdftotext", str(out), "-"], capture_output=True).stdout.decode()
+    )
+    assert "•••••5678" in text and "0912 345 678" not in text and "Lạch Tray" not in text

@@ -62,6 +62,22 @@ def test_seed_demo_refuses_production_mode(tmp_path):
     assert "chỉ chạy ở chế độ phát triển" in result.stderr
 
 
+def test_trusted_proxies_are_named_by_address_not_counted():
+    show = "from django.conf import settings; print(*settings.TRUSTED_PROXIES)"
+    result = manage("shell", "--no-imports", "-c", show, DJANGO_DEBUG="1",
+                    DJANGO_TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/16,::1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": REAL_SECRET,
+                  "DJANGO_ALLOWED_HOSTS": "motcua.example.vn"}  # fmt: skip
+    result = manage("shell", "--no-imports", "-c", show, **production)
+    assert result.stdout.split() == ["127.0.0.1/32", "::1/128"]  # a proxy on the same host
+    result = manage("check", DJANGO_TRUSTED_PROXIES="1", **production)
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES phải liệt kê địa chỉ IP hoặc mạng CIDR" in result.stderr
+    assert "'1' không phải là địa chỉ IP hay mạng" in result.stderr
+
+
 def test_sqlite_is_set_up_for_several_writers(tmp_path):
     result = manage(
         "shell",
