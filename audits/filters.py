@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.forms import _auditors
 from audits.models import Audit
+from qms.filters import YearFilter
 from qms.forms import FilterForm
 from qms.models import Unit
 
 
 class AuditFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Audit.Status.choices)
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), field_name="units", queryset=Unit.objects.all()

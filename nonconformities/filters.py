@@ -4,6 +4,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from nonconformities.models import Nonconformity
+from qms.filters import YearFilter
 from qms.forms import FilterForm
 from qms.models import Unit
 
@@ -15,7 +16,7 @@ class NonconformityFilter(django_filters.FilterSet):
         label=_("Severity"), choices=Nonconformity.Severity.choices
     )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
-    year = django_filters.NumberFilter(label=_("Year"), field_name="found_on", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="found_on", lookup_expr="year")
     clause = django_filters.CharFilter(label=_("Clause"), lookup_expr="startswith")
     overdue = django_filters.BooleanFilter(
         label=_("With overdue actions"),

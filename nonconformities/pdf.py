@@ -6,9 +6,10 @@ from openpyxl import Workbook
 from reportlab.lib.units import mm
 
 from nonconformities.models import Nonconformity
+from qms.exports import capped
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
-from qms.xlsx import text_row, workbook_bytes
+from qms.xlsx import workbook_bytes, write_row
 
 
 def _day(value) -> str:
@@ -67,9 +68,16 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
 
 
 def register_xlsx(nonconformities) -> bytes:
+    """The register of `nonconformities` (a QuerySet); refused past the XLSX row cap."""
+    records = capped(
+        nonconformities.select_related("unit", "procedure").prefetch_related("actions"), "xlsx"
+    )
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So khong phu hop")
-    sheet.append(
+    write_row(sheet, [Organisation.current().name.upper()])
+    write_row(sheet, ["SỔ THEO DÕI SỰ KHÔNG PHÙ HỢP"])
+    write_row(
+        sheet,
         [
             "Mã",
             "Ngày phát hiện",
@@ -83,27 +91,25 @@ def register_xlsx(nonconformities) -> bytes:
             "Giai đoạn",
             "Số hành động",
             "Hành động chưa xong",
-        ]
+        ],
     )
-    for nc in nonconformities.select_related("unit", "procedure").prefetch_related("actions"):
+    for nc in records:
         actions = list(nc.actions.all())
-        sheet.append(
-            text_row(
-                sheet,
-                [
-                    nc.code,
-                    nc.found_on,
-                    nc.get_source_display(),
-                    nc.get_severity_display(),
-                    nc.clause,
-                    nc.unit.code if nc.unit else "",
-                    nc.procedure.code if nc.procedure else "",
-                    nc.description,
-                    nc.root_cause,
-                    nc.get_stage_display(),
-                    len(actions),
-                    sum(1 for a in actions if a.done_on is None),
-                ],
-            )
+        write_row(
+            sheet,
+            [
+                nc.code,
+                nc.found_on,
+                nc.get_source_display(),
+                nc.get_severity_display(),
+                nc.clause,
+                nc.unit.code if nc.unit else "",
+                nc.procedure.code if nc.procedure else "",
+                nc.description,
+                nc.root_cause,
+                nc.get_stage_display(),
+                len(actions),
+                sum(1 for a in actions if a.done_on is None),
+            ],
         )
     return workbook_bytes(book)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -188,8 +189,17 @@ def nonconformity_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW)
 def register_export(request: HttpRequest) -> HttpResponse:
+    """The register as filtered on its page; a wrong filter or more rows than an
+    export holds sends back to the page with the reason."""
     filterset = NonconformityFilter(request.GET or None, queryset=Nonconformity.objects.all())
-    return xlsx_response(register_xlsx(filterset.qs), "so-khong-phu-hop")
+    if filterset.is_bound and not filterset.is_valid():
+        form_error_messages(request, filterset.form)
+    else:
+        try:
+            return xlsx_response(register_xlsx(filterset.qs), "so-khong-phu-hop")
+        except ValidationError as error:
+            error_messages(request, error)
+    return redirect(f"{reverse('nonconformities:register')}?{request.GET.urlencode()}")
 
 
 @permission_required(VIEW)

@@ -70,7 +70,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     filterset = DossierFilter(
         request.GET or None, queryset=Dossier.objects.prefetch_related("procedure")
     )
-    page = keyset_page(filterset.qs, request.GET)
+    try:
+        page = keyset_page(filterset.qs, request.GET)
+    except ValidationError as error:
+        error_messages(request, error)
+        page = keyset_page(filterset.qs, request.GET.dict() | {"after": ""})
     return render(request, "procedures/dossier_list.html", {"filter": filterset, "page": page})
 
 
@@ -187,9 +191,12 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         args = (data["date_from"], data["date_to"], data["unit"], request.user)
         name = f"so-theo-doi-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
-        if data["format"] == "pdf":
-            return pdf_response(tracking_book_pdf(*args), name)
-        return xlsx_response(tracking_book_xlsx(*args), name)
+        try:
+            if data["format"] == "pdf":
+                return pdf_response(tracking_book_pdf(*args), name)
+            return xlsx_response(tracking_book_xlsx(*args), name)
+        except ValidationError as error:  # more rows than the format holds
+            form.add_error(None, error)
     return render(request, "procedures/tracking_book.html", {"form": form})
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import (
@@ -11,6 +12,7 @@ from procedures.models import (
     RevisionStep,
 )
 from procedures.services import Reception
+from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, SignForm, reason_field
 from qms.models import Unit
 from qms.uploads import upload_validators
@@ -240,7 +242,9 @@ class TrackingBookForm(BootstrapMixin, forms.Form):
         label=_("From date"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
     date_to = forms.DateField(
-        label=_("To date"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+        label=_("To date"),
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        help_text=_("At most one year after the start date."),
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
     format = forms.ChoiceField(
@@ -249,8 +253,11 @@ class TrackingBookForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end date must not be before the start date."))
+        if data.get("date_from") and data.get("date_to"):
+            try:
+                check_period(data["date_from"], data["date_to"])
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

@@ -1,23 +1,27 @@
 """The tracking book (sổ theo dõi hồ sơ): form 06 of 2018, form 07 of 2025.
 
 The columns are those of the form in force at the start of the period (rule R1).
-Rows are read as plain values in one query, so 10,000 dossiers print in seconds.
+Rows are read as plain values in one query, so 10,000 dossiers print in seconds. A
+book covers at most one year, and at most the rows `qms.exports` allows its format.
 """
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Min, OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
 from procedures.models import Dossier, Handoff, RuleSet
+from qms.exports import capped
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
 from qms.privacy import citizen_contact
-from qms.xlsx import text_row, workbook_bytes
+from qms.xlsx import workbook_bytes, write_row
 
 # (column, width in mm) of each form; the widths fill a landscape A4 page.
 COLUMNS = {
@@ -60,9 +64,29 @@ def _moment(value: datetime | None) -> str:
     return date_format(localtime(value), "d/m/Y H:i") if value else ""
 
 
-def tracking_book(date_from: date, date_to: date, unit: Unit | None = None, user=None):
+def check_period(date_from: date, date_to: date) -> None:
+    """The period runs forwards and is at most one year long: it ends before the
+    anniversary of its first day (compared as numbers, so no date past 9999 is built)."""
+    if date_to < date_from:
+        raise ValidationError(
+            {"date_to": _("The end date must not be before the start date.")}, code="reversed"
+        )
+    if (date_to.year, date_to.month, date_to.day) >= (
+        date_from.year + 1,
+        date_from.month,
+        date_from.day,
+    ):
+        raise ValidationError(
+            {"date_to": _("A tracking book covers at most one year: choose an earlier end date.")},
+            code="too_long",
+        )
+
+
+def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, user=None):
     """(rule set, header, rows) for dossiers received in the period, oldest first,
-    with the applicants' contact details as `user` may see them (None: in full)."""
+    with the applicants' contact details as `user` may see them (None: in full);
+    refused when the period or the rows exceed what a `fmt` book may hold."""
+    check_period(date_from, date_to)
     rule_set = RuleSet.for_receipt(date_from)
     dossiers = Dossier.objects.filter(
         received_on__range=(date_from, date_to), status__in=Dossier.ACCEPTED_STATUSES
@@ -106,7 +130,7 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None = None, user
         channel,
         note,
         sent,
-    ) in enumerate(values, start=1):
+    ) in enumerate(capped(values, fmt), start=1):
         shown = citizen_contact(user, id_number="", phone=phone, address=address)
         contact = " / ".join(part for part in (shown.address, shown.phone) if part)
         if rule_set == RuleSet.V2018:
@@ -154,20 +178,20 @@ def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
 def tracking_book_xlsx(
     date_from: date, date_to: date, unit: Unit | None = None, user=None
 ) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit, user)
+    rule_set, header, rows = tracking_book(date_from, date_to, unit, "xlsx", user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
-    sheet.append([Organisation.current().name.upper()])
-    sheet.append([FORM[rule_set]])
-    sheet.append([_title(date_from, date_to, unit)])
-    sheet.append(header)
+    write_row(sheet, [Organisation.current().name.upper()])
+    write_row(sheet, [FORM[rule_set]])
+    write_row(sheet, [_title(date_from, date_to, unit)])
+    write_row(sheet, header)
     for row in rows:
-        sheet.append(text_row(sheet, row))
+        write_row(sheet, row)
     return workbook_bytes(book)
 
 
 def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, user=None) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit, user)
+    rule_set, header, rows = tracking_book(date_from, date_to, unit, "pdf", user)
     story = [
         paragraph(FORM[rule_set], "small"),
         official_heading(Organisation.current()),

@@ -4,13 +4,39 @@ from dataclasses import replace
 
 import django_filters
 from django import forms
+from django.utils.functional import lazy
 from django.utils.timezone import localdate
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qms.forms import BootstrapMixin, FilterForm
 from qms.kpi import Scope
 from qms.models import PeriodicReport, Plan, PlanTask, Unit
 from qms.reports import YEARS, period_scope
+
+
+def _year_error() -> str:
+    return gettext("Enter a year from %(first)s to %(last)s.") % {
+        "first": YEARS.start,
+        "last": YEARS.stop - 1,
+    }
+
+
+class YearField(forms.IntegerField):
+    """A year of `reports.YEARS`. Whatever else is typed (a year outside them, "²",
+    "1e400", a thousand digits) gets the one message naming the range, and no date
+    lookup is ever built from it."""
+
+    default_error_messages = dict.fromkeys(
+        ("invalid", "min_value", "max_value"), lazy(_year_error, str)()
+    )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=YEARS.start, max_value=YEARS.stop - 1, **kwargs)
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
 
 
 class PlanTaskFilter(django_filters.FilterSet):
@@ -43,9 +69,7 @@ class ScopeForm(BootstrapMixin, forms.Form):
     """The period the dashboard shows: a year, cumulated to the end of one of the
     report periods, optionally for one unit."""
 
-    year = forms.IntegerField(
-        label=_("Year"), min_value=YEARS.start, max_value=YEARS.stop - 1, required=False
-    )
+    year = YearField(label=_("Year"), required=False)
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodicReport.Period.choices, required=False
     )

@@ -2,10 +2,12 @@
 no page view counts the whole table."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -14,21 +16,36 @@ class Page:
     next_query: str | None
 
 
+def _cursor(value: str) -> tuple[datetime, int]:
+    """The (received_at, pk) of an `after` cursor as `keyset_page` writes it: an ISO
+    moment with its offset, "_", the id. Anything else, such as a moment whose UTC
+    value falls before year 1 or after 9999, is refused rather than half read."""
+    moment, _sep, pk = value.partition("_")
+    try:
+        if not pk.isdecimal():
+            raise ValueError(pk)
+        at = datetime.fromisoformat(moment)
+        if at.tzinfo is None:
+            raise ValueError(moment)
+        return at.astimezone(UTC), int(pk)
+    except (ValueError, OverflowError) as error:
+        raise ValidationError(
+            _("The link to this page of the list is not valid: the first page is shown."),
+            code="bad_cursor",
+        ) from error
+
+
 def keyset_page(queryset: QuerySet, params, size: int = 50) -> Page:
-    """The rows after the `after` cursor, newest first by (received_at, id)."""
+    """The rows after the `after` cursor, newest first by (received_at, id); a cursor
+    that is not one is a ValidationError."""
     cursor = params.get("after", "")
-    moment, _, pk = cursor.partition("_")
-    if moment and pk.isdigit():
-        try:
-            at = datetime.fromisoformat(moment)
-        except ValueError:
-            at = None
-        if at is not None:
-            # `received_at <= at` alone is a range the index can start from (PostgreSQL
-            # cannot from the OR); the OR then drops the rows up to the cursor itself.
-            queryset = queryset.filter(received_at__lte=at).filter(
-                Q(received_at__lt=at) | Q(received_at=at, pk__lt=int(pk))
-            )
+    if cursor:
+        at, pk = _cursor(cursor)
+        # `received_at <= at` alone is a range the index can start from (PostgreSQL
+        # cannot from the OR); the OR then drops the rows up to the cursor itself.
+        queryset = queryset.filter(received_at__lte=at).filter(
+            Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
+        )
     rows = list(queryset.order_by("-received_at", "-pk")[: size + 1])
     next_query = None
     if len(rows) > size:

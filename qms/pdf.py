@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from io import BytesIO
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -213,8 +214,16 @@ def build_pdf(
 
 
 def pdf_response(data: bytes, name: str) -> HttpResponse:
+    """The PDF `data` shown in the browser, saved as `name`: in ASCII for the clients
+    that read only `filename` (the letters lose their marks, and "Đ", which no Unicode
+    decomposition turns into a plain letter, becomes "D"), in Vietnamese for those
+    that read `filename*` (RFC 6266)."""
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slugify(name) or "tai-lieu"}.pdf"'
+    ascii_name = slugify(name.replace("Đ", "D").replace("đ", "d")) or "tai-lieu"
+    utf8_name = quote(slugify(name, allow_unicode=True) or "tai-lieu")
+    response["Content-Disposition"] = (
+        f"inline; filename=\"{ascii_name}.pdf\"; filename*=UTF-8''{utf8_name}.pdf"
+    )
     return response
 
 

@@ -8,10 +8,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from qms import kpi, reports, reviews
+from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 from qms.reports import Section
-from qms.xlsx import text_row, workbook_bytes
+from qms.xlsx import workbook_bytes, write_row
 
 WIDTH = 170 * mm
 
@@ -47,9 +48,18 @@ def _period_line(data: dict) -> str:
     return f"Kỳ báo cáo: từ ngày {start} đến ngày {end}{as_of}"
 
 
+def _report_sections(data: dict, fmt: str) -> list[Section]:
+    """The sections of a report's figures `data`, refused when their tables hold more
+    rows than a `fmt` export may."""
+    sections = reports.report_sections(data)
+    check_row_count(sum(len(section.rows) for section in sections), fmt)
+    return sections
+
+
 def report_pdf(year: int, period: str) -> bytes:
     report = reports.report_for(year, period)
     data = reports.report_figures(report)
+    sections = _report_sections(data, "pdf")
     organisation = Organisation.current()
     title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
     story = [
@@ -59,7 +69,7 @@ def report_pdf(year: int, period: str) -> bytes:
         paragraph(_period_line(data)),
         paragraph(f"Hạn gửi báo cáo: {date_format(reports.due_on(year, period), 'd/m/Y')}"),
     ]
-    for section in reports.report_sections(data):
+    for section in sections:
         story += _section_story(section)
     story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
     story.append(paragraph(report.summary or "Chưa có."))
@@ -79,26 +89,29 @@ def report_pdf(year: int, period: str) -> bytes:
 
 
 def report_xlsx(year: int, period: str) -> bytes:
-    """Sheet 1 holds every KPI as a number; sheet 2 the report's tables."""
+    """Sheet 1 holds the organisation, then every KPI as a number; sheet 2 the
+    report's tables."""
     report = reports.report_for(year, period)
     data = reports.report_figures(report)
+    sections = _report_sections(data, "xlsx")
     workbook = Workbook(write_only=True)
     figures = workbook.create_sheet("Chỉ số")
-    figures.append(text_row(figures, [f"Báo cáo {report}", _period_line(data)]))
-    figures.append(text_row(figures, ["Chỉ số", "Giá trị"]))
+    write_row(figures, [Organisation.current().name.upper()])
+    write_row(figures, [f"Báo cáo {report}", _period_line(data)])
+    write_row(figures, ["Chỉ số", "Giá trị"])
     for key in kpi.KEYS:
-        figures.append(text_row(figures, [str(kpi.LABELS[key]), data["kpi"][key]]))
+        write_row(figures, [str(kpi.LABELS[key]), data["kpi"][key]])
     tables = workbook.create_sheet("Chi tiết")
-    for section in reports.report_sections(data):
-        tables.append(text_row(tables, [section.title]))
+    for section in sections:
+        write_row(tables, [section.title])
         for fact in section.facts:
-            tables.append(text_row(tables, list(fact)))
+            write_row(tables, fact)
         if section.header:
-            tables.append(text_row(tables, section.header))
+            write_row(tables, section.header)
             for row in section.rows:
-                tables.append(text_row(tables, row))
-        tables.append([])
-    tables.append(text_row(tables, ["Đánh giá chung, khó khăn, kiến nghị", report.summary]))
+                write_row(tables, row)
+        write_row(tables, [])
+    write_row(tables, ["Đánh giá chung, khó khăn, kiến nghị", report.summary])
     return workbook_bytes(workbook)
 
 

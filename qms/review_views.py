@@ -155,8 +155,7 @@ def _period(period: str) -> str:
 
 @permission_required("qms.view_periodicreport")
 def report_list(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in reports.YEARS else localdate().year
+    year = reports.year_in(request.GET.get("year", "")) or localdate().year
     return render(
         request,
         "qms/report_list.html",
@@ -204,8 +203,12 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
 def report_export(request: HttpRequest, year: int, period: str, fmt: str) -> HttpResponse:
     period = _period(period)
     name = f"bao-cao-{period}-{year}"
-    if fmt == "pdf":
-        return pdf_response(report_pdf(year, period), name)
-    if fmt == "xlsx":
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    try:
+        if fmt == "pdf":
+            return pdf_response(report_pdf(year, period), name)
         return xlsx_response(report_xlsx(year, period), name)
-    raise Http404
+    except ValidationError as error:  # more rows than the format holds
+        error_messages(request, error)
+        return redirect("qms:report_detail", year=year, period=period)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from qms import dashboard_views, review_views, views
-from qms.reports import YEARS
+from qms.reports import year_in
 
 
 class YearConverter:
@@ -12,9 +12,10 @@ class YearConverter:
     regex = "[0-9]{4}"
 
     def to_python(self, value: str) -> int:
-        if int(value) not in YEARS:
+        year = year_in(value)
+        if year is None:
             raise ValueError(value)  # no match: 404
-        return int(value)
+        return year
 
     def to_url(self, value: int) -> str:
         return str(value)

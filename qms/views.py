@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from procedures.models import Dossier
 from procedures.models.dossiers import DossierQuerySet
-from qms import services
+from qms import reports, services
 from qms.accounts import throttle
 from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
@@ -54,8 +54,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return render(request, "qms/calendar.html", {"empty": error.messages[0]})
     years = range(engine.first.year, engine.last.year + 1)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in years else localdate().year
+    year = reports.year_in(request.GET.get("year", ""), years) or localdate().year
     year = min(max(year, years.start), years.stop - 1)
     months = []
     for month in range(1, 13):

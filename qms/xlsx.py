@@ -11,17 +11,19 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def text_cell(sheet, value) -> WriteOnlyCell:
-    """A cell for a write-only sheet in which text stays text: a name or a complaint
-    that starts with "=" must never become a formula."""
+def _text_cell(sheet, value) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
     return cell
 
 
-def text_row(sheet, values) -> list[WriteOnlyCell]:
-    return [text_cell(sheet, value) for value in values]
+def write_row(sheet, values) -> None:
+    """Appends `values` to the write-only `sheet`, text staying text: a name, a title
+    or a complaint that starts with "=" must never become a formula. Every row of
+    every export is written here (headers, titles and the organisation's name too),
+    so no cell escapes the guard."""
+    sheet.append([_text_cell(sheet, value) for value in values])
 
 
 def workbook_bytes(book: Workbook) -> bytes:

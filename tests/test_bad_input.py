@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils.timezone import localdate
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -349,3 +350,61 @@ def test_markup_is_printed_as_text_in_pdfs(records, personas, document):
         ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert text in " ".join(printed.split()), printed
+
+
+BAD_YEARS = ["²", "١٢٣", "0", "-5", "1899", "2101", "99999", "9" * 5000, "1e400", "2023.5"]
+YEAR_RANGE = "Nhập năm từ 2000 đến 2100."
+
+
+def test_a_bad_year_in_a_filter_is_told_never_a_500(records, personas):
+    """A year outside `reports.YEARS`, or typed in digits `int` refuses, is an error
+    beside the field of the lists and the dashboard; the report list and the
+    calendar show the current year instead."""
+    client = Client()
+    client.force_login(personas[SECRETARY])
+    for year in BAD_YEARS:
+        for name in ("nonconformities:register", "audits:list"):
+            page = client.get(reverse(name), {"year": year})
+            assert page.context["filter"].form.errors == {"year": [YEAR_RANGE]}, (name, year)
+            assert YEAR_RANGE in page.content.decode()
+        export = client.get(reverse("nonconformities:export"), {"year": year}, follow=True)
+        assert [str(m) for m in export.context["messages"]] == [f"Năm: {YEAR_RANGE}"]
+        dashboard = client.get(reverse("qms:dashboard"), {"year": year})
+        assert dashboard.context["form"].errors == {"year": [YEAR_RANGE]}
+        assert client.get(reverse("qms:reports"), {"year": year}).context["year"] == (
+            localdate().year
+        )
+        assert client.get(reverse("qms:calendar"), {"year": year}).status_code == 200
+
+
+BAD_CURSOR = "Liên kết tới trang này của danh sách không hợp lệ: đang hiện trang đầu."
+
+
+def test_a_malformed_or_extreme_list_cursor_is_told_never_a_500(records, personas):
+    client = Client()
+    client.force_login(personas[Role.VIEWER])
+    url = reverse("procedures:dossier_list")
+    first = [dossier.pk for dossier in client.get(url).context["page"].rows]
+    assert first
+    for cursor in [
+        "garbage",
+        "_",
+        "2023-03-02T02:00:00+00:00_²",  # a digit to isdigit, not to int
+        "2023-03-02T02:00:00+00:00_" + "9" * 5000,  # more digits than int reads
+        "2023-03-02T02:00:00+00:00_-1",
+        "2023-03-02T09:00:00_1",  # no offset: not a cursor the list wrote
+        "2023-03-02T09:00:00+99:00_1",
+        "2023-02-30T09:00:00+00:00_1",
+        "0001-01-01T00:00:00+07:00_1",  # before year 1 in UTC
+        "9999-12-31T23:59:59-01:00_1",  # after 9999 in UTC
+    ]:
+        page = client.get(url, {"after": cursor})
+        assert [str(m) for m in page.context["messages"]] == [BAD_CURSOR], cursor
+        assert [dossier.pk for dossier in page.context["page"].rows] == first
+    for cursor, rows in [
+        ("0001-01-01T00:00:00+00:00_1", []),
+        ("9999-12-31T23:59:59+00:00_" + "9" * 25, first),
+    ]:
+        page = client.get(url, {"after": cursor})
+        assert not list(page.context["messages"]), cursor
+        assert [dossier.pk for dossier in page.context["page"].rows] == rows

@@ -1,14 +1,19 @@
 """The register: automatic sources, stage guards, verification by someone else."""
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from nonconformities import services
 from nonconformities.models import Action, Nonconformity
 from procedures import services as dossier_services
+from qms import exports
+from qms.models import Organisation
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
@@ -159,7 +164,7 @@ def test_automatic_sources_raise_exactly_once(effective, personas, started, lead
     assert Nonconformity.objects.count() == 2
 
 
-def test_the_report_pdf_and_the_register_export(personas, client_for, tmp_path):
+def test_the_report_pdf_and_the_register_export(organisation, personas, client_for, tmp_path):
     import io
     import subprocess
     import unicodedata
@@ -193,7 +198,8 @@ def test_the_report_pdf_and_the_register_export(personas, client_for, tmp_path):
     assert services.what_is_missing(nc) == "Bắt đầu thực hiện."
     response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][0] == nc.code and rows[1][-1] == 1
+    assert rows[0][0] == organisation.name.upper() and rows[2][0] == "Mã"
+    assert rows[3][0] == nc.code and rows[3][-1] == 1
 
 
 def test_no_cancelling_under_verification_and_complaints_answered_once(personas, nc):
@@ -214,3 +220,33 @@ def test_a_manual_record_cannot_claim_an_automatic_source():
 
     form = NonconformityForm({"source": "late_dossier", "severity": "minor", "description": "x"})
     assert "source" in form.errors
+
+
+def test_the_organisation_name_like_a_formula_stays_text_in_the_register(
+    nc, organisation, personas, client_for
+):
+    Organisation.objects.filter(pk=organisation.pk).update(name="=1+1")
+    Nonconformity.objects.filter(pk=nc.pk).update(description="=2+2", clause="@SUM(A1)")
+    response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["A1"].value == "=1+1" and sheet["A1"].data_type == "s"
+    assert sheet["H4"].value == "=2+2" and sheet["H4"].data_type == "s"
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+def test_a_register_export_past_the_cap_or_wrongly_filtered_goes_back_with_the_reason(
+    nc, personas, client_for, monkeypatch
+):
+    services.nc_raise(user=None, source="staff", severity="minor", description="Lần hai")
+    monkeypatch.setitem(exports.ROW_CAPS, "xlsx", 1)
+    client = client_for(personas[Role.VIEWER])
+    export, register = reverse("nonconformities:export"), reverse("nonconformities:register")
+    response = client.get(export, {"severity": "minor"})
+    assert response.status_code == 302 and response["Location"] == f"{register}?severity=minor"
+    page = client.get(response["Location"])
+    assert "Tệp XLSX xuất ra chỉ chứa tối đa 1 dòng" in page.content.decode()
+    one = client.get(export, {"q": "Lần hai"})  # narrowed to the cap: the file
+    assert one["Content-Type"].startswith("application/vnd.openxmlformats")
+    wrong = client.get(export, {"year": "99999"}, follow=True)
+    assert wrong.redirect_chain == [(f"{register}?year=99999", 302)]
+    assert [str(m) for m in wrong.context["messages"]] == ["Năm: Nhập năm từ 2000 đến 2100."]

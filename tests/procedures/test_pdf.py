@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from qms.roles import Role
-from tests.factories import issue_revision
+from tests.factories import ProcedureFactory, issue_revision
 
 
 def pdf_text(path) -> str:
@@ -79,3 +79,14 @@ def test_the_pdf_view(effective, personas, client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_file_name_turns_d_with_stroke_into_d(units, secretary, chairman, personas, client_for):
+    procedure = ProcedureFactory(code="QT-ĐC-01", name="Cấp giấy phép xây dựng")
+    revision = issue_revision(procedure, secretary=secretary, approver=chairman)
+    response = client_for(personas[Role.VIEWER]).get(
+        reverse("procedures:revision_pdf", args=[revision.pk])
+    )
+    assert response["Content-Disposition"] == (
+        "inline; filename=\"qt-dc-01-lan-1.pdf\"; filename*=UTF-8''qt-%C4%91c-01-lan-1.pdf"
+    )

@@ -7,10 +7,12 @@ import unicodedata
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
 from procedures import services
+from qms import exports
+from qms.models import Organisation
 from qms.roles import Role
 from tests.procedures.test_dossiers import receive
 
@@ -171,3 +173,89 @@ def test_viewers_and_auditors_get_the_book_with_contacts_masked(
         "NFC", subprocess.run(["pdftotext", str(out), "-"], capture_output=True).stdout.decode()
     )
     assert "•••••5678" in text and "0912 345 678" not in text and "Lạch Tray" not in text
+
+
+def test_the_organisation_name_like_a_formula_stays_text(dossiers, organisation, tmp_path):
+    Organisation.objects.filter(pk=organisation.pk).update(name='=HYPERLINK("http://x")')
+    out = tmp_path / "so.xlsx"
+    call_command(
+        "export_tracking_book",
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "xlsx",
+        "-o",
+        str(out),
+    )
+    sheet = load_workbook(out).active
+    assert sheet["A1"].value == '=HYPERLINK("HTTP://X")' and sheet["A1"].data_type == "s"
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+BOOK = reverse_lazy("procedures:tracking_book")
+TOO_LONG = "Sổ theo dõi chỉ in tối đa một năm: hãy chọn ngày kết thúc sớm hơn."
+
+
+def test_a_book_covers_at_most_one_year(dossiers, personas, client_for, tmp_path):
+    viewer = client_for(personas[Role.VIEWER])
+    for date_from, date_to in [("01/01/2023", "31/12/2023"), ("29/02/2024", "28/02/2025")]:
+        book = viewer.get(BOOK, {"date_from": date_from, "date_to": date_to, "format": "xlsx"})
+        assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    for date_from, date_to in [
+        ("01/01/2023", "01/01/2024"),
+        ("29/02/2024", "01/03/2025"),
+        ("01/03/2023", "31/12/9999"),
+    ]:
+        page = viewer.get(BOOK, {"date_from": date_from, "date_to": date_to, "format": "pdf"})
+        assert page["Content-Type"].startswith("text/html")
+        form = page.context["form"]
+        assert form.errors == {"date_to": [TOO_LONG]}
+        assert (form["date_from"].value(), form["date_to"].value()) == (date_from, date_to)
+        assert TOO_LONG in page.content.decode()
+    out = tmp_path / "so.xlsx"
+    with pytest.raises(CommandError, match="tối đa một năm"):
+        call_command(
+            "export_tracking_book",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2024-01-01",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+        )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_a_book_with_more_rows_than_its_format_holds_is_refused(
+    fmt, dossiers, personas, client_for, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(exports.ROW_CAPS, fmt, 1)  # the month holds two accepted dossiers
+    viewer = client_for(personas[Role.VIEWER])
+    query = {"date_from": "01/03/2023", "date_to": "31/03/2023", "format": fmt}
+    page = viewer.get(BOOK, query)
+    assert page["Content-Type"].startswith("text/html")
+    assert page.context["form"].non_field_errors() == [
+        f"Tệp {fmt.upper()} xuất ra chỉ chứa tối đa 1 dòng, lựa chọn này có nhiều hơn: "
+        "hãy chọn khoảng thời gian ngắn hơn hoặc lọc hẹp hơn."
+    ]
+    out = tmp_path / f"so.{fmt}"
+    with pytest.raises(CommandError, match="tối đa 1 dòng"):
+        call_command(
+            "export_tracking_book",
+            "--from",
+            "2023-03-01",
+            "--to",
+            "2023-03-31",
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        )
+    assert not out.exists()
+    monkeypatch.setitem(exports.ROW_CAPS, fmt, 2)  # as many rows as the cap: a book
+    assert not viewer.get(BOOK, query)["Content-Type"].startswith("text/html")

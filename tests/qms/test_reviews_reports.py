@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qms import kpi, reports, reviews, services, signing
+from qms import exports, kpi, reports, reviews, services, signing
 from qms.kpi import Scope
-from qms.models import ManagementReview, Objective, PeriodicReport, ReviewOutput
+from qms.models import ManagementReview, Objective, Organisation, PeriodicReport, ReviewOutput
 from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
@@ -159,7 +159,7 @@ def test_the_report_pdf_and_xlsx_hold_the_dashboard_figures(
     assert_figures_printed(pdf_text(report_pdf(2023, Period.H1)), tiles)
 
     sheet = load_workbook(BytesIO(report_xlsx(2023, Period.H1)))["Chỉ số"]
-    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert values["Hồ sơ tiếp nhận"] == 4
     assert values["Tỷ lệ đúng hạn"] == 75.0
 
@@ -220,6 +220,42 @@ def test_the_export_report_command_writes_pdf_and_xlsx(half_year, tmp_path):
         call_command(
             "export_report", "--year", "2023", "--period", "q1", "--format", "doc", "-o", target
         )
+
+
+def test_the_organisation_name_like_a_formula_stays_text_in_the_report(
+    half_year, organisation, secretary, client_for
+):
+    Organisation.objects.filter(pk=organisation.pk).update(name="=1+1")
+    services.report_save(
+        report=PeriodicReport(year=2023, period=Period.H1, summary="=2+2"), user=secretary
+    )
+    response = client_for(secretary).get(reverse("qms:report_export", args=[2023, "h1", "xlsx"]))
+    book = load_workbook(BytesIO(response.content))
+    head = book["Chỉ số"]["A1"]
+    assert head.value == "=1+1" and head.data_type == "s"
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert "=2+2" in [cell.value for cell in cells]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_a_report_with_more_rows_than_its_format_holds_is_refused(
+    fmt, half_year, secretary, client_for, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(exports.ROW_CAPS, fmt, 1)  # the 766 groups alone are six rows
+    client = client_for(secretary)
+    response = client.get(reverse("qms:report_export", args=[2023, "h1", fmt]), follow=True)
+    assert response.redirect_chain == [(reverse("qms:report_detail", args=[2023, "h1"]), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Tệp {fmt.upper()} xuất ra chỉ chứa tối đa 1 dòng, lựa chọn này có nhiều hơn: "
+        "hãy chọn khoảng thời gian ngắn hơn hoặc lọc hẹp hơn."
+    ]
+    target = tmp_path / f"h1.{fmt}"
+    with pytest.raises(CommandError, match="tối đa 1 dòng"):
+        call_command(
+            "export_report", "--year", "2023", "--period", "h1", "--format", fmt, "-o", target
+        )
+    assert not target.exists()
 
 
 @pytest.fixture

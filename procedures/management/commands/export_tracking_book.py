@@ -1,6 +1,7 @@
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
@@ -26,14 +27,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, date_from, date_to, format, unit, output, **options) -> None:
         first, last = _day(date_from), _day(date_to)
-        if last < first:
-            raise CommandError("Ngày kết thúc (--to) phải sau ngày bắt đầu (--from).")
         chosen = None
         if unit:
             chosen = Unit.objects.filter(code=unit).first()
             if chosen is None:
                 raise CommandError(f"Không có bộ phận mã '{unit}'.")
         build = tracking_book_xlsx if format == "xlsx" else tracking_book_pdf
-        data = build(first, last, chosen)
+        try:
+            data = build(first, last, chosen)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         Path(output).write_bytes(data)
         self.stdout.write(f"{output}: {len(data)} byte")

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qms.models import PeriodicReport
@@ -31,6 +32,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--year {year} không hợp lệ: năm phải từ {YEARS.start} đến {YEARS.stop - 1}."
             )
-        data = WRITERS[fmt](year, period)
+        try:
+            data = WRITERS[fmt](year, period)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         Path(output).write_bytes(data)
         self.stdout.write(f"{output}: {len(data)} byte")
