@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
 from qms.models import Unit
 from qms.roles import Role
-from qms.uploads import GeneratedName, upload_validators
+from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 
 RULES_2025_FROM = date(2025, 7, 1)
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -111,7 +111,7 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(status=Dossier.Status.IN_PROGRESS).filter(condition)
 
 
-class Dossier(models.Model):
+class Dossier(DeletesReplacedFiles):
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Not accepted: incomplete")
         REFUSED = "refused", _("Not accepted: refused")
