@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
 from qms.models import Unit
-from qms.uploads import GeneratedName, upload_validators
+from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 
 
 class Complaint(models.Model):
@@ -184,7 +184,7 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today)
 
 
-class Action(models.Model):
+class Action(DeletesReplacedFiles):
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction")
         CORRECTIVE = "corrective", _("Corrective action")

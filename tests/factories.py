@@ -1,5 +1,9 @@
+import io
+
 import factory
 from django.contrib.auth.models import Group
+from PIL import Image
+from pypdf import PdfWriter
 
 from qms.models import Organisation, Unit, User
 
@@ -115,3 +119,19 @@ def issue_revision(
         )
     revision.refresh_from_db()
     return revision
+
+
+def pdf_bytes() -> bytes:
+    """A one-page PDF: an upload must open as the kind it claims to be."""
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str) -> bytes:
+    """A small image in Pillow's format `kind` ("PNG", "JPEG")."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(buffer, kind)
+    return buffer.getvalue()

@@ -40,7 +40,7 @@ from procedures.models import Dossier
 from qms import forms as qms_forms
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, pdf_bytes
 
 MARKUP = '<script>alert("x")</script>'
 HUGE = "Đ" * 20_000
@@ -62,7 +62,7 @@ uploads = st.builds(
     st.sampled_from(["kq.pdf", "kq.PNG", "kq.exe", "kq.csv", "../../kq.pdf", "x" * 300 + ".pdf"]),
     st.sampled_from([b"%PDF-1.4 ket qua", b"\x89PNG\r\n\x1a\n....", b"MZ\x90\x00", b""]),
 )
-a_pdf = st.builds(lambda: SimpleUploadedFile("ket-qua.pdf", b"%PDF-1.4 ket qua"))
+a_pdf = st.builds(lambda: SimpleUploadedFile("ket-qua.pdf", pdf_bytes()))
 A_ROW = "PAD-230302-0001,QT-TP-05,Trần Văn An,direct,02/03/2023 09:00"
 a_csv = st.builds(  # one dossier of the records' procedure, in force since 2023
     lambda: SimpleUploadedFile("tinh.csv", f"{','.join(COLUMNS)}\n{A_ROW}\n".encode())

@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
-from qms.uploads import GeneratedName, upload_validators
+from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
@@ -178,7 +178,7 @@ class RevisionQuerySet(FrozenQuerySet):
         )
 
 
-class ProcedureRevision(models.Model):
+class ProcedureRevision(DeletesReplacedFiles):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for approval")

@@ -19,7 +19,7 @@ from procedures.models.controlled import Procedure, ProcedureRevision, RevisionS
 from qms.models import Unit
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
-from qms.uploads import GeneratedName, upload_validators
+from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 
 RULES_2025_FROM = date(2025, 7, 1)
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -112,7 +112,7 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(status=Dossier.Status.IN_PROGRESS).filter(condition)
 
 
-class Dossier(models.Model):
+class Dossier(DeletesReplacedFiles):
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Not accepted: incomplete")
         REFUSED = "refused", _("Not accepted: refused")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from nonconformities import services
 from nonconformities.models import Action, Complaint, Nonconformity
 from qms.roles import Role
+from tests.factories import pdf_bytes
 
 
 def test_the_register_page_shows_patterns_and_overdue_actions(effective, personas, client_for):
@@ -140,11 +141,11 @@ def test_an_action_is_done_with_an_evidence_file(personas, client_for):
     client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": bad})
     action.refresh_from_db()
     assert action.done_on is None
-    scan = SimpleUploadedFile("qd.pdf", b"%PDF-1.4 qd", content_type="application/pdf")
+    scan = SimpleUploadedFile("qd.pdf", pdf_bytes(), content_type="application/pdf")
     client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": scan})
     action.refresh_from_db()
     assert action.done_on == date(2026, 12, 1) and action.evidence_file.name.startswith("evidence/")
     download = client_for(personas[Role.VIEWER]).get(
         reverse("nonconformities:action_evidence", args=[action.pk])
     )
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 qd"
+    assert b"".join(download.streaming_content) == pdf_bytes()

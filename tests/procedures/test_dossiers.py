@@ -10,6 +10,7 @@ from procedures import services
 from procedures.models import Dossier, Outcome
 from qms.roles import Role
 from qms.working_days import LOCAL_TZ
+from tests.factories import pdf_bytes
 
 Status = Dossier.Status
 
@@ -206,7 +207,7 @@ def test_return_with_digitised_result_and_rating(effective, officer, specialist,
     with pytest.raises(ValidationError) as error:
         services.dossier_return(dossier=dossier, user=officer, digitised=True)
     assert "result_scan" in error.value.message_dict
-    scan = SimpleUploadedFile("kq.pdf", b"%PDF-1.4", content_type="application/pdf")
+    scan = SimpleUploadedFile("kq.pdf", pdf_bytes(), content_type="application/pdf")
     dossier = services.dossier_return(
         dossier=dossier,
         user=officer,

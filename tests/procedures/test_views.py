@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from procedures.models import Procedure, ProcedureRevision
 from qms.roles import Role
-from tests.factories import PASSWORD, ProcedureFactory, issue_revision
+from tests.factories import PASSWORD, ProcedureFactory, issue_revision, pdf_bytes
 
 Status = ProcedureRevision.Status
 
@@ -130,14 +130,14 @@ def test_attachment_type_is_checked_and_served_to_readers(effective, personas, c
     script = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
     response = secretary.post(url, revision_post(draft, attachment=script))
     assert "attachment" in response.context["form"].errors
-    pdf = SimpleUploadedFile("QT signed.PDF", b"%PDF-1.4 demo", content_type="application/pdf")
+    pdf = SimpleUploadedFile("QT signed.PDF", pdf_bytes(), content_type="application/pdf")
     assert secretary.post(url, revision_post(draft, attachment=pdf)).status_code == 302
     draft.refresh_from_db()
     assert draft.attachment.name.startswith("procedures/") and "signed" not in draft.attachment.name
     download = client_for(personas[Role.VIEWER]).get(
         reverse("procedures:revision_attachment", args=[draft.pk])
     )
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 demo"
+    assert b"".join(download.streaming_content) == pdf_bytes()
     assert download.status_code == 200
     assert client_for_anonymous_status(draft) == 302
 

@@ -1,20 +1,23 @@
 """Backup and restore: every record and its history, and the uploaded files, come
 back in an empty database of the same engine."""
 
+import json
 import os
+import tarfile
 import threading
 import time
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from procedures import services as procedure_services
 from procedures.models import Dossier
-from qms.backup import connect, restore, table_counts
+from qms.backup import backup, connect, restore, table_counts
 from qms.roles import Role
 from tests.threads import run_together
 
@@ -135,3 +138,99 @@ def test_a_backup_taken_while_officers_receive_is_consistent(
         by_day.setdefault(day, []).append(int(number))
     for numbers in by_day.values():  # no gap: nothing half-copied
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def rewritten(archive: Path, *, manifest: bytes | None = None, extra=()) -> Path:
+    """A copy of `archive` with `manifest` in place of its own (left out when b"")
+    and the `extra` members, each a TarInfo and its content (None for a link)."""
+    copy = archive.with_name(f"sua-{archive.name}")
+    with tarfile.open(archive) as source, tarfile.open(copy, "w:gz") as target:
+        for member in source:
+            if member.name == "manifest.json" and manifest is not None:
+                if manifest:
+                    member.size = len(manifest)
+                    target.addfile(member, BytesIO(manifest))
+                continue
+            target.addfile(member, source.extractfile(member))
+        for member, content in extra:
+            member.size = len(content or b"")
+            target.addfile(member, BytesIO(content) if content else None)
+    return copy
+
+
+def link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tuple:
+    member = tarfile.TarInfo(name)
+    member.type, member.linkname = kind, target
+    return member, None
+
+
+def test_a_link_in_the_archive_is_refused_before_anything_is_restored(tmp_path, empty_database):
+    """`backup` writes no link; one inside the folder (`media -> .`) would bring the
+    database copy in among the uploaded files, one outside would read any file."""
+    archive = tmp_path / "qms.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=StringIO())
+    dump = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
+    media = tmp_path / "restored-media"
+    for member in [
+        link("media", "."),
+        link("media/passwd", "/etc/passwd"),
+        link("media/ban-sao.bin", dump, tarfile.LNKTYPE),
+    ]:
+        with pytest.raises(ValidationError, match="liên kết"):
+            restore(rewritten(archive, extra=[member]), empty_database, media)
+        assert table_counts(empty_database) == {}
+        assert not media.exists() or not any(media.iterdir())
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"",  # none at all
+        b"{ khong phai json",
+        b"\xff\xfe",
+        b"[1, 2]",
+        json.dumps({"format": 1, "engine": "sqlite", "created_at": "2023-01-01"}).encode(),
+        json.dumps(
+            {
+                "format": 1,
+                "engine": "sqlite",
+                "created_at": "2023-01-01",
+                "tables": {"qms_user": "mười"},
+                "media_files": [],
+            }
+        ).encode(),
+    ],
+)
+def test_a_malformed_manifest_is_refused_with_a_message(tmp_path, manifest):
+    archive = tmp_path / "qms.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=StringIO())
+    with pytest.raises(CommandError, match=r"manifest\.json"):
+        call_command("restore", str(rewritten(archive, manifest=manifest)))
+
+
+def test_a_file_that_is_not_an_archive_is_refused_with_a_message(tmp_path):
+    archive = tmp_path / "qms.tar.gz"
+    archive.write_bytes(b"khong phai tep nen")
+    with pytest.raises(CommandError, match="Không đọc được tệp sao lưu"):
+        call_command("restore", str(archive))
+
+
+def test_a_failed_count_check_leaves_the_database_empty_again(
+    effective, personas, tmp_path, empty_database
+):
+    procedure_services.dossier_receive(
+        procedure=effective.procedure,
+        user=personas[Role.OFFICER],
+        applicant_name="Sao Lưu",
+        channel="direct",
+    )
+    archive = tmp_path / "qms.tar.gz"
+    manifest = backup(archive)
+    manifest["tables"]["procedures_dossier"] += 1  # one row the dump does not hold
+    tampered = rewritten(archive, manifest=json.dumps(manifest).encode())
+    media = tmp_path / "restored-media"
+    with pytest.raises(ValidationError, match="procedures_dossier"):
+        restore(tampered, empty_database, media)
+    assert table_counts(empty_database) == {}
+    # Empty as it was: the genuine archive restores into it.
+    assert restore(archive, empty_database, media)["tables"]["procedures_dossier"] == 1
