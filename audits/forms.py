@@ -83,6 +83,11 @@ class FindingForm(BootstrapMixin, forms.ModelForm):
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, audit: Audit | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if audit is not None:
+            self.fields["unit"].queryset = audit.scope_units()
+
 
 class ReportForm(BootstrapMixin, forms.ModelForm):
     class Meta:

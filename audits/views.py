@@ -90,7 +90,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 total=Count("pk"), answered=Count("pk", filter=~Q(result=""))
             ),
             "report_form": ReportForm(instance=audit),
-            "finding_form": FindingForm(),
+            "finding_form": FindingForm(audit=audit),
             "sign_form": SignForm(),
             "signature": audit.report_signature,
             "pdfs": AUDIT_PDFS,
@@ -182,7 +182,7 @@ def _checklist_url(pk: int) -> str:
 @permission_required(WORK)
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = FindingForm(request.POST)
+    form = FindingForm(request.POST, audit=audit)
     if form.is_valid():
         try:
             services.finding_add(audit=audit, user=request.user, **form.cleaned_data)
