@@ -249,7 +249,7 @@ def action_done(
         raise ValidationError(_("Only an open action of a plan in progress can be marked done."))
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
-    action.done_on, action.evidence = done_on, evidence
+    action.done_on, action.evidence, action.done_by = done_on, evidence, user
     if evidence_file:
         action.evidence_file = evidence_file
     action.full_clean()  # the evidence file's type and size
@@ -274,8 +274,9 @@ def nc_request_verification(*, nc: Nonconformity, user: User) -> Nonconformity:
 
 @transaction.atomic
 def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) -> Nonconformity:
-    """An auditor or the ISO secretary who owned none of the actions verifies them;
-    effective closes the nonconformity, ineffective sends it back to the plan."""
+    """An auditor or the ISO secretary who neither owned nor recorded as done any of
+    the actions verifies them; effective closes the nonconformity, ineffective sends
+    it back to the plan."""
     nc = _lock(nc)
     if nc.stage != Stage.VERIFICATION:
         raise ValidationError(_("Only a nonconformity sent for verification can be verified."))
@@ -283,6 +284,10 @@ def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) 
         raise ValidationError(_("Verification is done by an auditor or the ISO secretary."))
     if nc.actions.filter(owner=user).exists():
         raise ValidationError(_("You own one of its actions: someone else must verify it."))
+    if nc.actions.filter(done_by=user).exists():
+        raise ValidationError(
+            _("You recorded one of its actions as done: someone else must verify it.")
+        )
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence of the verification.")})
     nc.verdict_effective = effective
@@ -326,4 +331,7 @@ def what_is_missing(nc: Nonconformity) -> str:
         if open_actions:
             return _("%(count)s actions are not done yet.") % {"count": open_actions}
         return _("Send it for verification.")
-    return _("An auditor or the ISO secretary who owns no action verifies its effectiveness.")
+    return _(
+        "An auditor or the ISO secretary who neither owns an action nor recorded one as done "
+        "verifies its effectiveness."
+    )

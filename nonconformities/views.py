@@ -64,7 +64,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nonconformities/detail.html",
         {
             "nc": nc,
-            "actions": nc.actions.select_related("owner"),
+            "actions": nc.actions.select_related("owner", "done_by"),
             "history": nc.history.select_related("history_user"),
             # Each step's form has its own prefix, so that every label points at its field.
             "forms": {

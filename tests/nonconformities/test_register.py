@@ -94,6 +94,52 @@ def test_the_stages_and_their_guards(nc, personas):
     assert reasons[-2:] == ["Chuyển kiểm tra hiệu lực", "Xác nhận có hiệu lực"]
 
 
+def in_progress_with_an_action(nc, secretary, owner) -> Action:
+    services.nc_analyse(nc=nc, user=secretary, root_cause="Mẫu phiếu cũ")
+    action = services.action_add(
+        nc=nc,
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Ban hành mẫu phiếu mới",
+        owner=owner,
+        due_date=date(2030, 1, 31),
+    )
+    services.nc_start_actions(nc=nc, user=secretary)
+    return action
+
+
+def test_whoever_recorded_an_action_done_does_not_verify(nc, personas, client_for):
+    from django.urls import reverse
+
+    secretary, auditor = personas[Role.ISO_SECRETARY], personas[Role.AUDITOR]
+    action = in_progress_with_an_action(nc, secretary, owner=personas[Role.OFFICER])
+    services.action_done(action=action, user=secretary, done_on=date(2023, 5, 2), evidence="QĐ")
+    action.refresh_from_db()
+    assert action.done_by == secretary
+    services.nc_request_verification(nc=nc, user=secretary)
+    with pytest.raises(ValidationError, match="đã ghi nhận hoàn thành một hành động"):
+        services.nc_verify(nc=nc, user=secretary, effective=True, evidence="Không tái diễn")
+    assert Nonconformity.objects.get(pk=nc.pk).stage == Stage.VERIFICATION
+    page = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:detail", args=[nc.pk]))
+    assert f"ghi nhận bởi {secretary.full_name}" in page.content.decode()
+    nc = services.nc_verify(nc=nc, user=auditor, effective=True, evidence="Không tái diễn")
+    assert nc.stage == Stage.CLOSED and nc.verified_by == auditor
+
+
+def test_actions_done_before_the_field_existed_take_who_recorded_them(nc, personas):
+    import importlib
+
+    from django.apps import apps
+
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    action = in_progress_with_an_action(nc, secretary, owner=officer)
+    services.action_done(action=action, user=officer, done_on=date(2023, 5, 2), evidence="QĐ")
+    Action.objects.filter(pk=action.pk).update(done_by=None)
+    migration = importlib.import_module("nonconformities.migrations.0003_action_done_by")
+    migration.record_who_marked_done(apps, None)
+    assert Action.objects.get(pk=action.pk).done_by == officer
+
+
 def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, personas):
     officer, specialist = personas[Role.OFFICER], personas[Role.SPECIALIST]
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due 07/03
