@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, Finding, Result
+from audits.models import Audit, ChecklistTemplate, Finding, Result
 from procedures.models import Dossier
 from qms.forms import BootstrapMixin, reason_field
 from qms.models import User
@@ -46,6 +46,14 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
         self.fields["lead_auditor"].queryset = _auditors()
         self.fields["team"].queryset = _auditors()
         self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
+
+
+class StartForm(forms.Form):
+    """The template an audit starts from; none: the questions of its scope."""
+
+    template = forms.ModelChoiceField(
+        label=_("Checklist template"), queryset=ChecklistTemplate.objects.all(), required=False
+    )
 
 
 class AnswerForm(BootstrapMixin, forms.Form):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from audits import services
 from audits.filters import AuditFilter
-from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm
+from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, StartForm
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
@@ -103,9 +103,13 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(WORK)
 def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
-    template = ChecklistTemplate.objects.filter(pk=request.POST.get("template") or None).first()
+    audit = _audit(pk)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return redirect("audits:detail", pk=pk)
     try:
-        services.audit_start(audit=_audit(pk), user=request.user, template=template)
+        services.audit_start(audit=audit, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("audits:detail", pk=pk)
