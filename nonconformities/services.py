@@ -125,7 +125,12 @@ def complaint_record(
 
 
 @transaction.atomic
-def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Complaint:
+def complaint_answer(
+    *, complaint: Complaint, user: User, answer: str, raise_severity: str = ""
+) -> Complaint:
+    """Answer a complaint, once (a replayed or concurrent answer is refused under the
+    row lock). With `raise_severity` the complaint is also recorded as a nonconformity,
+    in the same transaction: a refused raise leaves it unanswered."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.answered_at:
         raise ValidationError(_("This complaint is already answered."))
@@ -134,11 +139,20 @@ def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Compla
     complaint.answer, complaint.answered_at = answer, timezone.now()
     _track(complaint, user, _("Answered"))
     complaint.save()
+    if raise_severity:
+        nc_from_complaint(complaint=complaint, user=user, severity=raise_severity)
     return complaint
 
 
+@transaction.atomic
 def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity | None:
-    """A complaint raises at most one nonconformity."""
+    """A complaint raises at most one nonconformity, and only by someone who may raise
+    nonconformities (the answer form offers it to them alone, but a form can be forged)."""
+    if not user.has_perm("nonconformities.add_nonconformity"):
+        raise ValidationError(
+            _("Only the ISO secretary or an internal auditor records a nonconformity.")
+        )
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.nonconformities.exists():
         return None
     dossier = complaint.dossier

@@ -181,8 +181,50 @@ def test_complaints_are_answered_in_time_and_can_raise_one(personas):
     with pytest.raises(ValidationError):
         services.complaint_answer(complaint=complaint, user=officer, answer=" ")
     services.complaint_answer(complaint=complaint, user=officer, answer="Đã hướng dẫn lại")
-    nc = services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
+    nc = services.nc_from_complaint(
+        complaint=complaint, user=personas[Role.ISO_SECRETARY], severity="minor"
+    )
     assert nc.source == "complaint" and nc.complaint == complaint
+
+
+def test_only_who_may_raise_nonconformities_raises_one_from_a_complaint(personas):
+    officer = personas[Role.OFFICER]
+    complaint = services.complaint_record(user=officer, citizen="Hà Văn Tư", content="Chờ lâu")
+    with pytest.raises(ValidationError, match="Chỉ thư ký ISO hoặc chuyên gia đánh giá"):
+        services.complaint_answer(
+            complaint=complaint, user=officer, answer="Đã xin lỗi", raise_severity="minor"
+        )
+    complaint.refresh_from_db()
+    assert complaint.answered_at is None and not Nonconformity.objects.exists()
+    with pytest.raises(ValidationError):
+        services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
+    services.complaint_answer(
+        complaint=complaint,
+        user=personas[Role.AUDITOR],
+        answer="Đã xin lỗi",
+        raise_severity="minor",
+    )
+    assert Nonconformity.objects.get().complaint == complaint
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_answers_to_one_complaint_at_once_one_is_kept(make_persona):
+    from nonconformities.models import Complaint
+    from tests.threads import run_together
+
+    officer, secretary = make_persona(Role.OFFICER), make_persona(Role.ISO_SECRETARY)
+    complaint = services.complaint_record(user=officer, citizen="Lý Thị Ba", content="Chờ lâu")
+
+    def answer(user, text):
+        return lambda: services.complaint_answer(complaint=complaint, user=user, answer=text)
+
+    errors = run_together(answer(officer, "Trả lời A"), answer(secretary, "Trả lời B"))
+    assert [type(error) for error in errors] == [ValidationError]
+    assert "đã được trả lời" in errors[0].messages[0]
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.answer in ("Trả lời A", "Trả lời B")
+    answered = complaint.history.exclude(answer="")
+    assert [row.answer for row in answered] == [complaint.answer]
 
 
 def test_automatic_sources_raise_exactly_once(effective, personas, started, lead):
