@@ -261,6 +261,8 @@ def action_done(
         raise ValidationError(_("Only the owner of the action or the ISO secretary marks it done."))
     if action.nonconformity.stage != Stage.IN_PROGRESS or action.done_on:
         raise ValidationError(_("Only an open action of a plan in progress can be marked done."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
     action.done_on, action.evidence, action.done_by = done_on, evidence, user

@@ -1,10 +1,11 @@
 """The register's pages, the reminders, and who may do what."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from nonconformities import services
 from nonconformities.models import Action, Complaint, Nonconformity
@@ -168,13 +169,18 @@ def test_an_action_is_done_with_an_evidence_file(personas, client_for):
     client = client_for(owner)
     url = reverse("nonconformities:action_done", args=[action.pk])
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
-    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": bad})
+    client.post(url, {"done_on": "01/12/2025", "evidence": "QĐ", "evidence_file": bad})
+    action.refresh_from_db()
+    assert action.done_on is None
+    tomorrow = (localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(url, {"done_on": tomorrow, "evidence": "QĐ"}, follow=True)
+    assert "Ngày hoàn thành không được sau ngày hôm nay." in response.content.decode()
     action.refresh_from_db()
     assert action.done_on is None
     scan = SimpleUploadedFile("qd.pdf", b"%PDF-1.4 qd", content_type="application/pdf")
-    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": scan})
+    client.post(url, {"done_on": "01/12/2025", "evidence": "QĐ", "evidence_file": scan})
     action.refresh_from_db()
-    assert action.done_on == date(2026, 12, 1) and action.evidence_file.name.startswith("evidence/")
+    assert action.done_on == date(2025, 12, 1) and action.evidence_file.name.startswith("evidence/")
     download = client_for(personas[Role.VIEWER]).get(
         reverse("nonconformities:action_evidence", args=[action.pk])
     )

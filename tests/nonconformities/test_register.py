@@ -59,9 +59,9 @@ def test_the_stages_and_their_guards(nc, personas):
         services.nc_request_verification(nc=nc, user=secretary)
     with pytest.raises(ValidationError):
         services.action_done(
-            action=action, user=personas[Role.VIEWER], done_on=date(2030, 1, 5), evidence="x"
+            action=action, user=personas[Role.VIEWER], done_on=date(2023, 1, 5), evidence="x"
         )
-    services.action_done(action=action, user=auditor, done_on=date(2030, 1, 5), evidence="QĐ 5")
+    services.action_done(action=action, user=auditor, done_on=date(2023, 1, 5), evidence="QĐ 5")
     nc = services.nc_request_verification(nc=nc, user=secretary)
     with pytest.raises(ValidationError, match="chuyên gia đánh giá hoặc thư ký ISO"):
         services.nc_verify(nc=nc, user=officer, effective=True, evidence="x")
@@ -81,8 +81,8 @@ def test_the_stages_and_their_guards(nc, personas):
     )
     nc = services.nc_start_actions(nc=nc, user=secretary)
     with pytest.raises(ValidationError):  # a done action cannot be rewritten
-        services.action_done(action=action, user=auditor, done_on=date(2030, 2, 1), evidence="y")
-    services.action_done(action=second, user=auditor, done_on=date(2030, 2, 10), evidence="DS")
+        services.action_done(action=action, user=auditor, done_on=date(2023, 2, 1), evidence="y")
+    services.action_done(action=second, user=auditor, done_on=date(2023, 2, 10), evidence="DS")
     nc = services.nc_request_verification(nc=nc, user=secretary)
     nc = services.nc_verify(
         nc=nc, user=secretary, effective=True, evidence="3 tháng không tái diễn"
@@ -124,6 +124,20 @@ def test_whoever_recorded_an_action_done_does_not_verify(nc, personas, client_fo
     assert f"ghi nhận bởi {secretary.full_name}" in page.content.decode()
     nc = services.nc_verify(nc=nc, user=auditor, effective=True, evidence="Không tái diễn")
     assert nc.stage == Stage.CLOSED and nc.verified_by == auditor
+
+
+def test_an_action_is_not_done_in_the_future(nc, personas):
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    action = in_progress_with_an_action(nc, secretary, owner=officer)
+    with time_machine.travel(at("2023-05-02 23:30"), tick=False):
+        with pytest.raises(ValidationError) as error:
+            services.action_done(
+                action=action, user=officer, done_on=date(2023, 5, 3), evidence="QĐ"
+            )
+        assert "sau ngày hôm nay" in " ".join(error.value.message_dict["done_on"])
+        assert Action.objects.get(pk=action.pk).done_on is None
+        services.action_done(action=action, user=officer, done_on=date(2023, 5, 2), evidence="QĐ")
+    assert Action.objects.get(pk=action.pk).done_on == date(2023, 5, 2)
 
 
 def test_actions_done_before_the_field_existed_take_who_recorded_them(nc, personas):

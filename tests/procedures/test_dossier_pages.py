@@ -238,3 +238,26 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
                 shown,
             ):
                 assert expected in text, (kind, expected)
+
+
+def test_a_correction_into_the_future_is_refused_on_the_page(
+    effective, officer, personas, client_for
+):
+    from tests.procedures.test_dossiers import walk
+
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier = walk(
+            dossier, officer, personas[Role.SPECIALIST], personas[Role.CHAIRMAN], "2023-03-06 09:00"
+        )
+        services.dossier_return(dossier=dossier, user=officer)
+    url = reverse("procedures:dossier_action", args=[dossier.code, "correct"])
+    data = {
+        "correct-reason": "Nhập sai",
+        "correct-completed_at": "06/03/2023 09:00",
+        "correct-returned_at": "11/03/2023 09:00",
+    }
+    with time_machine.travel(at("2023-03-10 09:00"), tick=False):
+        response = client_for(personas[Role.ISO_SECRETARY]).post(url, data, follow=True)
+    assert "Thời điểm trả kết quả không được sau thời điểm hiện tại." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).returned_on == date(2023, 3, 3)
