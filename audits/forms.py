@@ -48,7 +48,7 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
         self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
 
 
-class StartForm(forms.Form):
+class StartForm(BootstrapMixin, forms.Form):
     """The template an audit starts from; none: the questions of its scope."""
 
     template = forms.ModelChoiceField(
