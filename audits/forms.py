@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, Finding, Result
+from audits.models import Audit, ChecklistTemplate, Finding, Result
 from procedures.models import Dossier
 from qms.forms import BootstrapMixin, reason_field
 from qms.models import User
@@ -48,6 +48,14 @@ class AuditForm(BootstrapMixin, forms.ModelForm):
         self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
 
 
+class StartForm(BootstrapMixin, forms.Form):
+    """The template an audit starts from; none: the questions of its scope."""
+
+    template = forms.ModelChoiceField(
+        label=_("Checklist template"), queryset=ChecklistTemplate.objects.all(), required=False
+    )
+
+
 class AnswerForm(BootstrapMixin, forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(
@@ -82,6 +90,11 @@ class FindingForm(BootstrapMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, audit: Audit | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if audit is not None:
+            self.fields["unit"].queryset = audit.scope_units()
 
 
 class ReportForm(BootstrapMixin, forms.ModelForm):

@@ -185,6 +185,13 @@ class Audit(models.Model):
     def auditors(self) -> set:
         return {self.lead_auditor_id, *self.team.values_list("pk", flat=True)}
 
+    def scope_units(self) -> models.QuerySet:
+        """The units the audit covers: those it names and those owning a procedure it
+        audits (a finding about a procedure falls on the unit that owns it)."""
+        return Unit.objects.filter(
+            models.Q(audit=self) | models.Q(procedures__audit=self)
+        ).distinct()
+
     @classmethod
     def requiring_signature(cls):
         """Audits whose status says the report was signed."""

@@ -34,23 +34,46 @@ def _track(record, user: User | None, reason: str) -> None:
     record._change_reason = reason
 
 
-def check_independence(*, units, auditors) -> None:
-    """An auditor never audits their own unit (ISO 9001:2015 9.2.2 c)."""
+def check_independence(*, units, procedures, auditors) -> None:
+    """An auditor never audits their own unit (ISO 9001:2015 9.2.2 c): neither a unit
+    the audit names nor the unit owning a procedure it audits."""
     unit_ids = {unit.pk for unit in units}
-    conflicts = [auditor for auditor in auditors if auditor.unit_id in unit_ids]
+    owned = {}
+    for procedure in procedures:
+        owned.setdefault(procedure.unit_id, procedure)
+    conflicts = []
+    for auditor in auditors:
+        if auditor.unit_id in unit_ids:
+            conflicts.append(
+                _(
+                    "%(auditor)s belongs to %(unit)s, which this audit covers: an auditor "
+                    "cannot audit their own unit."
+                )
+                % {"auditor": auditor, "unit": auditor.unit}
+            )
+        elif auditor.unit_id in owned:
+            conflicts.append(
+                _(
+                    "%(auditor)s belongs to %(unit)s, which owns %(procedure)s audited here: "
+                    "an auditor cannot audit their own unit."
+                )
+                % {
+                    "auditor": auditor,
+                    "unit": auditor.unit,
+                    "procedure": owned[auditor.unit_id].code,
+                }
+            )
     if conflicts:
-        raise ValidationError(
-            {
-                "team": [
-                    _(
-                        "%(auditor)s belongs to %(unit)s, which this audit covers: an auditor "
-                        "cannot audit their own unit."
-                    )
-                    % {"auditor": auditor, "unit": auditor.unit}
-                    for auditor in conflicts
-                ]
-            }
-        )
+        raise ValidationError({"team": conflicts})
+
+
+def _recheck_independence(audit: Audit) -> None:
+    """Units, procedures or people may have moved since the plan was made."""
+    check_independence(
+        units=audit.units.all(),
+        procedures=audit.procedures.all(),
+        auditors=[audit.lead_auditor, *audit.team.all()],
+    )
 
 
 @transaction.atomic
@@ -72,7 +95,7 @@ def audit_save(
         raise ValidationError(
             {"units": _("Name the units audited (all of them for the whole system).")}
         )
-    check_independence(units=units, auditors=[audit.lead_auditor, *team])
+    check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
     _track(audit, user, reason)
@@ -115,8 +138,7 @@ def audit_start(*, audit: Audit, user: User, template: ChecklistTemplate | None 
     _require_auditor(audit, user, lead=True)
     if audit.status != Audit.Status.PLANNED:
         raise ValidationError(_("Only a planned audit can start."))
-    # Units or people may have moved since the plan was made.
-    check_independence(units=audit.units.all(), auditors=[audit.lead_auditor, *audit.team.all()])
+    _recheck_independence(audit)
     questions = questions_for(audit, template)
     if not questions:
         raise ValidationError(_("The checklist would be empty: choose clauses or a template."))
@@ -188,6 +210,27 @@ def _audited_unit(audit: Audit) -> Unit | None:
     return units[0] if len(units) == 1 else None
 
 
+def _check_finding_unit(audit: Audit, unit: Unit, user: User) -> None:
+    """A finding falls on a unit the audit covers, never on its auditor's own unit."""
+    if not audit.scope_units().filter(pk=unit.pk).exists():
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(unit)s is not in the scope of %(audit)s: choose a unit audited or "
+                    "the unit owning a procedure audited."
+                )
+                % {"unit": unit, "audit": audit.code}
+            }
+        )
+    if unit.pk == user.unit_id:
+        raise ValidationError(
+            {
+                "unit": _("%(unit)s is your own unit: an auditor cannot record a finding on it.")
+                % {"unit": unit}
+            }
+        )
+
+
 @transaction.atomic
 def finding_add(
     *,
@@ -201,6 +244,8 @@ def finding_add(
 ) -> Finding:
     _require_auditor(audit, user)
     _require_in_progress(audit)
+    if unit is not None:
+        _check_finding_unit(audit, unit, user)
     finding = Finding(
         audit=audit,
         clause_number=clause_number,
@@ -241,7 +286,7 @@ def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
         )
     if not audit.conclusion.strip():
         raise ValidationError({"conclusion": _("Write the conclusion before signing.")})
-    check_independence(units=audit.units.all(), auditors=[audit.lead_auditor, *audit.team.all()])
+    _recheck_independence(audit)
     audit.actual_end = timezone.localdate()  # part of what is signed
     signature_sign(
         record=audit,

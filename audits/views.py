@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from audits import services
 from audits.filters import AuditFilter
-from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm
+from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, StartForm
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
@@ -90,7 +90,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 total=Count("pk"), answered=Count("pk", filter=~Q(result=""))
             ),
             "report_form": ReportForm(instance=audit),
-            "finding_form": FindingForm(),
+            "finding_form": FindingForm(audit=audit),
             "sign_form": SignForm(),
             "signature": audit.report_signature,
             "pdfs": AUDIT_PDFS,
@@ -103,9 +103,13 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(WORK)
 def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
-    template = ChecklistTemplate.objects.filter(pk=request.POST.get("template") or None).first()
+    audit = _audit(pk)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return redirect("audits:detail", pk=pk)
     try:
-        services.audit_start(audit=_audit(pk), user=request.user, template=template)
+        services.audit_start(audit=audit, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         error_messages(request, error)
         return redirect("audits:detail", pk=pk)
@@ -182,7 +186,7 @@ def _checklist_url(pk: int) -> str:
 @permission_required(WORK)
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = FindingForm(request.POST)
+    form = FindingForm(request.POST, audit=audit)
     if form.is_valid():
         try:
             services.finding_add(audit=audit, user=request.user, **form.cleaned_data)

@@ -76,7 +76,7 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
             complaint=complaint, user=officer, answer="Đã xin lỗi và hướng dẫn lại đầy đủ."
         )
         services.nc_from_complaint(
-            complaint=complaint, user=officer, severity=Nonconformity.Severity.MINOR
+            complaint=complaint, user=secretary, severity=Nonconformity.Severity.MINOR
         )
         services.complaint_record(
             user=officer, citizen="Lương Thị Mận", content="Đề nghị bố trí thêm ghế chờ."

@@ -203,6 +203,15 @@ class Action(DeletesReplacedFiles):
     )
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Who recorded it done may not verify the nonconformity (separation of duties).
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(
         _("evidence file"),

@@ -16,6 +16,13 @@ def _day(value) -> str:
     return date_format(value, "d/m/Y") if value else "—"
 
 
+def _done(action) -> str:
+    if not action.done_on:
+        return "—"
+    by = f" (ghi nhận: {action.done_by.get_full_name()})" if action.done_by else ""
+    return f"{_day(action.done_on)}{by} {action.evidence}".strip()
+
+
 def nonconformity_pdf(nc: Nonconformity) -> bytes:
     organisation = Organisation.current()
     actions = [["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]] + [
@@ -24,9 +31,9 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
             action.description,
             action.owner.get_full_name(),
             _day(action.due_date),
-            f"{_day(action.done_on)} {action.evidence}".strip() if action.done_on else "—",
+            _done(action),
         ]
-        for action in nc.actions.select_related("owner")
+        for action in nc.actions.select_related("owner", "done_by")
     ]
     verification = (
         f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "

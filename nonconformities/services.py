@@ -125,7 +125,12 @@ def complaint_record(
 
 
 @transaction.atomic
-def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Complaint:
+def complaint_answer(
+    *, complaint: Complaint, user: User, answer: str, raise_severity: str = ""
+) -> Complaint:
+    """Answer a complaint, once (a replayed or concurrent answer is refused under the
+    row lock). With `raise_severity` the complaint is also recorded as a nonconformity,
+    in the same transaction: a refused raise leaves it unanswered."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.answered_at:
         raise ValidationError(_("This complaint is already answered."))
@@ -134,11 +139,20 @@ def complaint_answer(*, complaint: Complaint, user: User, answer: str) -> Compla
     complaint.answer, complaint.answered_at = answer, timezone.now()
     _track(complaint, user, _("Answered"))
     complaint.save()
+    if raise_severity:
+        nc_from_complaint(complaint=complaint, user=user, severity=raise_severity)
     return complaint
 
 
+@transaction.atomic
 def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity | None:
-    """A complaint raises at most one nonconformity."""
+    """A complaint raises at most one nonconformity, and only by someone who may raise
+    nonconformities (the answer form offers it to them alone, but a form can be forged)."""
+    if not user.has_perm("nonconformities.add_nonconformity"):
+        raise ValidationError(
+            _("Only the ISO secretary or an internal auditor records a nonconformity.")
+        )
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.nonconformities.exists():
         return None
     dossier = complaint.dossier
@@ -247,9 +261,11 @@ def action_done(
         raise ValidationError(_("Only the owner of the action or the ISO secretary marks it done."))
     if action.nonconformity.stage != Stage.IN_PROGRESS or action.done_on:
         raise ValidationError(_("Only an open action of a plan in progress can be marked done."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence that the action was done.")})
-    action.done_on, action.evidence = done_on, evidence
+    action.done_on, action.evidence, action.done_by = done_on, evidence, user
     if evidence_file:
         action.evidence_file = evidence_file
     action.full_clean()  # the evidence file's type and size
@@ -274,8 +290,9 @@ def nc_request_verification(*, nc: Nonconformity, user: User) -> Nonconformity:
 
 @transaction.atomic
 def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) -> Nonconformity:
-    """An auditor or the ISO secretary who owned none of the actions verifies them;
-    effective closes the nonconformity, ineffective sends it back to the plan."""
+    """An auditor or the ISO secretary who neither owned nor recorded as done any of
+    the actions verifies them; effective closes the nonconformity, ineffective sends
+    it back to the plan."""
     nc = _lock(nc)
     if nc.stage != Stage.VERIFICATION:
         raise ValidationError(_("Only a nonconformity sent for verification can be verified."))
@@ -283,6 +300,10 @@ def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) 
         raise ValidationError(_("Verification is done by an auditor or the ISO secretary."))
     if nc.actions.filter(owner=user).exists():
         raise ValidationError(_("You own one of its actions: someone else must verify it."))
+    if nc.actions.filter(done_by=user).exists():
+        raise ValidationError(
+            _("You recorded one of its actions as done: someone else must verify it.")
+        )
     if not evidence.strip():
         raise ValidationError({"evidence": _("Give the evidence of the verification.")})
     nc.verdict_effective = effective
@@ -326,4 +347,7 @@ def what_is_missing(nc: Nonconformity) -> str:
         if open_actions:
             return _("%(count)s actions are not done yet.") % {"count": open_actions}
         return _("Send it for verification.")
-    return _("An auditor or the ISO secretary who owns no action verifies its effectiveness.")
+    return _(
+        "An auditor or the ISO secretary who neither owns an action nor recorded one as done "
+        "verifies its effectiveness."
+    )

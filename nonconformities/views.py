@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +65,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nonconformities/detail.html",
         {
             "nc": nc,
-            "actions": nc.actions.select_related("owner"),
+            "actions": nc.actions.select_related("owner", "done_by"),
             "history": nc.history.select_related("history_user"),
             # Each step's form has its own prefix, so that every label points at its field.
             "forms": {
@@ -138,7 +138,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("nonconformities.add_complaint"):
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             code = data.pop("dossier_code").strip()
@@ -167,17 +167,22 @@ def complaints(request: HttpRequest) -> HttpResponse:
 def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
     form = TextForm(request.POST)
-    if form.is_valid():
-        services.complaint_answer(
-            complaint=complaint, user=request.user, answer=form.cleaned_data["text"]
-        )
-        if request.POST.get("raise"):
-            nc = services.nc_from_complaint(
-                complaint=complaint, user=request.user, severity=Nonconformity.Severity.MINOR
-            )
-            return redirect("nonconformities:detail", pk=nc.pk)
-    else:
+    if not form.is_valid():
         messages.error(request, _("Write the answer."))
+        return redirect("nonconformities:complaints")
+    raising = bool(request.POST.get("raise"))
+    try:
+        complaint = services.complaint_answer(
+            complaint=complaint,
+            user=request.user,
+            answer=form.cleaned_data["text"],
+            raise_severity=Nonconformity.Severity.MINOR if raising else "",
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+        return redirect("nonconformities:complaints")
+    if raising:
+        return redirect("nonconformities:detail", pk=complaint.nonconformities.first().pk)
     return redirect("nonconformities:complaints")
 
 

@@ -7,6 +7,7 @@ or withdrawn.
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
@@ -33,6 +34,7 @@ from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
 from qms.signatures import content_hash, file_sha256
 from qms.signing import signature_sign
+from qms.working_days import CalendarRangeError
 
 Status = ProcedureRevision.Status
 APPROVER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
@@ -555,7 +557,10 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
 @transaction.atomic
 def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
     """Issue the apology letter with a new appointment (form 04), once, at least one
-    working day before the appointment. The outcome stays late (R5)."""
+    working day before the appointment. The new appointment is a working day after
+    the appointment (so after the day of issue) and within one year of the issue: a
+    date typed a century ahead would hide the dossier from every overdue list. The
+    outcome stays late (R5)."""
     _require_desk(user)
     dossier = _lock(dossier)
     # While the clock is stopped the appointment is not known yet (R4).
@@ -579,6 +584,27 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
             {
                 "new_due_date": _("The new appointment must be after %(day)s.")
                 % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+            }
+        )
+    latest = today + relativedelta(years=1)
+    if new_due_date > latest:
+        raise ValidationError(
+            {
+                "new_due_date": _(
+                    "The new appointment must be within one year of the apology, by %(day)s."
+                )
+                % {"day": latest.strftime("%d/%m/%Y")}
+            }
+        )
+    try:
+        working = calendar.is_working_day(new_due_date)
+    except CalendarRangeError as error:
+        raise ValidationError({"new_due_date": str(error)}) from error
+    if not working:
+        raise ValidationError(
+            {
+                "new_due_date": _("%(day)s is not a working day: choose a working day.")
+                % {"day": new_due_date.strftime("%d/%m/%Y")}
             }
         )
     if not reason.strip():
@@ -678,6 +704,15 @@ def dossier_correct_dates(
     _require(dossier, Dossier.Status.RETURNED)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the correction.")})
+    now = timezone.now()
+    if completed_at > now:
+        raise ValidationError(
+            {"completed_at": _("The moment the result was ready cannot be in the future.")}
+        )
+    if returned_at > now:
+        raise ValidationError(
+            {"returned_at": _("The moment the result was returned cannot be in the future.")}
+        )
     if not dossier.received_at <= completed_at <= returned_at:
         raise ValidationError(
             _("The dates must follow each other: received, result ready, returned.")

@@ -183,6 +183,7 @@ TARGETS = [
         fixed={"dry_run": ""},
     ),
     Target("audits:create", SECRETARY, plain(audit_forms.AuditForm)),
+    Target("audits:start", Role.AUDITOR, plain(audit_forms.StartForm), "audit"),
     Target(
         "audits:answer",
         Role.AUDITOR,

@@ -143,6 +143,7 @@ MATRIX = [
     Row("nonconformities:action_done", "POST", EVERYONE, "action"),  # the owner's, by service
     Row("nonconformities:action_evidence", "GET", EVERYONE, "action", missing=True),
     Row("nonconformities:complaints", "GET", EVERYONE),
+    Row("nonconformities:complaints", "POST", OFFICER),  # recording one
     Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
     # last: it ends each client's session
     Row("logout", "POST", EVERYONE, everyone_gets="login"),

@@ -87,3 +87,15 @@ def test_a_signed_report_cannot_be_changed_through_the_pages(started, lead, clie
     started.refresh_from_db()
     assert started.conclusion == "Phù hợp" and started.items.first().result == "conforming"
     assert started.report_signature.matches()
+
+
+def test_starting_from_an_unknown_template_is_refused_with_a_message(audit, lead, client_for):
+    url = reverse("audits:start", args=[audit.pk])
+    for unknown in ("abc", "999999", "99999999999999999999", "1.5"):
+        response = client_for(lead).post(url, {"template": unknown}, follow=True)
+        assert response.status_code == 200
+        shown = [str(message) for message in response.context["messages"]]
+        assert any(m.startswith("Mẫu danh mục kiểm tra: Hãy chọn") for m in shown), shown
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.PLANNED
+    client_for(lead).post(url, {"template": ""})
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.IN_PROGRESS

@@ -224,6 +224,86 @@ def test_independence_covers_the_team_and_the_scope_is_named(personas, lead, col
     assert not Audit.objects.filter(code="ĐGNB-Y").exists()
 
 
+def test_independence_covers_the_units_owning_the_procedures_audited(
+    personas, lead, colleague, audit
+):
+    from tests.factories import ProcedureFactory
+
+    own = ProcedureFactory(code="QT-VH-01", unit=lead.unit)
+    colleagues = ProcedureFactory(code="QT-TC-01", unit=colleague.unit)
+    for procedure, who in ((own, lead), (colleagues, colleague)):
+        with pytest.raises(ValidationError) as error:
+            services.audit_save(
+                audit=Audit(
+                    code="ĐGNB-Z",
+                    title="x",
+                    year=2023,
+                    planned_start=date(2023, 6, 1),
+                    planned_end=date(2023, 6, 1),
+                    lead_auditor=lead,
+                ),
+                units=[UnitFactory(code="TP-HT")],
+                procedures=[procedure],
+                clauses=[],
+                team=[colleague],
+                user=personas[Role.ISO_SECRETARY],
+                reason="x",
+            )
+        message = " ".join(error.value.message_dict["team"])
+        assert who.full_name in message and procedure.code in message
+        assert "không thể đánh giá bộ phận của mình" in message
+    assert not Audit.objects.filter(code="ĐGNB-Z").exists()
+    # A procedure moved to an auditor's unit after planning stops the start.
+    audited = ProcedureFactory(code="QT-TP-09", unit=UnitFactory(code="TP-HT"))
+    audit.procedures.add(audited)
+    audited.unit = lead.unit
+    audited.save()
+    with pytest.raises(ValidationError, match="QT-TP-09"):
+        services.audit_start(audit=audit, user=lead)
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.PLANNED
+
+
+def test_a_finding_falls_on_a_unit_in_scope_never_the_auditors_own(
+    personas, audit, lead, colleague
+):
+    from tests.factories import ProcedureFactory
+
+    owner = UnitFactory(code="KT-HT")
+    audit.procedures.add(ProcedureFactory(code="QT-KT-01", unit=owner))
+    started = services.audit_start(audit=audit, user=lead)
+
+    def add(unit, user=lead):
+        return services.finding_add(
+            audit=started,
+            user=user,
+            clause_number="8.5.1",
+            description="Thiếu chữ ký",
+            severity="minor",
+            unit=unit,
+        )
+
+    for outside in (lead.unit, colleague.unit, personas[Role.OFFICER].unit):
+        with pytest.raises(ValidationError) as error:
+            add(outside)
+        assert "không thuộc phạm vi" in " ".join(error.value.message_dict["unit"])
+    assert not Finding.objects.exists()
+    assert add(UnitFactory(code="TP-HT")).unit.code == "TP-HT"
+    assert add(owner).unit == owner  # owns a procedure audited
+    colleague.unit = owner  # moved into an audited unit during the audit
+    colleague.save()
+    with pytest.raises(ValidationError) as error:
+        add(owner, user=colleague)
+    assert "bộ phận của chính mình" in " ".join(error.value.message_dict["unit"])
+    assert Finding.objects.count() == 2
+
+
+def test_the_finding_form_offers_the_units_in_scope(started, lead):
+    from audits.forms import FindingForm
+
+    units = FindingForm(audit=started).fields["unit"].queryset
+    assert [unit.code for unit in units] == ["TP-HT"]
+
+
 FROZEN_CHANGES = {
     "units": lambda audit, item, unit, dossier: audit.units.add(unit),
     "team": lambda audit, item, unit, dossier: audit.team.clear(),

@@ -1,10 +1,11 @@
 """The register's pages, the reminders, and who may do what."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from nonconformities import services
 from nonconformities.models import Action, Complaint, Nonconformity
@@ -81,18 +82,49 @@ def test_complaints_page(personas, client_for):
     assert "Không có hồ sơ mã X." in response.content.decode()
     officer.post(url, {"citizen": "Lê Thị Ý", "content": "Chờ lâu"})
     complaint = Complaint.objects.get()
-    response = officer.post(
+    response = client_for(personas[Role.ISO_SECRETARY]).post(
         reverse("nonconformities:complaint_answer", args=[complaint.pk]),
         {"text": "Đã bố trí thêm người", "raise": "1"},
     )
     nc = Nonconformity.objects.get(complaint=complaint)
     assert response["Location"] == reverse("nonconformities:detail", args=[nc.pk])
-    assert client_for(personas[Role.VIEWER]).post(
-        url, {"citizen": "x", "content": "y"}
-    ).status_code in (
-        403,
-        404,
+
+
+def test_only_the_officers_record_complaints(personas, client_for):
+    url = reverse("nonconformities:complaints")
+    for role in Role:
+        response = client_for(personas[role]).post(url, {"citizen": "Lê Thị Ý", "content": "y"})
+        assert response.status_code == (302 if role == Role.OFFICER else 403), role
+    assert Complaint.objects.count() == 1
+
+
+def test_an_officer_cannot_raise_a_nonconformity_with_a_forged_field(personas, client_for):
+    complaint = services.complaint_record(
+        user=personas[Role.OFFICER], citizen="Lê Thị Ý", content="Chờ lâu"
     )
+    page = client_for(personas[Role.OFFICER]).get(reverse("nonconformities:complaints"))
+    assert 'name="raise"' not in page.content.decode()  # not offered, but it can be sent
+    response = client_for(personas[Role.OFFICER]).post(
+        reverse("nonconformities:complaint_answer", args=[complaint.pk]),
+        {"text": "Đã xin lỗi", "raise": "1"},
+        follow=True,
+    )
+    assert "Chỉ thư ký ISO hoặc chuyên gia đánh giá" in response.content.decode()
+    assert not Nonconformity.objects.exists()
+    assert Complaint.objects.get(pk=complaint.pk).answered_at is None  # nothing half-written
+
+
+def test_a_replayed_answer_is_refused_with_a_message(personas, client_for):
+    complaint = services.complaint_record(
+        user=personas[Role.OFFICER], citizen="Lê Thị Ý", content="Chờ lâu"
+    )
+    officer = client_for(personas[Role.OFFICER])
+    url = reverse("nonconformities:complaint_answer", args=[complaint.pk])
+    officer.post(url, {"text": "Lần đầu"})
+    response = officer.post(url, {"text": "Lần gửi lại"}, follow=True)
+    assert response.status_code == 200
+    assert "Phản ánh này đã được trả lời." in response.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).answer == "Lần đầu"
 
 
 def test_send_reminders(personas, settings):
@@ -138,13 +170,18 @@ def test_an_action_is_done_with_an_evidence_file(personas, client_for):
     client = client_for(owner)
     url = reverse("nonconformities:action_done", args=[action.pk])
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
-    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": bad})
+    client.post(url, {"done_on": "01/12/2025", "evidence": "QĐ", "evidence_file": bad})
+    action.refresh_from_db()
+    assert action.done_on is None
+    tomorrow = (localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(url, {"done_on": tomorrow, "evidence": "QĐ"}, follow=True)
+    assert "Ngày hoàn thành không được sau ngày hôm nay." in response.content.decode()
     action.refresh_from_db()
     assert action.done_on is None
     scan = SimpleUploadedFile("qd.pdf", pdf_bytes(), content_type="application/pdf")
-    client.post(url, {"done_on": "01/12/2026", "evidence": "QĐ", "evidence_file": scan})
+    client.post(url, {"done_on": "01/12/2025", "evidence": "QĐ", "evidence_file": scan})
     action.refresh_from_db()
-    assert action.done_on == date(2026, 12, 1) and action.evidence_file.name.startswith("evidence/")
+    assert action.done_on == date(2025, 12, 1) and action.evidence_file.name.startswith("evidence/")
     download = client_for(personas[Role.VIEWER]).get(
         reverse("nonconformities:action_evidence", args=[action.pk])
     )

@@ -64,9 +64,9 @@ def test_the_stages_and_their_guards(nc, personas):
         services.nc_request_verification(nc=nc, user=secretary)
     with pytest.raises(ValidationError):
         services.action_done(
-            action=action, user=personas[Role.VIEWER], done_on=date(2030, 1, 5), evidence="x"
+            action=action, user=personas[Role.VIEWER], done_on=date(2023, 1, 5), evidence="x"
         )
-    services.action_done(action=action, user=auditor, done_on=date(2030, 1, 5), evidence="QĐ 5")
+    services.action_done(action=action, user=auditor, done_on=date(2023, 1, 5), evidence="QĐ 5")
     nc = services.nc_request_verification(nc=nc, user=secretary)
     with pytest.raises(ValidationError, match="chuyên gia đánh giá hoặc thư ký ISO"):
         services.nc_verify(nc=nc, user=officer, effective=True, evidence="x")
@@ -86,8 +86,8 @@ def test_the_stages_and_their_guards(nc, personas):
     )
     nc = services.nc_start_actions(nc=nc, user=secretary)
     with pytest.raises(ValidationError):  # a done action cannot be rewritten
-        services.action_done(action=action, user=auditor, done_on=date(2030, 2, 1), evidence="y")
-    services.action_done(action=second, user=auditor, done_on=date(2030, 2, 10), evidence="DS")
+        services.action_done(action=action, user=auditor, done_on=date(2023, 2, 1), evidence="y")
+    services.action_done(action=second, user=auditor, done_on=date(2023, 2, 10), evidence="DS")
     nc = services.nc_request_verification(nc=nc, user=secretary)
     nc = services.nc_verify(
         nc=nc, user=secretary, effective=True, evidence="3 tháng không tái diễn"
@@ -97,6 +97,66 @@ def test_the_stages_and_their_guards(nc, personas):
         services.nc_cancel(nc=nc, user=secretary, reason="x")
     reasons = [h.history_change_reason for h in nc.history.order_by("history_id")]
     assert reasons[-2:] == ["Chuyển kiểm tra hiệu lực", "Xác nhận có hiệu lực"]
+
+
+def in_progress_with_an_action(nc, secretary, owner) -> Action:
+    services.nc_analyse(nc=nc, user=secretary, root_cause="Mẫu phiếu cũ")
+    action = services.action_add(
+        nc=nc,
+        user=secretary,
+        kind=Action.Kind.CORRECTIVE,
+        description="Ban hành mẫu phiếu mới",
+        owner=owner,
+        due_date=date(2030, 1, 31),
+    )
+    services.nc_start_actions(nc=nc, user=secretary)
+    return action
+
+
+def test_whoever_recorded_an_action_done_does_not_verify(nc, personas, client_for):
+    from django.urls import reverse
+
+    secretary, auditor = personas[Role.ISO_SECRETARY], personas[Role.AUDITOR]
+    action = in_progress_with_an_action(nc, secretary, owner=personas[Role.OFFICER])
+    services.action_done(action=action, user=secretary, done_on=date(2023, 5, 2), evidence="QĐ")
+    action.refresh_from_db()
+    assert action.done_by == secretary
+    services.nc_request_verification(nc=nc, user=secretary)
+    with pytest.raises(ValidationError, match="đã ghi nhận hoàn thành một hành động"):
+        services.nc_verify(nc=nc, user=secretary, effective=True, evidence="Không tái diễn")
+    assert Nonconformity.objects.get(pk=nc.pk).stage == Stage.VERIFICATION
+    page = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:detail", args=[nc.pk]))
+    assert f"ghi nhận bởi {secretary.full_name}" in page.content.decode()
+    nc = services.nc_verify(nc=nc, user=auditor, effective=True, evidence="Không tái diễn")
+    assert nc.stage == Stage.CLOSED and nc.verified_by == auditor
+
+
+def test_an_action_is_not_done_in_the_future(nc, personas):
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    action = in_progress_with_an_action(nc, secretary, owner=officer)
+    with time_machine.travel(at("2023-05-02 23:30"), tick=False):
+        with pytest.raises(ValidationError) as error:
+            services.action_done(
+                action=action, user=officer, done_on=date(2023, 5, 3), evidence="QĐ"
+            )
+        assert "sau ngày hôm nay" in " ".join(error.value.message_dict["done_on"])
+        assert Action.objects.get(pk=action.pk).done_on is None
+        services.action_done(action=action, user=officer, done_on=date(2023, 5, 2), evidence="QĐ")
+    assert Action.objects.get(pk=action.pk).done_on == date(2023, 5, 2)
+
+
+def test_actions_done_before_the_field_existed_take_who_recorded_them(nc, personas):
+    import importlib
+
+    from django.apps import apps
+
+    secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
+    action = in_progress_with_an_action(nc, secretary, owner=officer)
+    services.action_done(action=action, user=officer, done_on=date(2023, 5, 2), evidence="QĐ")
+    Action.objects.filter(pk=action.pk).update(done_by=None)
+    migration = importlib.import_module("nonconformities.migrations.0003_action_done_by")
+    migration.record_who_marked_done(apps, None)
+    assert Action.objects.get(pk=action.pk).done_by == officer
 
 
 def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, personas):
@@ -140,8 +200,50 @@ def test_complaints_are_answered_in_time_and_can_raise_one(personas):
     with pytest.raises(ValidationError):
         services.complaint_answer(complaint=complaint, user=officer, answer=" ")
     services.complaint_answer(complaint=complaint, user=officer, answer="Đã hướng dẫn lại")
-    nc = services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
+    nc = services.nc_from_complaint(
+        complaint=complaint, user=personas[Role.ISO_SECRETARY], severity="minor"
+    )
     assert nc.source == "complaint" and nc.complaint == complaint
+
+
+def test_only_who_may_raise_nonconformities_raises_one_from_a_complaint(personas):
+    officer = personas[Role.OFFICER]
+    complaint = services.complaint_record(user=officer, citizen="Hà Văn Tư", content="Chờ lâu")
+    with pytest.raises(ValidationError, match="Chỉ thư ký ISO hoặc chuyên gia đánh giá"):
+        services.complaint_answer(
+            complaint=complaint, user=officer, answer="Đã xin lỗi", raise_severity="minor"
+        )
+    complaint.refresh_from_db()
+    assert complaint.answered_at is None and not Nonconformity.objects.exists()
+    with pytest.raises(ValidationError):
+        services.nc_from_complaint(complaint=complaint, user=officer, severity="minor")
+    services.complaint_answer(
+        complaint=complaint,
+        user=personas[Role.AUDITOR],
+        answer="Đã xin lỗi",
+        raise_severity="minor",
+    )
+    assert Nonconformity.objects.get().complaint == complaint
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_answers_to_one_complaint_at_once_one_is_kept(make_persona):
+    from nonconformities.models import Complaint
+    from tests.threads import run_together
+
+    officer, secretary = make_persona(Role.OFFICER), make_persona(Role.ISO_SECRETARY)
+    complaint = services.complaint_record(user=officer, citizen="Lý Thị Ba", content="Chờ lâu")
+
+    def answer(user, text):
+        return lambda: services.complaint_answer(complaint=complaint, user=user, answer=text)
+
+    errors = run_together(answer(officer, "Trả lời A"), answer(secretary, "Trả lời B"))
+    assert [type(error) for error in errors] == [ValidationError]
+    assert "đã được trả lời" in errors[0].messages[0]
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.answer in ("Trả lời A", "Trả lời B")
+    answered = complaint.history.exclude(answer="")
+    assert [row.answer for row in answered] == [complaint.answer]
 
 
 def test_automatic_sources_raise_exactly_once(effective, personas, started, lead):

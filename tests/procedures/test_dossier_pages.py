@@ -266,3 +266,27 @@ def test_a_citizens_contact_is_shown_in_full_only_to_the_roles_that_need_it(
     out = tmp_path / "receipt.pdf"
     call_command("export_pdf", "receipt", str(dossier.pk), "-o", str(out))  # the server's keeper
     assert all(value in pdf_text(out.read_bytes(), tmp_path) for value in CONTACT.values())
+
+
+def test_a_correction_into_the_future_is_refused_on_the_page(
+    effective, officer, personas, client_for
+):
+    from tests.procedures.test_dossiers import walk
+
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier = walk(
+            dossier, officer, personas[Role.SPECIALIST], personas[Role.CHAIRMAN], "2023-03-06 09:00"
+        )
+        services.dossier_return(dossier=dossier, user=officer)
+    url = reverse("procedures:dossier_action", args=[dossier.code, "correct"])
+    data = {
+        "correct-reason": "Nhập sai",
+        "correct-completed_at": "06/03/2023 09:00",
+        "correct-returned_at": "11/03/2023 09:00",
+    }
+    with time_machine.travel(at("2023-03-10 09:00"), tick=False):
+        response = client_for(personas[Role.ISO_SECRETARY]).post(url, data, follow=True)
+    assert "Thời điểm trả kết quả không được sau thời điểm hiện tại." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).returned_on == date(2023, 3, 3)
+

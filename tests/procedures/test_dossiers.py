@@ -198,6 +198,40 @@ def test_apology_rules(effective, officer, specialist, chairman):
     assert dossier.outcome == Outcome.LATE  # an apology does not make it on time
 
 
+def test_the_new_appointment_is_a_working_day_within_a_year(effective, officer):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due Tue 07/03
+
+    def apologise(day):
+        return services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=day
+        )
+
+    with time_machine.travel(at("2023-03-06 16:00"), tick=False):
+        for day, words in (
+            (date(2023, 3, 11), "không phải ngày làm việc"),  # a Saturday
+            (date(2023, 5, 1), "không phải ngày làm việc"),  # Labour Day
+            (date(2024, 3, 7), "06/03/2024"),  # a year and a day after the apology
+            (date(2099, 3, 9), "06/03/2024"),
+        ):
+            with pytest.raises(ValidationError) as error:
+                apologise(day)
+            assert words in " ".join(error.value.message_dict["new_due_date"]), day
+        assert not hasattr(Dossier.objects.get(pk=dossier.pk), "apology")
+        assert apologise(date(2024, 3, 6)).new_due_date == date(2024, 3, 6)
+
+
+def test_the_new_appointment_beyond_the_calendar_is_refused_with_a_message(effective, officer):
+    dossier = receive(effective.procedure, officer, "2030-12-02 09:00")
+    with (
+        time_machine.travel(at("2030-12-02 10:00"), tick=False),
+        pytest.raises(ValidationError) as error,
+    ):
+        services.dossier_apologise(
+            dossier=dossier, user=officer, reason="Chờ", new_due_date=date(2031, 1, 6)
+        )
+    assert "Lịch làm việc chưa có" in " ".join(error.value.message_dict["new_due_date"])
+
+
 def test_return_with_digitised_result_and_rating(effective, officer, specialist, chairman):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -246,6 +280,38 @@ def test_only_the_iso_secretary_corrects_a_returned_dossier(
     assert dossier.outcome == Outcome.LATE
     latest = dossier.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (secretary, "Nhập sai ngày trả")
+
+
+def test_corrected_dates_cannot_be_in_the_future(
+    effective, officer, specialist, chairman, secretary
+):
+    dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
+    with time_machine.travel(at("2023-03-03 09:00"), tick=False):
+        dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
+        dossier = services.dossier_return(dossier=dossier, user=officer)
+    with time_machine.travel(at("2023-03-10 09:00"), tick=False):
+        for completed, returned, field in (
+            ("2023-03-10 09:30", "2023-03-10 10:00", "completed_at"),
+            ("2023-03-08 09:00", "2023-03-10 09:01", "returned_at"),
+        ):
+            with pytest.raises(ValidationError) as error:
+                services.dossier_correct_dates(
+                    dossier=dossier,
+                    user=secretary,
+                    reason="Nhập sai",
+                    completed_at=at(completed),
+                    returned_at=at(returned),
+                )
+            assert "sau thời điểm hiện tại" in " ".join(error.value.message_dict[field])
+        assert Dossier.objects.get(pk=dossier.pk).completed_at == at("2023-03-06 09:00")
+        dossier = services.dossier_correct_dates(
+            dossier=dossier,
+            user=secretary,
+            reason="Nhập sai",
+            completed_at=at("2023-03-08 09:00"),
+            returned_at=at("2023-03-10 09:00"),  # now is not in the future
+        )
+    assert dossier.returned_on == date(2023, 3, 10)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
