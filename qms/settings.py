@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qms.apps.AdminConfig",  # django.contrib.admin, its add forms sent once
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

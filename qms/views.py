@@ -18,6 +18,7 @@ from qms import services
 from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
 from qms.forms import CalendarDayForm, ChangeReasonForm, DueDateForm, PasswordChangeForm
+from qms.idempotency import one_time_form
 from qms.models import CalendarDay
 from qms.roles import Role
 
@@ -74,6 +75,7 @@ def _calendar_year_url(year: int) -> str:
 
 
 @permission_required("qms.add_calendarday")
+@one_time_form
 def calendar_day_create(request: HttpRequest) -> HttpResponse:
     return _calendar_day_edit(request, CalendarDay())
 
