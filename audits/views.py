@@ -15,6 +15,7 @@ from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages
 from qms.forms import SignForm
+from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.roles import Role
 from qms.signing import chairman_approve
@@ -52,6 +53,7 @@ def my_audits(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(PLAN)
+@one_time_form
 def audit_create(request: HttpRequest) -> HttpResponse:
     form = AuditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,6 +186,7 @@ def _checklist_url(pk: int) -> str:
 
 @require_POST
 @permission_required(WORK)
+@one_time_form
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     form = FindingForm(request.POST, audit=audit)

@@ -22,6 +22,7 @@ from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages
+from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.uploads import download
 from qms.xlsx import xlsx_response
@@ -49,6 +50,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("nonconformities.add_nonconformity")
+@one_time_form
 def raise_nonconformity(request: HttpRequest) -> HttpResponse:
     form = NonconformityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,6 +101,7 @@ def _steps(nc, user):
 
 @require_POST
 @permission_required(WORK)
+@one_time_form
 def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     nc = get_object_or_404(Nonconformity, pk=pk)
     steps = _steps(nc, request.user)
@@ -134,6 +137,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("nonconformities.view_complaint")
+@one_time_form
 def complaints(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None)
     if request.method == "POST":
@@ -164,6 +168,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("nonconformities.change_complaint")
+@one_time_form
 def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
     form = TextForm(request.POST)

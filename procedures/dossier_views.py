@@ -25,6 +25,7 @@ from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages
+from qms.idempotency import one_time_form
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -46,6 +47,7 @@ def _dossier(code: str) -> Dossier:
 
 
 @permission_required(RECEIVE)
+@one_time_form
 def dossier_receive(request: HttpRequest) -> HttpResponse:
     form = ReceiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -23,6 +23,7 @@ from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
 from qms.feedback import error_messages
+from qms.idempotency import one_time_form
 from qms.models import User
 from qms.pdf import pdf_response
 from qms.signatures import content_hash
@@ -64,6 +65,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @permission_required("procedures.add_procedure")
+@one_time_form
 def procedure_create(request: HttpRequest) -> HttpResponse:
     return _procedure_edit(request, Procedure())
 
@@ -106,6 +108,7 @@ def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @permission_required(EDIT_REVISION)
+@one_time_form
 def revision_create(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure, code=code)
     try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate, pre_delete, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +43,10 @@ class QmsConfig(AppConfig):
         # Every app's permissions are created in its own post_migrate, so the role
         # table is applied after each of them.
         post_migrate.connect(sync_role_permissions, dispatch_uid="qms_sync_role_permissions")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site's AdminSite (qms.admin_site)."""
+
+    default = False  # "qms" in INSTALLED_APPS still means QmsConfig
+    default_site = "qms.admin_site.AdminSite"

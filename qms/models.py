@@ -742,3 +742,28 @@ class PeriodicReport(models.Model):
                 _("%(report)s has been submitted and can no longer be changed.") % {"report": self},
                 code="submitted",
             )
+
+
+class FormToken(models.Model):
+    """The one-time token of a create form that created its record (see
+    `qms.idempotency`): the same form sent again — a double click, the browser
+    sending it again, a replayed request — finds its token here and is led to what
+    the first one created, instead of creating it twice. Written in the transaction
+    that creates the record, so the two exist together or not at all."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    token = models.CharField(_("token"), max_length=64)
+    location = models.CharField(_("where the answer led"), max_length=500)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="qms_form_token_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.token

@@ -12,6 +12,7 @@ from qms import reports, reviews, services
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages
 from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
+from qms.idempotency import one_time_form
 from qms.models import ManagementReview, PeriodicReport, ReviewOutput
 from qms.pdf import pdf_response
 from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
@@ -37,6 +38,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("qms.add_managementreview")
+@one_time_form
 def review_create(request: HttpRequest) -> HttpResponse:
     return _review_form(request, ManagementReview())
 
@@ -90,6 +92,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("qms.add_reviewoutput")
+@one_time_form
 def review_output_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
     form = ReviewOutputForm(request.POST, instance=ReviewOutput(review=review))

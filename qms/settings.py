@@ -70,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qms.apps.AdminConfig",  # django.contrib.admin, its add forms sent once
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qms.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +203,24 @@ if not DEBUG:
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Sent on every page by qms.middleware.SecurityHeadersMiddleware. Scripts and styles
+# come only from the site's own files: no inline <script>, event handler (onclick=),
+# javascript: URL, <style> block or style="" attribute (tests/qms/test_security_headers.py
+# scans the templates). data: images are Bootstrap's icons, drawn from its CSS. The
+# admin needs no exception: Django's admin pages load only static scripts.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # Accounts: a session lasts one working day and ends with the browser; sign-in
 # attempts are throttled per user name, whatever the address (django-axes: after 5

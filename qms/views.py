@@ -25,6 +25,7 @@ from qms.forms import (
     LoginForm,
     PasswordChangeForm,
 )
+from qms.idempotency import one_time_form
 from qms.models import CalendarDay
 from qms.roles import Role
 
@@ -80,6 +81,7 @@ def _calendar_year_url(year: int) -> str:
 
 
 @permission_required("qms.add_calendarday")
+@one_time_form
 def calendar_day_create(request: HttpRequest) -> HttpResponse:
     return _calendar_day_edit(request, CalendarDay())
 

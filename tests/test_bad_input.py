@@ -38,6 +38,7 @@ from procedures.dossier_views import ACTIONS
 from procedures.importer import COLUMNS
 from procedures.models import Dossier
 from qms import forms as qms_forms
+from qms.idempotency import FIELD, new_token
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
 from tests.factories import PASSWORD, pdf_bytes
@@ -216,14 +217,15 @@ TARGETS = [
 
 def send(client: Client, target: Target, url: str, data: dict):
     """The answer (redirects followed) and the state before and after, rolled back
-    (the session cookie too: a changed password gives the session a new key)."""
+    (the session cookie too: a changed password gives the session a new key). Forms
+    are sent with a one-time token, as the pages send them (a refusal keeps none)."""
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         before = database_state()
         if target.method == "GET":
             response = client.get(url, data)
         else:
-            response = client.post(url, data, follow=True)
+            response = client.post(url, data | {FIELD: new_token()}, follow=True)
         after = database_state()
         transaction.set_rollback(True)
     client.cookies = cookies

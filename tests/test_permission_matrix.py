@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audits.views import AUDIT_PDFS
 from procedures.dossier_views import ACTIONS
 from procedures.pdf import DOSSIER_FORMS
+from qms.idempotency import FIELD, new_token
 from qms.roles import Role
 
 EVERYONE = frozenset(Role)
@@ -155,9 +156,10 @@ def urls_for(row: Row, records: dict) -> str:
 
 
 def request(client: Client, method: str, url: str):
-    """The answer to one request, its writes rolled back."""
+    """The answer to one request, its writes rolled back. A POST carries a one-time
+    form token, as the create forms do: the permission is checked before it."""
     with transaction.atomic():
-        response = client.get(url) if method == "GET" else client.post(url, {})
+        response = client.get(url) if method == "GET" else client.post(url, {FIELD: new_token()})
         transaction.set_rollback(True)
     return response
 

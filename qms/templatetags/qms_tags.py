@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from qms.idempotency import FIELD, new_token
 
 register = template.Library()
 
@@ -16,3 +19,9 @@ def history_type(record) -> str:
 def report_state(entry, today) -> str:
     """The state of a scheduled report on `today` (see `ScheduledReport.state`)."""
     return entry.state(today)
+
+
+@register.simple_tag
+def form_token() -> str:
+    """The hidden one-time token of a create form (see `qms.idempotency`)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())

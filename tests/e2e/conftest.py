@@ -40,6 +40,22 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
+@pytest.fixture
+def context(context):
+    """Every browser test fails on a Content-Security-Policy violation: the browser
+    refuses what the policy forbids and tells only its console, so a journey could
+    otherwise pass over a page whose script or style was silently dropped."""
+    refused = []
+
+    def read(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", read)
+    yield context
+    assert not refused, "\n".join(refused)
+
+
 def pytest_collection_modifyitems(items):
     # Every browser test gets a real, committed database the live server can see;
     # the serialized rollback puts back the groups and calendar the migrations made.
