@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('qms', '0008_approved_at'),
+        ('qms', '0010_user_must_change_password'),
     ]
 
     operations = [
