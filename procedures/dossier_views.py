@@ -24,7 +24,7 @@ from procedures.models import Dossier, Procedure
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages
+from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -53,7 +53,7 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.dossier_receive(user=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("Dossier %(code)s is logged.") % {"code": dossier.code})
             return redirect("procedures:dossier_detail", code=dossier.code)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
@@ -136,7 +136,9 @@ def _moment(value) -> datetime:
                 continue
         else:
             moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+    # Local time, whatever offset the file wrote: the day in the code, the receipt day
+    # and the due date are all days at the desk.
+    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 
 class _Row:
@@ -308,6 +310,9 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
         if errors:
             raise ImportRejected(errors)
         if not dry_run:
+            # Numbers first: the lock on each day's sequence keeps the desk from
+            # handing out one of these codes until they are committed.
+            _advance_sequences(dossiers)
             bulk_create_with_history(
                 dossiers,
                 Dossier,
@@ -315,7 +320,6 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
                 default_user=user,
                 default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
             )
-            _advance_sequences(dossiers)
     return ImportResult(
         created=len(dossiers), skipped=skipped, dry_run=dry_run, codes=[d.code for d in dossiers]
     )
@@ -323,20 +327,11 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
 
 def _advance_sequences(dossiers: list[Dossier]) -> None:
     """Imported codes of our organisation take their numbers: the desk's next codes
-    for those days continue after them (one upsert per day, like the desk's own)."""
-    prefix = f"{Organisation.current().code}-"
+    for the day written in each code continue after them."""
+    own = re.compile(rf"^{re.escape(Organisation.current().code)}-(\d{{6}})-(\d+)$")
     highest: dict[date, int] = {}
     for dossier in dossiers:
-        if dossier.code.startswith(prefix):
-            tail = dossier.code.rsplit("-", 1)[-1]
-            if tail.isdigit():
-                day = dossier.received_on
-                highest[day] = max(highest.get(day, 0), int(tail))
-    table = DossierSequence._meta.db_table
-    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (day, last) VALUES (%s, %s) ON CONFLICT (day) "
-            f"DO UPDATE SET last = {larger}({table}.last, excluded.last)",
-            list(highest.items()),
-        )
+        if parts := own.match(dossier.code):
+            day = datetime.strptime(parts[1], "%y%m%d").date()
+            highest[day] = max(highest.get(day, 0), int(parts[2]))
+    DossierSequence.reach(highest)
