@@ -13,7 +13,7 @@ from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, StartFo
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages
+from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
@@ -69,7 +69,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("Audit %(code)s is planned.") % {"code": audit.code})
             return redirect("audits:detail", pk=audit.pk)
@@ -162,7 +162,7 @@ def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
             item = services.checklist_answer(item=item, user=request.user, **form.cleaned_data)
             saved = True
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
     if htmx:
         return render(
             request,

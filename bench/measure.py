@@ -19,8 +19,9 @@ from django.test import Client
 
 from audits.models import Audit, ChecklistItem, Finding
 from audits.pdf import audit_report_pdf
+from bench import hostile
 from procedures import services
-from procedures.importer import import_dossiers
+from procedures.importer import MAX_ROWS, ImportRejected, import_dossiers
 from procedures.models import Dossier, Procedure
 from procedures.pdf import dossier_pdf
 from procedures.tracking_book import tracking_book_xlsx
@@ -62,10 +63,19 @@ def reset_peak() -> None:
 
 def peak_mib() -> float:
     """The process's peak resident memory since the last `reset_peak()`."""
+    return _status_mib("VmHWM")
+
+
+def resident_mib() -> float:
+    """The process's resident memory now."""
+    return _status_mib("VmRSS")
+
+
+def _status_mib(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def rolled_back(action):
@@ -266,6 +276,34 @@ def import_csv() -> list[Result]:
     ]
 
 
+def _refused(name: str, content: bytes) -> None:
+    try:
+        import_dossiers(name, content)
+    except ImportRejected:
+        return
+    raise AssertionError(f"{name} was imported")
+
+
+def import_whole_sheet_xlsx() -> list[Result]:
+    """The crafted XLSX that declares A1:XFD1048576 and has a cell in its last row:
+    refused at the row cap, read row by row."""
+    content = hostile.whole_sheet_xlsx(
+        [["PAD-240304-0001", "QT-TP-05", "Trần Văn An", "direct", "04/03/2024 09:00"]],
+        last_cell="XFD1048576",
+    )
+    _refused("crafted.xlsx", content)
+    return [Result("crafted XLSX: size", round(len(content) / 1024, 1), "KiB")]
+
+
+def import_line_breaks_csv() -> list[Result]:
+    """CSVs of line breaks: one as large as the import form accepts (50 MB), refused
+    by its line count before it is parsed; one at the row cap, read to the end."""
+    _refused("newlines.csv", b"\n" * (50 * 1024 * 1024))
+    result = import_dossiers("blank.csv", hostile.newlines_csv(MAX_ROWS))
+    assert result.created == 0, result
+    return []
+
+
 def _large_audit(model: Audit) -> Audit:
     """An audit like `model` with 200 checklist items, 30 of them findings."""
     big = Audit.objects.create(
@@ -355,5 +393,14 @@ STEPS = {
     "receipts": receipts,
     "due-date engine": due_dates,
     "import": import_csv,
+    "import of a crafted 5 KB XLSX": import_whole_sheet_xlsx,
+    "import of CSVs of line breaks": import_line_breaks_csv,
     "documents": documents,
+}
+
+# Steps whose added memory (the peak above what the process held when the step
+# began) has a target.
+MEMORY_TARGETS_MIB = {
+    "import of a crafted 5 KB XLSX": 100,
+    "import of CSVs of line breaks": 100,
 }

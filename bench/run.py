@@ -52,8 +52,21 @@ def main() -> None:
         started = time.perf_counter()
         log(f"measuring: {name} …")
         measure.reset_peak()
+        held = measure.resident_mib()
         results += step()
-        results.append(measure.Result(f"{name}: peak memory", round(measure.peak_mib()), "MiB"))
+        peak = measure.peak_mib()
+        results.append(measure.Result(f"{name}: peak memory", round(peak), "MiB"))
+        added = round(peak - held)
+        limit = measure.MEMORY_TARGETS_MIB.get(name)
+        results.append(
+            measure.Result(
+                f"{name}: memory added",
+                added,
+                "MiB",
+                f"< {limit}" if limit else None,
+                added < limit if limit else None,
+            )
+        )
         log(f"  done in {time.perf_counter() - started:.0f} s")
     engine = connection.vendor
     report = {"n": options.n, "engine": engine, "results": [r.as_dict() for r in results]}

@@ -24,7 +24,7 @@ from procedures.models import Dossier, Procedure
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages
+from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.idempotency import one_time_form
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
@@ -55,7 +55,7 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.dossier_receive(user=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("Dossier %(code)s is logged.") % {"code": dossier.code})
             return redirect("procedures:dossier_detail", code=dossier.code)
@@ -198,7 +198,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
                 return pdf_response(tracking_book_pdf(*args), name)
             return xlsx_response(tracking_book_xlsx(*args), name)
         except ValidationError as error:  # more rows than the format holds
-            form.add_error(None, error)
+            form_service_error(form, error)
     return render(request, "procedures/tracking_book.html", {"form": form})
 
 

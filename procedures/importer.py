@@ -9,11 +9,12 @@ same file twice creates nothing the second time.
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
@@ -49,6 +50,8 @@ MAX_ROWS = 200_000
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
 CODE_DAY = re.compile(r"-(\d{6})-")  # the receipt day inside a code (rule R8)
+# Reads the rows after the header, each only its cells between two columns (0-based).
+RowReader = Callable[[int, int], Iterator[Sequence]]
 
 
 @dataclass
@@ -76,51 +79,95 @@ class ImportResult:
     codes: list[str] = field(default_factory=list)
 
 
-def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
-    """The file's rows as dicts keyed by column, from CSV (UTF-8, with or without BOM)
-    or XLSX; raises ImportRejected for a file that cannot be read at all."""
+def read_rows(name: str, content: bytes) -> list[dict]:
+    """The file's rows as dicts of the known columns (an empty dict for a blank row,
+    so that row numbers hold), from CSV (UTF-8, with or without BOM) or XLSX; raises
+    ImportRejected for a file that cannot be read at all or has more than MAX_ROWS rows.
+
+    Read lazily, row by row, and only the known columns: what a file declares (an
+    XLSX dimension of A1:XFD1048576) or blank lines cost no memory beyond the cap.
+    """
     suffix = PurePath(name).suffix.lower()
     if suffix == ".xlsx":
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=False).active
-            table = [
-                ["" if cell is None else cell for cell in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ImportRejected(
-                [RowError(0, "", f"Không đọc được tệp XLSX ({error}).")]
-            ) from error
+        header_cells, data = _xlsx_table(content)
     elif suffix == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportRejected(
-                [RowError(0, "", "Tệp CSV phải dùng bảng mã UTF-8 (có hoặc không có BOM).")]
-            ) from error
-        try:
-            table = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as error:
-            raise ImportRejected([RowError(0, "", f"Không đọc được tệp CSV ({error}).")]) from error
+        header_cells, data = _csv_table(content)
     else:
         raise ImportRejected([RowError(0, "", "Chỉ nhận tệp .csv hoặc .xlsx.")])
-    if not table:
+    if header_cells is None:
         raise ImportRejected([RowError(1, "", "Tệp không có dữ liệu.")])
-    header = [str(cell).strip().lower() for cell in table[0]]
+    header = [str("" if cell is None else cell).strip().lower() for cell in header_cells]
     missing = [column for column in COLUMNS if column in REQUIRED and column not in header]
     if missing:
         raise ImportRejected(
             [RowError(1, column, "thiếu cột bắt buộc trong dòng tiêu đề.") for column in missing]
         )
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportRejected([RowError(0, "", f"Tệp có quá {MAX_ROWS} dòng.")])
-    rows = []
-    for cells in table[1:]:
-        if not any(str(cell).strip() for cell in cells):
-            rows.append({})
-            continue
-        rows.append({column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)})
+    positions = {column: i for i, column in enumerate(header) if column in COLUMNS}
+    first, last = min(positions.values()), max(positions.values())
+    rows: list[dict] = []
+    for cells in data(first, last):
+        if len(rows) == MAX_ROWS:
+            raise _too_many_rows()
+        row = {
+            column: cells[i - first]
+            for column, i in positions.items()
+            if i - first < len(cells) and cells[i - first] is not None
+        }
+        rows.append(row if any(str(cell).strip() for cell in row.values()) else {})
     return rows
+
+
+def _too_many_rows() -> ImportRejected:
+    return ImportRejected([RowError(0, "", f"Tệp có quá {MAX_ROWS} dòng.")])
+
+
+def _xlsx_table(content: bytes) -> tuple[Sequence | None, RowReader]:
+    """The first row's cells (None for an empty sheet) and a reader of the others."""
+
+    def unreadable(error: Exception) -> ImportRejected:
+        return ImportRejected([RowError(0, "", f"Không đọc được tệp XLSX ({error}).")])
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=False).active
+        # The declared dimension is not trusted: only the cells written are read.
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise unreadable(error) from error
+
+    def data(first: int, last: int):
+        try:
+            yield from sheet.iter_rows(
+                min_row=2, min_col=first + 1, max_col=last + 1, values_only=True
+            )
+        except Exception as error:
+            raise unreadable(error) from error
+
+    return header, data
+
+
+def _csv_table(content: bytes) -> tuple[Sequence | None, RowReader]:
+    """The first row's cells (None for an empty file) and a reader of the others."""
+    # A line break is one byte, never part of another UTF-8 character: a file with
+    # more lines than the header and MAX_ROWS rows is refused before it is parsed.
+    if max(content.count(b"\n"), content.count(b"\r")) > MAX_ROWS + 1:
+        raise _too_many_rows()
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+
+    def rows():
+        try:
+            yield from reader
+        except UnicodeDecodeError as error:
+            raise ImportRejected(
+                [RowError(0, "", "Tệp CSV phải dùng bảng mã UTF-8 (có hoặc không có BOM).")]
+            ) from error
+        except csv.Error as error:
+            raise ImportRejected([RowError(0, "", f"Không đọc được tệp CSV ({error}).")]) from error
+
+    table = rows()
+    header = next(table, None)
+    return header, lambda first, last: (cells[first : last + 1] for cells in table)
 
 
 def _moment(value) -> datetime:
@@ -136,7 +183,9 @@ def _moment(value) -> datetime:
                 continue
         else:
             moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+    # Local time, whatever offset the file wrote: the day in the code, the receipt day
+    # and the due date are all days at the desk.
+    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 
 class _Row:
@@ -308,6 +357,9 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
         if errors:
             raise ImportRejected(errors)
         if not dry_run:
+            # Numbers first: the lock on each day's sequence keeps the desk from
+            # handing out one of these codes until they are committed.
+            _advance_sequences(dossiers)
             bulk_create_with_history(
                 dossiers,
                 Dossier,
@@ -315,7 +367,6 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
                 default_user=user,
                 default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
             )
-            _advance_sequences(dossiers)
     return ImportResult(
         created=len(dossiers), skipped=skipped, dry_run=dry_run, codes=[d.code for d in dossiers]
     )
@@ -323,20 +374,11 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
 
 def _advance_sequences(dossiers: list[Dossier]) -> None:
     """Imported codes of our organisation take their numbers: the desk's next codes
-    for those days continue after them (one upsert per day, like the desk's own)."""
-    prefix = f"{Organisation.current().code}-"
+    for the day written in each code continue after them."""
+    own = re.compile(rf"^{re.escape(Organisation.current().code)}-(\d{{6}})-(\d+)$")
     highest: dict[date, int] = {}
     for dossier in dossiers:
-        if dossier.code.startswith(prefix):
-            tail = dossier.code.rsplit("-", 1)[-1]
-            if tail.isdigit():
-                day = dossier.received_on
-                highest[day] = max(highest.get(day, 0), int(tail))
-    table = DossierSequence._meta.db_table
-    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (day, last) VALUES (%s, %s) ON CONFLICT (day) "
-            f"DO UPDATE SET last = {larger}({table}.last, excluded.last)",
-            list(highest.items()),
-        )
+        if parts := own.match(dossier.code):
+            day = datetime.strptime(parts[1], "%y%m%d").date()
+            highest[day] = max(highest.get(day, 0), int(parts[2]))
+    DossierSequence.reach(highest)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -348,16 +348,21 @@ class Reception(models.TextChoices):
 
 def next_dossier_code(organisation_code: str, day: date) -> str:
     """Rule R8: `<organisation>-YYMMDD-NNNN`. One atomic upsert hands out the day's
-    numbers, so two officers saving at the same moment never get the same code."""
-    table = DossierSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
-        )
-        (number,) = cursor.fetchone()
-    return f"{organisation_code}-{day:%y%m%d}-{number:04d}"
+    numbers, so two officers saving at the same moment never get the same code.
+
+    A number already taken by a code written outside the sequence (an imported file,
+    a database restored with an older sequence) is skipped, not refused: the refusal
+    would roll the sequence back with it and refuse every later receipt of the day.
+    The day's row stays locked until the receipt commits, so the codes read here
+    cannot change before this one is written.
+    """
+    prefix = f"{organisation_code}-{day:%y%m%d}-"
+    number = DossierSequence.take(day)
+    if Dossier.objects.filter(code=f"{prefix}{number:04d}").exists():
+        tails = Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        taken = [int(tail) for code in tails if (tail := code[len(prefix) :]).isdecimal()]
+        number = DossierSequence.take(day, at_least=max(taken) + 1)
+    return f"{prefix}{number:04d}"
 
 
 def _clock(dossier: Dossier, start: datetime) -> None:

@@ -22,7 +22,7 @@ from procedures.forms import (
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
-from qms.feedback import error_messages
+from qms.feedback import error_messages, form_service_error
 from qms.idempotency import one_time_form
 from qms.models import User
 from qms.pdf import pdf_response
@@ -83,7 +83,7 @@ def _procedure_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
                 procedure=form.instance, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("Saved %(procedure)s.") % {"procedure": procedure})
             return redirect("procedures:detail", code=procedure.code)
@@ -177,7 +177,7 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("Saved %(revision)s.") % {"revision": revision})
             return redirect("procedures:revision_detail", pk=pk)
@@ -212,7 +212,7 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.revision_approve(revision=revision, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("%(revision)s is approved.") % {"revision": revision})
             return redirect("procedures:revision_detail", pk=pk)

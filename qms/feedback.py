@@ -11,6 +11,18 @@ def error_messages(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def form_service_error(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form that was sent: beside the field it
+    names when the form has that field, above the form otherwise. A service may name
+    a model field the form does not show (the code it generated, say), on which
+    `form.add_error` would raise instead of answering."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def form_error_messages(request: HttpRequest, form, about: str = "") -> None:
     """Each error of `form`, after the label of its field (and what the form is
     `about`, when a page has many of the same form)."""

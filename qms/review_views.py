@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qms import reports, reviews, services
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages
+from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
 from qms.idempotency import one_time_form
 from qms.models import ManagementReview, PeriodicReport, ReviewOutput
@@ -61,7 +61,7 @@ def _review_form(request: HttpRequest, review: ManagementReview) -> HttpResponse
         try:
             review = services.review_save(review=form.instance, user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_service_error(form, error)
         else:
             messages.success(request, _("The review is saved."))
             return redirect("qms:review_detail", pk=review.pk)

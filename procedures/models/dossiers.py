@@ -8,7 +8,7 @@ and never recompute a dossier's history.
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -407,10 +407,45 @@ class Handoff(models.Model):
 
 
 class DossierSequence(models.Model):
-    """The last number given on each receipt day (rule R8), advanced atomically."""
+    """The last number given on each receipt day (rule R8), advanced atomically.
+
+    Each change is one upsert, which also locks the day's row until the transaction
+    ends: whoever writes codes of a day (the desk, an import) waits for the others.
+    """
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField()
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y}: {self.last}"
+
+    @classmethod
+    def take(cls, day: date, *, at_least: int = 1) -> int:
+        """The day's next number, and no less than `at_least`."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
+                f"({cls._meta.db_table}.last + 1, excluded.last) RETURNING last",
+                [day, at_least],
+            )
+            (number,) = cursor.fetchone()
+        return number
+
+    @classmethod
+    def reach(cls, numbers: dict[date, int]) -> None:
+        """Raise each day's last number to at least the one given, days in order so
+        that two imports lock them in the same order."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
+                f"({cls._meta.db_table}.last, excluded.last)",
+                sorted(numbers.items()),
+            )
+
+    @classmethod
+    def _upsert(cls) -> str:
+        return f"INSERT INTO {cls._meta.db_table} (day, last) VALUES (%s, %s) ON CONFLICT (day)"
+
+    @staticmethod
+    def _larger() -> str:
+        return "GREATEST" if connection.vendor == "postgresql" else "MAX"

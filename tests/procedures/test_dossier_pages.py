@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.http import QueryDict
 from django.urls import reverse
@@ -69,6 +70,28 @@ def test_bad_receipts_are_named_and_not_written(effective, officer, client_for):
     }
     assert errors["applicant_id_number"] == ["Số định danh gồm 9 hoặc 12 chữ số."]
     assert not Dossier.objects.exists()
+
+
+def test_a_service_error_on_a_field_the_form_lacks_is_shown_above_it(
+    effective, officer, client_for, monkeypatch
+):
+    def refuse(**_data):
+        raise ValidationError({"code": "Mã đã có.", "applicant_name": "Tên chưa đúng."})
+
+    monkeypatch.setattr(services, "dossier_receive", refuse)
+    data = {
+        "procedure": effective.procedure.code,
+        "applicant_name": "Phạm Văn Đông",
+        "channel": "direct",
+        "documents_count": "1",
+        "decision": "accept",
+    }
+    response = client_for(officer).post(reverse("procedures:dossier_receive"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.non_field_errors() == ["Mã đã có."]
+    assert form.errors["applicant_name"] == ["Tên chưa đúng."]
+    assert "Mã đã có." in response.content.decode()
 
 
 def test_list_filters_and_pages(effective, officer, personas, client_for):

@@ -4,11 +4,16 @@ import io
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
+from procedures import services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
-from procedures.models import Dossier
+from procedures.models import Dossier, DossierSequence
+from qms.roles import Role
+from tests.procedures.test_dossiers import at, receive
 
 HEADER = ",".join(COLUMNS)
 GOOD = [
@@ -134,3 +139,62 @@ def test_dates_that_cannot_be_are_refused(effective):
         (3, "completed_at"),
         (4, "due_date"),
     }
+
+
+@pytest.mark.parametrize(
+    ("received_at", "imported"),
+    [
+        ("02/03/2023 10:00", True),  # the desk's next code
+        # 02/03 by the clock of UTC+14, but 01/03 18:00 at the desk: the code's day
+        # is not the receipt day, so the row is refused
+        ("2023-03-02T01:00:00+14:00", False),
+    ],
+)
+def test_an_imported_code_never_stops_the_desk(
+    effective, personas, client_for, received_at, imported
+):
+    officer = personas[Role.OFFICER]
+    receive(effective.procedure, officer, "2023-03-02 09:00")  # PAD-230302-0001
+    row = f"PAD-230302-0002,QT-TP-05,Nhập Từ Tỉnh,direct,{received_at},,,,,"
+    client = client_for(officer)
+    data = {
+        "procedure": effective.procedure.code,
+        "applicant_name": "Phạm Văn Đông",
+        "channel": "direct",
+        "documents_count": "1",
+        "decision": "accept",
+    }
+    with time_machine.travel(at("2023-03-02 15:00"), tick=False):
+        if imported:
+            assert import_dossiers("a.csv", csv_bytes(row)).codes == ["PAD-230302-0002"]
+        else:
+            with pytest.raises(ImportRejected) as rejected:
+                import_dossiers("a.csv", csv_bytes(row))
+            assert [(e.row, e.column) for e in rejected.value.errors] == [(2, "code")]
+        for _ in range(10):
+            services.dossier_receive(
+                procedure=effective.procedure, user=officer, applicant_name="A", channel="direct"
+            )
+        for _ in range(10):
+            response = client.post(reverse("procedures:dossier_receive"), data)
+            assert response.status_code == 302
+    codes = list(Dossier.objects.values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 21 + imported
+
+
+def test_the_desk_skips_codes_taken_outside_its_numbering(effective, personas):
+    """A sequence behind the register (restored from an older backup, say) costs
+    numbers, never a refused receipt."""
+    import_dossiers("a.csv", csv_bytes(*GOOD))  # PAD-230302-0001 and -0002
+    DossierSequence.objects.all().delete()
+    dossier = receive(effective.procedure, personas[Role.OFFICER], "2023-03-02 15:00")
+    assert dossier.code == "PAD-230302-0003"
+    assert DossierSequence.objects.get().last == 3
+
+
+def test_a_moment_with_another_offset_is_read_at_the_desk(effective):
+    # 00:30 on 02/03 at the desk, written in UTC (still 01/03 there)
+    row = "PAD-230302-0007,QT-TP-05,Lê An,direct,2023-03-01T17:30:00Z,,,,,"
+    import_dossiers("a.csv", csv_bytes(row))
+    assert Dossier.objects.get().received_on == date(2023, 3, 2)
+    assert services.next_dossier_code("PAD", date(2023, 3, 2)) == "PAD-230302-0008"

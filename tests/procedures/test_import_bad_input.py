@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from procedures.importer import COLUMNS, ImportRejected, import_dossiers, read_rows
+from bench.hostile import newlines_csv, whole_sheet_xlsx
+from procedures.importer import COLUMNS, MAX_ROWS, ImportRejected, import_dossiers, read_rows
 from procedures.models import Channel, Dossier, Rating
 from tests.database import database_state, is_vietnamese
 
@@ -160,6 +161,37 @@ def test_xlsx_cells_of_every_type(effective):
         (3, "completed_at"),
     }
     assert not Dossier.objects.exists()
+
+
+GOOD_ROW = ["PAD-230302-0001", "QT-TP-05", "Trần Văn An", "direct", "02/03/2023 09:00"]
+TOO_MANY = [f"Dòng 0: Tệp có quá {MAX_ROWS} dòng."]
+
+
+def test_an_xlsx_declaring_the_whole_sheet_is_read_by_the_cells_it_has(effective):
+    content = whole_sheet_xlsx([GOOD_ROW])
+    assert len(content) < 6_000
+    assert read_rows("a.xlsx", content) == [dict(zip(COLUMNS, GOOD_ROW, strict=False))]
+    assert import_dossiers("a.xlsx", content).codes == ["PAD-230302-0001"]
+
+
+def test_an_xlsx_with_a_cell_in_the_sheets_last_row_is_refused_at_the_cap(effective):
+    """Read row by row, the blank rows before that cell count up to the cap and
+    stop there: nothing is expanded to the declared 1,048,576 rows × 16,384 columns."""
+    content = whole_sheet_xlsx([GOOD_ROW], last_cell="XFD1048576")
+    assert len(content) < 6_000
+    with pytest.raises(ImportRejected) as rejected:
+        import_dossiers("a.xlsx", content)
+    assert [str(error) for error in rejected.value.errors] == TOO_MANY
+    assert not Dossier.objects.exists()
+
+
+def test_a_csv_of_line_breaks_beyond_the_cap_is_refused_before_it_is_parsed(effective):
+    # Without even a header: the count of lines is what is checked first.
+    for content in (newlines_csv(MAX_ROWS + 1), b"\n" * (MAX_ROWS + 2), b"\r" * (MAX_ROWS + 2)):
+        with pytest.raises(ImportRejected) as rejected:
+            read_rows("a.csv", content)
+        assert [str(error) for error in rejected.value.errors] == TOO_MANY
+    assert read_rows("a.csv", newlines_csv(MAX_ROWS)) == [{}] * MAX_ROWS
 
 
 def test_a_large_file_with_one_duplicate_at_its_end_writes_nothing(effective):
