@@ -111,6 +111,8 @@ class Audit(models.Model):
 
     SIGNED_STATUSES = (Status.REPORTED, Status.CLOSED)
     REPORT_FIELDS = ("summary", "strengths", "improvements", "conclusion", "distribution")
+    # The audit ends the day its report is signed (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING = ("actual_end",)
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     title = models.CharField(_("title"), max_length=300)

@@ -111,7 +111,6 @@ class ApprovalForm(SignForm):
     effective_from = forms.DateField(
         label=_("Effective from"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
-    expected_sha256 = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(BootstrapMixin, forms.Form):

@@ -31,7 +31,7 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
-from qms.signatures import content_hash, file_sha256
+from qms.signatures import file_sha256
 from qms.signing import signature_sign
 
 Status = ProcedureRevision.Status
@@ -199,21 +199,15 @@ def revision_approve(
     decision_number: str,
     decision_date: date,
     effective_from: date,
-    expected_sha256: str | None = None,
+    seen_sha256: str,
 ) -> ProcedureRevision:
-    """The chairman or a vice-chairman approves by signing; the revision takes effect
-    at once when its date has come, otherwise on that date (`activate_revisions`).
-
-    `expected_sha256` is the hash of the content the approver was shown: if the
-    revision changed since, nothing is signed.
+    """The chairman or a vice-chairman approves by signing the content they were
+    shown (`seen_sha256`); the revision takes effect at once when its date has come,
+    otherwise on that date (`activate_revisions`).
     """
     _procedure, revision = _lock_revision(revision)
     if revision.status != Status.SUBMITTED:
         raise ValidationError(_("Only a revision submitted for approval can be approved."))
-    if expected_sha256 and expected_sha256 != content_hash(revision.signed_content()):
-        raise ValidationError(
-            _("The revision changed after you opened it: read it again before approving.")
-        )
     if effective_from < decision_date:
         raise ValidationError(
             {"effective_from": _("The effective date cannot be before the decision date.")}
@@ -237,6 +231,7 @@ def revision_approve(
         password=password,
         roles=APPROVER_ROLES,
         meaning=Signature.Meaning.APPROVED,
+        seen_sha256=seen_sha256,
     )
     revision.status = Status.APPROVED
     _track(revision, user, _("Approved by decision %(number)s") % {"number": decision_number})

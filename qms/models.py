@@ -1,5 +1,6 @@
 import threading
 from datetime import date, time
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -423,6 +424,8 @@ class ApprovedRecord(models.Model):
     signature deleted behind the application's back is found by `verify_signatures`."""
 
     SIGNED_FIELDS: tuple[str, ...] = ()
+    # What signing itself writes into the content (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING: tuple[str, ...] = ()
     signatures = GenericRelation(Signature, object_id_field="object_id")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
 
@@ -500,6 +503,11 @@ class Objective(ApprovedRecord):
     def __str__(self) -> str:
         return self.title
 
+    def signed_content(self) -> dict:
+        # the target as stored (one decimal), however it was typed: "95" and "95.0"
+        # are one content and must hash alike
+        return {**super().signed_content(), "target": Decimal(self.target).quantize(Decimal("0.1"))}
+
     @property
     def period(self) -> tuple[date, date]:
         return date(self.year, 1, 1), date(self.year, 12, 31)
@@ -540,6 +548,7 @@ class ManagementReview(ApprovedRecord):
         "conclusion",
         "inputs",
     )
+    FILLED_AT_SIGNING = ("inputs",)
 
     held_on = models.DateField(_("meeting date"))
     period_start = models.DateField(_("review period from"))

@@ -213,6 +213,8 @@ class ProcedureRevision(models.Model):
         "decision_date",
         "effective_from",
     )
+    # Typed into the approval form with the password (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING = ("decision_number", "decision_date", "effective_from")
 
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="revisions"

@@ -11,7 +11,7 @@ from procedures import services
 from procedures.models import ProcedureRevision
 from qms.models import Signature
 from qms.signatures import content_hash
-from tests.factories import PASSWORD, issue_revision
+from tests.factories import PASSWORD, issue_revision, page_sha256
 
 Status = ProcedureRevision.Status
 
@@ -75,6 +75,7 @@ def test_wrong_password_writes_nothing(procedure, secretary, chairman):
     with pytest.raises(ValidationError) as error:
         services.revision_approve(
             revision=revision,
+            seen_sha256=page_sha256(revision),
             user=chairman,
             password="sai-mat-khau",
             decision_number="1/QĐ-UBND",
@@ -92,6 +93,7 @@ def test_only_the_chairman_or_a_vice_chairman_approves(procedure, secretary):
     with pytest.raises(ValidationError, match="Chủ tịch"):
         services.revision_approve(
             revision=revision,
+            seen_sha256=page_sha256(revision),
             user=secretary,
             password=PASSWORD,
             decision_number="1/QĐ-UBND",
@@ -148,6 +150,7 @@ def test_a_revision_cannot_start_before_the_one_in_force(effective, secretary, c
     with pytest.raises(ValidationError) as error:
         services.revision_approve(
             revision=second,
+            seen_sha256=page_sha256(second),
             user=chairman,
             password=PASSWORD,
             decision_number="2/QĐ-UBND",
@@ -159,7 +162,7 @@ def test_a_revision_cannot_start_before_the_one_in_force(effective, secretary, c
 
 def test_approval_refuses_content_changed_since_it_was_shown(effective, secretary, chairman):
     second = issue_revision(effective.procedure, secretary=secretary)
-    shown = content_hash(second.signed_content())
+    shown = page_sha256(second)
     second.scope = "Đổi sau khi lãnh đạo mở trang"
     services.revision_update(
         revision=second,
@@ -177,7 +180,7 @@ def test_approval_refuses_content_changed_since_it_was_shown(effective, secretar
             decision_number="2/QĐ-UBND",
             decision_date=date(2024, 1, 1),
             effective_from=date(2024, 1, 1),
-            expected_sha256=shown,
+            seen_sha256=shown,
         )
     assert not second.signatures.exists()
 
@@ -190,6 +193,7 @@ def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(
     with pytest.raises(ValidationError):
         services.revision_approve(
             revision=effective,
+            seen_sha256=page_sha256(effective),
             user=chairman,
             password=PASSWORD,
             decision_number="x",

@@ -11,7 +11,7 @@ from procedures import services
 from procedures.models import Procedure, ProcedureRevision, RevisionStep
 from qms.roles import Role
 from qms.signatures import SignedRecordError
-from tests.factories import PASSWORD, ProcedureFactory, issue_revision
+from tests.factories import PASSWORD, ProcedureFactory, issue_revision, page_sha256
 from tests.threads import run_together
 
 Status = ProcedureRevision.Status
@@ -107,6 +107,7 @@ def test_the_database_allows_one_effective_revision_per_procedure(effective, sec
 def approve(revision, approver, effective_from):
     return lambda: services.revision_approve(
         revision=revision,
+        seen_sha256=page_sha256(revision),
         user=approver,
         password=PASSWORD,
         decision_number=f"{revision.number}/QĐ-UBND",
