@@ -11,12 +11,12 @@ from procedures.models import (
     RevisionStep,
 )
 from procedures.services import Reception
-from qms.forms import BootstrapMixin, SignForm, reason_field
+from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
 from qms.uploads import upload_validators
 
 
-class ProcedureForm(BootstrapMixin, forms.ModelForm):
+class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     reason = reason_field()
 
     class Meta:
@@ -59,7 +59,7 @@ class RevisionForm(BootstrapMixin, forms.ModelForm):
         } | {"cutoff": forms.TimeInput(attrs={"placeholder": "hh:mm"})}
 
 
-class StepForm(BootstrapMixin, forms.ModelForm):
+class StepForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = RevisionStep
         fields = ["name", "unit", "role", "allotment"]

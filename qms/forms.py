@@ -12,6 +12,7 @@ from qms.models import (
     Organisation,
     PeriodicReport,
     ReviewOutput,
+    Unit,
     User,
 )
 from qms.roles import Role
@@ -72,6 +73,17 @@ class BootstrapMixin:
                     error.message = UNTRANSLATED[error.code]
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class OffersActiveUnits:
+    """A form whose unit fields offer the active units, and those the record already
+    names: a deactivated unit is chosen for nothing new, and an old record keeps it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Unit:
+                field.queryset = field.queryset.offered(self.initial.get(name))
 
 
 class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):

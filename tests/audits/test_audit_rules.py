@@ -11,7 +11,7 @@ from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from qms.signing import chairman_approve
-from tests.factories import PASSWORD, UnitFactory, UserFactory, page_sha256
+from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, UserFactory, page_sha256
 from tests.threads import run_together
 
 
@@ -265,6 +265,29 @@ def test_the_scope_team_and_samples_of_a_signed_audit_are_frozen(
     )
     with pytest.raises(SignedRecordError), transaction.atomic():
         FROZEN_CHANGES[change](audit, audit.items.first(), lead.unit, effective_dossier)
+    assert Audit.objects.get(pk=audit.pk).report_signature.matches()
+
+
+def test_what_a_signed_audit_names_cannot_be_deleted(started, lead, effective_dossier):
+    """Deleting a record at the other end of a link deletes the link rows by cascade,
+    without the m2m_changed the guard above hears: the deletion itself is refused."""
+    procedure = ProcedureFactory(code="QT-DG-01")
+    clause = Clause.objects.create(number="99.1", title="Điều khoản thử", order=999)
+    member = UserFactory(role="auditor", unit=UnitFactory(code="TC-KT"))
+    started.procedures.add(procedure)
+    started.clauses.add(clause)
+    started.team.add(member)
+    sign_ready(started, lead)
+    services.checklist_answer(
+        item=started.items.first(), user=lead, result="conforming", dossiers=[effective_dossier]
+    )
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
+    for record in (procedure, clause, member, effective_dossier):
+        for delete in (record.delete, type(record).objects.filter(pk=record.pk).delete):
+            with pytest.raises(SignedRecordError, match=audit.code), transaction.atomic():
+                delete()
     assert Audit.objects.get(pk=audit.pk).report_signature.matches()
 
 
