@@ -204,10 +204,18 @@ def revision_approve(
     """The chairman or a vice-chairman approves by signing the content they were
     shown (`seen_sha256`); the revision takes effect at once when its date has come,
     otherwise on that date (`activate_revisions`).
+
+    Whoever drafted the revision cannot approve it: approving is the check of the
+    document by someone other than its author (ISO 9001:2015 clause 7.5.2).
     """
     _procedure, revision = _lock_revision(revision)
     if revision.status != Status.SUBMITTED:
         raise ValidationError(_("Only a revision submitted for approval can be approved."))
+    if revision.created_by_id == user.pk:
+        raise ValidationError(
+            _("You drafted %(revision)s: another leader must approve it.")
+            % {"revision": revision}
+        )
     if effective_from < decision_date:
         raise ValidationError(
             {"effective_from": _("The effective date cannot be before the decision date.")}

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from procedures import services
 from procedures.models import ProcedureRevision
 from qms.models import Signature
+from qms.roles import Role
 from qms.signatures import content_hash
-from tests.factories import PASSWORD, issue_revision, page_sha256
+from tests.factories import PASSWORD, UserFactory, issue_revision, page_sha256
 
 Status = ProcedureRevision.Status
 
@@ -94,13 +95,36 @@ def test_only_the_chairman_or_a_vice_chairman_approves(procedure, secretary):
         services.revision_approve(
             revision=revision,
             seen_sha256=page_sha256(revision),
-            user=secretary,
+            user=UserFactory(role=Role.ISO_SECRETARY),  # not the one who drafted it
             password=PASSWORD,
             decision_number="1/QĐ-UBND",
             decision_date=date(2023, 1, 1),
             effective_from=date(2023, 1, 1),
         )
     assert ProcedureRevision.objects.get(pk=revision.pk).status == Status.SUBMITTED
+
+
+def test_whoever_drafted_a_revision_cannot_approve_it(procedure, personas, chairman):
+    vice_chairman = personas[Role.VICE_CHAIRMAN]
+    revision = issue_revision(procedure, secretary=vice_chairman)  # drafted and submitted
+
+    def approve(user):
+        return services.revision_approve(
+            revision=revision,
+            user=user,
+            password=PASSWORD,
+            decision_number="1/QĐ-UBND",
+            decision_date=date(2023, 1, 1),
+            effective_from=date(2023, 1, 1),
+            seen_sha256=page_sha256(revision),
+        )
+
+    with pytest.raises(ValidationError, match="Bạn là người soạn QT-TP-05 lần ban hành 1"):
+        approve(vice_chairman)
+    assert ProcedureRevision.objects.get(pk=revision.pk).status == Status.SUBMITTED
+    assert not revision.signatures.exists()
+    approve(chairman)
+    assert ProcedureRevision.objects.get(pk=revision.pk).approval.signer == chairman
 
 
 def test_a_future_revision_takes_effect_on_its_date(effective, secretary, chairman):
