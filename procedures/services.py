@@ -213,8 +213,7 @@ def revision_approve(
         raise ValidationError(_("Only a revision submitted for approval can be approved."))
     if revision.created_by_id == user.pk:
         raise ValidationError(
-            _("You drafted %(revision)s: another leader must approve it.")
-            % {"revision": revision}
+            _("You drafted %(revision)s: another leader must approve it.") % {"revision": revision}
         )
     if effective_from < decision_date:
         raise ValidationError(
