@@ -8,7 +8,7 @@ from audits import services
 from audits.models import Audit, Clause, Programme, Result
 from procedures.models import Dossier, Procedure
 from qms.models import Unit, User
-from qms.signing import chairman_approve
+from qms.signing import chairman_approve, shown_sha256
 
 # clause: (result, evidence) for the answers that are not simply "conforming"
 FULL_AUDIT_ANSWERS = {
@@ -32,7 +32,9 @@ def seed_audits(
         scope="Tháng 11: đánh giá toàn hệ thống (Bộ phận Một cửa, Tư pháp - Hộ tịch), "
         "điều khoản 4.1 – 10.3.\nTháng 12: đánh giá quy trình chứng thực QT-CT-01, QT-CT-02.",
     )
-    chairman_approve(record=programme, user=chairman, password=password)
+    chairman_approve(
+        record=programme, user=chairman, password=password, seen_sha256=shown_sha256(programme)
+    )
     desk, hotich = Unit.objects.get(code="BP-MC"), Unit.objects.get(code="TP-HT")
     full = services.audit_save(
         audit=Audit(
@@ -81,7 +83,12 @@ def seed_audits(
         "cần khắc phục 2 điểm không phù hợp nhẹ.",
         distribution="Chủ tịch UBND phường; các bộ phận; lưu: VT, ISO.",
     )
-    services.report_sign(audit=full, user=lead, password=password)
+    services.report_sign(
+        audit=full,
+        user=lead,
+        password=password,
+        seen_sha256=shown_sha256(Audit.objects.get(pk=full.pk)),  # as answered and written
+    )
     in_progress = services.audit_save(
         audit=Audit(
             code="ĐGNB-2023-02",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ChecklistTemplate, Finding, Result
 from procedures.models import Dossier
-from qms.forms import BootstrapMixin, reason_field
+from qms.forms import BootstrapMixin, OffersActiveUnits, reason_field
 from qms.models import User
 from qms.roles import Role
 
@@ -14,7 +14,7 @@ def _auditors():
     )
 
 
-class AuditForm(BootstrapMixin, forms.ModelForm):
+class AuditForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     reason = reason_field()
 
     class Meta:
@@ -82,7 +82,7 @@ class AnswerForm(BootstrapMixin, forms.Form):
         return [found[code] for code in codes]
 
 
-class FindingForm(BootstrapMixin, forms.ModelForm):
+class FindingForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Finding
         fields = ["clause_number", "unit", "severity", "description", "evidence"]

@@ -111,6 +111,8 @@ class Audit(models.Model):
 
     SIGNED_STATUSES = (Status.REPORTED, Status.CLOSED)
     REPORT_FIELDS = ("summary", "strengths", "improvements", "conclusion", "distribution")
+    # The audit ends the day its report is signed (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING = ("actual_end",)
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -345,3 +347,26 @@ def _related_audits(through, instance) -> list[int]:
 
 def _related_items(through, instance) -> list[int]:
     return list(through.objects.filter(dossier=instance).values_list("checklistitem_id", flat=True))
+
+
+def signed_links() -> dict[str, type[models.Model]]:
+    """What a signed audit's content links to and could be deleted (units never are),
+    by the lookup from the audit: its procedures, clauses and team, and the dossiers
+    its checklist items sampled."""
+    return {
+        "procedures": Procedure,
+        "clauses": Clause,
+        "team": Audit._meta.get_field("team").related_model,
+        "items__dossiers": Dossier,
+    }
+
+
+def refuse_deleting_what_signed_audits_name(sender, instance, **kwargs) -> None:
+    """pre_delete of a record a signed audit links to: deleting it would delete the
+    link rows by cascade, which sends no m2m_changed (so the guard above never hears
+    of it), and rewrite the audit's signed scope, team or samples."""
+    for lookup, model in signed_links().items():
+        if model is sender:
+            signed = Audit.objects.filter(**{lookup: instance}, status__in=Audit.SIGNED_STATUSES)
+            if audit := signed.first():
+                raise SignedRecordError(audit)

@@ -274,8 +274,9 @@ def report_save(*, audit: Audit, user: User, **fields: str) -> Audit:
 
 
 @transaction.atomic
-def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
-    """The lead auditor signs the report; from then on the audit is read-only."""
+def report_sign(*, audit: Audit, user: User, password: str, seen_sha256: str) -> Audit:
+    """The lead auditor signs the report as it was shown to them; from then on the
+    audit is read-only."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     _require_auditor(audit, user, lead=True)
     _require_in_progress(audit)
@@ -294,6 +295,7 @@ def report_sign(*, audit: Audit, user: User, password: str) -> Audit:
         password=password,
         roles=(Role.AUDITOR,),
         meaning=Signature.Meaning.SIGNED,
+        seen_sha256=seen_sha256,
     )
     audit.status = Audit.Status.REPORTED
     _track(audit, user, _("Report signed"))

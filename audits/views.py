@@ -93,7 +93,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "report_form": ReportForm(instance=audit),
             "finding_form": FindingForm(audit=audit),
-            "sign_form": SignForm(),
+            "sign_form": SignForm(record=audit),
             "signature": audit.report_signature,
             "pdfs": AUDIT_PDFS,
             "templates": ChecklistTemplate.objects.all(),
@@ -257,7 +257,7 @@ def programme(request: HttpRequest, year: int) -> HttpResponse:
     programme = get_object_or_404(Programme, year=year)
     audits = Audit.objects.filter(year=year).select_related("lead_auditor")
     done = [a for a in audits if a.status in Audit.SIGNED_STATUSES]
-    form = SignForm(request.POST or None, request=request)
+    form = SignForm(request.POST or None, request=request, record=programme)
     if request.method == "POST" and form.is_valid():
         try:
             chairman_approve(record=programme, user=request.user, **form.cleaned_data)

@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nonconformities.models import Action, Complaint, Nonconformity
-from qms.forms import BootstrapMixin
+from qms.forms import BootstrapMixin, OffersActiveUnits
 from qms.models import User
 
 
-class NonconformityForm(BootstrapMixin, forms.ModelForm):
+class NonconformityForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     """Raising by hand: the automatic sources (audit findings, late dossiers,
     complaints) are linked to their record and come only from there."""
 

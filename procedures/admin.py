@@ -2,10 +2,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from procedures.models import Procedure, ProcedureRevision, RevisionRecord, RevisionStep
+from qms.admin import ActiveUnitsForm
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(SimpleHistoryAdmin):
+    form = ActiveUnitsForm
     list_display = ["code", "name", "field", "unit", "in_use", "next_review_on"]
     list_filter = ["field", "unit", "in_use", "legal_basis_changed"]
     search_fields = ["code", "name"]

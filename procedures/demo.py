@@ -26,6 +26,7 @@ from procedures.models import (
 )
 from qms.models import CalendarDay, Organisation, Unit, User
 from qms.roles import Role
+from qms.signing import shown_sha256
 from qms.working_days import LOCAL_TZ
 
 D = Decimal
@@ -302,7 +303,13 @@ def seed_procedures(*, secretary: User, approver: User, password: str) -> int:
                 reason="Dữ liệu mẫu",
             )
             services.revision_submit(revision=revision, user=secretary)
-            services.revision_approve(revision=revision, user=approver, password=password, **issue)
+            services.revision_approve(
+                revision=revision,
+                user=approver,
+                password=password,
+                seen_sha256=shown_sha256(revision),
+                **issue,
+            )
         created += 1
     return created
 

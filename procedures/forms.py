@@ -13,12 +13,12 @@ from procedures.models import (
 )
 from procedures.services import Reception
 from procedures.tracking_book import check_period
-from qms.forms import BootstrapMixin, SignForm, reason_field
+from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
 from qms.uploads import upload_validators
 
 
-class ProcedureForm(BootstrapMixin, forms.ModelForm):
+class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     reason = reason_field()
 
     class Meta:
@@ -61,7 +61,7 @@ class RevisionForm(BootstrapMixin, forms.ModelForm):
         } | {"cutoff": forms.TimeInput(attrs={"placeholder": "hh:mm"})}
 
 
-class StepForm(BootstrapMixin, forms.ModelForm):
+class StepForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = RevisionStep
         fields = ["name", "unit", "role", "allotment"]
@@ -113,7 +113,6 @@ class ApprovalForm(SignForm):
     effective_from = forms.DateField(
         label=_("Effective from"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
-    expected_sha256 = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(BootstrapMixin, forms.Form):

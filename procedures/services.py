@@ -32,7 +32,7 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
-from qms.signatures import content_hash, file_sha256
+from qms.signatures import file_sha256
 from qms.signing import signature_sign
 from qms.working_days import CalendarRangeError
 
@@ -201,20 +201,21 @@ def revision_approve(
     decision_number: str,
     decision_date: date,
     effective_from: date,
-    expected_sha256: str | None = None,
+    seen_sha256: str,
 ) -> ProcedureRevision:
-    """The chairman or a vice-chairman approves by signing; the revision takes effect
-    at once when its date has come, otherwise on that date (`activate_revisions`).
+    """The chairman or a vice-chairman approves by signing the content they were
+    shown (`seen_sha256`); the revision takes effect at once when its date has come,
+    otherwise on that date (`activate_revisions`).
 
-    `expected_sha256` is the hash of the content the approver was shown: if the
-    revision changed since, nothing is signed.
+    Whoever drafted the revision cannot approve it: approving is the check of the
+    document by someone other than its author (ISO 9001:2015 clause 7.5.2).
     """
     _procedure, revision = _lock_revision(revision)
     if revision.status != Status.SUBMITTED:
         raise ValidationError(_("Only a revision submitted for approval can be approved."))
-    if expected_sha256 and expected_sha256 != content_hash(revision.signed_content()):
+    if revision.created_by_id == user.pk:
         raise ValidationError(
-            _("The revision changed after you opened it: read it again before approving.")
+            _("You drafted %(revision)s: another leader must approve it.") % {"revision": revision}
         )
     if effective_from < decision_date:
         raise ValidationError(
@@ -239,6 +240,7 @@ def revision_approve(
         password=password,
         roles=APPROVER_ROLES,
         meaning=Signature.Meaning.APPROVED,
+        seen_sha256=seen_sha256,
     )
     revision.status = Status.APPROVED
     _track(revision, user, _("Approved by decision %(number)s") % {"number": decision_number})

@@ -26,7 +26,6 @@ from qms.feedback import error_messages, form_service_error
 from qms.idempotency import one_time_form
 from qms.models import User
 from qms.pdf import pdf_response
-from qms.signatures import content_hash
 from qms.uploads import download
 
 VIEW = "procedures.view_procedure"
@@ -129,6 +128,12 @@ def _revision(pk: int) -> ProcedureRevision:
 @permission_required(VIEW)
 def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
+    return _revision_page(request, revision, ApprovalForm(record=revision))
+
+
+def _revision_page(
+    request: HttpRequest, revision: ProcedureRevision, approval_form: ApprovalForm, status=200
+) -> HttpResponse:
     context = {
         "revision": revision,
         "procedure": revision.procedure,
@@ -138,9 +143,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": revision.history.select_related("history_user"),
         "others": revision.procedure.revisions.exclude(pk=revision.pk),
         "acknowledged": revision.acknowledgements.select_related("user", "user__unit"),
-        "approval_form": ApprovalForm(
-            initial={"expected_sha256": content_hash(revision.signed_content())}
-        ),
+        "approval_form": approval_form,
         "withdraw_form": NoteForm(),
         "can_acknowledge": ProcedureRevision.objects.to_acknowledge_by(request.user)
         .filter(pk=revision.pk)
@@ -153,7 +156,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("unit")
             .order_by("unit__code", "full_name")
         )
-    return render(request, "procedures/revision_detail.html", context)
+    return render(request, "procedures/revision_detail.html", context, status=status)
 
 
 @permission_required(EDIT_REVISION)
@@ -206,8 +209,10 @@ def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(APPROVE)
 def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A refused approval shows the revision again, as it is now, with the form's
+    values and why it was refused."""
     revision = _revision(pk)
-    form = ApprovalForm(request.POST, request=request)
+    form = ApprovalForm(request.POST, request=request, record=revision)
     if form.is_valid():
         try:
             services.revision_approve(revision=revision, user=request.user, **form.cleaned_data)
@@ -216,12 +221,7 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(revision)s is approved.") % {"revision": revision})
             return redirect("procedures:revision_detail", pk=pk)
-    return render(
-        request,
-        "procedures/revision_approve.html",
-        {"revision": revision, "procedure": revision.procedure, "approval_form": form},
-        status=400,
-    )
+    return _revision_page(request, revision, form, status=400)
 
 
 @require_POST

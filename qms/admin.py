@@ -3,13 +3,15 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.forms import OffersActiveUnits
 from qms.models import (
     ManagementReview,
     Objective,
@@ -40,10 +42,28 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ActiveUnitsForm(OffersActiveUnits, forms.ModelForm):
+    """The base of the admin's forms that name units: a deactivated unit is offered
+    only on the records that already name it."""
+
+
+class UserChangeForm(OffersActiveUnits, auth_forms.UserChangeForm):
+    """Django's account form, offering active units (`ActiveUnitsForm`)."""
+
+
+class UserCreationForm(OffersActiveUnits, auth_forms.AdminUserCreationForm):
+    """Django's new-account form, offering active units (`ActiveUnitsForm`)."""
+
+
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "is_one_stop_desk"]
+    list_display = ["code", "name", "is_one_stop_desk", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Units are deactivated, never deleted (`Unit`)."""
+        return False
 
 
 class AccountForm(UserChangeForm):
@@ -100,6 +120,7 @@ class UserAdmin(BaseUserAdmin):
 
     SIGNING_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
     form = AccountForm
+    add_form = UserCreationForm
     list_display = ["username", "full_name", "unit", "is_active", "is_staff"]
     list_filter = ["unit", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
@@ -203,6 +224,7 @@ class ObjectiveAdmin(ApprovedRecordAdmin):
 
 class PlanTaskInline(admin.TabularInline):
     model = PlanTask
+    form = ActiveUnitsForm
     extra = 0
 
 

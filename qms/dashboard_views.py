@@ -145,10 +145,14 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "rows": [
-                (objective, kpi.percent(value), objective.status(value, scope.cutoff))
+                (
+                    objective,
+                    kpi.percent(value),
+                    objective.status(value, scope.cutoff),
+                    SignForm(record=objective, auto_id=f"%s-{objective.pk}"),
+                )
                 for objective, value in rows
             ],
-            "form": SignForm(),
             "can_approve": request.user.has_role(Role.CHAIRMAN),
         },
     )

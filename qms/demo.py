@@ -54,7 +54,12 @@ def seed_objectives(*, chairman: User, password: str) -> int:
             comparison=comparison,
             target=Decimal(target),
         )
-        signing.chairman_approve(record=objective, user=chairman, password=password)
+        signing.chairman_approve(
+            record=objective,
+            user=chairman,
+            password=password,
+            seen_sha256=signing.shown_sha256(objective),
+        )
     return len(TARGETS)
 
 
@@ -148,7 +153,9 @@ def seed_review(*, secretary: User, chairman: User, owner: User, password: str) 
             ),
             user=secretary,
         )
-    services.review_sign(review=review, user=chairman, password=password)
+    services.review_sign(
+        review=review, user=chairman, password=password, seen_sha256=signing.shown_sha256(review)
+    )
     services.review_output_done(
         output=review.outputs.first(),
         user=owner,

@@ -27,7 +27,7 @@ def form_error_messages(request: HttpRequest, form, about: str = "") -> None:
     """Each error of `form`, after the label of its field (and what the form is
     `about`, when a page has many of the same form)."""
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
+        label = (form.fields[field].label if field in form.fields else None) or ""
         where = " – ".join(part for part in (about, str(label)) if part)
         for error in errors:
             messages.error(request, f"{where}: {error}" if where else error)

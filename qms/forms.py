@@ -12,9 +12,11 @@ from qms.models import (
     Organisation,
     PeriodicReport,
     ReviewOutput,
+    Unit,
     User,
 )
 from qms.roles import Role
+from qms.signing import shown_sha256
 from qms.working_days import CalendarRangeError
 
 # Django's messages that its Vietnamese catalogue lacks, by error code.
@@ -71,6 +73,17 @@ class BootstrapMixin:
                     error.message = UNTRANSLATED[error.code]
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class OffersActiveUnits:
+    """A form whose unit fields offer the active units, and those the record already
+    names: a deactivated unit is chosen for nothing new, and an old record keeps it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Unit:
+                field.queryset = field.queryset.offered(self.initial.get(name))
 
 
 class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
@@ -203,9 +216,31 @@ class DueDateForm(BootstrapMixin, forms.Form):
         return data
 
 
+class ShownContentField(forms.CharField):
+    """The hash of the content a sign form's page shows (`qms.signing.shown_sha256`),
+    sent back with the signature. A form shown again after a refusal carries the hash
+    of the content the page shows then, not the one posted: the signer signs what
+    is in front of them."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(
+            error_messages={
+                "required": _("The form did not say what you read: read the record again.")
+            }
+        )
+
+    def bound_data(self, data, initial):
+        return initial
+
+
 class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
     """Signing re-asks the signer's password: checked here through the sign-in
-    throttle, and again by the signing service, which commands call directly."""
+    throttle, and again by the signing service, which commands call directly. The
+    form carries the hash of the `record` its page shows; the service signs only if
+    the record still has that content (a form only read, never shown, needs no
+    record)."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -213,6 +248,13 @@ class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Signing re-asks your password."),
     )
+    seen_sha256 = ShownContentField()
+
+    def __init__(self, *args, record=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if record is not None:
+            # computed when the form is drawn, after any refused attempt rolled back
+            self.fields["seen_sha256"].initial = lambda: shown_sha256(record)
 
 
 def _date_widget() -> forms.DateInput:

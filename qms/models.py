@@ -1,5 +1,6 @@
 import threading
 from datetime import date, time
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -100,13 +101,47 @@ class Organisation(models.Model):
         return organisation.office_hours if organisation else DEFAULT_OFFICE_HOURS
 
 
+class UnitDeletionError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Units are never deleted: deactivate the unit instead."), code="unit_deletion"
+        )
+
+
+class UnitQuerySet(models.QuerySet):
+    def offered(self, chosen=None) -> models.QuerySet:
+        """The units a form offers: the active ones, and those the record already
+        names (`chosen`: a unit, its pk, or a list of them)."""
+        chosen = chosen if isinstance(chosen, list | tuple | set) else [chosen]
+        named = [getattr(unit, "pk", unit) for unit in chosen if unit is not None]
+        return self.filter(Q(is_active=True) | Q(pk__in=named))
+
+    def delete(self):
+        raise UnitDeletionError()
+
+
 class Unit(models.Model):
-    """A unit of the organisation (VP-TK, TP-HT, ĐC-XD, VH-XH, TC-KT, the one-stop desk)."""
+    """A unit of the organisation (VP-TK, TP-HT, ĐC-XD, VH-XH, TC-KT, the one-stop desk).
+
+    A unit is deactivated, never deleted (as accounts are): records name it, signed
+    ones among them (an audit's scope, a revision's steps), and deleting it would
+    rewrite them by cascade without any signal the signed records' guards hear.
+    """
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=200)
     is_one_stop_desk = models.BooleanField(_("one-stop desk"), default=False)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "A unit that no longer exists is deactivated: it is no longer offered in "
+            "forms, and the records that name it keep its name."
+        ),
+    )
     history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -123,6 +158,9 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    def delete(self, *args, **kwargs):
+        raise UnitDeletionError()
 
 
 class User(AbstractUser):
@@ -453,6 +491,8 @@ class ApprovedRecord(models.Model):
     signature deleted behind the application's back is found by `verify_signatures`."""
 
     SIGNED_FIELDS: tuple[str, ...] = ()
+    # What signing itself writes into the content (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING: tuple[str, ...] = ()
     signatures = GenericRelation(Signature, object_id_field="object_id")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
 
@@ -530,6 +570,11 @@ class Objective(ApprovedRecord):
     def __str__(self) -> str:
         return self.title
 
+    def signed_content(self) -> dict:
+        # the target as stored (one decimal), however it was typed: "95" and "95.0"
+        # are one content and must hash alike
+        return {**super().signed_content(), "target": Decimal(self.target).quantize(Decimal("0.1"))}
+
     @property
     def period(self) -> tuple[date, date]:
         return date(self.year, 1, 1), date(self.year, 12, 31)
@@ -570,6 +615,7 @@ class ManagementReview(ApprovedRecord):
         "conclusion",
         "inputs",
     )
+    FILLED_AT_SIGNING = ("inputs",)
 
     held_on = models.DateField(_("meeting date"))
     period_start = models.DateField(_("review period from"))

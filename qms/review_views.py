@@ -82,7 +82,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outputs": review.outputs.select_related("owner"),
             "output_form": ReviewOutputForm(),
             "done_form": OutputDoneForm(initial={"done_on": localdate()}),
-            "sign_form": SignForm(),
+            "sign_form": SignForm(record=review),
             "today": localdate(),
             "can_prepare": not approval and request.user.has_perm(PREPARE),
             "can_sign": not approval and request.user.has_role(Role.CHAIRMAN),

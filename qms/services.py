@@ -45,16 +45,19 @@ def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
 
 
 @transaction.atomic
-def review_sign(*, review: ManagementReview, user: User, password: str) -> ManagementReview:
+def review_sign(
+    *, review: ManagementReview, user: User, password: str, seen_sha256: str
+) -> ManagementReview:
     """The chairman signs a management review off: its inputs are compiled once more
     and stored as they are now, and the signature covers them with everything else.
-    Any refusal (not the chairman, wrong password) rolls the stored inputs back."""
+    Any refusal (not the chairman, wrong password, the review changed since it was
+    shown) rolls the stored inputs back."""
     review = ManagementReview.objects.select_for_update().get(pk=review.pk)
     refuse_if_approved(review)
     review.inputs = compile_inputs(review)
     review._history_user = user
     review.save()
-    return chairman_approve(record=review, user=user, password=password)
+    return chairman_approve(record=review, user=user, password=password, seen_sha256=seen_sha256)
 
 
 @transaction.atomic

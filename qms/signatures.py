@@ -1,9 +1,10 @@
 """Signatures: who signed what, in which role, and a SHA-256 of what they signed.
 
 A signable model implements `signed_content()`, a JSON-ready dict of everything the
-signature vouches for. The hash is taken over its canonical JSON (sorted keys, no
-spaces, NFC-normalised text), so any later change to that content shows up when
-the hash is recomputed.
+signature vouches for, and names in `FILLED_AT_SIGNING` the keys of it that signing
+writes itself (the rest is what the signer was shown: `qms.signing.shown_sha256`).
+The hash is taken over its canonical JSON (sorted keys, no spaces, NFC-normalised
+text), so any later change to that content shows up when the hash is recomputed.
 """
 
 import hashlib

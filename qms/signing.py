@@ -13,11 +13,27 @@ from qms.roles import Role
 from qms.signatures import content_hash
 
 
+def shown_sha256(record) -> str:
+    """The hash of `record`'s content as its sign form shows it: the signed content
+    without what signing fills in itself (`record.FILLED_AT_SIGNING`: the decision
+    typed into the approval form, the day an audit's report is signed, a review's
+    inputs compiled at signing). Every sign form carries it, and `signature_sign`
+    refuses to sign unless the record still hashes to it."""
+    content = record.signed_content()
+    for name in record.FILLED_AT_SIGNING:
+        del content[name]
+    return content_hash(content)
+
+
 @transaction.atomic
 def signature_sign(
-    *, record, user: User, password: str, roles: Iterable[Role], meaning: str
+    *, record, user: User, password: str, roles: Iterable[Role], meaning: str, seen_sha256: str
 ) -> Signature:
-    """Sign `record` after re-checking the signer's password and role.
+    """Sign `record` after re-checking the signer's password and role, and that its
+    content is still the one the signer was shown (`seen_sha256`, the hash their
+    sign form carried): otherwise the signature would vouch for what someone changed
+    after the page was opened. The caller holds the record's row lock, so nothing
+    changes between this check and the commit.
 
     The signer signs in the first of `roles` they hold; the hash covers
     `record.signed_content()` as it is now.
@@ -30,6 +46,12 @@ def signature_sign(
             _("Only %(roles)s can sign this.")
             % {"roles": ", ".join(str(role.label) for role in roles)}
         )
+    if seen_sha256 != shown_sha256(record):
+        raise ValidationError(
+            _("%(record)s changed after you opened it: read it again before signing.")
+            % {"record": record},
+            code="stale",
+        )
     return Signature.objects.create(
         record=record,
         signer=user,
@@ -41,9 +63,11 @@ def signature_sign(
 
 
 @transaction.atomic
-def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> ApprovedRecord:
+def chairman_approve(
+    *, record: ApprovedRecord, user: User, password: str, seen_sha256: str
+) -> ApprovedRecord:
     """The chairman approves `record` (the audit programme, a quality objective) by
-    signing it, once; it is frozen from then on."""
+    signing the content they were shown, once; it is frozen from then on."""
     record = type(record).objects.select_for_update().get(pk=record.pk)
     refuse_if_approved(record)
     record.approved_at = timezone.now()
@@ -55,6 +79,7 @@ def chairman_approve(*, record: ApprovedRecord, user: User, password: str) -> Ap
         password=password,
         roles=(Role.CHAIRMAN,),
         meaning=Signature.Meaning.APPROVED,
+        seen_sha256=seen_sha256,
     )
     return record
 

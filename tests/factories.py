@@ -6,6 +6,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from qms.models import Organisation, Unit, User
+from qms.signing import shown_sha256
 
 PASSWORD = "test-pass-123"
 
@@ -62,6 +63,12 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     result_document = "Trích lục"
 
 
+def page_sha256(record) -> str:
+    """The content hash the sign form of `record`'s page carries: taken, as the page
+    does, from the record as stored."""
+    return shown_sha256(type(record).objects.get(pk=record.pk))
+
+
 def three_day_steps() -> list[dict]:
     """Steps of a 3-working-day procedure run by the desk and TP-HT."""
     desk = UnitFactory(code="BP-MC", is_one_stop_desk=True)
@@ -111,6 +118,7 @@ def issue_revision(
     if approver:
         services.revision_approve(
             revision=revision,
+            seen_sha256=page_sha256(revision),
             user=approver,
             password=PASSWORD,
             decision_number=f"{revision.number}/QĐ-UBND",

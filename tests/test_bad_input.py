@@ -29,16 +29,17 @@ from hypothesis import strategies as st
 
 from audits import forms as audit_forms
 from audits import services as audit_services
-from audits.models import Audit
+from audits.models import Audit, Programme
 from nonconformities import forms as nc_forms
 from nonconformities.models import Nonconformity
 from nonconformities.views import _steps as nc_steps
 from procedures import forms as procedure_forms
 from procedures.dossier_views import ACTIONS
 from procedures.importer import COLUMNS
-from procedures.models import Dossier
+from procedures.models import Dossier, ProcedureRevision
 from qms import forms as qms_forms
 from qms.idempotency import FIELD, new_token
+from qms.models import ManagementReview, Objective
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
 from tests.factories import PASSWORD, pdf_bytes
@@ -76,6 +77,9 @@ def values(field: forms.Field) -> tuple[st.SearchStrategy, st.SearchStrategy]:
     Plausible text includes markup, so that accepted forms show it back escaped.
     """
     choices = [str(v) for v, _ in getattr(field, "choices", []) if v != ""] or ["1"]
+    if isinstance(field.widget, forms.HiddenInput) and field.initial:
+        # what the page put there (a sign form's hash of the content shown), or junk
+        return st.just(field.initial() if callable(field.initial) else field.initial), junk
     if isinstance(field, forms.FileField):
         takes_csv = any(
             "csv" in (getattr(v, "allowed_extensions", None) or []) for v in field.validators
@@ -122,6 +126,17 @@ def plain(form_class, **kwargs):
     return lambda records: [form_class(**kwargs)]
 
 
+def shown(form_class, model, record: str):
+    """A sign form as the page of `records[record]` draws it, with the hash of the
+    content shown (without one when the records are not built)."""
+
+    def build(records) -> list[forms.BaseForm]:
+        lookup = records.get(record)
+        return [form_class(record=model.objects.get(**lookup) if lookup else None)]
+
+    return build
+
+
 def revision_forms(records) -> list[forms.BaseForm]:
     return [
         procedure_forms.RevisionForm(),
@@ -143,12 +158,22 @@ TARGETS = [
     Target("qms:calendar_day_update", SECRETARY, plain(qms_forms.CalendarDayForm), "calendar_day"),
     Target("qms:calendar_day_delete", SECRETARY, plain(qms_forms.ChangeReasonForm), "calendar_day"),
     Target("qms:due_date", OFFICER, plain(qms_forms.DueDateForm), method="GET"),
-    Target("qms:objective_approve", CHAIRMAN, plain(qms_forms.SignForm), "objective"),
+    Target(
+        "qms:objective_approve",
+        CHAIRMAN,
+        shown(qms_forms.SignForm, Objective, "objective"),
+        "objective",
+    ),
     Target("qms:review_create", SECRETARY, plain(qms_forms.ReviewForm)),
     Target("qms:review_update", SECRETARY, plain(qms_forms.ReviewForm), "review"),
     Target("qms:review_output_add", SECRETARY, plain(qms_forms.ReviewOutputForm), "review"),
     Target("qms:review_output_done", SECRETARY, plain(qms_forms.OutputDoneForm), "output"),
-    Target("qms:review_sign", CHAIRMAN, plain(qms_forms.SignForm), "review"),
+    Target(
+        "qms:review_sign",
+        CHAIRMAN,
+        shown(qms_forms.SignForm, ManagementReview, "review"),
+        "review",
+    ),
     Target("qms:report_detail", SECRETARY, plain(qms_forms.ReportForm), "report"),
     Target("procedures:create", SECRETARY, plain(procedure_forms.ProcedureForm)),
     Target("procedures:update", SECRETARY, plain(procedure_forms.ProcedureForm), "procedure"),
@@ -157,7 +182,7 @@ TARGETS = [
     Target(
         "procedures:revision_approve",
         CHAIRMAN,
-        plain(procedure_forms.ApprovalForm),
+        shown(procedure_forms.ApprovalForm, ProcedureRevision, "draft"),
         "draft",
         bad_request=True,
     ),
@@ -195,8 +220,8 @@ TARGETS = [
     ),
     Target("audits:finding_add", Role.AUDITOR, plain(audit_forms.FindingForm), "audit"),
     Target("audits:report_save", Role.AUDITOR, plain(audit_forms.ReportForm), "audit"),
-    Target("audits:report_sign", Role.AUDITOR, plain(qms_forms.SignForm), "audit"),
-    Target("audits:programme", CHAIRMAN, plain(qms_forms.SignForm), "year"),
+    Target("audits:report_sign", Role.AUDITOR, shown(qms_forms.SignForm, Audit, "audit"), "audit"),
+    Target("audits:programme", CHAIRMAN, shown(qms_forms.SignForm, Programme, "year"), "year"),
     Target("nonconformities:raise", SECRETARY, plain(nc_forms.NonconformityForm)),
     *[
         Target(

@@ -109,16 +109,28 @@ class Procedure(models.Model):
         return f"{self.code} – {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk and self.revisions.locked().exists():
-            stored = Procedure.objects.values("code", "name").get(pk=self.pk)
-            if stored != {"code": self.code, "name": self.name}:
-                raise SignedRecordError(self)
+        if self._signed_changes():
+            raise SignedRecordError(self)
         self.next_review_on = (
             self.last_reviewed_on + relativedelta(months=self.review_interval_months)
             if self.last_reviewed_on
             else None
         )
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        message = _("An approved revision of the procedure signed this: it can no longer change.")
+        errors = {name: ValidationError(message, code="signed") for name in self._signed_changes()}
+        if errors:
+            raise ValidationError(errors)
+
+    def _signed_changes(self) -> list[str]:
+        """Which of the code and name differ from the stored ones while an approved
+        revision exists: both are part of every revision's signed content."""
+        if not self.pk or not self.revisions.locked().exists():
+            return []
+        stored = Procedure.objects.values("code", "name").get(pk=self.pk)
+        return [name for name in ("code", "name") if stored[name] != getattr(self, name)]
 
     @property
     def effective_revision(self) -> "ProcedureRevision | None":
@@ -213,6 +225,8 @@ class ProcedureRevision(DeletesReplacedFiles):
         "decision_date",
         "effective_from",
     )
+    # Typed into the approval form with the password (see `qms.signing.shown_sha256`).
+    FILLED_AT_SIGNING = ("decision_number", "decision_date", "effective_from")
 
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="revisions"

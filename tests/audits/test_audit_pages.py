@@ -71,12 +71,14 @@ def test_planning_through_the_form_names_the_conflict(personas, lead, client_for
 
 def test_a_signed_report_cannot_be_changed_through_the_pages(started, lead, client_for):
     from audits import services
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, page_sha256
 
     for item in started.items.all():
         services.checklist_answer(item=item, user=lead, result="conforming")
     services.report_save(audit=started, user=lead, conclusion="Phù hợp")
-    services.report_sign(audit=started, user=lead, password=PASSWORD)
+    services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     client = client_for(lead)
     response = client.post(
         reverse("audits:report_save", args=[started.pk]), {"conclusion": "Sửa"}, follow=True

@@ -11,7 +11,7 @@ from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from qms.signing import chairman_approve
-from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, UserFactory, page_sha256
 from tests.threads import run_together
 
 
@@ -87,10 +87,16 @@ def sign_ready(audit, lead) -> None:
 def test_only_the_lead_auditor_signs_and_then_it_is_read_only(started, lead, colleague):
     sign_ready(started, lead)
     with pytest.raises(ValidationError):
-        services.report_sign(audit=started, user=colleague, password=PASSWORD)
+        services.report_sign(
+            audit=started, user=colleague, password=PASSWORD, seen_sha256=page_sha256(started)
+        )
     with pytest.raises(ValidationError):
-        services.report_sign(audit=started, user=lead, password="sai")
-    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+        services.report_sign(
+            audit=started, user=lead, password="sai", seen_sha256=page_sha256(started)
+        )
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     assert audit.status == Audit.Status.REPORTED
     signature = audit.report_signature
     assert signature.signer == lead and signature.content_sha256 == content_hash(
@@ -111,7 +117,9 @@ def test_only_the_lead_auditor_signs_and_then_it_is_read_only(started, lead, col
 def test_signing_needs_every_item_answered(started, lead):
     services.report_save(audit=started, user=lead, conclusion="Phù hợp")
     with pytest.raises(ValidationError, match="chưa được trả lời"):
-        services.report_sign(audit=started, user=lead, password=PASSWORD)
+        services.report_sign(
+            audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+        )
 
 
 def test_questions_are_generated_from_procedure_steps(effective):
@@ -133,7 +141,9 @@ def test_a_signed_audit_is_read_only_in_the_orm_and_the_admin(started, lead, per
     services.checklist_answer(
         item=started.items.first(), user=lead, result="minor", evidence="Thiếu chữ ký"
     )
-    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     with pytest.raises(SignedRecordError):
         Audit.objects.filter(pk=audit.pk).update(conclusion="Sửa")
     with pytest.raises(SignedRecordError):
@@ -157,7 +167,9 @@ def test_closing_a_reported_audit(started, lead, colleague, personas):
     with pytest.raises(ValidationError):
         services.audit_close(audit=started, user=lead)  # not reported yet
     sign_ready(started, lead)
-    services.report_sign(audit=started, user=lead, password=PASSWORD)
+    services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     with pytest.raises(ValidationError):
         services.audit_close(audit=started, user=colleague)
     audit = services.audit_close(audit=started, user=personas[Role.ISO_SECRETARY])
@@ -171,9 +183,16 @@ def test_the_chairman_approves_the_programme(personas, client_for):
 
     programme = Programme.objects.create(year=2024, scope="Đánh giá toàn hệ thống tháng 11")
     with pytest.raises(ValidationError):
-        chairman_approve(record=programme, user=personas[Role.VICE_CHAIRMAN], password=PASSWORD)
+        chairman_approve(
+            record=programme,
+            user=personas[Role.VICE_CHAIRMAN],
+            password=PASSWORD,
+            seen_sha256=page_sha256(programme),
+        )
     url = reverse("audits:programme", args=[2024])
-    client_for(personas[Role.CHAIRMAN]).post(url, {"password": PASSWORD})
+    client_for(personas[Role.CHAIRMAN]).post(
+        url, {"password": PASSWORD, "seen_sha256": page_sha256(programme)}
+    )
     assert programme.approval.signer == personas[Role.CHAIRMAN]
     programme.scope = "Sửa sau khi duyệt"
     with pytest.raises(SignedRecordError):
@@ -321,9 +340,34 @@ def test_the_scope_team_and_samples_of_a_signed_audit_are_frozen(
     started, lead, effective_dossier, change
 ):
     sign_ready(started, lead)
-    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     with pytest.raises(SignedRecordError), transaction.atomic():
         FROZEN_CHANGES[change](audit, audit.items.first(), lead.unit, effective_dossier)
+    assert Audit.objects.get(pk=audit.pk).report_signature.matches()
+
+
+def test_what_a_signed_audit_names_cannot_be_deleted(started, lead, effective_dossier):
+    """Deleting a record at the other end of a link deletes the link rows by cascade,
+    without the m2m_changed the guard above hears: the deletion itself is refused."""
+    procedure = ProcedureFactory(code="QT-DG-01")
+    clause = Clause.objects.create(number="99.1", title="Điều khoản thử", order=999)
+    member = UserFactory(role="auditor", unit=UnitFactory(code="TC-KT"))
+    started.procedures.add(procedure)
+    started.clauses.add(clause)
+    started.team.add(member)
+    sign_ready(started, lead)
+    services.checklist_answer(
+        item=started.items.first(), user=lead, result="conforming", dossiers=[effective_dossier]
+    )
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
+    for record in (procedure, clause, member, effective_dossier):
+        for delete in (record.delete, type(record).objects.filter(pk=record.pk).delete):
+            with pytest.raises(SignedRecordError, match=audit.code), transaction.atomic():
+                delete()
     assert Audit.objects.get(pk=audit.pk).report_signature.matches()
 
 
@@ -331,12 +375,19 @@ def test_signed_fields_and_programmes_are_frozen(started, lead):
     from audits.models import Programme
 
     sign_ready(started, lead)
-    audit = services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit = services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     audit.planned_start = date(2020, 1, 1)
     with pytest.raises(SignedRecordError):
         audit.save()
     programme = Programme.objects.create(year=2030, scope="x")
-    chairman_approve(record=programme, user=UserFactory(role="chairman"), password=PASSWORD)
+    chairman_approve(
+        record=programme,
+        user=UserFactory(role="chairman"),
+        password=PASSWORD,
+        seen_sha256=page_sha256(programme),
+    )
     with pytest.raises(SignedRecordError):
         Programme.objects.filter(pk=programme.pk).update(scope="y")
     with pytest.raises(SignedRecordError):

@@ -177,14 +177,16 @@ def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, perso
 
 def test_a_signed_audit_raises_one_per_nonconformity_finding(started, lead):
     from audits import services as audit_services
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, page_sha256
 
     first, *others = started.items.all()
     audit_services.checklist_answer(item=first, user=lead, result="minor", evidence="Thiếu")
     for item in others:
         audit_services.checklist_answer(item=item, user=lead, result="observation", evidence="Nhỏ")
     audit_services.report_save(audit=started, user=lead, conclusion="Phù hợp")
-    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit_services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     raised = Nonconformity.objects.get()
     assert raised.source == "internal_audit" and raised.finding.item == first
     assert raised.unit.code == "TP-HT"
@@ -248,7 +250,7 @@ def test_two_answers_to_one_complaint_at_once_one_is_kept(make_persona):
 
 def test_automatic_sources_raise_exactly_once(effective, personas, started, lead):
     from audits import services as audit_services
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, page_sha256
 
     officer = personas[Role.OFFICER]
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
@@ -260,7 +262,9 @@ def test_automatic_sources_raise_exactly_once(effective, personas, started, lead
     for item in others:
         audit_services.checklist_answer(item=item, user=lead, result="conforming")
     audit_services.report_save(audit=started, user=lead, conclusion="Chưa phù hợp")
-    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit_services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     assert services.nc_from_finding(finding=first.finding, user=lead) is None
     assert Nonconformity.objects.filter(finding=first.finding).count() == 1
     assert Nonconformity.objects.count() == 2

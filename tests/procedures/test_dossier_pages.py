@@ -312,4 +312,3 @@ def test_a_correction_into_the_future_is_refused_on_the_page(
         response = client_for(personas[Role.ISO_SECRETARY]).post(url, data, follow=True)
     assert "Thời điểm trả kết quả không được sau thời điểm hiện tại." in response.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).returned_on == date(2023, 3, 3)
-

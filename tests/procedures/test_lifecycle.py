@@ -10,8 +10,9 @@ from django.core.management import call_command
 from procedures import services
 from procedures.models import ProcedureRevision
 from qms.models import Signature
+from qms.roles import Role
 from qms.signatures import content_hash
-from tests.factories import PASSWORD, issue_revision
+from tests.factories import PASSWORD, UserFactory, issue_revision, page_sha256
 
 Status = ProcedureRevision.Status
 
@@ -75,6 +76,7 @@ def test_wrong_password_writes_nothing(procedure, secretary, chairman):
     with pytest.raises(ValidationError) as error:
         services.revision_approve(
             revision=revision,
+            seen_sha256=page_sha256(revision),
             user=chairman,
             password="sai-mat-khau",
             decision_number="1/QĐ-UBND",
@@ -92,13 +94,37 @@ def test_only_the_chairman_or_a_vice_chairman_approves(procedure, secretary):
     with pytest.raises(ValidationError, match="Chủ tịch"):
         services.revision_approve(
             revision=revision,
-            user=secretary,
+            seen_sha256=page_sha256(revision),
+            user=UserFactory(role=Role.ISO_SECRETARY),  # not the one who drafted it
             password=PASSWORD,
             decision_number="1/QĐ-UBND",
             decision_date=date(2023, 1, 1),
             effective_from=date(2023, 1, 1),
         )
     assert ProcedureRevision.objects.get(pk=revision.pk).status == Status.SUBMITTED
+
+
+def test_whoever_drafted_a_revision_cannot_approve_it(procedure, personas, chairman):
+    vice_chairman = personas[Role.VICE_CHAIRMAN]
+    revision = issue_revision(procedure, secretary=vice_chairman)  # drafted and submitted
+
+    def approve(user):
+        return services.revision_approve(
+            revision=revision,
+            user=user,
+            password=PASSWORD,
+            decision_number="1/QĐ-UBND",
+            decision_date=date(2023, 1, 1),
+            effective_from=date(2023, 1, 1),
+            seen_sha256=page_sha256(revision),
+        )
+
+    with pytest.raises(ValidationError, match="Bạn là người soạn QT-TP-05 lần ban hành 1"):
+        approve(vice_chairman)
+    assert ProcedureRevision.objects.get(pk=revision.pk).status == Status.SUBMITTED
+    assert not revision.signatures.exists()
+    approve(chairman)
+    assert ProcedureRevision.objects.get(pk=revision.pk).approval.signer == chairman
 
 
 def test_a_future_revision_takes_effect_on_its_date(effective, secretary, chairman):
@@ -148,6 +174,7 @@ def test_a_revision_cannot_start_before_the_one_in_force(effective, secretary, c
     with pytest.raises(ValidationError) as error:
         services.revision_approve(
             revision=second,
+            seen_sha256=page_sha256(second),
             user=chairman,
             password=PASSWORD,
             decision_number="2/QĐ-UBND",
@@ -159,7 +186,7 @@ def test_a_revision_cannot_start_before_the_one_in_force(effective, secretary, c
 
 def test_approval_refuses_content_changed_since_it_was_shown(effective, secretary, chairman):
     second = issue_revision(effective.procedure, secretary=secretary)
-    shown = content_hash(second.signed_content())
+    shown = page_sha256(second)
     second.scope = "Đổi sau khi lãnh đạo mở trang"
     services.revision_update(
         revision=second,
@@ -177,7 +204,7 @@ def test_approval_refuses_content_changed_since_it_was_shown(effective, secretar
             decision_number="2/QĐ-UBND",
             decision_date=date(2024, 1, 1),
             effective_from=date(2024, 1, 1),
-            expected_sha256=shown,
+            seen_sha256=shown,
         )
     assert not second.signatures.exists()
 
@@ -190,6 +217,7 @@ def test_only_a_draft_is_submitted_and_only_a_submitted_one_approved(
     with pytest.raises(ValidationError):
         services.revision_approve(
             revision=effective,
+            seen_sha256=page_sha256(effective),
             user=chairman,
             password=PASSWORD,
             decision_number="x",

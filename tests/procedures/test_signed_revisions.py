@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -11,7 +12,7 @@ from procedures import services
 from procedures.models import Procedure, ProcedureRevision, RevisionStep
 from qms.roles import Role
 from qms.signatures import SignedRecordError
-from tests.factories import PASSWORD, ProcedureFactory, issue_revision
+from tests.factories import PASSWORD, ProcedureFactory, issue_revision, page_sha256
 from tests.threads import run_together
 
 Status = ProcedureRevision.Status
@@ -62,8 +63,10 @@ def test_services_refuse_to_edit_it(effective, secretary):
 def test_the_procedure_name_it_signed_cannot_change(effective, secretary):
     procedure = effective.procedure
     procedure.name = "Tên khác"
-    with pytest.raises(SignedRecordError):
+    with pytest.raises(ValidationError, match="không thể thay đổi"):
         services.procedure_save(procedure=procedure, user=secretary, reason="x")
+    with pytest.raises(SignedRecordError):
+        procedure.save()
     procedure = Procedure.objects.get(pk=procedure.pk)
     procedure.fee = "10.000 đồng"  # not signed content
     services.procedure_save(procedure=procedure, user=secretary, reason="Cập nhật lệ phí")
@@ -87,6 +90,33 @@ def test_views_and_admin_refuse_to_edit_it(effective, secretary, client_for):
     assert effective.purpose == "Mục đích" and effective.approval.matches()
 
 
+def test_renaming_its_procedure_in_the_admin_is_refused_with_a_message(
+    effective, secretary, client_for
+):
+    secretary.is_superuser = True
+    secretary.save()
+    client = client_for(secretary)
+    procedure = effective.procedure
+    url = reverse("admin:procedures_procedure_change", args=[procedure.pk])
+    form = client.get(url).context["adminform"].form
+    sent = {
+        name: "on" if value is True else "" if value in (None, False) else value
+        for name, value in form.initial.items()
+        if name in form.fields
+    } | {"last_reviewed_on": procedure.last_reviewed_on.strftime("%d/%m/%Y")}
+    for renamed in ({"name": "Tên khác"}, {"code": "QT-KHAC-01"}):
+        response = client.post(url, sent | renamed)
+        assert response.status_code == 200
+        field = next(iter(renamed))
+        errors = response.context["adminform"].form.errors[field]
+        assert errors == ["Nội dung này đã được ký khi phê duyệt lần ban hành: không thể thay đổi."]
+    stored = Procedure.objects.get(pk=procedure.pk)
+    assert (stored.code, stored.name) == (procedure.code, procedure.name)
+    assert client.post(url, sent | {"fee": "10.000 đồng"}).status_code == 302  # not signed
+    assert Procedure.objects.get(pk=procedure.pk).fee == "10.000 đồng"
+    assert ProcedureRevision.objects.get(pk=effective.pk).approval.matches()
+
+
 def test_the_database_allows_one_effective_revision_per_procedure(effective, secretary):
     with pytest.raises(IntegrityError), transaction.atomic():
         ProcedureRevision.objects.create(
@@ -107,6 +137,7 @@ def test_the_database_allows_one_effective_revision_per_procedure(effective, sec
 def approve(revision, approver, effective_from):
     return lambda: services.revision_approve(
         revision=revision,
+        seen_sha256=page_sha256(revision),
         user=approver,
         password=PASSWORD,
         decision_number=f"{revision.number}/QĐ-UBND",

@@ -87,11 +87,13 @@ def test_draft_edit_submit_and_approve_through_the_pages(effective, personas, cl
     assert draft.status == Status.SUBMITTED
 
     chairman = client_for(personas[Role.CHAIRMAN])
+    page = chairman.get(reverse("procedures:revision_detail", args=[draft.pk]))
     approval = {
         "decision_number": "15/QĐ-UBND",
         "decision_date": "02/01/2024",
         "effective_from": "02/01/2024",
         "password": "sai",
+        "seen_sha256": page.context["approval_form"]["seen_sha256"].value(),
     }
     response = chairman.post(reverse("procedures:revision_approve", args=[draft.pk]), approval)
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from qms.kpi import Scope, compute, value
 from qms.models import Objective
 from qms.roles import Role
 from qms.signatures import SignedRecordError
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, page_sha256
 
 DURING, AFTER = date(2023, 7, 1), date(2024, 1, 2)
 
@@ -57,13 +57,26 @@ def test_the_chairman_approves_and_the_objective_is_frozen(personas):
     record = objective()
     with pytest.raises(ValidationError, match="Chủ tịch"):
         signing.chairman_approve(
-            record=record, user=personas[Role.ISO_SECRETARY], password=PASSWORD
+            record=record,
+            user=personas[Role.ISO_SECRETARY],
+            password=PASSWORD,
+            seen_sha256=page_sha256(record),
         )
-    signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+    signing.chairman_approve(
+        record=record,
+        user=personas[Role.CHAIRMAN],
+        password=PASSWORD,
+        seen_sha256=page_sha256(record),
+    )
     record.refresh_from_db()
     assert record.approval.matches() and record.approval.role == Role.CHAIRMAN
     with pytest.raises(ValidationError, match="đã được phê duyệt"):
-        signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+        signing.chairman_approve(
+            record=record,
+            user=personas[Role.CHAIRMAN],
+            password=PASSWORD,
+            seen_sha256=page_sha256(record),
+        )
     record.target = Decimal("95")
     with pytest.raises(SignedRecordError):
         record.save()
@@ -89,7 +102,12 @@ def test_the_secretary_edits_objectives_in_the_admin_until_approved(personas, cl
     assert client.post(url, form).status_code == 302
     record.refresh_from_db()
     assert record.target == Decimal("99.0")
-    signing.chairman_approve(record=record, user=personas[Role.CHAIRMAN], password=PASSWORD)
+    signing.chairman_approve(
+        record=record,
+        user=personas[Role.CHAIRMAN],
+        password=PASSWORD,
+        seen_sha256=page_sha256(record),
+    )
     assert client.post(url, form | {"target": "90"}).status_code == 403
     record.refresh_from_db()
     assert record.target == Decimal("99.0") and record.approval.matches()

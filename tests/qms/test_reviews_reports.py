@@ -19,7 +19,7 @@ from qms.models import ManagementReview, Objective, Organisation, PeriodicReport
 from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, page_sha256
 from tests.qms.test_kpi import dossier
 
 Period = PeriodicReport.Period
@@ -165,7 +165,9 @@ def test_the_report_pdf_and_xlsx_hold_the_dashboard_figures(
 
 
 def test_the_minutes_hold_the_dashboard_figures(review, client_for, chairman):
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     review.refresh_from_db()
     tiles = dashboard_tiles(client_for(chairman), 2023, Period.H1)
     assert_figures_printed(pdf_text(review_minutes_pdf(review)), tiles)
@@ -294,7 +296,9 @@ def test_review_inputs_are_frozen_when_the_chairman_signs(review, half_year, cha
         ),
         user=secretary,
     )
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     review.refresh_from_db()
     signature = review.approval
     assert signature.content_sha256 == content_hash(review.signed_content())
@@ -319,7 +323,9 @@ def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
         ),
         user=secretary,
     )
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     review.refresh_from_db()
 
     review.resources = "Đã đủ"
@@ -338,7 +344,12 @@ def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
             user=secretary,
         )
     with pytest.raises(ValidationError, match="đã được phê duyệt"):
-        services.review_sign(review=review, user=chairman, password=PASSWORD)
+        services.review_sign(
+            review=review,
+            user=chairman,
+            password=PASSWORD,
+            seen_sha256=page_sha256(review),
+        )
 
     # the follow-up of an action is not part of what was signed
     output.refresh_from_db()
@@ -357,9 +368,19 @@ def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
 def test_only_the_chairman_signs_a_review_with_their_password(review, personas):
     for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY, Role.VIEWER):
         with pytest.raises(ValidationError, match="Chủ tịch"):
-            services.review_sign(review=review, user=personas[role], password=PASSWORD)
+            services.review_sign(
+                review=review,
+                user=personas[role],
+                password=PASSWORD,
+                seen_sha256=page_sha256(review),
+            )
     with pytest.raises(ValidationError, match="Mật khẩu"):
-        services.review_sign(review=review, user=personas[Role.CHAIRMAN], password="sai")
+        services.review_sign(
+            review=review,
+            user=personas[Role.CHAIRMAN],
+            password="sai",
+            seen_sha256=page_sha256(review),
+        )
     review.refresh_from_db()
     assert review.approval is None and review.inputs is None
 
@@ -375,7 +396,9 @@ def test_the_next_review_sees_the_actions_of_the_previous_one(review, chairman, 
         ),
         user=secretary,
     )
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     following = services.review_save(
         review=ManagementReview(
             held_on=date(2024, 1, 10),
@@ -409,7 +432,9 @@ def test_decisions_of_a_signed_review_cannot_be_added_moved_or_deleted(review, c
         output=ReviewOutput(review=review, kind="change", decision="Rà soát quy trình"),
         user=secretary,
     )
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     draft = services.review_save(
         review=ManagementReview(
             held_on=date(2023, 12, 1),
@@ -495,10 +520,15 @@ def test_a_past_year_objective_not_met_is_missed_on_every_page(
     objective = Objective.objects.create(
         year=2023, title="100% đúng hạn", measure="on_time_rate", comparison="gte", target=100
     )
-    signing.chairman_approve(record=objective, user=chairman, password=PASSWORD)
+    signing.chairman_approve(
+        record=objective,
+        user=chairman,
+        password=PASSWORD,
+        seen_sha256=page_sha256(objective),
+    )
     client = client_for(chairman)
     page = client.get(reverse("qms:objectives", args=[2023]))
-    assert [status for _, _, status in page.context["rows"]] == ["missed"]
+    assert [row[2] for row in page.context["rows"]] == ["missed"]
     dashboard = client.get(reverse("qms:dashboard"), {"year": 2023})
     assert [row["status"] for row in dashboard.context["data"]["objectives"]] == ["missed"]
     during = client.get(reverse("qms:dashboard"), {"year": 2023, "period": "h1"})
@@ -528,12 +558,14 @@ def test_who_may_prepare_follow_up_and_sign_reviews_and_reports(review, personas
     )
     for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY):
         client_for(personas[role]).post(
-            reverse("qms:review_sign", args=[review.pk]), {"password": PASSWORD}
+            reverse("qms:review_sign", args=[review.pk]),
+            {"password": PASSWORD, "seen_sha256": page_sha256(review)},
         )
     review.refresh_from_db()
     assert review.approval is None
     client_for(personas[Role.CHAIRMAN]).post(
-        reverse("qms:review_sign", args=[review.pk]), {"password": PASSWORD}
+        reverse("qms:review_sign", args=[review.pk]),
+        {"password": PASSWORD, "seen_sha256": page_sha256(review)},
     )
     assert review.approval.signer == personas[Role.CHAIRMAN]
 
@@ -552,7 +584,9 @@ def test_the_admin_edits_a_review_being_prepared_and_only_shows_a_signed_one(
     change = reverse("admin:qms_managementreview_change", args=[review.pk])
     page = client.get(change)
     assert page.status_code == 200 and b'name="participants"' in page.content
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     page = client.get(change)
     assert page.status_code == 200 and b'name="participants"' not in page.content
     delete = reverse("admin:qms_managementreview_delete", args=[review.pk])

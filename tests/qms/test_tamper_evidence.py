@@ -17,7 +17,7 @@ from qms import services, signing
 from qms.models import ManagementReview, Objective
 from qms.roles import Role
 from qms.signatures import HistoryDeletionError, file_sha256, history_models
-from tests.factories import PASSWORD, issue_revision
+from tests.factories import PASSWORD, issue_revision, page_sha256
 
 
 def verify() -> str:
@@ -41,7 +41,9 @@ def objective(chairman):
     record = Objective.objects.create(
         year=2023, title="100% đúng hạn", measure="on_time_rate", comparison="gte", target=100
     )
-    return signing.chairman_approve(record=record, user=chairman, password=PASSWORD)
+    return signing.chairman_approve(
+        record=record, user=chairman, password=PASSWORD, seen_sha256=page_sha256(record)
+    )
 
 
 def test_untouched_records_all_match(objective, effective):
@@ -69,6 +71,7 @@ def test_a_replaced_signed_file_is_reported(procedure, secretary, chairman):
     submitted.save()
     procedure_services.revision_approve(
         revision=submitted,
+        seen_sha256=page_sha256(submitted),
         user=chairman,
         password=PASSWORD,
         decision_number="1/QĐ-UBND",
@@ -95,7 +98,9 @@ def test_a_changed_management_review_is_reported(effective, chairman, secretary)
         ),
         user=secretary,
     )
-    services.review_sign(review=review, user=chairman, password=PASSWORD)
+    services.review_sign(
+        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     report = tampered(
         "UPDATE qms_managementreview SET participants = %s WHERE id = %s", ["Người khác", review.pk]
     )
@@ -110,7 +115,9 @@ def test_a_changed_audit_finding_is_reported(started, lead):
     audit_services.report_save(
         audit=started, user=lead, summary="Tóm tắt", conclusion="HTQLCL phù hợp và hiệu lực"
     )
-    audit_services.report_sign(audit=started, user=lead, password=PASSWORD)
+    audit_services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
     finding = started.findings.get()
     report = tampered(
         "UPDATE audits_finding SET description = %s WHERE id = %s", ["Không có gì", finding.pk]
