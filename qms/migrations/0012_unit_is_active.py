@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('qms', '0008_approved_at'),
+        ('qms', '0011_form_tokens'),
     ]
 
     operations = [
