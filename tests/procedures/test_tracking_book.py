@@ -29,19 +29,15 @@ def dossiers(effective, personas):
     return first
 
 
+def export_book(out, *, date_from="2023-03-01", date_to="2023-03-31", fmt="xlsx", unit=""):
+    """The book written by `export_tracking_book` into `out`."""
+    options = ["--from", date_from, "--to", date_to, "--format", fmt, "-o", str(out)]
+    call_command("export_tracking_book", *options, *(["--unit", unit] if unit else []))
+
+
 def test_xlsx_has_the_2018_columns_and_one_row_per_accepted_dossier(dossiers, tmp_path):
     out = tmp_path / "so.xlsx"
-    call_command(
-        "export_tracking_book",
-        "--from",
-        "2023-03-01",
-        "--to",
-        "2023-03-31",
-        "--format",
-        "xlsx",
-        "-o",
-        str(out),
-    )
+    export_book(out)
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Mẫu số 06 (Thông tư số 01/2018/TT-VPCP)"
@@ -53,49 +49,15 @@ def test_xlsx_has_the_2018_columns_and_one_row_per_accepted_dossier(dossiers, tm
 
 def test_pdf_and_bad_arguments(dossiers, tmp_path):
     out = tmp_path / "so.pdf"
-    call_command(
-        "export_tracking_book",
-        "--from",
-        "2023-03-01",
-        "--to",
-        "2023-03-31",
-        "--format",
-        "pdf",
-        "--unit",
-        "TP-HT",
-        "-o",
-        str(out),
-    )
+    export_book(out, fmt="pdf", unit="TP-HT")
     text = unicodedata.normalize(
         "NFC", subprocess.run(["pdftotext", str(out), "-"], capture_output=True).stdout.decode()
     )
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Vũ Thị Lan" in text and dossiers.code in text
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command(
-            "export_tracking_book",
-            "--from",
-            "01/03/2023",
-            "--to",
-            "2023-03-31",
-            "--format",
-            "pdf",
-            "-o",
-            str(out),
-        )
+        export_book(out, date_from="01/03/2023", fmt="pdf")
     with pytest.raises(CommandError, match="XX"):
-        call_command(
-            "export_tracking_book",
-            "--from",
-            "2023-03-01",
-            "--to",
-            "2023-03-31",
-            "--format",
-            "pdf",
-            "--unit",
-            "XX",
-            "-o",
-            str(out),
-        )
+        export_book(out, fmt="pdf", unit="XX")
 
 
 def test_the_pages(dossiers, personas, client_for):
@@ -132,17 +94,7 @@ def test_a_name_like_a_formula_stays_text(effective, personas, tmp_path):
         applicant_name='=HYPERLINK("http://x")',
     )
     out = tmp_path / "so.xlsx"
-    call_command(
-        "export_tracking_book",
-        "--from",
-        "2023-03-01",
-        "--to",
-        "2023-03-31",
-        "--format",
-        "xlsx",
-        "-o",
-        str(out),
-    )
+    export_book(out)
     cell = load_workbook(out).active.cell(row=5, column=5)
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
 
@@ -178,17 +130,7 @@ def test_viewers_and_auditors_get_the_book_with_contacts_masked(
 def test_the_organisation_name_like_a_formula_stays_text(dossiers, organisation, tmp_path):
     Organisation.objects.filter(pk=organisation.pk).update(name='=HYPERLINK("http://x")')
     out = tmp_path / "so.xlsx"
-    call_command(
-        "export_tracking_book",
-        "--from",
-        "2023-03-01",
-        "--to",
-        "2023-03-31",
-        "--format",
-        "xlsx",
-        "-o",
-        str(out),
-    )
+    export_book(out)
     sheet = load_workbook(out).active
     assert sheet["A1"].value == '=HYPERLINK("HTTP://X")' and sheet["A1"].data_type == "s"
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
@@ -216,17 +158,7 @@ def test_a_book_covers_at_most_one_year(dossiers, personas, client_for, tmp_path
         assert TOO_LONG in page.content.decode()
     out = tmp_path / "so.xlsx"
     with pytest.raises(CommandError, match="tối đa một năm"):
-        call_command(
-            "export_tracking_book",
-            "--from",
-            "2023-01-01",
-            "--to",
-            "2024-01-01",
-            "--format",
-            "xlsx",
-            "-o",
-            str(out),
-        )
+        export_book(out, date_from="2023-01-01", date_to="2024-01-01")
     assert not out.exists()
 
 
@@ -245,17 +177,7 @@ def test_a_book_with_more_rows_than_its_format_holds_is_refused(
     ]
     out = tmp_path / f"so.{fmt}"
     with pytest.raises(CommandError, match="tối đa 1 dòng"):
-        call_command(
-            "export_tracking_book",
-            "--from",
-            "2023-03-01",
-            "--to",
-            "2023-03-31",
-            "--format",
-            fmt,
-            "-o",
-            str(out),
-        )
+        export_book(out, fmt=fmt)
     assert not out.exists()
     monkeypatch.setitem(exports.ROW_CAPS, fmt, 2)  # as many rows as the cap: a book
     assert not viewer.get(BOOK, query)["Content-Type"].startswith("text/html")
