@@ -30,6 +30,7 @@ from procedures.models import (
     SupplementRequest,
 )
 from procedures.models.controlled import Appointment
+from qms.history import track
 from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
 from qms.signatures import file_sha256
@@ -51,14 +52,9 @@ _COPIED_FIELDS = (
 )
 
 
-def _track(record, user: User | None, reason: str) -> None:
-    record._history_user = user
-    record._change_reason = reason
-
-
 @transaction.atomic
 def procedure_save(*, procedure: Procedure, user: User | None, reason: str) -> Procedure:
-    _track(procedure, user, reason)
+    track(procedure, user, reason)
     procedure.full_clean()
     procedure.save()
     return procedure
@@ -86,7 +82,7 @@ def revision_draft(*, procedure: Procedure, user: User) -> ProcedureRevision:
     revision = ProcedureRevision(procedure=procedure, number=number, created_by=user)
     for name in _COPIED_FIELDS if latest else ():
         setattr(revision, name, getattr(latest, name))
-    _track(revision, user, _("New draft"))
+    track(revision, user, _("New draft"))
     revision.save()
     if latest:
         revision_replace_parts(
@@ -126,7 +122,7 @@ def revision_update(
         revision.attachment_sha256 = file_sha256(revision.attachment)
     elif not revision.attachment:
         revision.attachment_sha256 = ""
-    _track(revision, user, reason)
+    track(revision, user, reason)
     revision.full_clean()
     revision.save()
     revision_replace_parts(
@@ -144,7 +140,7 @@ def revision_replace_parts(
     reason: str,
 ) -> None:
     for part in [*revision.steps.all(), *revision.records.all()]:
-        _track(part, user, reason)
+        track(part, user, reason)
         part.delete()
     for order, data in enumerate(steps, start=1):
         step = RevisionStep(
@@ -155,7 +151,7 @@ def revision_replace_parts(
             role=data.get("role") or "",
             allotment=data["allotment"],
         )
-        _track(step, user, reason)
+        track(step, user, reason)
         step.full_clean()
         step.save()
     for order, data in enumerate(records, start=1):
@@ -166,7 +162,7 @@ def revision_replace_parts(
             keeper=data.get("keeper", ""),
             retention=data["retention"],
         )
-        _track(record, user, reason)
+        track(record, user, reason)
         record.full_clean()
         record.save()
 
@@ -180,7 +176,7 @@ def revision_submit(*, revision: ProcedureRevision, user: User) -> ProcedureRevi
         raise ValidationError(_("Add the steps of the procedure before submitting it."))
     revision.check_step_total(revision.step_total())
     revision.status = Status.SUBMITTED
-    _track(revision, user, _("Submitted for approval"))
+    track(revision, user, _("Submitted for approval"))
     revision.save()
     return revision
 
@@ -243,7 +239,7 @@ def revision_approve(
         seen_sha256=seen_sha256,
     )
     revision.status = Status.APPROVED
-    _track(revision, user, _("Approved by decision %(number)s") % {"number": decision_number})
+    track(revision, user, _("Approved by decision %(number)s") % {"number": decision_number})
     revision.save()
     if effective_from <= timezone.localdate():
         return revision_make_effective(revision=revision, user=user)
@@ -272,7 +268,7 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
     ):
         older.status = Status.SUPERSEDED if older.status == Status.EFFECTIVE else Status.WITHDRAWN
         older.ended_on = revision.effective_from
-        _track(older, user, replaced)
+        track(older, user, replaced)
         older.save()
     if procedure.revisions.filter(status=Status.EFFECTIVE).exists():
         raise ValidationError(
@@ -280,7 +276,7 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
             % {"number": revision.number}
         )
     revision.status = Status.EFFECTIVE
-    _track(revision, user, _("Took effect"))
+    track(revision, user, _("Took effect"))
     revision.save()
     procedure.last_reviewed_on = revision.effective_from
     procedure.legal_basis_changed = False
@@ -319,7 +315,7 @@ def revision_withdraw(*, revision: ProcedureRevision, user: User, reason: str) -
     revision.status = Status.WITHDRAWN
     revision.ended_on = timezone.localdate()
     revision.end_reason = reason
-    _track(revision, user, reason)
+    track(revision, user, reason)
     revision.save()
     return revision
 
@@ -437,7 +433,7 @@ def dossier_receive(
         dossier.enter_step(revision.steps.first())
     dossier.code = next_dossier_code(Organisation.current().code, received_on)
     dossier.full_clean()
-    _track(dossier, user, _("Received"))
+    track(dossier, user, _("Received"))
     dossier.save()
     return dossier
 
@@ -489,7 +485,7 @@ def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
         raise ValidationError(_("This is the last step: record the result as ready instead."))
     _record_handoff(dossier, user, step, following, note)
     dossier.enter_step(following)
-    _track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
+    track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
     dossier.save()
     return dossier
 
@@ -511,7 +507,7 @@ def _record_handoff(dossier, user, step, following, note) -> Handoff:
         result=Outcome.compare(timezone.localdate(now), timezone.localdate(deadline)),
         note=note,
     )
-    _track(handoff, user, _("Handed on"))
+    track(handoff, user, _("Handed on"))
     handoff.save()
     return handoff
 
@@ -526,12 +522,12 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
         raise ValidationError({"reason": _("List the items to supplement and why.")})
     now = timezone.now()
     request = SupplementRequest(dossier=dossier, requested_at=now, requested_by=user, reason=reason)
-    _track(request, user, _("Supplement requested"))
+    track(request, user, _("Supplement requested"))
     request.save()
     dossier.status = Dossier.Status.WAITING
     dossier.waiting_since = now
     dossier.supplement_count += 1
-    _track(dossier, user, _("Supplement requested"))
+    track(dossier, user, _("Supplement requested"))
     dossier.save()
     return dossier
 
@@ -549,9 +545,9 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
     _clock(dossier, now)
     request = dossier.supplements.filter(answered_at__isnull=True).get()
     request.answered_at, request.new_due_date = now, dossier.due_date
-    _track(request, user, _("Complete dossier back"))
+    track(request, user, _("Complete dossier back"))
     request.save()
-    _track(
+    track(
         dossier,
         user,
         _("Complete dossier back; new appointment %(day)s")
@@ -623,9 +619,9 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
         reason=reason,
         new_due_date=new_due_date,
     )
-    _track(apology, user, _("Apology issued"))
+    track(apology, user, _("Apology issued"))
     apology.save()
-    _track(dossier, user, _("Apology issued"))
+    track(dossier, user, _("Apology issued"))
     dossier.save()
     return apology
 
@@ -645,7 +641,7 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     dossier.finish(timezone.now())
     dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED
-    _track(dossier, user, _("Result ready"))
+    track(dossier, user, _("Result ready"))
     dossier.save()
     nc_from_late_dossier(dossier=dossier, user=user)
     return dossier
@@ -675,7 +671,7 @@ def dossier_return(
     dossier.criteria = criteria
     dossier.status = Dossier.Status.RETURNED
     dossier.full_clean()
-    _track(dossier, user, _("Returned to the citizen"))
+    track(dossier, user, _("Returned to the citizen"))
     dossier.save()
     return dossier
 
@@ -695,7 +691,7 @@ def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool =
     dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
     dossier.ended_reason = reason
     dossier.enter_step(None)
-    _track(dossier, user, reason)
+    track(dossier, user, reason)
     dossier.save()
     return dossier
 
@@ -726,6 +722,6 @@ def dossier_correct_dates(
         )
     dossier.finish(completed_at)
     dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
-    _track(dossier, user, reason)
+    track(dossier, user, reason)
     dossier.save()
     return dossier

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qms.accounts import logger as auth_log
+from qms.history import track
 from qms.models import (
     CalendarDay,
     ManagementReview,
@@ -22,11 +23,9 @@ from qms.reviews import compile_inputs
 from qms.signing import chairman_approve, refuse_if_approved
 
 
-def _write(record, *, user: User, reason: str = ""):
+def _write(record, *, user: User, reason: str | None = None):
     """Check and save `record`, its history row naming `user` (and why)."""
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
+    track(record, user, reason)
     record.full_clean()
     record.save()
     return record
@@ -39,8 +38,7 @@ def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarD
 
 @transaction.atomic
 def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
-    day._history_user = user
-    day._change_reason = reason
+    track(day, user, reason)
     day.delete()
 
 
@@ -55,7 +53,7 @@ def review_sign(
     review = ManagementReview.objects.select_for_update().get(pk=review.pk)
     refuse_if_approved(review)
     review.inputs = compile_inputs(review)
-    review._history_user = user
+    track(review, user)
     review.save()
     return chairman_approve(record=review, user=user, password=password, seen_sha256=seen_sha256)
 

@@ -14,9 +14,10 @@ from audits import services as audit_services
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
 from qms import services, signing
+from qms.history import HistoryDeletionError, history_models
 from qms.models import ManagementReview, Objective
 from qms.roles import Role
-from qms.signatures import HistoryDeletionError, file_sha256, history_models
+from qms.signatures import file_sha256
 from tests.factories import PASSWORD, issue_revision, page_sha256
 
 
