@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audits import services as audit_services
+from procedures import dossier_services
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
 from qms import services, signing
@@ -127,7 +128,7 @@ def test_a_changed_audit_finding_is_reported(started, lead):
 
 
 def test_history_rows_are_never_deleted(effective, personas):
-    dossier = procedure_services.dossier_receive(
+    dossier = dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Lịch Sử",
@@ -157,7 +158,7 @@ def test_a_deleted_signature_is_reported(effective, objective):
 def test_history_rows_are_never_changed(effective, personas):
     """Every history table has the trigger that refuses UPDATE; where there are rows,
     the ORM's update() and raw SQL are both refused."""
-    procedure_services.dossier_receive(
+    dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Lịch Sử",
