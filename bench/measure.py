@@ -25,8 +25,8 @@ from procedures.importer import MAX_ROWS, ImportRejected, import_dossiers
 from procedures.models import Dossier, Procedure
 from procedures.pdf import dossier_pdf
 from procedures.tracking_book import tracking_book_xlsx
-from qms import kpi
 from qms.models import CalendarDay, User
+from qms.oversight import kpi
 from qms.working_days import LOCAL_TZ
 
 

@@ -18,8 +18,8 @@ class QmsConfig(AppConfig):
             thaw_history_tables,
         )
         from qms.models import ManagementReview
+        from qms.oversight.pdf import review_minutes_pdf
         from qms.pdf import register_exporter
-        from qms.report_documents import review_minutes_pdf
         from qms.roles import sync_role_permissions
 
         accounts.connect()

@@ -13,8 +13,8 @@ from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
 from procedures import services as procedure_services
-from qms import services
 from qms.models import CalendarDay, ManagementReview, Objective, PeriodicReport, ReviewOutput, Unit
+from qms.oversight import services
 from qms.roles import Role
 from tests.factories import (
     OrganisationFactory,

@@ -101,7 +101,7 @@ class PlanTask(models.Model):
 
 class Objective(ApprovedRecord):
     """A quality objective of the plan (ISO 9001:2015 clause 6.2): one of the KPIs of
-    `qms.kpi` compared with a target over a year, approved by the chairman."""
+    `qms.oversight.kpi` compared with a target over a year, approved by the chairman."""
 
     class Measure(models.TextChoices):
         ON_TIME = "on_time_rate", _("Dossiers resolved early or on time (%)")
@@ -167,7 +167,7 @@ class Objective(ApprovedRecord):
 
 class ManagementReview(ApprovedRecord):
     """A management review meeting (ISO 9001:2015 clause 9.3). Its inputs (9.3.2) are
-    compiled from the records of the review period by `qms.reviews`, beside the text
+    compiled from the records of the review period by `qms.oversight.review_inputs`, beside the text
     the figures cannot give; when the chairman signs it off they are stored in
     `inputs` as they were, and the whole review is frozen."""
 

@@ -14,9 +14,10 @@ from audits import services as audit_services
 from procedures import dossier_services
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
-from qms import services, signing
+from qms import signing
 from qms.history import HistoryDeletionError, history_models
 from qms.models import ManagementReview, Objective
+from qms.oversight import services
 from qms.roles import Role
 from qms.signatures import file_sha256
 from tests.factories import PASSWORD, issue_revision, page_sha256
