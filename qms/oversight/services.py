@@ -15,9 +15,9 @@ from qms.oversight.snapshot import period_scope, snapshot
 from qms.signing import chairman_approve, refuse_if_approved
 
 
-def _write(record, *, user: User, reason: str | None = None):
-    """Check and save `record`, its history row naming `user` (and why)."""
-    track(record, user, reason)
+def _write(record, *, user: User):
+    """Check and save `record`, its history row naming `user`."""
+    track(record, user)
     record.full_clean()
     record.save()
     return record
