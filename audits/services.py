@@ -18,6 +18,7 @@ from audits.models import (
 )
 from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
+from qms.history import track
 from qms.models import Signature, Unit, User
 from qms.roles import Role
 from qms.signing import signature_sign
@@ -27,11 +28,6 @@ FINDING_SEVERITY = {
     Result.MINOR: Finding.Severity.MINOR,
     Result.MAJOR: Finding.Severity.MAJOR,
 }
-
-
-def _track(record, user: User | None, reason: str) -> None:
-    record._history_user = user
-    record._change_reason = reason
 
 
 def check_independence(*, units, procedures, auditors) -> None:
@@ -98,7 +94,7 @@ def audit_save(
     check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
-    _track(audit, user, reason)
+    track(audit, user, reason)
     audit.full_clean()
     audit.save()
     audit.units.set(units)
@@ -154,7 +150,7 @@ def audit_start(*, audit: Audit, user: User, template: ChecklistTemplate | None 
     )
     audit.status = Audit.Status.IN_PROGRESS
     audit.actual_start = timezone.localdate()
-    _track(audit, user, _("Audit started"))
+    track(audit, user, _("Audit started"))
     audit.save()
     return audit
 
@@ -187,7 +183,7 @@ def checklist_answer(
         raise ValidationError({"evidence": _("A finding needs its evidence.")})
     item.result, item.evidence = result, evidence
     item.answered_by, item.answered_at = user, timezone.now()
-    _track(item, user, _("Answered"))
+    track(item, user, _("Answered"))
     item.save()
     item.dossiers.set(dossiers)
     if result in FINDING_SEVERITY:
@@ -197,10 +193,10 @@ def checklist_answer(
         finding.description = item.question
         finding.evidence = evidence
         finding.unit = finding.unit or _audited_unit(audit)
-        _track(finding, user, _("From the checklist"))
+        track(finding, user, _("From the checklist"))
         finding.save()
     elif hasattr(item, "finding"):
-        _track(item.finding, user, _("Answer changed"))
+        track(item.finding, user, _("Answer changed"))
         item.finding.delete()
     return item
 
@@ -254,7 +250,7 @@ def finding_add(
         evidence=evidence,
         unit=unit,
     )
-    _track(finding, user, _("Added by hand"))
+    track(finding, user, _("Added by hand"))
     finding.full_clean()
     finding.save()
     return finding
@@ -268,7 +264,7 @@ def report_save(*, audit: Audit, user: User, **fields: str) -> Audit:
     for name in Audit.REPORT_FIELDS:
         if name in fields:
             setattr(audit, name, fields[name])
-    _track(audit, user, _("Report drafted"))
+    track(audit, user, _("Report drafted"))
     audit.save()
     return audit
 
@@ -298,7 +294,7 @@ def report_sign(*, audit: Audit, user: User, password: str, seen_sha256: str) ->
         seen_sha256=seen_sha256,
     )
     audit.status = Audit.Status.REPORTED
-    _track(audit, user, _("Report signed"))
+    track(audit, user, _("Report signed"))
     audit.save()
     for finding in audit.findings.all():
         nc_from_finding(finding=finding, user=user)
@@ -346,6 +342,6 @@ def audit_close(*, audit: Audit, user: User) -> Audit:
     if audit.status != Audit.Status.REPORTED:
         raise ValidationError(_("Only a reported audit can be closed."))
     audit.status = Audit.Status.CLOSED
-    _track(audit, user, _("Audit closed"))
+    track(audit, user, _("Audit closed"))
     audit.save()
     return audit

@@ -20,13 +20,13 @@ from django.test import Client
 from audits.models import Audit, ChecklistItem, Finding
 from audits.pdf import audit_report_pdf
 from bench import hostile
-from procedures import services
+from procedures import dossier_services
 from procedures.importer import MAX_ROWS, ImportRejected, import_dossiers
 from procedures.models import Dossier, Procedure
 from procedures.pdf import dossier_pdf
 from procedures.tracking_book import tracking_book_xlsx
-from qms import kpi
 from qms.models import CalendarDay, User
+from qms.oversight import kpi
 from qms.working_days import LOCAL_TZ
 
 
@@ -198,7 +198,7 @@ def receipts() -> list[Result]:
     def receive(count: int, times: list) -> None:
         for number in range(count):
             started = time.perf_counter()
-            services.dossier_receive(
+            dossier_services.dossier_receive(
                 procedure=procedures[number % len(procedures)],
                 user=officer,
                 applicant_name="Đo Thời Gian",

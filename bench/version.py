@@ -7,7 +7,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # What decides the data set beside the migrations: its generator and the rules and
 # demo it builds on.
-SHAPING = ("bench/dataset.py", "procedures/importer.py", "procedures/demo.py", "qms/demo.py")
+SHAPING = (
+    "bench/dataset.py",
+    "procedures/importer.py",
+    "procedures/demo.py",
+    "qms/oversight/demo.py",
+)
 
 
 def code_version() -> str:

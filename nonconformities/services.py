@@ -12,16 +12,12 @@ from django.utils.translation import gettext as _
 from audits.models import Finding
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.models import Dossier
+from qms.history import track
 from qms.models import CalendarDay, User
 from qms.roles import Role
 
 Stage = Nonconformity.Stage
 COMPLAINT_ANSWER_DAYS = 15  # working days to handle a PAKN (domain-vn.md §3, 5.2)
-
-
-def _track(record, user: User | None, reason: str) -> None:
-    record._history_user = user
-    record._change_reason = reason
 
 
 def _next_code(day: date) -> str:
@@ -35,7 +31,7 @@ def nc_raise(*, user: User | None, reason: str = "", **fields) -> Nonconformity:
     found_on = fields.pop("found_on", None) or timezone.localdate()
     nc = Nonconformity(found_by=user, found_on=found_on, **fields)
     nc.full_clean(exclude=["found_by", "code"])
-    _track(nc, user, reason or _("Raised"))
+    track(nc, user, reason or _("Raised"))
     for attempt in range(5):  # two raised at the same moment: the second takes the next code
         nc.code = _next_code(nc.found_on)
         try:
@@ -119,7 +115,7 @@ def complaint_record(
         ),
     )
     complaint.full_clean()
-    _track(complaint, user, _("Received"))
+    track(complaint, user, _("Received"))
     complaint.save()
     return complaint
 
@@ -137,7 +133,7 @@ def complaint_answer(
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     complaint.answer, complaint.answered_at = answer, timezone.now()
-    _track(complaint, user, _("Answered"))
+    track(complaint, user, _("Answered"))
     complaint.save()
     if raise_severity:
         nc_from_complaint(complaint=complaint, user=user, severity=raise_severity)
@@ -194,7 +190,7 @@ def nc_record_correction(*, nc: Nonconformity, user: User, correction: str) -> N
     nc = _lock(nc)
     _require_open(nc)
     nc.correction = correction
-    _track(nc, user, _("Correction recorded"))
+    track(nc, user, _("Correction recorded"))
     nc.save()
     return nc
 
@@ -207,7 +203,7 @@ def nc_analyse(*, nc: Nonconformity, user: User, root_cause: str) -> Nonconformi
         raise ValidationError(_("The root cause is analysed before the actions start."))
     nc.root_cause = root_cause
     nc.stage = Stage.ANALYSIS if not root_cause.strip() else Stage.ACTION_PLAN
-    _track(nc, user, _("Root cause analysed"))
+    track(nc, user, _("Root cause analysed"))
     nc.save()
     return nc
 
@@ -224,7 +220,7 @@ def action_add(
         nonconformity=nc, kind=kind, description=description, owner=owner, due_date=due_date
     )
     action.full_clean()
-    _track(action, user, _("Action planned"))
+    track(action, user, _("Action planned"))
     action.save()
     return action
 
@@ -247,7 +243,7 @@ def nc_start_actions(*, nc: Nonconformity, user: User) -> Nonconformity:
             _("The actions were found ineffective: plan a new corrective action first.")
         )
     nc.stage = Stage.IN_PROGRESS
-    _track(nc, user, _("Actions started"))
+    track(nc, user, _("Actions started"))
     nc.save()
     return nc
 
@@ -269,7 +265,7 @@ def action_done(
     if evidence_file:
         action.evidence_file = evidence_file
     action.full_clean()  # the evidence file's type and size
-    _track(action, user, _("Action done"))
+    track(action, user, _("Action done"))
     action.save()
     return action
 
@@ -283,7 +279,7 @@ def nc_request_verification(*, nc: Nonconformity, user: User) -> Nonconformity:
     if nc.actions.filter(done_on__isnull=True).exists():
         raise ValidationError(_("It cannot be verified while an action is open."))
     nc.stage = Stage.VERIFICATION
-    _track(nc, user, _("Sent for verification"))
+    track(nc, user, _("Sent for verification"))
     nc.save()
     return nc
 
@@ -310,7 +306,7 @@ def nc_verify(*, nc: Nonconformity, user: User, effective: bool, evidence: str) 
     nc.verification_evidence = evidence
     nc.verified_by, nc.verified_on = user, timezone.localdate()
     nc.stage = Stage.CLOSED if effective else Stage.ACTION_PLAN
-    _track(nc, user, _("Verified effective") if effective else _("Verified ineffective"))
+    track(nc, user, _("Verified effective") if effective else _("Verified ineffective"))
     nc.save()
     return nc
 
@@ -327,7 +323,7 @@ def nc_cancel(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     nc.stage, nc.cancel_reason = Stage.CANCELLED, reason
-    _track(nc, user, reason)
+    track(nc, user, reason)
     nc.save()
     return nc
 

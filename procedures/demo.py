@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from procedures import services
+from procedures import dossier_services, services
 from procedures.importer import build_dossiers
 from procedures.models import (
     Apology,
@@ -478,7 +478,7 @@ def seed_open_dossiers(*, officer: User) -> int:
             back -= calendar.is_working_day(day)
         received = min(datetime.combine(day, time(8, 30), tzinfo=LOCAL_TZ), timezone.now())
         for procedure in rng.sample(procedures, 2):
-            dossier = services.dossier_receive(
+            dossier = dossier_services.dossier_receive(
                 procedure=procedure,
                 user=officer,
                 applicant_name=_name(rng),
@@ -486,6 +486,6 @@ def seed_open_dossiers(*, officer: User) -> int:
                 received_at=received,
             )
             if count % 2:
-                services.dossier_hand_on(dossier=dossier, user=officer)
+                dossier_services.dossier_hand_on(dossier=dossier, user=officer)
             count += 1
     return count

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures import services
+from procedures import dossier_services
 from procedures.filters import DossierFilter
 from procedures.forms import (
     ApologyForm,
@@ -53,7 +53,7 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            dossier = services.dossier_receive(user=request.user, **data)
+            dossier = dossier_services.dossier_receive(user=request.user, **data)
         except ValidationError as error:
             form_service_error(form, error)
         else:
@@ -99,7 +99,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "contact": dossier.contact_for(request.user),
-            "may_act": services.may_act_on(request.user, dossier),
+            "may_act": dossier_services.may_act_on(request.user, dossier),
             "can_correct": request.user.has_role(Role.ISO_SECRETARY),
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
             "supplements": dossier.supplements.all(),
@@ -129,22 +129,25 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 ACTIONS = {
     # action: (form class or None, service call)
-    "hand_on": (None, lambda d, u, data: services.dossier_hand_on(dossier=d, user=u)),
-    "complete": (None, lambda d, u, data: services.dossier_complete(dossier=d, user=u)),
-    "resume": (None, lambda d, u, data: services.dossier_resume(dossier=d, user=u)),
+    "hand_on": (None, lambda d, u, data: dossier_services.dossier_hand_on(dossier=d, user=u)),
+    "complete": (None, lambda d, u, data: dossier_services.dossier_complete(dossier=d, user=u)),
+    "resume": (None, lambda d, u, data: dossier_services.dossier_resume(dossier=d, user=u)),
     "supplement": (
         ReasonForm,
-        lambda d, u, data: services.dossier_request_supplement(dossier=d, user=u, **data),
+        lambda d, u, data: dossier_services.dossier_request_supplement(dossier=d, user=u, **data),
     ),
     "apology": (
         ApologyForm,
-        lambda d, u, data: services.dossier_apologise(dossier=d, user=u, **data),
+        lambda d, u, data: dossier_services.dossier_apologise(dossier=d, user=u, **data),
     ),
-    "stop": (StopForm, lambda d, u, data: services.dossier_stop(dossier=d, user=u, **data)),
-    "return": (ReturnForm, lambda d, u, data: services.dossier_return(dossier=d, user=u, **data)),
+    "stop": (StopForm, lambda d, u, data: dossier_services.dossier_stop(dossier=d, user=u, **data)),
+    "return": (
+        ReturnForm,
+        lambda d, u, data: dossier_services.dossier_return(dossier=d, user=u, **data),
+    ),
     "correct": (
         CorrectionForm,
-        lambda d, u, data: services.dossier_correct_dates(dossier=d, user=u, **data),
+        lambda d, u, data: dossier_services.dossier_correct_dates(dossier=d, user=u, **data),
     ),
 }
 

@@ -8,10 +8,10 @@ from procedures.models import (
     Procedure,
     ProcedureRevision,
     Rating,
+    Reception,
     RevisionRecord,
     RevisionStep,
 )
-from procedures.services import Reception
 from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit

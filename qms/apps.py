@@ -11,16 +11,16 @@ class QmsConfig(AppConfig):
 
     def ready(self) -> None:
         from qms import accounts
-        from qms.models import ManagementReview
-        from qms.pdf import register_exporter
-        from qms.report_documents import review_minutes_pdf
-        from qms.roles import sync_role_permissions
-        from qms.signatures import (
+        from qms.history import (
             freeze_history_tables,
             history_models,
             refuse_history_deletion,
             thaw_history_tables,
         )
+        from qms.models import ManagementReview
+        from qms.oversight.pdf import review_minutes_pdf
+        from qms.pdf import register_exporter
+        from qms.roles import sync_role_permissions
 
         accounts.connect()
         register_exporter(

@@ -1,18 +1,21 @@
-"""The filters and the scope form of the QMS core's own pages (dashboard, plan)."""
-
-from dataclasses import replace
+"""The years the system accepts, and the year field and filter every app's lists use."""
 
 import django_filters
 from django import forms
 from django.utils.functional import lazy
-from django.utils.timezone import localdate
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from qms.forms import BootstrapMixin, FilterForm
-from qms.kpi import Scope
-from qms.models import PeriodicReport, Plan, PlanTask, Unit
-from qms.reports import YEARS, period_scope
+# The years a report, the dashboard, an objective or a list's year filter can be asked for.
+YEARS = range(2000, 2101)
+
+
+def year_in(value: str, years: range = YEARS) -> int | None:
+    """The year typed in `value` if it is one of `years`, else None. Only decimal
+    digits, four at most: `int` refuses "²" (a digit to `isdigit`) and strings of
+    thousands of digits."""
+    if value.isdecimal() and len(value) <= 4 and int(value) in years:
+        return int(value)
+    return None
 
 
 def _year_error() -> str:
@@ -23,7 +26,7 @@ def _year_error() -> str:
 
 
 class YearField(forms.IntegerField):
-    """A year of `reports.YEARS`. Whatever else is typed (a year outside them, "²",
+    """A year of `YEARS`. Whatever else is typed (a year outside them, "²",
     "1e400", a thousand digits) gets the one message naming the range, and no date
     lookup is ever built from it."""
 
@@ -37,51 +40,3 @@ class YearField(forms.IntegerField):
 
 class YearFilter(django_filters.Filter):
     field_class = YearField
-
-
-class PlanTaskFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.all())
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), field_name="units", queryset=Unit.objects.all()
-    )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanTask.Status.choices)
-    due_from = django_filters.DateFilter(
-        label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
-    )
-    due_to = django_filters.DateFilter(
-        label=_("Deadline to"), field_name="deadline", lookup_expr="lte"
-    )
-    on_time = django_filters.BooleanFilter(
-        label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
-    )
-
-    class Meta:
-        model = PlanTask
-        fields = []
-        form = FilterForm
-
-    def by_on_time(self, queryset, name, value):
-        on_time = queryset.done_on_time()
-        return on_time if value else queryset.exclude(pk__in=on_time.values("pk"))
-
-
-class ScopeForm(BootstrapMixin, forms.Form):
-    """The period the dashboard shows: a year, cumulated to the end of one of the
-    report periods, optionally for one unit."""
-
-    year = YearField(label=_("Year"), required=False)
-    period = forms.ChoiceField(
-        label=_("Period"), choices=PeriodicReport.Period.choices, required=False
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
-
-    def scope(self) -> Scope:
-        """The scope asked for; a field left empty or wrong (its error is shown) falls
-        back to the current year, the whole year, every unit."""
-        data = {}
-        if self.is_bound:
-            self.is_valid()  # keeps the fields that are valid in cleaned_data
-            data = self.cleaned_data
-        year = data.get("year") or localdate().year
-        scope = period_scope(year, data.get("period") or PeriodicReport.Period.YEAR)
-        return replace(scope, unit=data.get("unit"))

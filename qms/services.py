@@ -1,6 +1,5 @@
-"""Writes of the QMS core; each function is one transaction and leaves history."""
-
-from datetime import date
+"""Writes of the QMS core (the working calendar, accounts); each function is one
+transaction and leaves history."""
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -10,105 +9,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qms.accounts import logger as auth_log
-from qms.models import (
-    CalendarDay,
-    ManagementReview,
-    PeriodicReport,
-    ReviewOutput,
-    User,
-)
-from qms.reports import period_scope, snapshot
-from qms.reviews import compile_inputs
-from qms.signing import chairman_approve, refuse_if_approved
-
-
-def _write(record, *, user: User, reason: str = ""):
-    """Check and save `record`, its history row naming `user` (and why)."""
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
-    record.full_clean()
-    record.save()
-    return record
+from qms.history import track
+from qms.models import CalendarDay, User
 
 
 @transaction.atomic
 def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarDay:
-    return _write(day, user=user, reason=reason)
+    track(day, user, reason)
+    day.full_clean()
+    day.save()
+    return day
 
 
 @transaction.atomic
 def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
-    day._history_user = user
-    day._change_reason = reason
+    track(day, user, reason)
     day.delete()
-
-
-@transaction.atomic
-def review_sign(
-    *, review: ManagementReview, user: User, password: str, seen_sha256: str
-) -> ManagementReview:
-    """The chairman signs a management review off: its inputs are compiled once more
-    and stored as they are now, and the signature covers them with everything else.
-    Any refusal (not the chairman, wrong password, the review changed since it was
-    shown) rolls the stored inputs back."""
-    review = ManagementReview.objects.select_for_update().get(pk=review.pk)
-    refuse_if_approved(review)
-    review.inputs = compile_inputs(review)
-    review._history_user = user
-    review.save()
-    return chairman_approve(record=review, user=user, password=password, seen_sha256=seen_sha256)
-
-
-@transaction.atomic
-def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str) -> ReviewOutput:
-    """Record that an action decided by a signed review was carried out, and how."""
-    output = ReviewOutput.objects.select_for_update().select_related("review").get(pk=output.pk)
-    if output.owner_id is None or not output.review.approval:
-        raise ValidationError(_("Only actions of a signed review are followed up."))
-    if output.done_on:
-        raise ValidationError(_("This action is already done."))
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
-    output.done_on = done_on
-    output.result = result
-    return _write(output, user=user)
-
-
-@transaction.atomic
-def report_submit(
-    *, report: PeriodicReport, user: User, submitted_on: date | None = None
-) -> PeriodicReport:
-    """Submit a periodic report with its assessment as given: its figures are stored
-    as they are on the day it is sent — today, or `submitted_on` for a report sent
-    on paper and recorded afterwards."""
-    day = submitted_on or timezone.localdate()
-    if day < date(report.year, 1, 1):
-        raise ValidationError(_("A report cannot be sent before its year begins."))
-    if report.pk:
-        PeriodicReport.objects.select_for_update().filter(pk=report.pk).first()
-    report.figures = snapshot(period_scope(report.year, report.period, as_of=day))
-    report.submitted_on = day
-    report.submitted_by = user
-    return _write(report, user=user)
-
-
-@transaction.atomic
-def review_save(*, review: ManagementReview, user: User) -> ManagementReview:
-    """Create or change a review before it is signed."""
-    return _write(review, user=user)
-
-
-@transaction.atomic
-def review_output_add(*, output: ReviewOutput, user: User) -> ReviewOutput:
-    """Add a decision or action to a review before it is signed."""
-    return _write(output, user=user)
-
-
-@transaction.atomic
-def report_save(*, report: PeriodicReport, user: User) -> PeriodicReport:
-    """Create or change a periodic report before it is submitted."""
-    return _write(report, user=user)
 
 
 @transaction.atomic

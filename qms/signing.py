@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms.history import track
 from qms.models import ApprovedRecord, Signature, User
 from qms.roles import Role
 from qms.signatures import content_hash
@@ -71,7 +72,7 @@ def chairman_approve(
     record = type(record).objects.select_for_update().get(pk=record.pk)
     refuse_if_approved(record)
     record.approved_at = timezone.now()
-    record._history_user = user
+    track(record, user)
     record.save(update_fields=["approved_at"])
     signature_sign(
         record=record,

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from qms import dashboard_views, review_views, views
-from qms.reports import year_in
+from qms import views
+from qms.filters import year_in
+from qms.oversight import views as oversight
 
 
 class YearConverter:
-    """A year of `reports.YEARS`; any other is a 404, not a 500."""
+    """A year of `qms.filters.YEARS`; any other is a 404, not a 500."""
 
     regex = "[0-9]{4}"
 
@@ -24,37 +25,37 @@ class YearConverter:
 register_converter(YearConverter, "year")
 
 qms_patterns = [
-    path("", views.home, name="home"),
+    path("", oversight.home, name="home"),
     path("lich-lam-viec/", views.calendar, name="calendar"),
     path("lich-lam-viec/them/", views.calendar_day_create, name="calendar_day_create"),
     path("lich-lam-viec/<int:pk>/", views.calendar_day_update, name="calendar_day_update"),
     path("lich-lam-viec/<int:pk>/xoa/", views.calendar_day_delete, name="calendar_day_delete"),
     path("tinh-han/", views.due_date, name="due_date"),
-    path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),
-    path("muc-tieu/<year:year>/", dashboard_views.objectives, name="objectives"),
+    path("bang-dieu-khien/", oversight.dashboard, name="dashboard"),
+    path("muc-tieu/<year:year>/", oversight.objectives, name="objectives"),
     path(
         "muc-tieu/phe-duyet/<int:pk>/",
-        dashboard_views.objective_approve,
+        oversight.objective_approve,
         name="objective_approve",
     ),
-    path("ke-hoach/", dashboard_views.plan_tasks, name="plan_tasks"),
-    path("xem-xet/", review_views.review_list, name="reviews"),
-    path("xem-xet/them/", review_views.review_create, name="review_create"),
-    path("xem-xet/<int:pk>/", review_views.review_detail, name="review_detail"),
-    path("xem-xet/<int:pk>/sua/", review_views.review_update, name="review_update"),
-    path("xem-xet/<int:pk>/dau-ra/", review_views.review_output_add, name="review_output_add"),
-    path("xem-xet/<int:pk>/ky/", review_views.review_sign, name="review_sign"),
-    path("xem-xet/<int:pk>/pdf/", review_views.review_pdf, name="review_pdf"),
+    path("ke-hoach/", oversight.plan_tasks, name="plan_tasks"),
+    path("xem-xet/", oversight.review_list, name="reviews"),
+    path("xem-xet/them/", oversight.review_create, name="review_create"),
+    path("xem-xet/<int:pk>/", oversight.review_detail, name="review_detail"),
+    path("xem-xet/<int:pk>/sua/", oversight.review_update, name="review_update"),
+    path("xem-xet/<int:pk>/dau-ra/", oversight.review_output_add, name="review_output_add"),
+    path("xem-xet/<int:pk>/ky/", oversight.review_sign, name="review_sign"),
+    path("xem-xet/<int:pk>/pdf/", oversight.review_pdf, name="review_pdf"),
     path(
         "xem-xet/dau-ra/<int:pk>/xong/",
-        review_views.review_output_done,
+        oversight.review_output_done,
         name="review_output_done",
     ),
-    path("bao-cao/", review_views.report_list, name="reports"),
-    path("bao-cao/<year:year>/<slug:period>/", review_views.report_detail, name="report_detail"),
+    path("bao-cao/", oversight.report_list, name="reports"),
+    path("bao-cao/<year:year>/<slug:period>/", oversight.report_detail, name="report_detail"),
     path(
         "bao-cao/<year:year>/<slug:period>/<slug:fmt>/",
-        review_views.report_export,
+        oversight.report_export,
         name="report_export",
     ),
 ]

@@ -1,8 +1,11 @@
+"""The core's pages: the working calendar, the due-date calculator, signing in and
+changing one's password. The home page, which reads every app, is in
+`qms.oversight.views`."""
+
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +15,10 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures.models import Dossier
-from procedures.models.dossiers import DossierQuerySet
-from qms import reports, services
+from qms import services
 from qms.accounts import throttle
-from qms.dashboard_views import dashboard, personal
 from qms.decorators import permission_required
+from qms.filters import year_in
 from qms.forms import (
     CalendarDayForm,
     ChangeReasonForm,
@@ -27,25 +28,6 @@ from qms.forms import (
 )
 from qms.idempotency import one_time_form
 from qms.models import CalendarDay
-from qms.roles import Role
-
-# The leaders and the ISO secretary start from the dashboard.
-DASHBOARD_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ISO_SECRETARY)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.has_role(*DASHBOARD_ROLES):
-        return dashboard(request)
-    context = {**personal(request.user), "today": localdate()}
-    if request.user.has_perm("procedures.add_dossier"):
-        today = localdate()
-        next_day = CalendarDay.objects.calendar().add_working_days(today, 1)
-        context["worklists"] = [
-            (name, label, Dossier.objects.worklist(name, today, next_day).count())
-            for name, label in DossierQuerySet.WORKLISTS.items()
-        ]
-    return render(request, "qms/home.html", context)
 
 
 @permission_required("qms.view_calendarday")
@@ -55,7 +37,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return render(request, "qms/calendar.html", {"empty": error.messages[0]})
     years = range(engine.first.year, engine.last.year + 1)
-    year = reports.year_in(request.GET.get("year", ""), years) or localdate().year
+    year = year_in(request.GET.get("year", ""), years) or localdate().year
     year = min(max(year, years.start), years.stop - 1)
     months = []
     for month in range(1, 13):

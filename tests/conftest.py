@@ -11,9 +11,10 @@ from audits import services as audit_services
 from audits.models import Audit, Clause, Programme
 from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
+from procedures import dossier_services
 from procedures import services as procedure_services
-from qms import services
 from qms.models import CalendarDay, ManagementReview, Objective, PeriodicReport, ReviewOutput, Unit
+from qms.oversight import services
 from qms.roles import Role
 from tests.factories import (
     OrganisationFactory,
@@ -174,9 +175,9 @@ def started(audit, lead):
 
 @pytest.fixture
 def effective_dossier(effective, personas):
-    from procedures import services as procedure_services
+    from procedures import dossier_services
 
-    return procedure_services.dossier_receive(
+    return dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Lâm Văn Mẫu",
@@ -193,7 +194,7 @@ def records(personas, effective, audit, secretary, chairman):
     officer = personas[Role.OFFICER]
     draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
     draft.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban du thao"), save=True)
-    dossier = procedure_services.dossier_receive(
+    dossier = dossier_services.dossier_receive(
         procedure=effective.procedure, user=officer, applicant_name="Ma Trận", channel="direct"
     )
     nc = nc_services.nc_raise(

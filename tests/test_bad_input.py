@@ -385,7 +385,7 @@ YEAR_RANGE = "Nhập năm từ 2000 đến 2100."
 
 
 def test_a_bad_year_in_a_filter_is_told_never_a_500(records, personas):
-    """A year outside `reports.YEARS`, or typed in digits `int` refuses, is an error
+    """A year outside `qms.filters.YEARS`, or typed in digits `int` refuses, is an error
     beside the field of the lists and the dashboard; the report list and the
     calendar show the current year instead."""
     client = Client()

@@ -19,6 +19,7 @@ from procedures.models.dossiers import (
     Handoff,
     Outcome,
     Rating,
+    Reception,
     RuleSet,
     SupplementRequest,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Procedure",
     "ProcedureRevision",
     "Rating",
+    "Reception",
     "RevisionRecord",
     "RevisionStep",
     "RuleSet",

@@ -36,6 +36,14 @@ class RuleSet(models.TextChoices):
         return cls.V2025 if received_on >= RULES_2025_FROM else cls.V2018
 
 
+class Reception(models.TextChoices):
+    """The officer's decision on a dossier brought to the desk."""
+
+    ACCEPT = "accept", _("Accept")
+    INCOMPLETE = "incomplete", _("Incomplete: give guidance to complete it (form 02)")
+    REFUSE = "refuse", _("Refuse (form 03)")
+
+
 class Channel(models.TextChoices):
     DIRECT = "direct", _("At the desk")
     ONLINE = "online", _("Online")

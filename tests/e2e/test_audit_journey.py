@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from audits import services
 from audits.models import Audit, Clause
-from procedures import services as procedure_services
+from procedures import dossier_services
 from qms.roles import Role
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, issue_revision
@@ -25,7 +25,7 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
         secretary=make_persona(Role.ISO_SECRETARY),
         approver=make_persona(Role.CHAIRMAN),
     )
-    dossier = procedure_services.dossier_receive(
+    dossier = dossier_services.dossier_receive(
         procedure=procedure, user=officer, applicant_name="Mẫu Thị Kiểm", channel="direct"
     )
     audit = services.audit_save(

@@ -6,8 +6,8 @@ from datetime import date
 from django.utils.timezone import localdate
 from playwright.sync_api import Page, expect
 
-from qms import services
 from qms.models import ManagementReview
+from qms.oversight import services
 from qms.roles import Role
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, ProcedureFactory, issue_revision

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, ProcedureFactory, issue_revision
 
 def test_late_dossier_to_closure(page: Page, live_server, make_persona):
     from nonconformities import services
-    from procedures import services as dossier_services
+    from procedures import dossier_services
 
     secretary = make_persona(Role.ISO_SECRETARY)
     officer = make_persona(Role.OFFICER)

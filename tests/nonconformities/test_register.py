@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from nonconformities import services
 from nonconformities.models import Action, Nonconformity
-from procedures import services as dossier_services
+from procedures import dossier_services
 from qms import exports
 from qms.models import Organisation
 from qms.roles import Role

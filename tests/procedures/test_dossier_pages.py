@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from procedures import services
+from procedures import dossier_services
 from procedures.models import Dossier
 from qms.roles import Role
 from tests.factories import UnitFactory, UserFactory
@@ -78,7 +78,7 @@ def test_a_service_error_on_a_field_the_form_lacks_is_shown_above_it(
     def refuse(**_data):
         raise ValidationError({"code": "Mã đã có.", "applicant_name": "Tên chưa đúng."})
 
-    monkeypatch.setattr(services, "dossier_receive", refuse)
+    monkeypatch.setattr(dossier_services, "dossier_receive", refuse)
     data = {
         "procedure": effective.procedure.code,
         "applicant_name": "Phạm Văn Đông",
@@ -119,7 +119,7 @@ def test_a_specialist_sees_only_their_unit_queue_and_a_viewer_changes_nothing(
     effective, officer, personas, client_for
 ):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     specialist = client_for(personas[Role.SPECIALIST])
     assert [
         d.code for d in specialist.get(reverse("procedures:dossier_queue")).context["dossiers"]
@@ -151,7 +151,7 @@ def test_every_form_carries_the_names_and_dates_shown_on_screen(
         effective.procedure, officer, "2023-03-02 09:00", applicant_name="Ngô Thị Huệ"
     )
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
-        services.dossier_apologise(
+        dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
         )
     client = client_for(personas[Role.VIEWER])
@@ -185,7 +185,7 @@ def test_forms_follow_the_rule_set_of_the_dossier(effective, officer, tmp_path):
         effective.procedure, officer, "2025-06-30 09:00", decision="refuse", reason="Sai thẩm quyền"
     )
     new = receive(effective.procedure, officer, "2025-07-01 09:00")
-    services.dossier_stop(dossier=new, user=officer, reason="Công dân xin dừng")
+    dossier_services.dossier_stop(dossier=new, user=officer, reason="Công dân xin dừng")
     out = tmp_path / "x.pdf"
     call_command("export_pdf", "refusal", str(old.pk), "-o", str(out))
     text = pdf_text(out.read_bytes(), tmp_path)
@@ -204,9 +204,9 @@ def test_forms_follow_the_rule_set_of_the_dossier(effective, officer, tmp_path):
 
 def test_return_with_the_nine_criteria(effective, officer, personas, client_for):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    services.dossier_hand_on(dossier=dossier, user=officer)
-    services.dossier_hand_on(dossier=dossier, user=personas[Role.SPECIALIST])
-    services.dossier_complete(dossier=dossier, user=personas[Role.CHAIRMAN])
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=personas[Role.SPECIALIST])
+    dossier_services.dossier_complete(dossier=dossier, user=personas[Role.CHAIRMAN])
     client = client_for(officer)
     url = reverse("procedures:dossier_action", args=[dossier.code, "return"])
     partial = {"return-rating": "satisfied", "return-criterion_1": "2"}
@@ -241,7 +241,7 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
         reason="Không thuộc thẩm quyền",
     )
     stopped = receive(effective.procedure, officer, "2025-07-02 09:25", applicant_name="Mai Anh")
-    services.dossier_stop(dossier=stopped, user=officer, reason="Xin dừng")
+    dossier_services.dossier_stop(dossier=stopped, user=officer, reason="Xin dừng")
     client = client_for(personas[Role.VIEWER])
     for dossier, kinds in (
         (incomplete, ["supplement-request"]),
@@ -301,7 +301,7 @@ def test_a_correction_into_the_future_is_refused_on_the_page(
         dossier = walk(
             dossier, officer, personas[Role.SPECIALIST], personas[Role.CHAIRMAN], "2023-03-06 09:00"
         )
-        services.dossier_return(dossier=dossier, user=officer)
+        dossier_services.dossier_return(dossier=dossier, user=officer)
     url = reverse("procedures:dossier_action", args=[dossier.code, "correct"])
     data = {
         "correct-reason": "Nhập sai",

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from procedures import services
+from procedures import dossier_services
 from procedures.models import Dossier, Outcome
 from qms.roles import Role
 from qms.working_days import LOCAL_TZ
@@ -31,7 +31,7 @@ def specialist(personas):
 
 def receive(procedure, officer, when: str, **kwargs) -> Dossier:
     with time_machine.travel(at(when), tick=False):
-        return services.dossier_receive(
+        return dossier_services.dossier_receive(
             procedure=procedure,
             user=officer,
             applicant_name=kwargs.pop("applicant_name", "Trần Thị Bình"),
@@ -89,10 +89,10 @@ def test_a_procedure_without_an_effective_revision_cannot_receive(procedure, off
 
 def walk(dossier, officer, specialist, chairman, completed: str) -> Dossier:
     """Hand the dossier through its three steps and complete it at `completed`."""
-    services.dossier_hand_on(dossier=dossier, user=officer)
-    services.dossier_hand_on(dossier=dossier, user=specialist)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
     with time_machine.travel(at(completed), tick=False):
-        return services.dossier_complete(dossier=dossier, user=chairman)
+        return dossier_services.dossier_complete(dossier=dossier, user=chairman)
 
 
 @pytest.mark.parametrize(
@@ -112,8 +112,8 @@ def test_outcome_by_date(effective, officer, specialist, chairman, completed, ou
 def test_only_the_unit_at_the_current_step_hands_it_on(effective, officer, specialist):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     with pytest.raises(ValidationError, match="không phải của bạn"):
-        services.dossier_hand_on(dossier=dossier, user=specialist)
-    services.dossier_hand_on(dossier=dossier, user=officer)
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     assert list(Dossier.objects.in_queue_of(specialist)) == [dossier]
     assert list(Dossier.objects.in_queue_of(officer)) == []
 
@@ -121,9 +121,9 @@ def test_only_the_unit_at_the_current_step_hands_it_on(effective, officer, speci
 def test_the_control_slip_records_each_step_deadline(effective, officer, specialist, chairman):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     with time_machine.travel(at("2023-03-02 10:00"), tick=False):
-        services.dossier_hand_on(dossier=dossier, user=officer)  # 0.5 day allotted
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)  # 0.5 day allotted
     with time_machine.travel(at("2023-03-07 08:00"), tick=False):
-        services.dossier_hand_on(dossier=dossier, user=specialist)  # 2 more days: late
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)  # 2 more days: late
     first, second = dossier.handoffs.all()
     # Half a working day (3 h 45) from 09:00, across the lunch break.
     assert first.deadline.astimezone(LOCAL_TZ) == at("2023-03-02 14:45")
@@ -135,13 +135,13 @@ def test_the_control_slip_records_each_step_deadline(effective, officer, special
 
 def test_a_supplement_stops_the_clock_and_restarts_it(effective, officer, specialist, chairman):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
-        services.dossier_request_supplement(
+        dossier_services.dossier_request_supplement(
             dossier=dossier, user=specialist, reason="Bổ sung giấy xác nhận cư trú"
         )
     with time_machine.travel(at("2023-03-13 15:00"), tick=False):
-        dossier = services.dossier_resume(dossier=dossier, user=officer)
+        dossier = dossier_services.dossier_resume(dossier=dossier, user=officer)
     assert dossier.status == Status.IN_PROGRESS
     assert dossier.due_date == date(2023, 3, 16)  # 3 working days from 13/03 again
     assert dossier.first_due_date == date(2023, 3, 7)
@@ -149,8 +149,8 @@ def test_a_supplement_stops_the_clock_and_restarts_it(effective, officer, specia
     request = dossier.supplements.get()
     assert request.new_due_date == date(2023, 3, 16) and request.answered_at
     with time_machine.travel(at("2023-03-15 10:00"), tick=False):
-        services.dossier_hand_on(dossier=dossier, user=specialist)
-        dossier = services.dossier_complete(dossier=dossier, user=chairman)
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
+        dossier = dossier_services.dossier_complete(dossier=dossier, user=chairman)
     assert dossier.outcome == Outcome.EARLY
     # 766: 15/03 minus 10 days 6 hours of waiting is 05/03, before 07/03.
     assert dossier.on_time_766 is True
@@ -158,15 +158,17 @@ def test_a_supplement_stops_the_clock_and_restarts_it(effective, officer, specia
 
 def test_more_than_one_supplement_is_late_for_766(effective, officer, specialist, chairman):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     for day in ("2023-03-03", "2023-03-06"):
         with time_machine.travel(at(f"{day} 09:00"), tick=False):
-            services.dossier_request_supplement(dossier=dossier, user=specialist, reason="Thiếu")
+            dossier_services.dossier_request_supplement(
+                dossier=dossier, user=specialist, reason="Thiếu"
+            )
         with time_machine.travel(at(f"{day} 10:00"), tick=False):
-            services.dossier_resume(dossier=dossier, user=officer)
+            dossier_services.dossier_resume(dossier=dossier, user=officer)
     with time_machine.travel(at("2023-03-06 11:00"), tick=False):
-        services.dossier_hand_on(dossier=dossier, user=specialist)
-        dossier = services.dossier_complete(dossier=dossier, user=chairman)
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
+        dossier = dossier_services.dossier_complete(dossier=dossier, user=chairman)
     assert dossier.outcome == Outcome.EARLY and dossier.on_time_766 is False
 
 
@@ -176,20 +178,20 @@ def test_apology_rules(effective, officer, specialist, chairman):
         time_machine.travel(at("2023-03-07 08:00"), tick=False),
         pytest.raises(ValidationError, match="07/03/2023"),
     ):
-        services.dossier_apologise(
+        dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
         )
     with time_machine.travel(at("2023-03-06 16:00"), tick=False):
         with pytest.raises(ValidationError) as error:
-            services.dossier_apologise(
+            dossier_services.dossier_apologise(
                 dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 7)
             )
         assert "new_due_date" in error.value.message_dict
-        apology = services.dossier_apologise(
+        apology = dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
         )
         with pytest.raises(ValidationError, match="chỉ được hẹn lại một lần"):
-            services.dossier_apologise(
+            dossier_services.dossier_apologise(
                 dossier=dossier, user=officer, reason="Lần nữa", new_due_date=date(2023, 3, 10)
             )
     assert apology.dossier.due_date == date(2023, 3, 7)  # the appointment itself stands
@@ -202,7 +204,7 @@ def test_the_new_appointment_is_a_working_day_within_a_year(effective, officer):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due Tue 07/03
 
     def apologise(day):
-        return services.dossier_apologise(
+        return dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=day
         )
 
@@ -226,7 +228,7 @@ def test_the_new_appointment_beyond_the_calendar_is_refused_with_a_message(effec
         time_machine.travel(at("2030-12-02 10:00"), tick=False),
         pytest.raises(ValidationError) as error,
     ):
-        services.dossier_apologise(
+        dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ", new_due_date=date(2031, 1, 6)
         )
     assert "Lịch làm việc chưa có" in " ".join(error.value.message_dict["new_due_date"])
@@ -239,10 +241,10 @@ def test_return_with_digitised_result_and_rating(effective, officer, specialist,
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
         dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
     with pytest.raises(ValidationError) as error:
-        services.dossier_return(dossier=dossier, user=officer, digitised=True)
+        dossier_services.dossier_return(dossier=dossier, user=officer, digitised=True)
     assert "result_scan" in error.value.message_dict
     scan = SimpleUploadedFile("kq.pdf", pdf_bytes(), content_type="application/pdf")
-    dossier = services.dossier_return(
+    dossier = dossier_services.dossier_return(
         dossier=dossier,
         user=officer,
         digitised=True,
@@ -257,11 +259,13 @@ def test_return_with_digitised_result_and_rating(effective, officer, specialist,
 def test_stop_and_withdrawal(effective, officer):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     with pytest.raises(ValidationError):
-        services.dossier_stop(dossier=dossier, user=officer, reason="")
-    dossier = services.dossier_stop(dossier=dossier, user=officer, reason="Công dân đề nghị dừng")
+        dossier_services.dossier_stop(dossier=dossier, user=officer, reason="")
+    dossier = dossier_services.dossier_stop(
+        dossier=dossier, user=officer, reason="Công dân đề nghị dừng"
+    )
     assert dossier.status == Status.STOPPED and dossier.current_step is None
     with pytest.raises(ValidationError):
-        services.dossier_hand_on(dossier=dossier, user=officer)
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)
 
 
 def test_only_the_iso_secretary_corrects_a_returned_dossier(
@@ -270,11 +274,11 @@ def test_only_the_iso_secretary_corrects_a_returned_dossier(
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
         dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
-        dossier = services.dossier_return(dossier=dossier, user=officer)
+        dossier = dossier_services.dossier_return(dossier=dossier, user=officer)
     kwargs = {"completed_at": at("2023-03-08 09:00"), "returned_at": at("2023-03-08 10:00")}
     with pytest.raises(ValidationError):
-        services.dossier_correct_dates(dossier=dossier, user=officer, reason="x", **kwargs)
-    dossier = services.dossier_correct_dates(
+        dossier_services.dossier_correct_dates(dossier=dossier, user=officer, reason="x", **kwargs)
+    dossier = dossier_services.dossier_correct_dates(
         dossier=dossier, user=secretary, reason="Nhập sai ngày trả", **kwargs
     )
     assert dossier.outcome == Outcome.LATE
@@ -288,14 +292,14 @@ def test_corrected_dates_cannot_be_in_the_future(
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
         dossier = walk(dossier, officer, specialist, chairman, "2023-03-06 09:00")
-        dossier = services.dossier_return(dossier=dossier, user=officer)
+        dossier = dossier_services.dossier_return(dossier=dossier, user=officer)
     with time_machine.travel(at("2023-03-10 09:00"), tick=False):
         for completed, returned, field in (
             ("2023-03-10 09:30", "2023-03-10 10:00", "completed_at"),
             ("2023-03-08 09:00", "2023-03-10 09:01", "returned_at"),
         ):
             with pytest.raises(ValidationError) as error:
-                services.dossier_correct_dates(
+                dossier_services.dossier_correct_dates(
                     dossier=dossier,
                     user=secretary,
                     reason="Nhập sai",
@@ -304,7 +308,7 @@ def test_corrected_dates_cannot_be_in_the_future(
                 )
             assert "sau thời điểm hiện tại" in " ".join(error.value.message_dict[field])
         assert Dossier.objects.get(pk=dossier.pk).completed_at == at("2023-03-06 09:00")
-        dossier = services.dossier_correct_dates(
+        dossier = dossier_services.dossier_correct_dates(
             dossier=dossier,
             user=secretary,
             reason="Nhập sai",
@@ -329,7 +333,7 @@ def test_concurrent_receipts_never_share_a_code(make_persona):
 
     def worker():
         for _ in range(50):
-            services.dossier_receive(
+            dossier_services.dossier_receive(
                 procedure=procedure, user=officer, applicant_name="Lê Văn C", channel="direct"
             )
 
@@ -347,8 +351,8 @@ def test_concurrent_receipts_never_share_a_code(make_persona):
 def test_desk_actions_are_for_one_stop_officers(effective, officer, specialist, chairman):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
     for action in (
-        lambda: services.dossier_stop(dossier=dossier, user=specialist, reason="x"),
-        lambda: services.dossier_apologise(
+        lambda: dossier_services.dossier_stop(dossier=dossier, user=specialist, reason="x"),
+        lambda: dossier_services.dossier_apologise(
             dossier=dossier, user=chairman, reason="x", new_due_date=date(2023, 3, 9)
         ),
     ):
@@ -360,9 +364,9 @@ def test_desk_actions_are_for_one_stop_officers(effective, officer, specialist, 
 
 def test_the_result_is_ready_only_after_the_last_step(effective, officer, specialist):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     with pytest.raises(ValidationError, match="sau bước cuối"):
-        services.dossier_complete(dossier=dossier, user=specialist)
+        dossier_services.dossier_complete(dossier=dossier, user=specialist)
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROGRESS and dossier.current_step.order == 2
 
@@ -371,14 +375,16 @@ def test_no_apology_on_a_weekend_for_monday_nor_while_waiting(effective, officer
     dossier = receive(effective.procedure, officer, "2023-03-01 09:00")  # due Mon 06/03
     assert dossier.due_date == date(2023, 3, 6)
     with time_machine.travel(at("2023-03-04 10:00"), tick=False), pytest.raises(ValidationError):
-        services.dossier_apologise(
+        dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chậm", new_due_date=date(2023, 3, 8)
         )
-    services.dossier_hand_on(dossier=dossier, user=officer)
+    dossier_services.dossier_hand_on(dossier=dossier, user=officer)
     with time_machine.travel(at("2023-03-02 09:00"), tick=False):
-        services.dossier_request_supplement(dossier=dossier, user=specialist, reason="Thiếu")
+        dossier_services.dossier_request_supplement(
+            dossier=dossier, user=specialist, reason="Thiếu"
+        )
         with pytest.raises(ValidationError):
-            services.dossier_apologise(
+            dossier_services.dossier_apologise(
                 dossier=dossier, user=officer, reason="Chậm", new_due_date=date(2023, 3, 8)
             )
     assert not Dossier.objects.filter(apology__isnull=False).exists()

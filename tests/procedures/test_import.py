@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from procedures import services
+from procedures import dossier_services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
 from procedures.models import Dossier, DossierSequence
 from qms.roles import Role
@@ -103,14 +103,14 @@ def test_xlsx_with_a_formula_is_refused_and_a_clean_one_imported(effective):
 
 
 def test_imported_codes_advance_the_days_numbering(effective, personas):
-    from procedures import services
+    from procedures import dossier_services
     from qms.roles import Role
     from tests.procedures.test_dossiers import receive
 
     import_dossiers("a.csv", csv_bytes(*GOOD))
     dossier = receive(effective.procedure, personas[Role.OFFICER], "2023-03-02 15:00")
     assert dossier.code == "PAD-230302-0003"
-    assert services.next_dossier_code("PAD", date(2023, 3, 4)) == "PAD-230304-0001"
+    assert dossier_services.next_dossier_code("PAD", date(2023, 3, 4)) == "PAD-230304-0001"
 
 
 def test_the_command(effective, tmp_path, capsys):
@@ -172,7 +172,7 @@ def test_an_imported_code_never_stops_the_desk(
                 import_dossiers("a.csv", csv_bytes(row))
             assert [(e.row, e.column) for e in rejected.value.errors] == [(2, "code")]
         for _ in range(10):
-            services.dossier_receive(
+            dossier_services.dossier_receive(
                 procedure=effective.procedure, user=officer, applicant_name="A", channel="direct"
             )
         for _ in range(10):
@@ -197,4 +197,4 @@ def test_a_moment_with_another_offset_is_read_at_the_desk(effective):
     row = "PAD-230302-0007,QT-TP-05,Lê An,direct,2023-03-01T17:30:00Z,,,,,"
     import_dossiers("a.csv", csv_bytes(row))
     assert Dossier.objects.get().received_on == date(2023, 3, 2)
-    assert services.next_dossier_code("PAD", date(2023, 3, 2)) == "PAD-230302-0008"
+    assert dossier_services.next_dossier_code("PAD", date(2023, 3, 2)) == "PAD-230302-0008"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
-from procedures import services
+from procedures import dossier_services
 from qms import exports
 from qms.models import Organisation
 from qms.roles import Role
@@ -21,7 +21,7 @@ from tests.procedures.test_dossiers import receive
 def dossiers(effective, personas):
     officer = personas[Role.OFFICER]
     first = receive(effective.procedure, officer, "2023-03-02 09:00", applicant_name="Vũ Thị Lan")
-    services.dossier_hand_on(dossier=first, user=officer)
+    dossier_services.dossier_hand_on(dossier=first, user=officer)
     receive(effective.procedure, officer, "2023-03-03 10:00", applicant_name="Đinh Văn Tú")
     receive(
         effective.procedure, officer, "2023-03-03 11:00", decision="refuse", reason="Sai thẩm quyền"

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from procedures import dossier_services
 from procedures import services as procedure_services
 from procedures.models import Dossier
 from qms.backup import backup, connect, restore, table_counts
@@ -58,7 +59,7 @@ def test_a_restored_backup_gives_back_every_record_history_and_file(
 ):
     draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
     draft.attachment.save("qt.pdf", ContentFile(b"%PDF-1.4 ban du thao"), save=True)
-    procedure_services.dossier_receive(
+    dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Sao Lưu",
@@ -102,7 +103,7 @@ def test_a_backup_taken_while_officers_receive_is_consistent(
         for _ in range(1_000):  # bounded; stops as soon as the backup is written
             if backup_done.is_set():
                 return
-            procedure_services.dossier_receive(
+            dossier_services.dossier_receive(
                 procedure=effective.procedure,
                 user=personas[Role.OFFICER],
                 applicant_name="Đang Ghi",
@@ -218,7 +219,7 @@ def test_a_file_that_is_not_an_archive_is_refused_with_a_message(tmp_path):
 def test_a_failed_count_check_leaves_the_database_empty_again(
     effective, personas, tmp_path, empty_database
 ):
-    procedure_services.dossier_receive(
+    dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Sao Lưu",

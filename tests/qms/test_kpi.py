@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from nonconformities.models import Action, Nonconformity
 from procedures.models import Dossier, Outcome
-from qms.kpi import KEYS, Scope, compute, rate
 from qms.models import Plan, PlanTask, Unit
+from qms.oversight.kpi import KEYS, Scope, compute, rate
 from qms.roles import Role
 from tests.factories import ProcedureFactory
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from qms import signing
-from qms.kpi import Scope, compute, value
 from qms.models import Objective
+from qms.oversight.kpi import Scope, compute, value
 from qms.roles import Role
 from qms.signatures import SignedRecordError
 from tests.factories import PASSWORD, page_sha256

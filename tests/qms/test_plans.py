@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from qms import demo, plan_2023
 from qms.models import Plan, PlanTask
+from qms.oversight import demo, plan_2023
 from qms.roles import Role
 from tests.admin_pages import unchanged
 from tests.factories import UnitFactory

@@ -13,10 +13,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qms import exports, kpi, reports, reviews, services, signing
-from qms.kpi import Scope
+from qms import exports, signing
 from qms.models import ManagementReview, Objective, Organisation, PeriodicReport, ReviewOutput
-from qms.report_documents import report_pdf, report_xlsx, review_minutes_pdf
+from qms.oversight import kpi, review_inputs, services, snapshot
+from qms.oversight.kpi import Scope
+from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from tests.factories import PASSWORD, page_sha256
@@ -52,7 +53,7 @@ def half_year(effective):
 
 
 def test_monthly_trends_are_the_kpis_of_each_month(half_year):
-    scope = reports.period_scope(2023, Period.H1)
+    scope = snapshot.period_scope(2023, Period.H1)
     months = kpi.monthly(scope)
     assert [row["month"] for row in months] == [1, 2, 3, 4, 5, 6]
     for row in months:
@@ -86,7 +87,7 @@ def test_766_groups_score_full_points_at_the_threshold_and_in_proportion_below()
 
 
 def test_766_satisfaction_takes_the_late_and_the_dissatisfied_shares_off(half_year):
-    figures = kpi.measure(reports.period_scope(2023, Period.Q1))
+    figures = kpi.measure(snapshot.period_scope(2023, Period.Q1))
     # 4 resolved, 1 late (25%); 1 rated, unsatisfied (100%): floored at 0
     assert figures["satisfaction_766_rate"] == 0.0
     figures = kpi.measure(Scope(date(2023, 1, 1), date(2023, 1, 31)))
@@ -94,20 +95,20 @@ def test_766_satisfaction_takes_the_late_and_the_dissatisfied_shares_off(half_ye
 
 
 def test_the_report_schedule_follows_the_plan(db):
-    assert [(entry.period, entry.due) for entry in reports.schedule(2023)] == [
+    assert [(entry.period, entry.due) for entry in snapshot.schedule(2023)] == [
         (Period.Q1, date(2023, 3, 2)),
         (Period.H1, date(2023, 6, 2)),
         (Period.NINE_MONTHS, date(2023, 9, 2)),
         (Period.YEAR, date(2023, 11, 20)),
     ]
-    assert reports.period_scope(2023, Period.NINE_MONTHS) == Scope(
+    assert snapshot.period_scope(2023, Period.NINE_MONTHS) == Scope(
         date(2023, 1, 1), date(2023, 9, 30)
     )
-    q1 = reports.schedule(2023)[0]
+    q1 = snapshot.schedule(2023)[0]
     assert q1.state(date(2023, 3, 2)) == "pending"
     assert q1.state(date(2023, 3, 3)) == "overdue"
-    assert reports.next_report(date(2023, 6, 3)).period == Period.NINE_MONTHS
-    after_the_year_report = reports.next_report(date(2023, 11, 21))
+    assert snapshot.next_report(date(2023, 6, 3)).period == Period.NINE_MONTHS
+    after_the_year_report = snapshot.next_report(date(2023, 11, 21))
     assert (after_the_year_report.year, after_the_year_report.period) == (2024, Period.Q1)
 
 
@@ -121,10 +122,10 @@ def test_a_submitted_report_keeps_its_figures_and_no_longer_changes(half_year, s
     assert report.submitted_on == date(2023, 3, 1)
     assert report.figures["kpi"]["received"] == 4
     assert report.figures["as_of"] == "2023-03-01"
-    assert reports.schedule(2023)[0].state(date(2023, 12, 1)) == "submitted"
+    assert snapshot.schedule(2023)[0].state(date(2023, 12, 1)) == "submitted"
 
     dossier(half_year, date(2023, 1, 20), date(2023, 1, 25), completed_on=date(2023, 1, 25))
-    assert reports.report_figures(report)["kpi"]["received"] == 4
+    assert snapshot.report_figures(report)["kpi"]["received"] == 4
     assert "Hồ sơ tiếp nhận" in pdf_text(report_pdf(2023, Period.Q1))
 
     report.summary = "Sửa sau khi gửi"
@@ -276,11 +277,13 @@ def review(half_year, secretary, chairman):
 
 
 def test_review_inputs_cover_every_input_of_clause_9_3_2(review):
-    titles = [section.title for section in reviews.sections(review, reviews.inputs_of(review))]
+    titles = [
+        section.title for section in review_inputs.sections(review, review_inputs.inputs_of(review))
+    ]
     assert [title.split(")")[0] for title in titles] == [
         "a", "b", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "d", "e", "f"
     ]  # fmt: skip
-    inputs = reviews.inputs_of(review)
+    inputs = review_inputs.inputs_of(review)
     assert inputs["kpi"]["received"] == 4
     assert inputs["complaints"] == {"received": 0, "answered": 0}
 
@@ -307,7 +310,7 @@ def test_review_inputs_are_frozen_when_the_chairman_signs(review, half_year, cha
     # a dossier of the period entered afterwards changes the records, not the review
     dossier(half_year, date(2023, 2, 1), date(2023, 2, 6))
     assert kpi.measure(Scope(date(2023, 1, 1), date(2023, 6, 30)))["received"] == 5
-    assert reviews.inputs_of(review)["kpi"]["received"] == 4
+    assert review_inputs.inputs_of(review)["kpi"]["received"] == 4
     text = pdf_text(review_minutes_pdf(review))
     assert "Hồ sơ tiếp nhận" in text and signature.content_sha256 in text.replace("\n", "")
 
@@ -409,9 +412,9 @@ def test_the_next_review_sees_the_actions_of_the_previous_one(review, chairman, 
         ),
         user=secretary,
     )
-    previous = reviews.inputs_of(following)["previous_actions"]
+    previous = review_inputs.inputs_of(following)["previous_actions"]
     assert [(row["decision"], row["done_on"]) for row in previous] == [("Mua máy quét", None)]
-    assert reviews.sections(following, reviews.inputs_of(following))[0].rows[0][-1] == (
+    assert review_inputs.sections(following, review_inputs.inputs_of(following))[0].rows[0][-1] == (
         "Chưa thực hiện"
     )
 
@@ -510,7 +513,7 @@ def test_a_wrong_dashboard_field_is_shown_and_the_others_are_kept(half_year, cli
     response = client_for(chairman).get(
         reverse("qms:dashboard"), {"year": 2023, "period": "h1", "unit": 999999}
     )
-    assert response.context["scope"] == reports.period_scope(2023, Period.H1)
+    assert response.context["scope"] == snapshot.period_scope(2023, Period.H1)
     assert response.context["form"].errors["unit"]
 
 

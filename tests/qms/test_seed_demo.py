@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from audits.clauses import CLAUSES
 from audits.models import Audit, Finding
 from procedures.models import Apology, Dossier, Procedure, ProcedureRevision, SupplementRequest
-from qms.kpi import rate, value
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from qms.models import Objective, Organisation, Unit, User
+from qms.oversight.kpi import rate, value
 from qms.roles import Role
 from tests.audits.test_audit_pages import pdf_words
 

@@ -16,8 +16,8 @@ from audits import services as audit_services
 from audits.models import Audit, Programme
 from procedures import services as procedure_services
 from procedures.models import ProcedureRevision
-from qms import services
 from qms.models import ManagementReview, Objective, User
+from qms.oversight import services
 from qms.signatures import content_hash
 from qms.signing import shown_sha256
 from tests.factories import PASSWORD, issue_revision

@@ -11,12 +11,15 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audits import services as audit_services
+from procedures import dossier_services
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
-from qms import services, signing
+from qms import signing
+from qms.history import HistoryDeletionError, history_models
 from qms.models import ManagementReview, Objective
+from qms.oversight import services
 from qms.roles import Role
-from qms.signatures import HistoryDeletionError, file_sha256, history_models
+from qms.signatures import file_sha256
 from tests.factories import PASSWORD, issue_revision, page_sha256
 
 
@@ -126,7 +129,7 @@ def test_a_changed_audit_finding_is_reported(started, lead):
 
 
 def test_history_rows_are_never_deleted(effective, personas):
-    dossier = procedure_services.dossier_receive(
+    dossier = dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Lịch Sử",
@@ -156,7 +159,7 @@ def test_a_deleted_signature_is_reported(effective, objective):
 def test_history_rows_are_never_changed(effective, personas):
     """Every history table has the trigger that refuses UPDATE; where there are rows,
     the ORM's update() and raw SQL are both refused."""
-    procedure_services.dossier_receive(
+    dossier_services.dossier_receive(
         procedure=effective.procedure,
         user=personas[Role.OFFICER],
         applicant_name="Lịch Sử",

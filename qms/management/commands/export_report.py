@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from qms.filters import YEARS
 from qms.models import PeriodicReport
-from qms.report_documents import report_pdf, report_xlsx
-from qms.reports import YEARS
+from qms.oversight.pdf import report_pdf, report_xlsx
 
 WRITERS = {"pdf": report_pdf, "xlsx": report_xlsx}
 

@@ -4,8 +4,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from procedures.models import Procedure
-from qms.kpi import Scope, compute
 from qms.models import Unit
+from qms.oversight.kpi import Scope, compute
 
 
 class Command(BaseCommand):

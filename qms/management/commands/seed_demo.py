@@ -15,8 +15,8 @@ from django.db import transaction
 from audits.demo import seed_audits
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
-from qms.demo import seed_objectives, seed_plan, seed_reports, seed_review
 from qms.models import Organisation, Unit, User
+from qms.oversight.demo import seed_objectives, seed_plan, seed_reports, seed_review
 from qms.roles import Role
 
 DEMO_PASSWORD = "demo1234"

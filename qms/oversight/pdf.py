@@ -1,5 +1,6 @@
 """The periodic report (PDF and XLSX) and the management review minutes (PDF), both
-printed from the sections of `qms.reports` and `qms.reviews`."""
+printed from the sections of `qms.oversight.snapshot` and
+`qms.oversight.review_inputs`."""
 
 from django.utils.formats import date_format
 from django.utils.timezone import localdate, localtime
@@ -7,11 +8,11 @@ from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from qms import kpi, reports, reviews
 from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
+from qms.oversight import kpi, review_inputs, snapshot
+from qms.oversight.snapshot import Section
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
-from qms.reports import Section
 from qms.xlsx import workbook_bytes, write_row
 
 WIDTH = 170 * mm
@@ -43,22 +44,22 @@ def _signature_block(label: str, lines: str) -> list:
 def _period_line(data: dict) -> str:
     as_of = ""
     if data["as_of"] != data["end"]:
-        as_of = f" (số liệu đến ngày {reports.day(data['as_of'])})"
-    start, end = reports.day(data["start"]), reports.day(data["end"])
+        as_of = f" (số liệu đến ngày {snapshot.day(data['as_of'])})"
+    start, end = snapshot.day(data["start"]), snapshot.day(data["end"])
     return f"Kỳ báo cáo: từ ngày {start} đến ngày {end}{as_of}"
 
 
 def _report_sections(data: dict, fmt: str) -> list[Section]:
     """The sections of a report's figures `data`, refused when their tables hold more
     rows than a `fmt` export may."""
-    sections = reports.report_sections(data)
+    sections = snapshot.report_sections(data)
     check_row_count(sum(len(section.rows) for section in sections), fmt)
     return sections
 
 
 def report_pdf(year: int, period: str) -> bytes:
-    report = reports.report_for(year, period)
-    data = reports.report_figures(report)
+    report = snapshot.report_for(year, period)
+    data = snapshot.report_figures(report)
     sections = _report_sections(data, "pdf")
     organisation = Organisation.current()
     title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
@@ -67,7 +68,7 @@ def report_pdf(year: int, period: str) -> bytes:
         place_and_date(organisation, report.submitted_on or localdate()),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
         paragraph(_period_line(data)),
-        paragraph(f"Hạn gửi báo cáo: {date_format(reports.due_on(year, period), 'd/m/Y')}"),
+        paragraph(f"Hạn gửi báo cáo: {date_format(snapshot.due_on(year, period), 'd/m/Y')}"),
     ]
     for section in sections:
         story += _section_story(section)
@@ -91,8 +92,8 @@ def report_pdf(year: int, period: str) -> bytes:
 def report_xlsx(year: int, period: str) -> bytes:
     """Sheet 1 holds the organisation, then every KPI as a number; sheet 2 the
     report's tables."""
-    report = reports.report_for(year, period)
-    data = reports.report_figures(report)
+    report = snapshot.report_for(year, period)
+    data = snapshot.report_figures(report)
     sections = _report_sections(data, "xlsx")
     workbook = Workbook(write_only=True)
     figures = workbook.create_sheet("Chỉ số")
@@ -117,7 +118,7 @@ def report_xlsx(year: int, period: str) -> bytes:
 
 def review_minutes_pdf(review: ManagementReview) -> bytes:
     organisation = Organisation.current()
-    data = reviews.inputs_of(review)
+    data = review_inputs.inputs_of(review)
     approval = review.approval
     story = [
         official_heading(organisation),
@@ -128,12 +129,12 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         ),
         paragraph("I. ĐẦU VÀO XEM XÉT (TCVN ISO 9001:2015, 9.3.2)", "heading"),
     ]
-    for section in reviews.sections(review, data):
+    for section in review_inputs.sections(review, data):
         story += _section_story(section)
     story += [
         paragraph("II. ĐẦU RA XEM XÉT (9.3.3)", "heading"),
         grid(
-            [reviews.outputs_header(), *reviews.output_rows(data)],
+            [review_inputs.outputs_header(), *review_inputs.output_rows(data)],
             [40 * mm, 70 * mm, 35 * mm, 25 * mm],
             small=True,
         ),

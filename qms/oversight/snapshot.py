@@ -10,24 +10,11 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from nonconformities.models import Nonconformity
-from qms import kpi
-from qms.kpi import Scope
 from qms.models import Objective, PeriodicReport, PlanTask
+from qms.oversight import kpi
+from qms.oversight.kpi import Scope
 
 Period = PeriodicReport.Period
-
-# The years a report, the dashboard or an objective can be asked for.
-YEARS = range(2000, 2101)
-
-
-def year_in(value: str, years: range = YEARS) -> int | None:
-    """The year typed in `value` if it is one of `years`, else None. Only decimal
-    digits, four at most: `int` refuses "²" (a digit to `isdigit`) and strings of
-    thousands of digits."""
-    if value.isdecimal() and len(value) <= 4 and int(value) in years:
-        return int(value)
-    return None
-
 
 # The plan's schedule (Kế hoạch 07/KH-UBND, section III): each report covers the
 # year from 1 January to the end of its period and is due on the day given.

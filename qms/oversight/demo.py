@@ -1,12 +1,13 @@
-"""Demo records of the QMS core for `seed_demo`, from the ward's 2023 plan (Kế hoạch
-07/KH-UBND, transcribed in `qms/plan_2023.py`): its targets as quality objectives approved by the
+"""Demo oversight records for `seed_demo`, from the ward's 2023 plan (Kế hoạch
+07/KH-UBND, transcribed in `qms/oversight/plan_2023.py`): its targets as quality objectives approved
+by the
 chairman, its appendix of tasks, its four periodic reports and the year's management
 review."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from qms import plan_2023, reports, services, signing
+from qms import signing
 from qms.models import (
     ManagementReview,
     Objective,
@@ -17,6 +18,7 @@ from qms.models import (
     Unit,
     User,
 )
+from qms.oversight import plan_2023, services, snapshot
 
 PLAN_YEAR = 2023
 TARGETS = [
@@ -105,7 +107,7 @@ def seed_reports(*, secretary: User) -> int:
                 "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng.",
             ),
             user=secretary,
-            submitted_on=reports.due_on(PLAN_YEAR, period) - timedelta(days=1),
+            submitted_on=snapshot.due_on(PLAN_YEAR, period) - timedelta(days=1),
         )
     return len(PeriodicReport.Period)
 

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from nonconformities.models import Complaint
 from procedures.models import ProcedureRevision
-from qms import reports
-from qms.kpi import Scope
 from qms.models import ManagementReview, ReviewOutput
-from qms.reports import Section
+from qms.oversight import snapshot
+from qms.oversight.kpi import Scope
+from qms.oversight.snapshot import Section
 
 
 def compile_inputs(review: ManagementReview) -> dict:
@@ -32,7 +32,7 @@ def compile_inputs(review: ManagementReview) -> dict:
         received_at__date__range=(scope.start, scope.end)
     ).aggregate(received=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     return {
-        **reports.snapshot(scope),
+        **snapshot.snapshot(scope),
         # the names as they are at signing, so that the minutes print what was signed
         "chair": review.chair.get_full_name(),
         "outputs": [
@@ -80,7 +80,7 @@ def inputs_of(review: ManagementReview) -> dict:
 
 def sections(review: ManagementReview, data: dict) -> list[Section]:
     """The 9.3.2 inputs in the standard's order, figures beside the text."""
-    dossiers = reports.dossier_section(data)
+    dossiers = snapshot.dossier_section(data)
     return [
         Section(
             _("a) Status of actions from previous management reviews"),
@@ -89,8 +89,8 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
                 [
                     row["decision"],
                     row["owner"],
-                    reports.day(row["due_date"]),
-                    reports.day(row["done_on"]) if row["done_on"] else _("Not done"),
+                    snapshot.day(row["due_date"]),
+                    snapshot.day(row["done_on"]) if row["done_on"] else _("Not done"),
                 ]
                 for row in data["previous_actions"]
             ],
@@ -102,7 +102,7 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
                 [
                     f"{row['code']} – {row['name']}",
                     str(row["number"]),
-                    reports.day(row["effective_from"]),
+                    snapshot.day(row["effective_from"]),
                     row["reason"],
                 ]
                 for row in data["revisions"]
@@ -119,7 +119,7 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
             note=review.feedback,
         ),
         replace(
-            reports.objectives_section(data),
+            snapshot.objectives_section(data),
             title=_("c2) Extent to which quality objectives have been met"),
         ),
         replace(
@@ -128,15 +128,15 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
             facts=dossiers.facts[:-1],
         ),
         replace(
-            reports.nonconformity_section(data),
+            snapshot.nonconformity_section(data),
             title=_("c4) Nonconformities and corrective actions"),
         ),
-        replace(reports.scores_section(data), title=_("c5) Monitoring and measurement results")),
-        replace(reports.iso_section(data), title=_("c6) Audit results")),
+        replace(snapshot.scores_section(data), title=_("c5) Monitoring and measurement results")),
+        replace(snapshot.iso_section(data), title=_("c6) Audit results")),
         Section(_("c7) Performance of external providers"), note=review.providers),
         Section(_("d) Adequacy of resources"), note=review.resources),
         replace(
-            reports.plan_section(data),
+            snapshot.plan_section(data),
             title=_("e) Effectiveness of actions taken to address risks and opportunities"),
             note=review.risks,
         ),
@@ -150,6 +150,6 @@ def outputs_header() -> list[str]:
 
 def output_rows(data: dict) -> list[list[str]]:
     return [
-        [row["kind"], row["decision"], row["owner"] or "—", reports.day(row["due_date"])]
+        [row["kind"], row["decision"], row["owner"] or "—", snapshot.day(row["due_date"])]
         for row in data["outputs"]
     ]

@@ -1,0 +1,415 @@
+"""The one-stop desk: every change of a dossier goes through one of these functions.
+
+Each is one transaction, writes history with who and why, and enforces the dossier's
+course: received -> handed on from step to step -> completed -> returned, with
+supplements, apologies and stops on the way (the rules R1-R8 of the desk).
+"""
+
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nonconformities.services import nc_from_late_dossier
+from procedures.models import (
+    Apology,
+    Dossier,
+    DossierSequence,
+    Handoff,
+    Outcome,
+    Procedure,
+    Reception,
+    RuleSet,
+    SupplementRequest,
+)
+from procedures.models.controlled import Appointment
+from qms.history import track
+from qms.models import CalendarDay, Organisation, User
+from qms.roles import Role
+from qms.working_days import CalendarRangeError
+
+
+def next_dossier_code(organisation_code: str, day: date) -> str:
+    """Rule R8: `<organisation>-YYMMDD-NNNN`. One atomic upsert hands out the day's
+    numbers, so two officers saving at the same moment never get the same code.
+
+    A number already taken by a code written outside the sequence (an imported file,
+    a database restored with an older sequence) is skipped, not refused: the refusal
+    would roll the sequence back with it and refuse every later receipt of the day.
+    The day's row stays locked until the receipt commits, so the codes read here
+    cannot change before this one is written.
+    """
+    prefix = f"{organisation_code}-{day:%y%m%d}-"
+    number = DossierSequence.take(day)
+    if Dossier.objects.filter(code=f"{prefix}{number:04d}").exists():
+        tails = Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        taken = [int(tail) for code in tails if (tail := code[len(prefix) :]).isdecimal()]
+        number = DossierSequence.take(day, at_least=max(taken) + 1)
+    return f"{prefix}{number:04d}"
+
+
+def _clock(dossier: Dossier, start: datetime) -> None:
+    """Start (or restart, rule R4) the time limit from `start`."""
+    try:
+        dossier.start_clock(
+            CalendarDay.objects.calendar(), start, Organisation.current_office_hours()
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    procedure: Procedure,
+    user: User,
+    applicant_name: str,
+    channel: str,
+    applicant_id_number: str = "",
+    applicant_phone: str = "",
+    applicant_address: str = "",
+    documents_count: int = 1,
+    note: str = "",
+    decision: str = Reception.ACCEPT,
+    reason: str = "",
+    received_at: datetime | None = None,
+) -> Dossier:
+    """Log a dossier at the desk: code, pinned revision and rule set, appointment.
+
+    An incomplete dossier (form 02) or a refused one (form 03) is logged too, with
+    its reason, but gets no appointment.
+    """
+    received_at = received_at or timezone.now()
+    revision = procedure.revisions.effective().first()
+    if revision is None:
+        raise ValidationError(
+            {
+                "procedure": _("%(procedure)s has no effective revision yet.")
+                % {"procedure": procedure}
+            }
+        )
+    if decision != Reception.ACCEPT and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the dossier is not accepted.")})
+    received_on = timezone.localdate(received_at)
+    dossier = Dossier(
+        procedure=procedure,
+        revision=revision,
+        rule_set=RuleSet.for_receipt(received_on),
+        applicant_name=applicant_name,
+        applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone,
+        applicant_address=applicant_address,
+        channel=channel,
+        documents_count=documents_count,
+        note=note,
+        reception_reason=reason,
+        received_at=received_at,
+        received_on=received_on,
+        received_by=user,
+        status={
+            Reception.ACCEPT: Dossier.Status.IN_PROGRESS,
+            Reception.INCOMPLETE: Dossier.Status.INCOMPLETE,
+            Reception.REFUSE: Dossier.Status.REFUSED,
+        }[decision],
+    )
+    if decision == Reception.ACCEPT:
+        _clock(dossier, received_at)
+        dossier.first_due_date = dossier.due_date
+        dossier.enter_step(revision.steps.first())
+    dossier.code = next_dossier_code(Organisation.current().code, received_on)
+    dossier.full_clean()
+    track(dossier, user, _("Received"))
+    dossier.save()
+    return dossier
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("revision", "current_step")
+        .get(pk=dossier.pk)
+    )
+
+
+def _require(dossier: Dossier, *statuses: str) -> None:
+    if dossier.status not in statuses:
+        raise ValidationError(
+            _("Dossier %(code)s is %(status)s: this action is not possible now.")
+            % {"code": dossier.code, "status": dossier.get_status_display().lower()}
+        )
+
+
+def may_act_on(user: User, dossier: Dossier) -> bool:
+    """Who may work a dossier's current step: whoever has it in their queue."""
+    return Dossier.objects.in_queue_of(user).filter(pk=dossier.pk).exists()
+
+
+def _require_desk(user: User) -> None:
+    """What the desk does with the citizen (resume after a supplement, apologise,
+    return, stop) is done by one-stop officers."""
+    if not user.has_role(Role.OFFICER):
+        raise ValidationError(_("Only a one-stop officer can do this."))
+
+
+def _require_turn(user: User, dossier: Dossier) -> None:
+    if not may_act_on(user, dossier):
+        raise ValidationError(
+            _("Dossier %(code)s is at %(where)s, not with you.")
+            % {"code": dossier.code, "where": dossier.current_unit or _("the leadership")}
+        )
+
+
+@transaction.atomic
+def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
+    """Finish the current step and hand the dossier to the next one (control slip)."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    step, following = dossier.current_step, dossier.next_step()
+    if following is None:
+        raise ValidationError(_("This is the last step: record the result as ready instead."))
+    _record_handoff(dossier, user, step, following, note)
+    dossier.enter_step(following)
+    track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
+    dossier.save()
+    return dossier
+
+
+def _record_handoff(dossier, user, step, following, note) -> Handoff:
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    appointment = Appointment(dossier.clock_started_at, dossier.due_at)
+    deadline = dossier.revision.step_deadline(step, calendar, appointment, office_hours)
+    now = timezone.now()
+    handoff = Handoff(
+        dossier=dossier,
+        step=step,
+        from_user=user,
+        to_unit=following.unit if following else None,
+        to_role=following.role if following else "",
+        handed_at=now,
+        deadline=deadline,
+        result=Outcome.compare(timezone.localdate(now), timezone.localdate(deadline)),
+        note=note,
+    )
+    track(handoff, user, _("Handed on"))
+    handoff.save()
+    return handoff
+
+
+@transaction.atomic
+def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> Dossier:
+    """Stop the clock until the citizen brings the complete dossier back (R4)."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    if not reason.strip():
+        raise ValidationError({"reason": _("List the items to supplement and why.")})
+    now = timezone.now()
+    request = SupplementRequest(dossier=dossier, requested_at=now, requested_by=user, reason=reason)
+    track(request, user, _("Supplement requested"))
+    request.save()
+    dossier.status = Dossier.Status.WAITING
+    dossier.waiting_since = now
+    dossier.supplement_count += 1
+    track(dossier, user, _("Supplement requested"))
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
+    """The complete dossier is back: the time limit starts again from zero (R4)."""
+    _require_desk(user)
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.WAITING)
+    now = timezone.now()
+    dossier.waiting_total += now - dossier.waiting_since
+    dossier.waiting_since = None
+    dossier.status = Dossier.Status.IN_PROGRESS
+    _clock(dossier, now)
+    request = dossier.supplements.filter(answered_at__isnull=True).get()
+    request.answered_at, request.new_due_date = now, dossier.due_date
+    track(request, user, _("Complete dossier back"))
+    request.save()
+    track(
+        dossier,
+        user,
+        _("Complete dossier back; new appointment %(day)s")
+        % {"day": dossier.due_date.strftime("%d/%m/%Y")},
+    )
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
+    """Issue the apology letter with a new appointment (form 04), once, at least one
+    working day before the appointment. The new appointment is a working day after
+    the appointment (so after the day of issue) and within one year of the issue: a
+    date typed a century ahead would hide the dossier from every overdue list. The
+    outcome stays late (R5)."""
+    _require_desk(user)
+    dossier = _lock(dossier)
+    # While the clock is stopped the appointment is not known yet (R4).
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError(
+            _("An apology was already issued for this dossier; only one is allowed.")
+        )
+    today = timezone.localdate()
+    calendar = CalendarDay.objects.calendar()
+    if today > calendar.previous_working_day(dossier.due_date):
+        raise ValidationError(
+            _(
+                "An apology must be issued at least one working day before the appointment "
+                "(%(day)s)."
+            )
+            % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+        )
+    if new_due_date <= dossier.due_date:
+        raise ValidationError(
+            {
+                "new_due_date": _("The new appointment must be after %(day)s.")
+                % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+            }
+        )
+    latest = today + relativedelta(years=1)
+    if new_due_date > latest:
+        raise ValidationError(
+            {
+                "new_due_date": _(
+                    "The new appointment must be within one year of the apology, by %(day)s."
+                )
+                % {"day": latest.strftime("%d/%m/%Y")}
+            }
+        )
+    try:
+        working = calendar.is_working_day(new_due_date)
+    except CalendarRangeError as error:
+        raise ValidationError({"new_due_date": str(error)}) from error
+    if not working:
+        raise ValidationError(
+            {
+                "new_due_date": _("%(day)s is not a working day: choose a working day.")
+                % {"day": new_due_date.strftime("%d/%m/%Y")}
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the delay.")})
+    apology = Apology(
+        dossier=dossier,
+        issued_at=timezone.now(),
+        issued_by=user,
+        reason=reason,
+        new_due_date=new_due_date,
+    )
+    track(apology, user, _("Apology issued"))
+    apology.save()
+    track(dossier, user, _("Apology issued"))
+    dossier.save()
+    return apology
+
+
+@transaction.atomic
+def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
+    """The result is ready: the outcome (R5) and the 766 flag are fixed now."""
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _require_turn(user, dossier)
+    if dossier.next_step() is not None:
+        raise ValidationError(
+            _("The dossier is at step %(step)s: the result is ready only after the last step.")
+            % {"step": dossier.current_step}
+        )
+    _record_handoff(dossier, user, dossier.current_step, None, note)
+    dossier.finish(timezone.now())
+    dossier.enter_step(None)
+    dossier.status = Dossier.Status.COMPLETED
+    track(dossier, user, _("Result ready"))
+    dossier.save()
+    nc_from_late_dossier(dossier=dossier, user=user)
+    return dossier
+
+
+@transaction.atomic
+def dossier_return(
+    *,
+    dossier: Dossier,
+    user: User,
+    digitised: bool = False,
+    result_scan=None,
+    rating: str = "",
+    criteria: list[int] | None = None,
+) -> Dossier:
+    _require_desk(user)
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.COMPLETED)
+    if digitised and not (result_scan or dossier.result_scan):
+        raise ValidationError({"result_scan": _("Attach the scanned result to mark it digitised.")})
+    now = timezone.now()
+    dossier.returned_at, dossier.returned_on = now, timezone.localdate(now)
+    dossier.digitised = digitised
+    if result_scan:
+        dossier.result_scan = result_scan
+    dossier.rating = rating
+    dossier.criteria = criteria
+    dossier.status = Dossier.Status.RETURNED
+    dossier.full_clean()
+    track(dossier, user, _("Returned to the citizen"))
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool = False) -> Dossier:
+    """A stop at the citizen's request (2025 stop notice) or a withdrawal."""
+    _require_desk(user)
+    dossier = _lock(dossier)
+    _require(dossier, *Dossier.OPEN_STATUSES)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the citizen's reason.")})
+    now = timezone.now()
+    if dossier.waiting_since:
+        dossier.waiting_total += now - dossier.waiting_since
+        dossier.waiting_since = None
+    dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
+    dossier.ended_reason = reason
+    dossier.enter_step(None)
+    track(dossier, user, reason)
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_correct_dates(
+    *, dossier: Dossier, user: User, reason: str, completed_at: datetime, returned_at: datetime
+) -> Dossier:
+    """Only the ISO secretary corrects a returned dossier's dates, with a reason."""
+    if not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Only the ISO secretary can correct a returned dossier."))
+    dossier = _lock(dossier)
+    _require(dossier, Dossier.Status.RETURNED)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    now = timezone.now()
+    if completed_at > now:
+        raise ValidationError(
+            {"completed_at": _("The moment the result was ready cannot be in the future.")}
+        )
+    if returned_at > now:
+        raise ValidationError(
+            {"returned_at": _("The moment the result was returned cannot be in the future.")}
+        )
+    if not dossier.received_at <= completed_at <= returned_at:
+        raise ValidationError(
+            _("The dates must follow each other: received, result ready, returned.")
+        )
+    dossier.finish(completed_at)
+    dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
+    track(dossier, user, reason)
+    dossier.save()
+    return dossier

@@ -1,0 +1,86 @@
+"""History: who changed a record and why, and the guards that keep history rows.
+
+Every tracked model has a simple_history table; a change's row names its user and
+its reason when the writer says so through `track`. History rows are never changed
+nor deleted (ISO 9001:2015 clause 7.5.3): the ORM refuses their deletion, a trigger
+refuses UPDATE whatever sends it.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
+
+
+def track(record: Any, user: Any, reason: str | None = None) -> Any:
+    """Name `user` (and, when given, `reason`) on the history row that the next
+    save or delete of `record` writes."""
+    record._history_user = user
+    if reason is not None:
+        record._change_reason = reason
+    return record
+
+
+class HistoryDeletionError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(_("History rows are never deleted."), code="history")
+
+
+def refuse_history_deletion(sender, instance, **kwargs) -> None:
+    """pre_delete of every historical model: the history of documented information
+    (ISO 9001:2015 clause 7.5.3) is kept whatever happens to the record."""
+    raise HistoryDeletionError()
+
+
+def history_models() -> list[type[models.Model]]:
+    return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+
+
+def _history_triggers(connection) -> list[tuple[str, str]]:
+    """(table, trigger) of the history tables that exist in this database."""
+    existing = set(connection.introspection.table_names())
+    return [
+        (connection.ops.quote_name(table), connection.ops.quote_name(f"{table}_frozen"))
+        for table in (model._meta.db_table for model in history_models())
+        if table in existing
+    ]
+
+
+def thaw_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """pre_migrate: drops the triggers, so that a migration may rewrite history
+    tables (a new column's default, say); `freeze_history_tables` puts them back."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for table, trigger in _history_triggers(connection):
+            on = f" ON {table}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on}")
+
+
+def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate: a trigger on every history table refuses UPDATE, whether it
+    comes from a queryset's update(), the admin or raw SQL. Deleting history rows
+    is refused by `refuse_history_deletion` in the ORM only: a trigger on DELETE
+    would also stop the test runner emptying tables between tests. Users are never
+    deleted either (their SET_NULL would rewrite history): they are deactivated."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION qms_history_frozen() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'history rows are never changed'; END $$"
+            )
+        for table, trigger in _history_triggers(connection):
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE UPDATE ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'history rows are never changed'); END"
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION qms_history_frozen()"
+                )

@@ -1,0 +1,50 @@
+"""The models of `qms`: the ground floor (`core`) and the oversight records
+(`oversight`), one app label for both."""
+
+from qms.models.core import (
+    ApprovedRecord,
+    ApprovedRecordQuerySet,
+    CalendarDay,
+    CalendarDayManager,
+    FormToken,
+    Organisation,
+    Signature,
+    SignatureQuerySet,
+    Unit,
+    UnitDeletionError,
+    UnitQuerySet,
+    User,
+)
+from qms.models.oversight import (
+    ManagementReview,
+    Objective,
+    PeriodicReport,
+    PeriodicReportQuerySet,
+    Plan,
+    PlanTask,
+    PlanTaskQuerySet,
+    ReviewOutput,
+)
+
+__all__ = [
+    "ApprovedRecord",
+    "ApprovedRecordQuerySet",
+    "CalendarDay",
+    "CalendarDayManager",
+    "FormToken",
+    "ManagementReview",
+    "Objective",
+    "Organisation",
+    "PeriodicReport",
+    "PeriodicReportQuerySet",
+    "Plan",
+    "PlanTask",
+    "PlanTaskQuerySet",
+    "ReviewOutput",
+    "Signature",
+    "SignatureQuerySet",
+    "Unit",
+    "UnitDeletionError",
+    "UnitQuerySet",
+    "User",
+]

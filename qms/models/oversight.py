@@ -1,0 +1,364 @@
+"""The oversight records: the committee's plan and its tasks, the quality objectives,
+management reviews with their outputs, periodic reports. What they are computed from
+is read from every app by `qms.oversight`; no app reads them."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qms.models.core import ApprovedRecord, Unit, User
+from qms.roles import Role
+from qms.signatures import FrozenPart, FrozenQuerySet
+
+
+class Plan(models.Model):
+    """A reform plan of the committee (the ISO and one-stop plan of the year)."""
+
+    number = models.CharField(_("number"), max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "year"], name="qms_plan_number_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.title}"
+
+
+class PlanTaskQuerySet(models.QuerySet):
+    def due_between(self, start: date, end: date):
+        return self.filter(deadline__range=(start, end))
+
+    def done_on_time(self):
+        return self.filter(completed_on__isnull=False, completed_on__lte=models.F("deadline"))
+
+
+class PlanTask(models.Model):
+    """One task of a plan's appendix: what, who leads, which units carry it out (often
+    several), what it produces and by when."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("order"))
+    section = models.CharField(_("section"), max_length=200, blank=True)
+    content = models.TextField(_("content"))
+    leader_role = models.CharField(_("leader"), max_length=32, choices=Role.choices)
+    # Blank: some tasks name no unit (the plan's section IV is carried out by the
+    # committee as a whole), and the admin must save them as transcribed.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("implementing units"), related_name="tasks", blank=True
+    )
+    product = models.CharField(_("product"), max_length=300, blank=True)
+    timeframe = models.CharField(
+        _("timeframe"), max_length=200, blank=True, help_text=_("As the plan words it.")
+    )
+    deadline = models.DateField(_("deadline"), help_text=_("The completion date it implies."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PlanTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "order"]
+        indexes = [models.Index(fields=["deadline"], name="qms_plantask_deadline")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="qms_plantask_order"),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_on__isnull=False)
+                | (~Q(status="done") & Q(completed_on__isnull=True)),
+                name="qms_plantask_done_has_date",
+                violation_error_message=_("A task is done exactly when it has a completion date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.content[:80]}"
+
+
+class Objective(ApprovedRecord):
+    """A quality objective of the plan (ISO 9001:2015 clause 6.2): one of the KPIs of
+    `qms.oversight.kpi` compared with a target over a year, approved by the chairman."""
+
+    class Measure(models.TextChoices):
+        ON_TIME = "on_time_rate", _("Dossiers resolved early or on time (%)")
+        SATISFACTION = "satisfaction_rate", _("Satisfied citizens (%)")
+        DIGITISED = "digitised_rate", _("Results digitised (%)")
+        ISO_COVERAGE = "iso_coverage_rate", _("Procedures under ISO 9001:2015 (%)")
+        PLAN_TASKS = "plan_tasks_on_time_rate", _("Plan tasks done on time (%)")
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", _("at least")
+        ABOVE = "gt", _("above")
+
+    class Status(models.TextChoices):
+        MET = "met", _("Met")
+        AT_RISK = "at_risk", _("At risk")
+        MISSED = "missed", _("Missed")
+
+    SIGNED_FIELDS = ("year", "title", "measure", "comparison", "target")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("objective"), max_length=300)
+    measure = models.CharField(_("measured by"), max_length=32, choices=Measure.choices)
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices)
+    target = models.DecimalField(
+        _("target (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quality objective")
+        verbose_name_plural = _("quality objectives")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "measure"], name="qms_objective_year_measure")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def signed_content(self) -> dict:
+        # the target as stored (one decimal), however it was typed: "95" and "95.0"
+        # are one content and must hash alike
+        return {**super().signed_content(), "target": Decimal(self.target).quantize(Decimal("0.1"))}
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    def status(self, value: float | None, as_of: date) -> "Objective.Status | None":
+        """Met when `value`, read on `as_of`, reaches the target; otherwise at risk
+        while the year has days left, missed when read on its last day or later. None
+        while nothing was measured."""
+        if value is None:
+            return None
+        target = float(self.target)
+        if value > target or (value == target and self.comparison == self.Comparison.AT_LEAST):
+            return self.Status.MET
+        return self.Status.MISSED if as_of >= self.period[1] else self.Status.AT_RISK
+
+
+class ManagementReview(ApprovedRecord):
+    """A management review meeting (ISO 9001:2015 clause 9.3). Its inputs (9.3.2) are
+    compiled from the records of the review period by `qms.oversight.review_inputs`, beside the text
+    the figures cannot give; when the chairman signs it off they are stored in
+    `inputs` as they were, and the whole review is frozen."""
+
+    NOTES = (
+        "issues_changes",
+        "feedback",
+        "providers",
+        "resources",
+        "risks",
+        "improvements",
+    )
+    SIGNED_FIELDS = (
+        "held_on",
+        "period_start",
+        "period_end",
+        "chair_id",
+        "participants",
+        *NOTES,
+        "conclusion",
+        "inputs",
+    )
+    FILLED_AT_SIGNING = ("inputs",)
+
+    held_on = models.DateField(_("meeting date"))
+    period_start = models.DateField(_("review period from"))
+    period_end = models.DateField(_("review period to"))
+    chair = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="chaired_reviews", verbose_name=_("chair")
+    )
+    participants = models.TextField(_("participants"))
+    issues_changes = models.TextField(_("changes in external and internal issues"), blank=True)
+    feedback = models.TextField(_("feedback from interested parties"), blank=True)
+    providers = models.TextField(_("performance of external providers"), blank=True)
+    resources = models.TextField(_("adequacy of resources"), blank=True)
+    risks = models.TextField(
+        _("effectiveness of actions taken to address risks and opportunities"), blank=True
+    )
+    improvements = models.TextField(_("opportunities for improvement"), blank=True)
+    conclusion = models.TextField(
+        _("conclusion on the suitability, adequacy and effectiveness of the QMS"), blank=True
+    )
+    inputs = models.JSONField(_("compiled inputs"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("management review")
+        verbose_name_plural = _("management reviews")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="qms_review_period",
+                violation_error_message=_("The review period must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Management review of %(day)s") % {"day": date_format(self.held_on, "d/m/Y")}
+
+    def signed_content(self) -> dict:
+        return {
+            **super().signed_content(),
+            "outputs": [output.signed_content() for output in self.outputs.order_by("pk")],
+        }
+
+    @classmethod
+    def requiring_signature(cls):
+        """Reviews approved, or whose inputs were stored (only when signed)."""
+        return cls.objects.filter(Q(approved_at__isnull=False) | Q(inputs__isnull=False))
+
+
+class ReviewOutput(FrozenPart):
+    """A decision or action of a management review (clause 9.3.3), with its owner and
+    due date. The decision is part of the signed review; its follow-up (when it was
+    done, and how) is recorded later and shown to the next review."""
+
+    PARENT = "review"
+    MUTABLE_FIELDS = ("done_on", "result")
+
+    class Kind(models.TextChoices):
+        IMPROVEMENT = "improvement", _("Opportunity for improvement")
+        CHANGE = "change", _("Change to the quality management system")
+        RESOURCES = "resources", _("Resource need")
+
+    SIGNED_FIELDS = ("kind", "decision", "owner_id", "due_date")
+
+    review = models.ForeignKey(ManagementReview, on_delete=models.PROTECT, related_name="outputs")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    decision = models.TextField(_("decision or action"))
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_outputs",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review output")
+        verbose_name_plural = _("review outputs")
+        ordering = ["review", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True, due_date__isnull=True)
+                | Q(owner__isnull=False, due_date__isnull=False),
+                name="qms_review_output_owner_due",
+                violation_error_message=_("An action needs both an owner and a due date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.decision[:80]
+
+    @classmethod
+    def locked_parents(cls):
+        return ManagementReview.objects.frozen()
+
+    def signed_content(self) -> dict:
+        return {field: getattr(self, field) for field in self.SIGNED_FIELDS}
+
+
+class PeriodicReportQuerySet(FrozenQuerySet):
+    def frozen(self):
+        return self.filter(submitted_on__isnull=False)
+
+
+class PeriodicReport(models.Model):
+    """A report of the plan's schedule (ISO and one-stop results since 1 January),
+    written by the ISO secretary; its figures are stored when it is submitted, and it
+    no longer changes after that."""
+
+    class Period(models.TextChoices):
+        Q1 = "q1", _("Quarter I")
+        H1 = "h1", _("Six months")
+        NINE_MONTHS = "9m", _("Nine months")
+        YEAR = "year", _("Year")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=4, choices=Period.choices)
+    summary = models.TextField(
+        _("assessment"),
+        blank=True,
+        help_text=_("What the figures cannot say: results, difficulties, proposals."),
+    )
+    figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    history = HistoricalRecords()
+
+    objects = PeriodicReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="qms_report_year_period"),
+            models.CheckConstraint(
+                condition=Q(submitted_on__isnull=True, figures__isnull=True)
+                | Q(submitted_on__isnull=False, figures__isnull=False),
+                name="qms_report_submitted_has_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        if self.pk and type(self).objects.filter(pk=self.pk).frozen().exists():
+            raise ValidationError(
+                _("%(report)s has been submitted and can no longer be changed.") % {"report": self},
+                code="submitted",
+            )

@@ -1,0 +1,62 @@
+"""The filters and the scope form of the oversight pages (dashboard, plan)."""
+
+from dataclasses import replace
+
+import django_filters
+from django import forms
+from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
+
+from qms.filters import YearField
+from qms.forms import BootstrapMixin, FilterForm
+from qms.models import PeriodicReport, Plan, PlanTask, Unit
+from qms.oversight.kpi import Scope
+from qms.oversight.snapshot import period_scope
+
+
+class PlanTaskFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.all())
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), field_name="units", queryset=Unit.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanTask.Status.choices)
+    due_from = django_filters.DateFilter(
+        label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
+    )
+    due_to = django_filters.DateFilter(
+        label=_("Deadline to"), field_name="deadline", lookup_expr="lte"
+    )
+    on_time = django_filters.BooleanFilter(
+        label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta:
+        model = PlanTask
+        fields = []
+        form = FilterForm
+
+    def by_on_time(self, queryset, name, value):
+        on_time = queryset.done_on_time()
+        return on_time if value else queryset.exclude(pk__in=on_time.values("pk"))
+
+
+class ScopeForm(BootstrapMixin, forms.Form):
+    """The period the dashboard shows: a year, cumulated to the end of one of the
+    report periods, optionally for one unit."""
+
+    year = YearField(label=_("Year"), required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=PeriodicReport.Period.choices, required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+
+    def scope(self) -> Scope:
+        """The scope asked for; a field left empty or wrong (its error is shown) falls
+        back to the current year, the whole year, every unit."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # keeps the fields that are valid in cleaned_data
+            data = self.cleaned_data
+        year = data.get("year") or localdate().year
+        scope = period_scope(year, data.get("period") or PeriodicReport.Period.YEAR)
+        return replace(scope, unit=data.get("unit"))

@@ -1,0 +1,427 @@
+"""The pages that read every app: the home page, the chairman's dashboard, the
+quality objectives, the reform plan's tasks, management reviews and periodic reports
+(pages, signing, PDF and XLSX)."""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits.models import Audit
+from nonconformities.models import Action
+from procedures.models import Dossier, Outcome, ProcedureRevision
+from procedures.models.dossiers import DossierQuerySet
+from qms.decorators import permission_required
+from qms.feedback import error_messages, form_error_messages, form_service_error
+from qms.filters import year_in
+from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
+from qms.idempotency import one_time_form
+from qms.models import (
+    CalendarDay,
+    ManagementReview,
+    Objective,
+    PeriodicReport,
+    PlanTask,
+    ReviewOutput,
+)
+from qms.oversight import kpi, review_inputs, services, snapshot
+from qms.oversight.filters import PlanTaskFilter, ScopeForm
+from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
+from qms.pdf import pdf_response
+from qms.roles import Role
+from qms.signing import chairman_approve
+from qms.xlsx import xlsx_response
+
+VIEW_OBJECTIVES = "qms.view_objective"
+
+
+def _url(name: str, **params) -> str:
+    """`name`'s page filtered by `params`, dates written as the forms show them."""
+    query = {
+        key: value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+        for key, value in params.items()
+        if value is not None
+    }
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def figure_links(scope: kpi.Scope) -> dict[str, str]:
+    """Where each figure of `scope` comes from: the list of the records it counts."""
+    start, cutoff = scope.reach
+    unit = {"unit": scope.unit.pk if scope.unit else None}
+    received = {"received_from": start, "received_to": cutoff, **unit}
+    resolved = {"completed_from": start, "completed_to": cutoff, **unit}
+    dossiers, ncs, audits = "procedures:dossier_list", "nonconformities:register", "audits:list"
+    in_use = {"in_use": "true", **unit}
+    planned = {"planned_from": scope.start, "planned_to": scope.end, **unit}
+    tasks = {"due_from": start, "due_to": cutoff, **unit}
+    return {
+        "received": _url(dossiers, **received),
+        "resolved": _url(dossiers, **resolved),
+        "early": _url(dossiers, **resolved, outcome=Outcome.EARLY),
+        "on_time": _url(dossiers, **resolved, outcome=Outcome.ON_TIME),
+        "late": _url(dossiers, **resolved, outcome=Outcome.LATE),
+        "open_overdue": _url(dossiers, **received, overdue_on=cutoff),
+        "procedures_in_use": _url("procedures:list", **in_use),
+        "procedures_controlled": _url("procedures:list", **in_use, status="controlled"),
+        "audits_planned": _url(audits, **planned),
+        "audits_done": _url(audits, **planned, done="true"),
+        "nc_open": _url(ncs, open_on=cutoff, **unit),
+        "nc_overdue": _url(ncs, overdue_on=cutoff, **unit),
+        "nc_closed": _url(ncs, stage="closed", closed_from=start, closed_to=cutoff, **unit),
+        "plan_tasks_due": _url("qms:plan_tasks", **tasks),
+        "plan_tasks_done_on_time": _url("qms:plan_tasks", **tasks, on_time="true"),
+    }
+
+
+def personal(user) -> dict:
+    """What waits for `user` personally: documents to read, actions they own."""
+    return {
+        "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
+        "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
+        "my_review_actions": ReviewOutput.objects.filter(
+            owner=user, done_on__isnull=True, review__in=ManagementReview.objects.frozen()
+        ).select_related("review"),
+    }
+
+
+@permission_required(VIEW_OBJECTIVES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = localdate()
+    form = ScopeForm(
+        {"year": today.year, "period": PeriodicReport.Period.YEAR} | request.GET.dict()
+    )
+    scope = form.scope()
+    data = snapshot.snapshot(scope)
+    links = figure_links(scope)
+    figures = data["kpi"]
+    months = kpi.monthly(scope)
+    context = {
+        "form": form,
+        "scope": scope,
+        "data": data,
+        "tiles": [
+            {
+                "key": key,
+                "label": kpi.LABELS[key],
+                "value": kpi.display(key, figures[key]),
+                "url": links.get(key),
+            }
+            for key in kpi.KEYS
+        ],
+        "links": links,
+        "trend": {
+            "labels": [f"{row['month']:02d}/{scope.start.year}" for row in months],
+            "counts": {
+                str(kpi.LABELS[key]): [row[key] for row in months]
+                for key in ("received", "early", "on_time", "late")
+            },
+            "rates": {
+                str(kpi.LABELS[key]): [row[key] for row in months]
+                for key in ("on_time_rate", "online_rate", "digitised_rate", "satisfaction_rate")
+            },
+        },
+        "pending_objectives": Objective.objects.filter(year=scope.end.year)
+        .exclude(pk__in=Objective.objects.frozen())
+        .count(),
+        "overdue_actions": Action.objects.overdue(today).select_related("nonconformity", "owner"),
+        "upcoming_audits": Audit.objects.filter(
+            planned_start__range=(today, today + timedelta(days=90))
+        ).order_by("planned_start"),
+        "tasks_due": PlanTask.objects.exclude(status=PlanTask.Status.DONE)
+        .filter(deadline__lte=today + timedelta(days=30))
+        .order_by("deadline", "order"),
+        "next_report": snapshot.next_report(today),
+        "schedule": snapshot.schedule(scope.end.year),
+        "today": today,
+        **personal(request.user),
+    }
+    return render(request, "qms/dashboard.html", context)
+
+
+# The leaders and the ISO secretary start from the dashboard.
+DASHBOARD_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ISO_SECRETARY)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The first page: the dashboard for the leaders and the ISO secretary; for anyone
+    else what waits for them, and the desk's worklists for who receives dossiers."""
+    if request.user.has_role(*DASHBOARD_ROLES):
+        return dashboard(request)
+    context = {**personal(request.user), "today": localdate()}
+    if request.user.has_perm("procedures.add_dossier"):
+        today = localdate()
+        next_day = CalendarDay.objects.calendar().add_working_days(today, 1)
+        context["worklists"] = [
+            (name, label, Dossier.objects.worklist(name, today, next_day).count())
+            for name, label in DossierQuerySet.WORKLISTS.items()
+        ]
+    return render(request, "qms/home.html", context)
+
+
+@permission_required(VIEW_OBJECTIVES)
+def objectives(request: HttpRequest, year: int) -> HttpResponse:
+    scope = kpi.Scope(*Objective(year=year).period)
+    figures = kpi.measure(scope)
+    rows = [
+        (objective, kpi.value(figures, objective.measure))
+        for objective in Objective.objects.filter(year=year).prefetch_related("signatures")
+    ]
+    return render(
+        request,
+        "qms/objectives.html",
+        {
+            "year": year,
+            "rows": [
+                (
+                    objective,
+                    kpi.percent(value),
+                    objective.status(value, scope.cutoff),
+                    SignForm(record=objective, auto_id=f"%s-{objective.pk}"),
+                )
+                for objective, value in rows
+            ],
+            "can_approve": request.user.has_role(Role.CHAIRMAN),
+        },
+    )
+
+
+@require_POST
+@permission_required(VIEW_OBJECTIVES)
+def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_object_or_404(Objective, pk=pk)
+    form = SignForm(request.POST, request=request)
+    if form.is_valid():
+        try:
+            chairman_approve(record=objective, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The objective is approved."))
+    else:
+        form_error_messages(request, form)
+    return redirect("qms:objectives", year=objective.year)
+
+
+@permission_required("qms.view_plantask")
+def plan_tasks(request: HttpRequest) -> HttpResponse:
+    filterset = PlanTaskFilter(
+        request.GET or None,
+        queryset=PlanTask.objects.select_related("plan").prefetch_related("units"),
+    )
+    return render(
+        request,
+        "qms/plan_tasks.html",
+        {
+            "filter": filterset,
+            "tasks": filterset.qs.order_by("plan", "order"),
+            "today": localdate(),
+        },
+    )
+
+
+VIEW_REVIEWS = "qms.view_managementreview"
+PREPARE_REVIEWS = "qms.change_managementreview"
+
+
+@permission_required(VIEW_REVIEWS)
+def review_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "qms/review_list.html",
+        {
+            "reviews": ManagementReview.objects.select_related("chair").prefetch_related(
+                "signatures"
+            ),
+            "can_prepare": request.user.has_perm("qms.add_managementreview"),
+        },
+    )
+
+
+@permission_required("qms.add_managementreview")
+@one_time_form
+def review_create(request: HttpRequest) -> HttpResponse:
+    return _review_form(request, ManagementReview())
+
+
+@permission_required(PREPARE_REVIEWS)
+def review_update(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ManagementReview, pk=pk)
+    if review.approval:
+        messages.error(
+            request,
+            _("%(record)s has been signed and can no longer be changed.") % {"record": review},
+        )
+        return redirect("qms:review_detail", pk=pk)
+    return _review_form(request, review)
+
+
+def _review_form(request: HttpRequest, review: ManagementReview) -> HttpResponse:
+    form = ReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_save(review=form.instance, user=request.user)
+        except ValidationError as error:
+            form_service_error(form, error)
+        else:
+            messages.success(request, _("The review is saved."))
+            return redirect("qms:review_detail", pk=review.pk)
+    return render(request, "qms/review_form.html", {"form": form, "review": review})
+
+
+@permission_required(VIEW_REVIEWS)
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ManagementReview.objects.select_related("chair"), pk=pk)
+    approval = review.approval
+    return render(
+        request,
+        "qms/review_detail.html",
+        {
+            "review": review,
+            "approval": approval,
+            "sections": review_inputs.sections(review, review_inputs.inputs_of(review)),
+            "outputs": review.outputs.select_related("owner"),
+            "output_form": ReviewOutputForm(),
+            "done_form": OutputDoneForm(initial={"done_on": localdate()}),
+            "sign_form": SignForm(record=review),
+            "today": localdate(),
+            "can_prepare": not approval and request.user.has_perm(PREPARE_REVIEWS),
+            "can_sign": not approval and request.user.has_role(Role.CHAIRMAN),
+        },
+    )
+
+
+@require_POST
+@permission_required("qms.add_reviewoutput")
+@one_time_form
+def review_output_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ManagementReview, pk=pk)
+    form = ReviewOutputForm(request.POST, instance=ReviewOutput(review=review))
+    if form.is_valid():
+        try:
+            services.review_output_add(output=form.instance, user=request.user)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The decision is added."))
+    else:
+        form_error_messages(request, form)
+    return redirect("qms:review_detail", pk=pk)
+
+
+@require_POST
+@permission_required(VIEW_REVIEWS)
+def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
+    output = get_object_or_404(ReviewOutput, pk=pk)
+    if output.owner_id != request.user.pk and not request.user.has_perm("qms.change_reviewoutput"):
+        raise PermissionDenied
+    form = OutputDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_output_done(output=output, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The action is recorded as done."))
+    else:
+        messages.error(request, _("Give the date and the result of the action."))
+    return redirect("qms:review_detail", pk=output.review_id)
+
+
+@require_POST
+@permission_required(VIEW_REVIEWS)
+def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ManagementReview, pk=pk)
+    form = SignForm(request.POST, request=request)
+    if not form.is_valid():
+        form_error_messages(request, form)
+    else:
+        try:
+            services.review_sign(review=review, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("The review is signed; it can no longer be changed."))
+    return redirect("qms:review_detail", pk=pk)
+
+
+@permission_required(VIEW_REVIEWS)
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(ManagementReview, pk=pk)
+    return pdf_response(review_minutes_pdf(review), f"bien-ban-xem-xet-{review.held_on}")
+
+
+def _period(period: str) -> str:
+    if period not in PeriodicReport.Period.values:
+        raise Http404
+    return period
+
+
+@permission_required("qms.view_periodicreport")
+def report_list(request: HttpRequest) -> HttpResponse:
+    year = year_in(request.GET.get("year", "")) or localdate().year
+    return render(
+        request,
+        "qms/report_list.html",
+        {"year": year, "schedule": snapshot.schedule(year), "today": localdate()},
+    )
+
+
+@permission_required("qms.view_periodicreport")
+def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
+    period = _period(period)
+    report = snapshot.report_for(year, period)
+    can_write = not report.submitted_on and request.user.has_perm("qms.change_periodicreport")
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            write = services.report_submit if "submit" in request.POST else services.report_save
+            try:
+                write(report=form.instance, user=request.user)
+            except ValidationError as error:
+                error_messages(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("The report is submitted.")
+                    if "submit" in request.POST
+                    else _("The report is saved."),
+                )
+            return redirect("qms:report_detail", year=year, period=period)
+    return render(
+        request,
+        "qms/report_detail.html",
+        {
+            "report": report,
+            "due": snapshot.due_on(year, period),
+            "sections": snapshot.report_sections(snapshot.report_figures(report)),
+            "form": form,
+            "can_write": can_write,
+        },
+    )
+
+
+@permission_required("qms.view_periodicreport")
+def report_export(request: HttpRequest, year: int, period: str, fmt: str) -> HttpResponse:
+    period = _period(period)
+    name = f"bao-cao-{period}-{year}"
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    try:
+        if fmt == "pdf":
+            return pdf_response(report_pdf(year, period), name)
+        return xlsx_response(report_xlsx(year, period), name)
+    except ValidationError as error:  # more rows than the format holds
+        error_messages(request, error)
+        return redirect("qms:report_detail", year=year, period=period)
