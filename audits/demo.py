@@ -6,7 +6,7 @@ from datetime import date
 
 from audits import services
 from audits.models import Audit, Clause, Programme, Result
-from procedures.models import Dossier, Procedure
+from procedures.models import Dossier, Outcome, Procedure
 from qms.models import Unit, User
 from qms.signing import chairman_approve, shown_sha256
 
@@ -55,7 +55,7 @@ def seed_audits(
         reason="Chương trình đánh giá 2023",
     )
     services.audit_start(audit=full, user=lead)
-    sample = list(Dossier.objects.filter(received_on__year=2023, outcome="late")[:2])
+    sample = list(Dossier.objects.filter(received_on__year=2023, outcome=Outcome.LATE)[:2])
     found = set()  # one finding per clause: its first question carries it
     for item in full.items.all():
         result, evidence = (Result.CONFORMING, "")

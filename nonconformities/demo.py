@@ -6,16 +6,16 @@ from datetime import date
 
 from nonconformities import services
 from nonconformities.models import Action, Complaint, Nonconformity
-from procedures.models import Dossier
+from procedures.models import Dossier, Outcome
 from qms.models import User
 
 
 def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> int:
     if Nonconformity.objects.filter(source=Nonconformity.Source.LATE_DOSSIER).exists():
         return 0
-    for dossier in Dossier.objects.filter(received_on__year=2023, outcome="late").select_related(
-        "procedure__unit"
-    ):
+    for dossier in Dossier.objects.filter(
+        received_on__year=2023, outcome=Outcome.LATE
+    ).select_related("procedure__unit"):
         services.nc_from_late_dossier(dossier=dossier, user=None)
     closed, open_one = Nonconformity.objects.filter(source="late_dossier").order_by("found_on")[:2]
     for nc, finish in ((closed, True), (open_one, False)):

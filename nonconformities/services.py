@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from nonconformities.models import Action, Complaint, Nonconformity
-from procedures.models import Dossier
+from procedures.models import Dossier, Outcome
 from qms.history import track
 from qms.models import CalendarDay, User
 from qms.roles import Role
@@ -70,7 +70,7 @@ def nc_from_finding(*, finding: Finding, user: User) -> Nonconformity | None:
 def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformity | None:
     """A dossier completed late raises a nonconformity; its apology letter, if any,
     is recorded as the correction."""
-    if dossier.outcome != "late" or Nonconformity.objects.filter(dossier=dossier).exists():
+    if dossier.outcome != Outcome.LATE or Nonconformity.objects.filter(dossier=dossier).exists():
         return None
     apology = getattr(dossier, "apology", None)
     return nc_raise(

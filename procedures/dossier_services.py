@@ -412,4 +412,5 @@ def dossier_correct_dates(
     dossier.returned_at, dossier.returned_on = returned_at, timezone.localdate(returned_at)
     track(dossier, user, reason)
     dossier.save()
+    nc_from_late_dossier(dossier=dossier, user=user)
     return dossier

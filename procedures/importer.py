@@ -19,10 +19,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
+from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Channel,
     Dossier,
     DossierSequence,
+    Outcome,
     Procedure,
     ProcedureRevision,
     Rating,
@@ -360,13 +362,16 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
             # Numbers first: the lock on each day's sequence keeps the desk from
             # handing out one of these codes until they are committed.
             _advance_sequences(dossiers)
-            bulk_create_with_history(
+            created = bulk_create_with_history(
                 dossiers,
                 Dossier,
                 batch_size=2000,
                 default_user=user,
                 default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
             )
+            for dossier in created:  # late in the province's system, late here too
+                if dossier.outcome == Outcome.LATE:
+                    nc_from_late_dossier(dossier=dossier, user=user)
     return ImportResult(
         created=len(dossiers), skipped=skipped, dry_run=dry_run, codes=[d.code for d in dossiers]
     )

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from nonconformities.models import Nonconformity
 from procedures import dossier_services
 from procedures.models import Dossier, Outcome
 from qms.roles import Role
@@ -284,6 +285,13 @@ def test_only_the_iso_secretary_corrects_a_returned_dossier(
     assert dossier.outcome == Outcome.LATE
     latest = dossier.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (secretary, "Nhập sai ngày trả")
+    # late now, as if completed late at the desk: its nonconformity is raised
+    raised = Nonconformity.objects.get(dossier=dossier)
+    assert (raised.source, raised.found_by, raised.found_on) == (
+        Nonconformity.Source.LATE_DOSSIER,
+        secretary,
+        date(2023, 3, 8),
+    )
 
 
 def test_corrected_dates_cannot_be_in_the_future(

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from nonconformities.models import Nonconformity
 from procedures import dossier_services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
 from procedures.models import Dossier, DossierSequence
@@ -38,6 +39,10 @@ def test_a_clean_file_is_imported_with_computed_dates(effective):
     assert (second.status, second.current_step.order) == ("in_progress", 1)
     assert (third.due_date, third.outcome) == (date(2023, 3, 7), "late")
     assert first.history.count() == 1
+    # the late one raises its nonconformity, as one completed late at the desk does
+    raised = Nonconformity.objects.get()
+    assert (raised.dossier, raised.source) == (third, Nonconformity.Source.LATE_DOSSIER)
+    assert raised.found_on == date(2023, 3, 9)
 
 
 def test_importing_twice_creates_nothing_new(effective):
