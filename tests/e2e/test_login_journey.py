@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from qms.oversight.views import DASHBOARD_ROLES
 from qms.roles import Role
-from qms.views import DASHBOARD_ROLES
 from tests.e2e.conftest import log_in, log_out
 from tests.factories import PASSWORD
 
