@@ -8,6 +8,7 @@ import io
 import random
 import statistics
 import time
+import tracemalloc
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -284,6 +285,23 @@ def _refused(name: str, content: bytes) -> None:
     raise AssertionError(f"{name} was imported")
 
 
+def allocated_mib(action) -> float:
+    """The peak of Python's own allocations while `action` runs (tracemalloc). The
+    resident memory a step adds can hide what it used: memory an earlier step freed
+    stays resident and is used again without growing it."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _allocated(name: str, action) -> Result:
+    peak = round(allocated_mib(action), 1)
+    return Result(f"{name}: Python allocations, peak", peak, "MiB", "< 100", peak < 100)
+
+
 def import_whole_sheet_xlsx() -> list[Result]:
     """The crafted XLSX that declares A1:XFD1048576 and has a cell in its last row:
     refused at the row cap, read row by row."""
@@ -291,17 +309,26 @@ def import_whole_sheet_xlsx() -> list[Result]:
         [["PAD-240304-0001", "QT-TP-05", "Trần Văn An", "direct", "04/03/2024 09:00"]],
         last_cell="XFD1048576",
     )
-    _refused("crafted.xlsx", content)
-    return [Result("crafted XLSX: size", round(len(content) / 1024, 1), "KiB")]
+    return [
+        Result("crafted XLSX: size", round(len(content) / 1024, 1), "KiB"),
+        _allocated("import of a crafted 5 KB XLSX", lambda: _refused("crafted.xlsx", content)),
+    ]
 
 
 def import_line_breaks_csv() -> list[Result]:
     """CSVs of line breaks: one as large as the import form accepts (50 MB), refused
     by its line count before it is parsed; one at the row cap, read to the end."""
-    _refused("newlines.csv", b"\n" * (50 * 1024 * 1024))
-    result = import_dossiers("blank.csv", hostile.newlines_csv(MAX_ROWS))
-    assert result.created == 0, result
-    return []
+    huge = b"\n" * (50 * 1024 * 1024)
+    blank = hostile.newlines_csv(MAX_ROWS)
+
+    def at_the_cap():
+        result = import_dossiers("blank.csv", blank)
+        assert result.created == 0, result
+
+    return [
+        _allocated("refusing 50 MB of line breaks", lambda: _refused("newlines.csv", huge)),
+        _allocated("reading a CSV of line breaks at the cap", at_the_cap),
+    ]
 
 
 def _large_audit(model: Audit) -> Audit:
