@@ -1,7 +1,7 @@
 """The audit plan, the filled checklist and the signed audit report."""
 
 from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localtime
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
@@ -34,10 +34,10 @@ def _scope(audit: Audit) -> list:
 
 
 def _document(audit: Audit, title: str, body: list, day) -> bytes:
-    organisation = Organisation.current()
+    identity = Organisation.current().identity_on(day)
     story = [
-        official_heading(organisation),
-        place_and_date(organisation, day),
+        official_heading(identity),
+        place_and_date(identity, day),
         paragraph(f"{title}\n{audit.title.upper()}", "title"),
         paragraph(f"Mã cuộc đánh giá: {audit.code} · {audit.get_kind_display()}"),
         Spacer(1, 3 * mm),
@@ -134,7 +134,9 @@ def audit_report_pdf(audit: Audit) -> bytes:
         Spacer(1, 6 * mm),
         grid([["TRƯỞNG ĐOÀN ĐÁNH GIÁ"], [signed]], [170 * mm]),
     ]
-    return _document(audit, "BÁO CÁO ĐÁNH GIÁ NỘI BỘ", body, audit.actual_end or localdate())
+    # Dated by the audit's end: the day the lead auditor signs it, or, unsigned, the
+    # day it is due; never the day it is printed.
+    return _document(audit, "BÁO CÁO ĐÁNH GIÁ NỘI BỘ", body, audit.actual_end or audit.planned_end)
 
 
 # kind: (title, builder)

@@ -24,7 +24,8 @@ def _done(action) -> str:
 
 
 def nonconformity_pdf(nc: Nonconformity) -> bytes:
-    organisation = Organisation.current()
+    # Dated by its opening, the day the nonconformity was found and recorded.
+    identity = Organisation.current().identity_on(nc.found_on)
     actions = [["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]] + [
         [
             action.get_kind_display(),
@@ -42,8 +43,8 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
         else "Chưa kiểm tra"
     )
     story = [
-        official_heading(organisation),
-        place_and_date(organisation, localdate()),
+        official_heading(identity),
+        place_and_date(identity, nc.found_on),
         paragraph(f"PHIẾU THEO DÕI SỰ KHÔNG PHÙ HỢP\n{nc.code}", "title"),
         grid(
             [
@@ -81,7 +82,7 @@ def register_xlsx(nonconformities) -> bytes:
     )
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So khong phu hop")
-    write_row(sheet, [Organisation.current().name.upper()])
+    write_row(sheet, [Organisation.current().identity_on(localdate()).name.upper()])
     write_row(sheet, ["SỔ THEO DÕI SỰ KHÔNG PHÙ HỢP"])
     write_row(
         sheet,

@@ -1,5 +1,7 @@
 """The controlled copy of a procedure revision."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localdate, localtime
@@ -27,14 +29,15 @@ def _day(value) -> str:
 
 def revision_pdf(revision: ProcedureRevision) -> bytes:
     procedure = revision.procedure
-    organisation = Organisation.current()
+    day = revision.effective_from or localdate()
+    identity = Organisation.current().identity_on(day)
     steps = list(revision.steps.select_related("unit"))
     approval = revision.approval
     width = 170 * mm
 
     story = [
-        official_heading(organisation),
-        place_and_date(organisation, revision.effective_from or localdate()),
+        official_heading(identity),
+        place_and_date(identity, day),
         paragraph(f"QUY TRÌNH\n{procedure.name.upper()}", "title"),
         grid(
             [
@@ -194,7 +197,7 @@ def _signatures(left: str, right: str, right_name: str = "") -> Table:
     return grid([[left, right], ["\n\n\n", right_name or "\n\n\n"]], [85 * mm, 85 * mm])
 
 
-def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
+def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
@@ -206,7 +209,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
                     ["Số bộ hồ sơ", str(dossier.documents_count)],
                     ["Thời hạn giải quyết", dossier.revision.limit_display()],
                     ["Thời gian trả kết quả", _moment(dossier.due_at)],
-                    ["Nhận kết quả tại", "Bộ phận Một cửa"],
+                    ["Nhận kết quả tại", identity.desk_name],
                 ],
                 label_width,
                 header_rows=0,
@@ -224,7 +227,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
             *[paragraph(f"{_moment(moment)}: {reason}") for moment, reason in requests],
             paragraph(
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
-                f"{received_by or 'Bộ phận Một cửa'} để được hướng dẫn."
+                f"{received_by or identity.desk_name} để được hướng dẫn."
             ),
             Spacer(1, 8 * mm),
             _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI HƯỚNG DẪN", received_by),
@@ -239,10 +242,11 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
         ]
     if kind == "apology":
         apology = dossier.apology
+        receiving_desk = Organisation.current().identity_on(dossier.received_on).desk_name
         return [
             paragraph(f"Kính gửi: {dossier.applicant_name}"),
             paragraph(
-                f"Ngày {_day(dossier.received_on)}, Bộ phận Một cửa tiếp nhận hồ sơ mã số "
+                f"Ngày {_day(dossier.received_on)}, {receiving_desk} tiếp nhận hồ sơ mã số "
                 f"{dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name}. "
                 f"Thời gian hẹn trả kết quả: {_moment(dossier.due_at)}."
             ),
@@ -298,12 +302,26 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
     ]
 
 
-def _issued_on(kind: str, dossier: Dossier):
-    if kind == "apology":
-        return localtime(dossier.apology.issued_at).date()
-    if kind == "control-slip" and dossier.completed_at:
-        return localtime(dossier.completed_at).date()
-    return localtime(dossier.received_at).date()
+def _issued_on(kind: str, dossier: Dossier) -> date:
+    """The day of the form's own event (R11), never the day it is printed: form 02
+    the (latest) supplement request, or the receipt that found the dossier
+    incomplete; form 04 its issue; the stop notice the stop; the receipt, the
+    refusal at intake and the control slip, which opens at receipt, the receipt."""
+    if kind == "supplement-request":
+        latest = dossier.supplements.order_by("requested_at").last()
+        moment = latest.requested_at if latest else dossier.received_at
+    elif kind == "apology":
+        moment = dossier.apology.issued_at
+    elif kind == "stop-notice":
+        moment = dossier.ended_at
+    else:
+        moment = dossier.received_at
+    return localtime(moment).date()
+
+
+# Forms issued by the apology's signer, the head of the organisation; the others are
+# the desk's own (§2.2's common header: the organisation above the desk).
+ISSUED_BY_THE_ORGANISATION = {"apology"}
 
 
 def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
@@ -314,16 +332,17 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
             f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
             f"(bộ biểu mẫu {dossier.rule_set})."
         )
-    organisation = Organisation.current()
+    day = _issued_on(kind, dossier)
+    identity = Organisation.current().identity_on(day)
     number = FORM_NUMBERS[dossier.rule_set][kind]
     title = DOSSIER_FORMS[kind][0]
     if dossier.rule_set == "2025":
         title = TITLES_2025.get(kind, title)
     story = [
         paragraph(f"Mẫu số {number:02d} ({CIRCULAR[dossier.rule_set]})", "small"),
-        official_heading(organisation),
-        place_and_date(organisation, _issued_on(kind, dossier)),
+        official_heading(identity, desk=kind not in ISSUED_BY_THE_ORGANISATION),
+        place_and_date(identity, day),
         paragraph(title.upper(), "title"),
-        *_form_body(kind, dossier, dossier.contact_for(user)),
+        *_form_body(kind, dossier, dossier.contact_for(user), identity),
     ]
     return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)

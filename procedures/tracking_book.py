@@ -181,7 +181,7 @@ def tracking_book_xlsx(
     rule_set, header, rows = tracking_book(date_from, date_to, unit, "xlsx", user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
-    write_row(sheet, [Organisation.current().name.upper()])
+    write_row(sheet, [Organisation.current().identity_on(date_to).name.upper()])
     write_row(sheet, [FORM[rule_set]])
     write_row(sheet, [_title(date_from, date_to, unit)])
     write_row(sheet, header)
@@ -194,7 +194,7 @@ def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, 
     rule_set, header, rows = tracking_book(date_from, date_to, unit, "pdf", user)
     story = [
         paragraph(FORM[rule_set], "small"),
-        official_heading(Organisation.current()),
+        official_heading(Organisation.current().identity_on(date_to), desk=True),
         paragraph(_title(date_from, date_to, unit), "title"),
         grid(
             [header, *[[str(cell) for cell in row] for row in rows]],

@@ -33,7 +33,7 @@ admin.site.index_title = _("Configuration")
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "superior"]
+    list_display = ["__str__", "code"]
 
     def has_add_permission(self, request) -> bool:
         return not Organisation.objects.exists() and super().has_add_permission(request)

@@ -96,12 +96,15 @@ def paragraph(value, style: str = "body") -> Paragraph:
     return Paragraph(text(value), styles()[style])
 
 
-def official_heading(organisation) -> Table:
-    """Organisation at the top left, the national heading at the top right."""
+def official_heading(identity, *, desk: bool = False) -> Table:
+    """The issuing body at the top left as `identity` (an `OrganisationIdentity`, the
+    one of the document's date) names it, under its superior (`desk`: the one-stop
+    desk under the organisation); the national heading at the top right."""
     s = styles()
+    superior, issuer = identity.heading(desk=desk)
     left = [
-        Paragraph(text(organisation.superior.upper()), s["heading_left"]),
-        Paragraph(f"<u>{text(organisation.name.upper())}</u>", s["heading_bold"]),
+        Paragraph(text(superior.upper()), s["heading_left"]),
+        Paragraph(f"<u>{text(issuer.upper())}</u>", s["heading_bold"]),
     ]
     right = [
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["heading_bold"]),
@@ -120,9 +123,10 @@ def official_heading(organisation) -> Table:
     return table
 
 
-def place_and_date(organisation, day: date) -> Paragraph:
+def place_and_date(identity, day: date) -> Paragraph:
+    """The date line: the place name of `identity`, the one in force on `day`."""
     return Paragraph(
-        text(f"{organisation.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
+        text(f"{identity.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
         styles()["place_date"],
     )
 

@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from PIL import Image
 from pypdf import PdfWriter
 
-from qms.models import Organisation, Unit, User
+from qms.management.commands.seed_demo import IDENTITIES
+from qms.models import Organisation, OrganisationIdentity, Unit, User
 from qms.signing import shown_sha256
 
 PASSWORD = "test-pass-123"
@@ -15,13 +16,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("id",)
+        skip_postgeneration_save = True
 
     id = Organisation.SINGLETON_PK
     code = "PAD"
-    name = "Ủy ban nhân dân phường An Dương"
-    superior = "Ủy ban nhân dân quận Lê Chân"
-    address = "Phường An Dương, quận Lê Chân, thành phố Hải Phòng"
-    place_name = "An Dương"
+
+    @factory.post_generation
+    def identities(self, create, extracted, **kwargs):
+        if create:
+            # the demo's two identities (R9): before and from 1/7/2025
+            for valid_from, identity in (extracted or IDENTITIES).items():
+                OrganisationIdentity.objects.get_or_create(
+                    organisation=self, valid_from=valid_from, defaults=identity
+                )
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

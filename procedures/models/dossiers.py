@@ -218,6 +218,12 @@ class Dossier(DeletesReplacedFiles):
         _("citizen's rating"), max_length=16, choices=Rating.choices, blank=True
     )
     criteria = models.JSONField(_("nine criteria (0-2)"), null=True, blank=True)
+    ended_at = models.DateTimeField(
+        _("stopped at"),
+        null=True,
+        blank=True,
+        help_text=_("When the citizen stopped or withdrew the dossier: the stop notice's date."),
+    )
     ended_reason = models.TextField(_("reason for stopping"), blank=True)
     history = HistoricalRecords()
 

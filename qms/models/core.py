@@ -29,7 +29,9 @@ from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 class Organisation(models.Model):
     """The People's Committee that runs the one-stop desk; there is exactly one.
 
-    Its heading is printed on every form; its code starts every dossier code (R8).
+    Its code starts every dossier code (R8). What it prints at the head of a document
+    (its name, its superior authority, its desk, its place) changes with
+    reorganisations and is kept apart, by date, in `OrganisationIdentity` (R9).
     """
 
     SINGLETON_PK = 1
@@ -38,16 +40,6 @@ class Organisation(models.Model):
         _("code"),
         max_length=16,
         help_text=_("Short code that starts every dossier code, e.g. ADU."),
-    )
-    name = models.CharField(_("name"), max_length=200)
-    superior = models.CharField(
-        _("superior authority"), max_length=200, help_text=_("Printed above the name.")
-    )
-    address = models.CharField(_("address"), max_length=300)
-    place_name = models.CharField(
-        _("place name"),
-        max_length=100,
-        help_text=_('Written before the date on documents: "An Dương, ngày … tháng … năm …".'),
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -75,7 +67,8 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        identity = self.identities.order_by("-valid_from").first()
+        return identity.name if identity else self.code
 
     def save(self, *args, **kwargs) -> None:
         self.pk = self.SINGLETON_PK
@@ -90,6 +83,26 @@ class Organisation(models.Model):
             )
         return organisation
 
+    def identity_on(self, day: date) -> "OrganisationIdentity":
+        """The identity in force on `day`: the latest one valid from that day or before.
+
+        A day before the first record gets the first record: every document must
+        print (a reprint of a dossier imported from before the system was set up,
+        say), and the first identity entered is the one the organisation had when
+        its records began. The ISO secretary who knows an earlier identity enters it
+        with its own date.
+        """
+        identities = self.identities.order_by("valid_from")
+        identity = identities.filter(valid_from__lte=day).last() or identities.first()
+        if identity is None:
+            raise ValidationError(
+                _(
+                    "The organisation has no identity to print yet: the ISO secretary "
+                    "enters it under Issuing body."
+                )
+            )
+        return identity
+
     @property
     def office_hours(self) -> OfficeHours:
         return OfficeHours(
@@ -100,6 +113,70 @@ class Organisation(models.Model):
     def current_office_hours(cls) -> OfficeHours:
         organisation = cls.objects.filter(pk=cls.SINGLETON_PK).first()
         return organisation.office_hours if organisation else DEFAULT_OFFICE_HOURS
+
+
+class OrganisationIdentity(models.Model):
+    """What the organisation prints on a document from `valid_from` on (rule R9):
+    its superior authority, its own name, its one-stop desk's name, the place name of
+    the date line, its address. A reorganisation (the end of the districts on
+    1/7/2025, the desk becoming the public administration service centre) adds a
+    record and changes none: a document prints the identity of its own date, so a
+    2023 receipt reprinted today keeps its 2023 heading."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="identities",
+    )
+    valid_from = models.DateField(_("valid from"))
+    superior = models.CharField(
+        _("superior authority"),
+        max_length=200,
+        help_text=_("Printed above the organisation's name, e.g. Ủy ban nhân dân quận Lê Chân."),
+    )
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("e.g. Ủy ban nhân dân phường An Dương.")
+    )
+    desk_name = models.CharField(
+        _("one-stop desk's name"),
+        max_length=200,
+        help_text=_(
+            "Printed at the head of the desk's forms, below the organisation's name, e.g. "
+            "Bộ phận Một cửa, or Trung tâm Phục vụ hành chính công."
+        ),
+    )
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        help_text=_('Written before the date on documents: "An Dương, ngày … tháng … năm …".'),
+    )
+    address = models.CharField(_("address"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identity of the organisation")
+        verbose_name_plural = _("identities of the organisation")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "valid_from"],
+                name="qms_identity_one_per_day",
+                violation_error_message=_(
+                    "The organisation already has an identity valid from this day: edit it."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({date_format(self.valid_from, 'd/m/Y')})"
+
+    def heading(self, *, desk: bool = False) -> tuple[str, str]:
+        """The two lines at the top left of a document (Decree 30/2020, Annex I): the
+        direct superior above the issuing body. The organisation issues under its
+        superior authority; the desk's forms are issued by the desk, under the
+        organisation (§2.2's common header)."""
+        return (self.name, self.desk_name) if desk else (self.superior, self.name)
 
 
 class UnitDeletionError(ValidationError):

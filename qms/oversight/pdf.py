@@ -61,11 +61,12 @@ def report_pdf(year: int, period: str) -> bytes:
     report = snapshot.report_for(year, period)
     data = snapshot.report_figures(report)
     sections = _report_sections(data, "pdf")
-    organisation = Organisation.current()
+    day = report.submitted_on or localdate()  # a draft is dated the day it is read
+    identity = Organisation.current().identity_on(day)
     title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
     story = [
-        official_heading(organisation),
-        place_and_date(organisation, report.submitted_on or localdate()),
+        official_heading(identity),
+        place_and_date(identity, day),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
         paragraph(_period_line(data)),
         paragraph(f"Hạn gửi báo cáo: {date_format(snapshot.due_on(year, period), 'd/m/Y')}"),
@@ -84,7 +85,7 @@ def report_pdf(year: int, period: str) -> bytes:
     return build_pdf(
         story,
         title=title,
-        footer=f"{organisation.name} · {report}",
+        footer=f"{identity.name} · {report}",
         watermark=None if report.submitted_on else "DỰ THẢO",
     )
 
@@ -97,7 +98,8 @@ def report_xlsx(year: int, period: str) -> bytes:
     sections = _report_sections(data, "xlsx")
     workbook = Workbook(write_only=True)
     figures = workbook.create_sheet("Chỉ số")
-    write_row(figures, [Organisation.current().name.upper()])
+    day = report.submitted_on or localdate()
+    write_row(figures, [Organisation.current().identity_on(day).name.upper()])
     write_row(figures, [f"Báo cáo {report}", _period_line(data)])
     write_row(figures, ["Chỉ số", "Giá trị"])
     for key in kpi.KEYS:
@@ -117,12 +119,12 @@ def report_xlsx(year: int, period: str) -> bytes:
 
 
 def review_minutes_pdf(review: ManagementReview) -> bytes:
-    organisation = Organisation.current()
+    identity = Organisation.current().identity_on(review.held_on)
     data = review_inputs.inputs_of(review)
     approval = review.approval
     story = [
-        official_heading(organisation),
-        place_and_date(organisation, review.held_on),
+        official_heading(identity),
+        place_and_date(identity, review.held_on),
         paragraph("BIÊN BẢN\nHỌP XEM XÉT CỦA LÃNH ĐẠO", "title"),
         paragraph(
             f"Chủ trì: {data['chair']}\nThành phần: {review.participants}\n" + _period_line(data)
@@ -152,6 +154,6 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     return build_pdf(
         story,
         title=f"Biên bản xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
-        footer=f"{organisation.name} · xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
+        footer=f"{identity.name} · xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
         watermark=None if approval else "DỰ THẢO",
     )

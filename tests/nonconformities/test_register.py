@@ -13,7 +13,7 @@ from nonconformities import services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
 from qms import exports
-from qms.models import Organisation
+from qms.models import OrganisationIdentity
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
@@ -304,7 +304,7 @@ def test_the_report_pdf_and_the_register_export(organisation, personas, client_f
     assert services.what_is_missing(nc) == "Bắt đầu thực hiện."
     response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == organisation.name.upper() and rows[2][0] == "Mã"
+    assert rows[0][0] == str(organisation).upper() and rows[2][0] == "Mã"
     assert rows[3][0] == nc.code and rows[3][-1] == 1
 
 
@@ -331,7 +331,7 @@ def test_a_manual_record_cannot_claim_an_automatic_source():
 def test_the_organisation_name_like_a_formula_stays_text_in_the_register(
     nc, organisation, personas, client_for
 ):
-    Organisation.objects.filter(pk=organisation.pk).update(name="=1+1")
+    OrganisationIdentity.objects.filter(organisation=organisation).update(name="=1+1")
     Nonconformity.objects.filter(pk=nc.pk).update(description="=2+2", clause="@SUM(A1)")
     response = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:export"))
     sheet = load_workbook(BytesIO(response.content)).active

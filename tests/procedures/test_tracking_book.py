@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from procedures import dossier_services
 from qms import exports
-from qms.models import Organisation
+from qms.models import OrganisationIdentity
 from qms.roles import Role
 from tests.procedures.test_dossiers import receive
 
@@ -128,7 +128,9 @@ def test_viewers_and_auditors_get_the_book_with_contacts_masked(
 
 
 def test_the_organisation_name_like_a_formula_stays_text(dossiers, organisation, tmp_path):
-    Organisation.objects.filter(pk=organisation.pk).update(name='=HYPERLINK("http://x")')
+    OrganisationIdentity.objects.filter(organisation=organisation).update(
+        name='=HYPERLINK("http://x")'
+    )
     out = tmp_path / "so.xlsx"
     export_book(out)
     sheet = load_workbook(out).active

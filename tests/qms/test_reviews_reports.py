@@ -14,7 +14,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qms import exports, signing
-from qms.models import ManagementReview, Objective, Organisation, PeriodicReport, ReviewOutput
+from qms.models import (
+    ManagementReview,
+    Objective,
+    OrganisationIdentity,
+    PeriodicReport,
+    ReviewOutput,
+)
 from qms.oversight import kpi, review_inputs, services, snapshot
 from qms.oversight.kpi import Scope
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
@@ -228,7 +234,7 @@ def test_the_export_report_command_writes_pdf_and_xlsx(half_year, tmp_path):
 def test_the_organisation_name_like_a_formula_stays_text_in_the_report(
     half_year, organisation, secretary, client_for
 ):
-    Organisation.objects.filter(pk=organisation.pk).update(name="=1+1")
+    OrganisationIdentity.objects.filter(organisation=organisation).update(name="=1+1")
     services.report_save(
         report=PeriodicReport(year=2023, period=Period.H1, summary="=2+2"), user=secretary
     )

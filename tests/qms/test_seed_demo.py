@@ -41,8 +41,19 @@ def test_seed_demo_is_complete_and_idempotent(demo, db, settings):
     assert "hồ sơ năm 2023: 0" in seed()  # nothing added the second time
     assert Organisation.objects.count() == 1
     organisation = Organisation.current()
-    assert organisation.name == "Ủy ban nhân dân phường An Dương"
-    assert "Lê Chân" in organisation.superior
+    before, after = (
+        organisation.identity_on(date(2025, 6, 30)),
+        organisation.identity_on(date(2025, 7, 1)),
+    )
+    assert before.name == after.name == "Ủy ban nhân dân phường An Dương"
+    assert (before.superior, before.desk_name) == (
+        "Ủy ban nhân dân quận Lê Chân",
+        "Bộ phận Một cửa",
+    )
+    assert (after.superior, after.desk_name) == (
+        "Ủy ban nhân dân thành phố Hải Phòng",
+        "Trung tâm Phục vụ hành chính công",
+    )
     assert set(Unit.objects.values_list("code", flat=True)) == {
         "VP-TK",
         "TP-HT",

@@ -7,6 +7,8 @@ Running it again brings the demo records back to this state without duplicating
 them. It refuses to run in production mode, because it sets known passwords.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -15,11 +17,32 @@ from django.db import transaction
 from audits.demo import seed_audits
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
-from qms.models import Organisation, Unit, User
+from qms.models import Organisation, OrganisationIdentity, Unit, User
 from qms.oversight.demo import seed_objectives, seed_plan, seed_reports, seed_review
 from qms.roles import Role
 
 DEMO_PASSWORD = "demo1234"
+
+# The ward's printed identity (R9): under the district until the two-level local
+# government of 1/7/2025, then under the city, its desk become the public
+# administration service centre. The ward keeps its name: which ward took An Dương
+# in the 2025 merger is not verified, and a deploying ward enters its own.
+IDENTITIES = {
+    date(2000, 1, 1): {
+        "superior": "Ủy ban nhân dân quận Lê Chân",
+        "name": "Ủy ban nhân dân phường An Dương",
+        "desk_name": "Bộ phận Một cửa",
+        "place_name": "An Dương",
+        "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
+    },
+    date(2025, 7, 1): {
+        "superior": "Ủy ban nhân dân thành phố Hải Phòng",
+        "name": "Ủy ban nhân dân phường An Dương",
+        "desk_name": "Trung tâm Phục vụ hành chính công",
+        "place_name": "An Dương",
+        "address": "Phường An Dương, thành phố Hải Phòng",
+    },
+}
 
 UNITS = [
     ("VP-TK", "Văn phòng - Thống kê", False),
@@ -97,16 +120,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<10} {role.label} ({full_name})")
 
     def seed_organisation(self) -> None:
-        Organisation.objects.update_or_create(
-            pk=Organisation.SINGLETON_PK,
-            defaults={
-                "code": "PAD",
-                "name": "Ủy ban nhân dân phường An Dương",
-                "superior": "Ủy ban nhân dân quận Lê Chân",
-                "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
-                "place_name": "An Dương",
-            },
+        organisation, _created = Organisation.objects.update_or_create(
+            pk=Organisation.SINGLETON_PK, defaults={"code": "PAD"}
         )
+        for valid_from, identity in IDENTITIES.items():
+            OrganisationIdentity.objects.update_or_create(
+                organisation=organisation, valid_from=valid_from, defaults=identity
+            )
         for code, name, is_desk in UNITS:
             Unit.objects.update_or_create(
                 code=code, defaults={"name": name, "is_one_stop_desk": is_desk}
