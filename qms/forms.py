@@ -10,6 +10,7 @@ from qms.models import (
     CalendarDay,
     ManagementReview,
     Organisation,
+    OrganisationIdentity,
     PeriodicReport,
     ReviewOutput,
     Unit,
@@ -159,6 +160,15 @@ class CalendarDayForm(BootstrapMixin, forms.ModelForm):
         model = CalendarDay
         fields = ["date", "kind", "name", "legal_basis", "to_confirm"]
         widgets = {"date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
+
+
+class OrganisationIdentityForm(BootstrapMixin, forms.ModelForm):
+    reason = reason_field()
+
+    class Meta:
+        model = OrganisationIdentity
+        fields = ["valid_from", "superior", "name", "desk_name", "place_name", "address"]
+        widgets = {"valid_from": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
 
 
 class DueDateForm(BootstrapMixin, forms.Form):

@@ -21,7 +21,7 @@ class NavItem:
         return self.permission is None or user.has_perm(self.permission)
 
 
-OVERSIGHT, CALENDAR = _("Oversight"), _("Calendar")
+OVERSIGHT, CALENDAR, ORGANISATION = _("Oversight"), _("Calendar"), _("Organisation")
 
 NAVIGATION = (
     NavItem(_("Home"), "qms:home"),
@@ -41,6 +41,12 @@ NAVIGATION = (
     NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
     NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),
+    NavItem(
+        _("Issuing body"),
+        "qms:identities",
+        "qms.view_organisationidentity",
+        group=ORGANISATION,
+    ),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 )
 

@@ -42,6 +42,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         *_READ_ALL,
         "qms.*_calendarday",
         "qms.change_organisation",
+        "qms.add_organisationidentity",  # identities are added or corrected, not deleted
+        "qms.change_organisationidentity",
         "qms.*_unit",
         "qms.add_user",
         "qms.change_user",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from qms.accounts import logger as auth_log
 from qms.history import track
-from qms.models import CalendarDay, User
+from qms.models import CalendarDay, OrganisationIdentity, User
 
 
 @transaction.atomic
@@ -25,6 +25,18 @@ def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarD
 def calendar_day_delete(*, day: CalendarDay, user: User, reason: str) -> None:
     track(day, user, reason)
     day.delete()
+
+
+@transaction.atomic
+def organisation_identity_save(
+    *, identity: OrganisationIdentity, user: User, reason: str
+) -> OrganisationIdentity:
+    """Add or correct an identity of the organisation (R9); the history keeps who
+    changed what a document prints, and why."""
+    track(identity, user, reason)
+    identity.full_clean()
+    identity.save()
+    return identity
 
 
 @transaction.atomic

@@ -31,6 +31,9 @@ qms_patterns = [
     path("lich-lam-viec/<int:pk>/", views.calendar_day_update, name="calendar_day_update"),
     path("lich-lam-viec/<int:pk>/xoa/", views.calendar_day_delete, name="calendar_day_delete"),
     path("tinh-han/", views.due_date, name="due_date"),
+    path("co-quan-ban-hanh/", views.identities, name="identities"),
+    path("co-quan-ban-hanh/them/", views.identity_create, name="identity_create"),
+    path("co-quan-ban-hanh/<int:pk>/", views.identity_update, name="identity_update"),
     path("bang-dieu-khien/", oversight.dashboard, name="dashboard"),
     path("muc-tieu/<year:year>/", oversight.objectives, name="objectives"),
     path(

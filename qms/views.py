@@ -24,10 +24,11 @@ from qms.forms import (
     ChangeReasonForm,
     DueDateForm,
     LoginForm,
+    OrganisationIdentityForm,
     PasswordChangeForm,
 )
 from qms.idempotency import one_time_form
-from qms.models import CalendarDay
+from qms.models import CalendarDay, Organisation, OrganisationIdentity
 
 
 @permission_required("qms.view_calendarday")
@@ -105,6 +106,51 @@ def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.calendar_day_delete(day=day, user=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("Deleted %(day)s.") % {"day": label})
     return redirect(_calendar_year_url(year))
+
+
+@permission_required("qms.view_organisationidentity")
+def identities(request: HttpRequest) -> HttpResponse:
+    """What the organisation prints on its documents, from which day (R9)."""
+    return render(
+        request,
+        "qms/identities.html",
+        {"identities": OrganisationIdentity.objects.order_by("-valid_from")},
+    )
+
+
+@permission_required("qms.add_organisationidentity")
+@one_time_form
+def identity_create(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation = Organisation.current()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("qms:identities")
+    return _identity_edit(request, OrganisationIdentity(organisation=organisation))
+
+
+@permission_required("qms.change_organisationidentity")
+def identity_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _identity_edit(request, get_object_or_404(OrganisationIdentity, pk=pk))
+
+
+def _identity_edit(request: HttpRequest, identity: OrganisationIdentity) -> HttpResponse:
+    form = OrganisationIdentityForm(request.POST or None, instance=identity)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_identity_save(
+            identity=form.instance, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Saved %(identity)s.") % {"identity": identity})
+        return redirect("qms:identities")
+    return render(
+        request,
+        "qms/identity_form.html",
+        {
+            "form": form,
+            "identity": identity,
+            "history": identity.history.select_related("history_user") if identity.pk else [],
+        },
+    )
 
 
 @permission_required("qms.view_calendarday")

@@ -13,7 +13,15 @@ from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
 from procedures import services as procedure_services
-from qms.models import CalendarDay, ManagementReview, Objective, PeriodicReport, ReviewOutput, Unit
+from qms.models import (
+    CalendarDay,
+    ManagementReview,
+    Objective,
+    OrganisationIdentity,
+    PeriodicReport,
+    ReviewOutput,
+    Unit,
+)
 from qms.oversight import services
 from qms.roles import Role
 from tests.factories import (
@@ -231,6 +239,7 @@ def records(personas, effective, audit, secretary, chairman):
     Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
     return {
         "calendar_day": {"pk": CalendarDay.objects.first().pk},
+        "identity": {"pk": OrganisationIdentity.objects.first().pk},
         "year": {"year": 2023},
         "objective": {
             "pk": Objective.objects.create(

@@ -158,6 +158,13 @@ TARGETS = [
     Target("qms:calendar_day_update", SECRETARY, plain(qms_forms.CalendarDayForm), "calendar_day"),
     Target("qms:calendar_day_delete", SECRETARY, plain(qms_forms.ChangeReasonForm), "calendar_day"),
     Target("qms:due_date", OFFICER, plain(qms_forms.DueDateForm), method="GET"),
+    Target("qms:identity_create", SECRETARY, plain(qms_forms.OrganisationIdentityForm)),
+    Target(
+        "qms:identity_update",
+        SECRETARY,
+        plain(qms_forms.OrganisationIdentityForm),
+        "identity",
+    ),
     Target(
         "qms:objective_approve",
         CHAIRMAN,

@@ -66,6 +66,11 @@ MATRIX = [
     Row("qms:calendar_day_update", "GET", SECRETARY, "calendar_day"),
     Row("qms:calendar_day_delete", "POST", SECRETARY, "calendar_day"),
     Row("qms:due_date", "GET", EVERYONE),
+    Row("qms:identities", "GET", EVERYONE),
+    Row("qms:identity_create", "GET", SECRETARY),
+    Row("qms:identity_create", "POST", SECRETARY),
+    Row("qms:identity_update", "GET", SECRETARY, "identity"),
+    Row("qms:identity_update", "POST", SECRETARY, "identity"),
     Row("qms:dashboard", "GET", EVERYONE),
     Row("qms:objectives", "GET", EVERYONE, "year"),
     Row("qms:objective_approve", "POST", EVERYONE, "objective"),  # signing: chairman only

@@ -115,6 +115,9 @@ class Organisation(models.Model):
         return organisation.office_hours if organisation else DEFAULT_OFFICE_HOURS
 
 
+ONE_IDENTITY_PER_DAY = _("The organisation already has an identity valid from this day: edit it.")
+
+
 class OrganisationIdentity(models.Model):
     """What the organisation prints on a document from `valid_from` on (rule R9):
     its superior authority, its own name, its one-stop desk's name, the place name of
@@ -162,14 +165,27 @@ class OrganisationIdentity(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "valid_from"],
                 name="qms_identity_one_per_day",
-                violation_error_message=_(
-                    "The organisation already has an identity valid from this day: edit it."
-                ),
+                violation_error_message=ONE_IDENTITY_PER_DAY,
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({date_format(self.valid_from, 'd/m/Y')})"
+
+    def clean(self) -> None:
+        """One identity per day: two records valid from the same day would leave the
+        documents of that day with two headings (the constraint keeps it in the
+        database; this tells the form beside its field)."""
+        if (
+            self.organisation_id
+            and self.valid_from
+            and OrganisationIdentity.objects.filter(
+                organisation_id=self.organisation_id, valid_from=self.valid_from
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"valid_from": ONE_IDENTITY_PER_DAY})
 
     def heading(self, *, desk: bool = False) -> tuple[str, str]:
         """The two lines at the top left of a document (Decree 30/2020, Annex I): the

@@ -35,6 +35,7 @@ NAVIGATION = [
 MENUS = {
     "Điều hành": ["Bảng điều khiển", "Xem xét của lãnh đạo", "Báo cáo", "Kế hoạch CCHC"],
     "Lịch": ["Lịch làm việc", "Tính ngày hẹn trả"],
+    "Cơ quan": ["Cơ quan ban hành"],
 }
 
 
