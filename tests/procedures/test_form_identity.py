@@ -27,12 +27,14 @@ ERAS = {
 }  # fmt: skip
 
 
+def pdf_words(data: bytes) -> str:
+    """The PDF's text, its line breaks and runs of spaces folded to one space."""
+    raw = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.stdout.decode()))
+
+
 def printed(kind: str, dossier) -> str:
-    """The form's text, its line breaks and runs of spaces folded to one space."""
-    raw = subprocess.run(
-        ["pdftotext", "-", "-"], input=dossier_pdf(kind, dossier), capture_output=True, check=True
-    ).stdout
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode()))
+    return pdf_words(dossier_pdf(kind, dossier))
 
 
 def dated(text: str) -> date:
