@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audits.models import Finding
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.models import Dossier, Outcome
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
 from qms.roles import Role
 
@@ -114,10 +114,7 @@ def complaint_record(
             timezone.localdate(now), COMPLAINT_ANSWER_DAYS
         ),
     )
-    complaint.full_clean()
-    track(complaint, user, _("Received"))
-    complaint.save()
-    return complaint
+    return save_tracked(complaint, user=user, reason=_("Received"))
 
 
 @transaction.atomic
@@ -219,10 +216,7 @@ def action_add(
     action = Action(
         nonconformity=nc, kind=kind, description=description, owner=owner, due_date=due_date
     )
-    action.full_clean()
-    track(action, user, _("Action planned"))
-    action.save()
-    return action
+    return save_tracked(action, user=user, reason=_("Action planned"))
 
 
 @transaction.atomic
@@ -264,10 +258,8 @@ def action_done(
     action.done_on, action.evidence, action.done_by = done_on, evidence, user
     if evidence_file:
         action.evidence_file = evidence_file
-    action.full_clean()  # the evidence file's type and size
-    track(action, user, _("Action done"))
-    action.save()
-    return action
+    # full_clean checks the evidence file's type and size
+    return save_tracked(action, user=user, reason=_("Action done"))
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from procedures.models import (
     SupplementRequest,
 )
 from procedures.models.controlled import Appointment
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, Organisation, User
 from qms.roles import Role
 from qms.working_days import CalendarRangeError
@@ -120,10 +120,7 @@ def dossier_receive(
         dossier.first_due_date = dossier.due_date
         dossier.enter_step(revision.steps.first())
     dossier.code = next_dossier_code(Organisation.current().code, received_on)
-    dossier.full_clean()
-    track(dossier, user, _("Received"))
-    dossier.save()
-    return dossier
+    return save_tracked(dossier, user=user, reason=_("Received"))
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -358,10 +355,7 @@ def dossier_return(
     dossier.rating = rating
     dossier.criteria = criteria
     dossier.status = Dossier.Status.RETURNED
-    dossier.full_clean()
-    track(dossier, user, _("Returned to the citizen"))
-    dossier.save()
-    return dossier
+    return save_tracked(dossier, user=user, reason=_("Returned to the citizen"))
 
 
 @transaction.atomic

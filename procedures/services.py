@@ -21,7 +21,7 @@ from procedures.models import (
     RevisionRecord,
     RevisionStep,
 )
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import Signature, User
 from qms.roles import Role
 from qms.signatures import file_sha256
@@ -44,10 +44,7 @@ _COPIED_FIELDS = (
 
 @transaction.atomic
 def procedure_save(*, procedure: Procedure, user: User | None, reason: str) -> Procedure:
-    track(procedure, user, reason)
-    procedure.full_clean()
-    procedure.save()
-    return procedure
+    return save_tracked(procedure, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -112,9 +109,7 @@ def revision_update(
         revision.attachment_sha256 = file_sha256(revision.attachment)
     elif not revision.attachment:
         revision.attachment_sha256 = ""
-    track(revision, user, reason)
-    revision.full_clean()
-    revision.save()
+    save_tracked(revision, user=user, reason=reason)
     revision_replace_parts(
         revision=revision, steps=steps, records=records, user=user, reason=reason
     )
@@ -141,9 +136,7 @@ def revision_replace_parts(
             role=data.get("role") or "",
             allotment=data["allotment"],
         )
-        track(step, user, reason)
-        step.full_clean()
-        step.save()
+        save_tracked(step, user=user, reason=reason)
     for order, data in enumerate(records, start=1):
         record = RevisionRecord(
             revision=revision,
@@ -152,9 +145,7 @@ def revision_replace_parts(
             keeper=data.get("keeper", ""),
             retention=data["retention"],
         )
-        track(record, user, reason)
-        record.full_clean()
-        record.save()
+        save_tracked(record, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -9,16 +9,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qms.accounts import logger as auth_log
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
 
 
 @transaction.atomic
 def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarDay:
-    track(day, user, reason)
-    day.full_clean()
-    day.save()
-    return day
+    return save_tracked(day, user=user, reason=reason)
 
 
 @transaction.atomic
