@@ -22,7 +22,7 @@ from procedures.models.dossiers import DossierQuerySet
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.filters import year_in
-from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
+from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.models import (
     CalendarDay,
@@ -34,6 +34,7 @@ from qms.models import (
 )
 from qms.oversight import kpi, review_inputs, services, snapshot
 from qms.oversight.filters import PlanTaskFilter, ScopeForm
+from qms.oversight.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
 from qms.pdf import pdf_response
 from qms.roles import Role
