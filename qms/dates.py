@@ -21,13 +21,17 @@ def local_day(value: date) -> date:
 
 
 def short_date(value: date | None) -> str:
-    """dd/mm/yyyy, or a dash where there is no date."""
-    return f"{local_day(value):%d/%m/%Y}" if value else EMPTY
+    """dd/mm/yyyy, or a dash where there is no date. Written field by field: strftime
+    drops the zeros of a year below 1000, which a mistyped date can hold."""
+    if not value:
+        return EMPTY
+    day = local_day(value)
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def short_moment(value: datetime | None) -> str:
     """HH:MM dd/mm/yyyy in local time (signatures, forms, mails), or a dash."""
-    return f"{localtime(value):%H:%M %d/%m/%Y}" if value else EMPTY
+    return f"{localtime(value):%H:%M} {short_date(value)}" if value else EMPTY
 
 
 def date_words(value: date) -> str:
@@ -35,7 +39,7 @@ def date_words(value: date) -> str:
     the only ones a digit written in front would turn into another valid date."""
     day = local_day(value)
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year:04d}"
 
 
 def date_line(place: str, value: date) -> str:

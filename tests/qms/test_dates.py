@@ -34,6 +34,7 @@ def test_the_date_line_names_the_place():
 def test_the_short_form_and_a_missing_day():
     assert short_date(date(2026, 3, 5)) == "05/03/2026"
     assert short_date(date(2026, 12, 15)) == "15/12/2026"
+    assert short_date(date(202, 3, 5)) == "05/03/0202"  # a mistyped year stays visible
     assert short_date(None) == "—"
     assert short_moment(None) == "—"
 
