@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audits.models import Finding
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.models import Dossier, Outcome
+from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
 from qms.roles import Role
@@ -81,14 +82,14 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
         unit=dossier.procedure.unit,
         procedure=dossier.procedure,
         description=_("Dossier %(code)s was completed after its appointment date %(day)s.")
-        % {"code": dossier.code, "day": dossier.due_date.strftime("%d/%m/%Y")},
-        evidence=_("Completed on %(day)s.") % {"day": dossier.completed_on.strftime("%d/%m/%Y")},
+        % {"code": dossier.code, "day": short_date(dossier.due_date)},
+        evidence=_("Completed on %(day)s.") % {"day": short_date(dossier.completed_on)},
         dossier=dossier,
         correction=(
             _("Apology issued %(day)s with a new date %(new)s: %(reason)s")
             % {
-                "day": timezone.localdate(apology.issued_at).strftime("%d/%m/%Y"),
-                "new": apology.new_due_date.strftime("%d/%m/%Y"),
+                "day": short_date(apology.issued_at),
+                "new": short_date(apology.new_due_date),
                 "reason": apology.reason,
             }
             if apology

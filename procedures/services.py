@@ -21,6 +21,7 @@ from procedures.models import (
     RevisionRecord,
     RevisionStep,
 )
+from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import Signature, User
 from qms.roles import Role
@@ -205,7 +206,7 @@ def revision_approve(
                 "effective_from": _(
                     "Revision %(number)s is in force from %(day)s; this one cannot start earlier."
                 )
-                % {"number": current.number, "day": current.effective_from.strftime("%d/%m/%Y")}
+                % {"number": current.number, "day": short_date(current.effective_from)}
             }
         )
     revision.decision_number = decision_number
@@ -241,7 +242,7 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
     if revision.effective_from > timezone.localdate():
         raise ValidationError(
             _("This revision takes effect only from %(day)s.")
-            % {"day": revision.effective_from.strftime("%d/%m/%Y")}
+            % {"day": short_date(revision.effective_from)}
         )
     replaced = _("Replaced by revision %(number)s") % {"number": revision.number}
     for older in procedure.revisions.select_for_update().filter(

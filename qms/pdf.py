@@ -27,6 +27,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from qms.dates import date_line
+
 FONT, BOLD, ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"
 MARGIN = 20 * mm
 
@@ -122,7 +124,7 @@ def official_heading(organisation) -> Table:
 
 def place_and_date(organisation, day: date) -> Paragraph:
     return Paragraph(
-        text(f"{organisation.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
+        text(date_line(organisation.place_name, day)),
         styles()["place_date"],
     )
 

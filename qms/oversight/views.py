@@ -19,6 +19,7 @@ from audits.models import Audit
 from nonconformities.models import Action
 from procedures.models import Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
+from qms.dates import short_date
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.filters import year_in
@@ -47,7 +48,7 @@ VIEW_OBJECTIVES = "qms.view_objective"
 def _url(name: str, **params) -> str:
     """`name`'s page filtered by `params`, dates written as the forms show them."""
     query = {
-        key: value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+        key: short_date(value) if isinstance(value, date) else value
         for key, value in params.items()
         if value is not None
     }
