@@ -3,12 +3,12 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table
 
 from procedures.models import Dossier, ProcedureRevision, decimal_text
+from qms.dates import local_day, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 from qms.privacy import CitizenContact
@@ -21,10 +21,6 @@ WATERMARKS = {
     Status.SUPERSEDED: "HẾT HIỆU LỰC",
     Status.WITHDRAWN: "HẾT HIỆU LỰC",
 }
-
-
-def _day(value) -> str:
-    return date_format(value, "d/m/Y") if value else "—"
 
 
 def revision_pdf(revision: ProcedureRevision) -> bytes:
@@ -45,7 +41,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 [
                     procedure.code,
                     f"{revision.number:02d}",
-                    _day(revision.effective_from),
+                    short_date(revision.effective_from),
                     revision.limit_display(),
                 ],
             ],
@@ -55,7 +51,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         paragraph(
             f"Lĩnh vực: {procedure.get_field_display()}. Đơn vị chủ trì: {procedure.unit.name}. "
             f"Tình trạng: {revision.status_display()}"
-            + (f" từ {_day(revision.ended_on)}." if revision.ended_on else ".")
+            + (f" từ {short_date(revision.ended_on)}." if revision.ended_on else ".")
         ),
         paragraph("1. Mục đích", "heading"),
         paragraph(revision.purpose),
@@ -95,8 +91,8 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
             + [
                 [
                     f"{earlier.number:02d}",
-                    _day(earlier.effective_from),
-                    f"{earlier.decision_number} ngày {_day(earlier.decision_date)}",
+                    short_date(earlier.effective_from),
+                    f"{earlier.decision_number} ngày {short_date(earlier.decision_date)}",
                     earlier.change_summary or "Ban hành lần đầu",
                 ]
                 for earlier in procedure.revisions.locked()
@@ -121,13 +117,13 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         story,
         title=f"{procedure.code} – {procedure.name}",
         footer=f"{procedure.code} · Lần ban hành {revision.number:02d} · "
-        f"Hiệu lực từ {_day(revision.effective_from)}",
+        f"Hiệu lực từ {short_date(revision.effective_from)}",
         watermark=WATERMARKS.get(revision.status),
     )
 
 
 def _approval_text(signature) -> str:
-    signed_at = date_format(localtime(signature.signed_at), "H:i d/m/Y")
+    signed_at = short_moment(signature.signed_at)
     return (
         f"{signature.get_role_display()}\n{signature.signer.get_full_name()}\n"
         f"Đã ký điện tử lúc {signed_at}\nSHA-256: {signature.content_sha256[:16]}…"
@@ -177,10 +173,6 @@ FORM_NUMBERS = {
 TITLES_2025 = {"apology": "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"}
 
 
-def _moment(value) -> str:
-    return date_format(localtime(value), "H:i d/m/Y") if value else "—"
-
-
 def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
     return [
         ["Mã hồ sơ", dossier.code],
@@ -189,7 +181,7 @@ def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]
         ["Địa chỉ", contact.address or "—"],
         ["Số điện thoại", contact.phone or "—"],
         ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
-        ["Thời gian nộp hồ sơ", _moment(dossier.received_at)],
+        ["Thời gian nộp hồ sơ", short_moment(dossier.received_at)],
     ]
 
 
@@ -208,7 +200,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                     ["Hình thức nộp", dossier.get_channel_display()],
                     ["Số bộ hồ sơ", str(dossier.documents_count)],
                     ["Thời hạn giải quyết", dossier.revision.limit_display()],
-                    ["Thời gian trả kết quả", _moment(dossier.due_at)],
+                    ["Thời gian trả kết quả", short_moment(dossier.due_at)],
                     ["Nhận kết quả tại", identity.desk_name],
                 ],
                 label_width,
@@ -224,7 +216,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
-            *[paragraph(f"{_moment(moment)}: {reason}") for moment, reason in requests],
+            *[paragraph(f"{short_moment(moment)}: {reason}") for moment, reason in requests],
             paragraph(
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
                 f"{received_by or identity.desk_name} để được hướng dẫn."
@@ -246,14 +238,14 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
         return [
             paragraph(f"Kính gửi: {dossier.applicant_name}"),
             paragraph(
-                f"Ngày {_day(dossier.received_on)}, {receiving_desk} tiếp nhận hồ sơ mã số "
+                f"Ngày {short_date(dossier.received_on)}, {receiving_desk} tiếp nhận hồ sơ mã số "
                 f"{dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name}. "
-                f"Thời gian hẹn trả kết quả: {_moment(dossier.due_at)}."
+                f"Thời gian hẹn trả kết quả: {short_moment(dossier.due_at)}."
             ),
             paragraph(f"Hồ sơ chưa giải quyết đúng hạn với lý do: {apology.reason}"),
             paragraph(
                 "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
-                f"{_day(apology.new_due_date)}."
+                f"{short_date(apology.new_due_date)}."
             ),
             Spacer(1, 8 * mm),
             _signatures("", "THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name()),
@@ -280,7 +272,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
         rows.append(
             [
                 f"1. Giao: {giver}\n2. Nhận: {receiver}",
-                _moment(handoff.handed_at),
+                short_moment(handoff.handed_at),
                 handoff.get_result_display(),
                 handoff.note,
             ]
@@ -291,8 +283,8 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 ["Mã hồ sơ", dossier.code],
                 ["Người nộp hồ sơ", dossier.applicant_name],
                 ["Cơ quan giải quyết", dossier.procedure.unit.name],
-                ["Thời gian nhận hồ sơ", _moment(dossier.received_at)],
-                ["Thời gian hẹn trả kết quả", _moment(dossier.due_at)],
+                ["Thời gian nhận hồ sơ", short_moment(dossier.received_at)],
+                ["Thời gian hẹn trả kết quả", short_moment(dossier.due_at)],
             ],
             label_width,
             header_rows=0,
@@ -316,7 +308,7 @@ def _issued_on(kind: str, dossier: Dossier) -> date:
         moment = dossier.ended_at
     else:
         moment = dossier.received_at
-    return localtime(moment).date()
+    return local_day(moment)
 
 
 # Forms issued by the apology's signer, the head of the organisation; the others are

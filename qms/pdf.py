@@ -27,6 +27,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from qms.dates import date_line
+
 FONT, BOLD, ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"
 MARGIN = 20 * mm
 
@@ -126,7 +128,7 @@ def official_heading(identity, *, desk: bool = False) -> Table:
 def place_and_date(identity, day: date) -> Paragraph:
     """The date line: the place name of `identity`, the one in force on `day`."""
     return Paragraph(
-        text(f"{identity.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
+        text(date_line(identity.place_name, day)),
         styles()["place_date"],
     )
 

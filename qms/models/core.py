@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.dates import short_date
 from qms.roles import Role
 from qms.signatures import (
     FrozenQuerySet,
@@ -170,7 +171,7 @@ class OrganisationIdentity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({date_format(self.valid_from, 'd/m/Y')})"
+        return f"{self.name} ({short_date(self.valid_from)})"
 
     def clean(self) -> None:
         """One identity per day: two records valid from the same day would leave the
@@ -409,7 +410,7 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{date_format(self.date, 'd/m/Y')} – {self.name}"
+        return f"{short_date(self.date)} – {self.name}"
 
     def clean(self) -> None:
         if self.date and self.kind == self.Kind.WORKING_DAY and self.date.weekday() < 5:
@@ -419,7 +420,7 @@ class CalendarDay(models.Model):
                         "%(day)s is a weekday and already a working day; only a Saturday "
                         "or Sunday can be a make-up working day."
                     )
-                    % {"day": date_format(self.date, "d/m/Y")}
+                    % {"day": short_date(self.date)}
                 }
             )
 

@@ -2,12 +2,12 @@
 printed from the sections of `qms.oversight.snapshot` and
 `qms.oversight.review_inputs`."""
 
-from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from qms.dates import short_date, short_moment
 from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
 from qms.oversight import kpi, review_inputs, snapshot
@@ -69,15 +69,14 @@ def report_pdf(year: int, period: str) -> bytes:
         place_and_date(identity, day),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
         paragraph(_period_line(data)),
-        paragraph(f"Hạn gửi báo cáo: {date_format(snapshot.due_on(year, period), 'd/m/Y')}"),
+        paragraph(f"Hạn gửi báo cáo: {short_date(snapshot.due_on(year, period))}"),
     ]
     for section in sections:
         story += _section_story(section)
     story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
     story.append(paragraph(report.summary or "Chưa có."))
     submitted = (
-        f"{report.submitted_by.get_full_name()}\nĐã gửi ngày "
-        f"{date_format(report.submitted_on, 'd/m/Y')}"
+        f"{report.submitted_by.get_full_name()}\nĐã gửi ngày {short_date(report.submitted_on)}"
         if report.submitted_on
         else "BẢN NHÁP – chưa gửi"
     )
@@ -145,7 +144,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     ]
     signed = (
         f"{approval.signer.get_full_name()}\nĐã ký điện tử lúc "
-        f"{date_format(localtime(approval.signed_at), 'H:i d/m/Y')}\n"
+        f"{short_moment(approval.signed_at)}\n"
         f"SHA-256: {approval.content_sha256}"
         if approval
         else "Chưa ký"
@@ -153,7 +152,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     story += _signature_block("CHỦ TỊCH UBND", signed)
     return build_pdf(
         story,
-        title=f"Biên bản xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
-        footer=f"{identity.name} · xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
+        title=f"Biên bản xem xét của lãnh đạo {short_date(review.held_on)}",
+        footer=f"{identity.name} · xem xét của lãnh đạo {short_date(review.held_on)}",
         watermark=None if approval else "DỰ THẢO",
     )

@@ -19,10 +19,11 @@ from audits.models import Audit
 from nonconformities.models import Action
 from procedures.models import Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
+from qms.dates import short_date
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error
 from qms.filters import year_in
-from qms.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm, SignForm
+from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.models import (
     CalendarDay,
@@ -34,6 +35,7 @@ from qms.models import (
 )
 from qms.oversight import kpi, review_inputs, services, snapshot
 from qms.oversight.filters import PlanTaskFilter, ScopeForm
+from qms.oversight.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -46,7 +48,7 @@ VIEW_OBJECTIVES = "qms.view_objective"
 def _url(name: str, **params) -> str:
     """`name`'s page filtered by `params`, dates written as the forms show them."""
     query = {
-        key: value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+        key: short_date(value) if isinstance(value, date) else value
         for key, value in params.items()
         if value is not None
     }
