@@ -15,6 +15,22 @@ from django.utils import timezone
 FIRST_DAY = date(2000, 1, 1)
 DESK_NAME = "Bộ phận Một cửa"
 FIELDS = ("name", "superior", "address", "place_name")
+OLD_FIELDS = {
+    "name": models.CharField(max_length=200, verbose_name="name", default=""),
+    "superior": models.CharField(
+        help_text="Printed above the name.",
+        max_length=200,
+        verbose_name="superior authority",
+        default="",
+    ),
+    "address": models.CharField(max_length=300, verbose_name="address", default=""),
+    "place_name": models.CharField(
+        help_text='Written before the date on documents: "An Dương, ngày … tháng … năm …".',
+        max_length=100,
+        verbose_name="place name",
+        default="",
+    ),
+}
 
 
 def identity_from_organisation(apps, schema_editor):
@@ -213,6 +229,13 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(identity_from_organisation, organisation_from_identity),
+        # A default before the columns go, so that migrating back can add them again
+        # to the existing row before `organisation_from_identity` fills them in.
+        *[
+            migrations.AlterField(model_name=model, name=name, field=field)
+            for model in ("organisation", "historicalorganisation")
+            for name, field in OLD_FIELDS.items()
+        ],
         migrations.RemoveField(
             model_name="historicalorganisation",
             name="address",

@@ -12,6 +12,7 @@ import time_machine
 
 from procedures import dossier_services
 from procedures.pdf import dossier_pdf
+from procedures.tracking_book import tracking_book_pdf
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
@@ -143,3 +144,11 @@ def test_the_stop_notice_is_dated_by_the_stop(effective, officer):
     text = printed("stop-notice", dossier)
     assert_desk_heading(text, 2026)
     assert dated(text) == day_of(era["day2"])
+
+
+@pytest.mark.parametrize("year", ERAS)
+def test_the_tracking_book_is_headed_by_the_desk_of_its_period(effective, officer, year):
+    received = receive(effective.procedure, officer, ERAS[year]["received"])
+    text = pdf_words(tracking_book_pdf(date(year, 1, 1), date(year, 12, 31)))
+    assert received.code in text
+    assert_desk_heading(text, year)
