@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -68,8 +68,10 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        identity = self.identities.order_by("-valid_from").first()
-        return identity.name if identity else self.code
+        try:
+            return self.identity_on(localdate()).name
+        except ValidationError:  # no identity entered yet
+            return self.code
 
     def save(self, *args, **kwargs) -> None:
         self.pk = self.SINGLETON_PK
