@@ -18,6 +18,7 @@ from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Apology,
     Dossier,
+    DossierCode,
     DossierSequence,
     Handoff,
     Outcome,
@@ -27,7 +28,6 @@ from procedures.models import (
     SupplementRequest,
 )
 from procedures.models.controlled import Appointment
-from procedures.models.dossiers import DossierCode
 from qms.history import track
 from qms.models import CalendarDay, Organisation, User
 from qms.roles import Role

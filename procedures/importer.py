@@ -23,6 +23,7 @@ from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Channel,
     Dossier,
+    DossierCode,
     DossierSequence,
     Outcome,
     Procedure,
@@ -31,7 +32,6 @@ from procedures.models import (
     RevisionStep,
     RuleSet,
 )
-from procedures.models.dossiers import DossierCode
 from qms.models import CalendarDay, Organisation
 from qms.working_days import LOCAL_TZ, CalendarRangeError
 from qms.xlsx import FORMULA_START

@@ -12,8 +12,7 @@ from openpyxl import Workbook
 from nonconformities.models import Nonconformity
 from procedures import dossier_services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
-from procedures.models import Dossier, DossierSequence
-from procedures.models.dossiers import DossierCode
+from procedures.models import Dossier, DossierCode, DossierSequence
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
