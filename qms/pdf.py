@@ -8,6 +8,7 @@ sizes of the decree's Annex I (R10). Apps register what they print with
 this module importing them.
 """
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -275,6 +276,14 @@ class SignatureBlock(Table):
     the flowable before it."""
 
 
+def _recipient_lines(recipients: str) -> str:
+    """One recipient a line, as Decree 30 lists them: "- Chủ tịch UBND;" and the last
+    (usually "Lưu: VT") closed by a full stop."""
+    parts = [part.strip().rstrip(".;") for part in re.split(r"[;\n]", nfc(recipients))]
+    parts = [part for part in parts if part]
+    return "\n".join(f"- {part}{';' if n < len(parts) else '.'}" for n, part in enumerate(parts, 1))
+
+
 def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
     """The signers side by side, with "Nơi nhận" (`recipients`) at the left when the
     document is sent to anyone; a single signature stands at the right, as Decree 30
@@ -285,7 +294,7 @@ def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
         columns.append(
             [
                 Paragraph("Nơi nhận:", s["recipients_title"]),
-                Paragraph(text(recipients), s["recipients"]),
+                Paragraph(text(_recipient_lines(recipients)), s["recipients"]),
             ]
         )
     for signer in signers:

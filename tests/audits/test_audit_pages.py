@@ -139,7 +139,12 @@ def test_the_signed_report_keeps_its_signature_with_its_last_lines(started, lead
         page_counts.add(pages)
         texts = {page: pdf_words_of_page(path, page) for page in range(1, pages + 1)}
         (signed,) = [page for page, text in texts.items() if "TRƯỞNG ĐOÀN ĐÁNH GIÁ" in text]
-        for expected in ("Nơi nhận", "lưu: VT, ISO.", "Mẫu cuối", lead.full_name, "SHA-256"):
+        for expected in (
+            "Nơi nhận: - Chủ tịch UBND phường; - các bộ phận; - lưu: VT, ISO.",
+            "Mẫu cuối",
+            lead.full_name,
+            "SHA-256",
+        ):
             assert expected in texts[signed], (lines, expected, signed)
     assert len(page_counts) > 1  # the end did cross a page break
 

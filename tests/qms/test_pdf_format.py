@@ -223,7 +223,7 @@ def test_a_signature_block_never_stands_alone_on_a_page(lead, tmp_path, db):
         )
         texts = pages(save(build_pdf(story, title="Ký"), tmp_path))
         ((page, text),) = [(n, t) for n, t in enumerate(texts) if "TRƯỞNG ĐOÀN ĐÁNH GIÁ" in t]
-        for part in ("Phạm Minh Tuấn", "Nơi nhận:", "Lưu: VT, ISO.", "KẾT THÚC"):
+        for part in ("Phạm Minh Tuấn", "Nơi nhận:", "- Lưu: VT, ISO.", "KẾT THÚC"):
             assert part in text, (shift, part)
         assert text.index("KẾT THÚC") < text.index("Nơi nhận:"), shift
         seen_pages.add((len(texts), page))
