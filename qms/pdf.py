@@ -285,32 +285,39 @@ def _recipient_lines(recipients: str) -> str:
 
 
 def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
-    """The signers side by side, with "Nơi nhận" (`recipients`) at the left when the
-    document is sent to anyone; a single signature stands at the right, as Decree 30
-    places it."""
+    """The signers side by side, titles on one line and names on another, with "Nơi
+    nhận" (`recipients`) at the left when the document is sent to anyone; a single
+    signature stands at the right, as Decree 30 places it."""
     s = styles()
-    columns: list = []
+    rows: list[list] = [
+        [Paragraph(text(signer.title.upper()), s["signer_title"]) for signer in signers],
+        # The room to sign by hand, or what the electronic signature says.
+        [
+            Paragraph(text(signer.signed), s["signed"]) if signer.signed else Spacer(1, 22 * mm)
+            for signer in signers
+        ],
+        [Paragraph(text(signer.name), s["signer_name"]) for signer in signers],
+    ]
+    left: list = []
     if recipients:
-        columns.append(
+        left = [
+            Paragraph("Nơi nhận:", s["recipients_title"]),
+            Paragraph(text(_recipient_lines(recipients)), s["recipients"]),
+        ]
+    if left or len(signers) == 1:
+        rows = [[left if index == 0 else "", *row] for index, row in enumerate(rows)]
+    columns = len(rows[0])
+    block = SignatureBlock(rows, colWidths=[CONTENT_WIDTH / columns] * columns)
+    block.setStyle(
+        TableStyle(
             [
-                Paragraph("Nơi nhận:", s["recipients_title"]),
-                Paragraph(text(_recipient_lines(recipients)), s["recipients"]),
+                *TABLE_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("NOSPLIT", (0, 0), (-1, -1)),
+                *([("SPAN", (0, 0), (0, -1))] if columns > len(signers) else []),
             ]
         )
-    for signer in signers:
-        columns.append(
-            [
-                Paragraph(text(signer.title.upper()), s["signer_title"]),
-                Paragraph(text(signer.signed), s["signed"])
-                if signer.signed
-                else Spacer(1, 22 * mm),
-                Paragraph(text(signer.name), s["signer_name"]),
-            ]
-        )
-    if len(columns) == 1:
-        columns.insert(0, "")
-    block = SignatureBlock([columns], colWidths=[CONTENT_WIDTH / len(columns)] * len(columns))
-    block.setStyle(TableStyle([*TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    )
     block.spaceBefore = 6 * mm
     return block
 
