@@ -1,12 +1,12 @@
 """The audit plan, the filled checklist and the signed audit report."""
 
-from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from audits.models import Audit
+from qms.dates import short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
     Signer,
@@ -17,10 +17,6 @@ from qms.pdf import (
     place_and_date,
     signature_block,
 )
-
-
-def _day(value) -> str:
-    return date_format(value, "d/m/Y") if value else "—"
 
 
 def _people(audit: Audit) -> str:
@@ -34,7 +30,7 @@ def _scope(audit: Audit) -> list:
         ["Bộ phận được đánh giá", ", ".join(str(u) for u in audit.units.all()) or "Toàn hệ thống"],
         ["Quy trình", ", ".join(p.code for p in audit.procedures.all()) or "—"],
         ["Điều khoản", clauses],
-        ["Thời gian", f"{_day(audit.planned_start)} – {_day(audit.planned_end)}"],
+        ["Thời gian", f"{short_date(audit.planned_start)} – {short_date(audit.planned_end)}"],
         ["Đoàn đánh giá", _people(audit)],
         ["Người được đánh giá", audit.auditees or "—"],
         ["Chuẩn mực đánh giá", audit.criteria or "TCVN ISO 9001:2015"],
@@ -117,7 +113,7 @@ def audit_report_pdf(audit: Audit) -> bytes:
     ]
     signature = audit.report_signature
     signed = (
-        f"Đã ký điện tử lúc {date_format(localtime(signature.signed_at), 'H:i d/m/Y')}\n"
+        f"Đã ký điện tử lúc {short_moment(signature.signed_at)}\n"
         f"SHA-256: {signature.content_sha256[:16]}…"
         if signature
         else "Chưa ký"

@@ -18,7 +18,7 @@ from audits.models import (
 )
 from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import Signature, Unit, User
 from qms.roles import Role
 from qms.signing import signature_sign
@@ -94,9 +94,7 @@ def audit_save(
     check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
-    track(audit, user, reason)
-    audit.full_clean()
-    audit.save()
+    save_tracked(audit, user=user, reason=reason)
     audit.units.set(units)
     audit.procedures.set(procedures)
     audit.clauses.set(clauses)
@@ -250,10 +248,7 @@ def finding_add(
         evidence=evidence,
         unit=unit,
     )
-    track(finding, user, _("Added by hand"))
-    finding.full_clean()
-    finding.save()
-    return finding
+    return save_tracked(finding, user=user, reason=_("Added by hand"))
 
 
 @transaction.atomic

@@ -1,26 +1,22 @@
 """The nonconformity report (PDF) and the register (XLSX)."""
 
-from django.utils.formats import date_format
 from django.utils.timezone import localdate
 from openpyxl import Workbook
 from reportlab.lib.units import mm
 
 from nonconformities.models import Nonconformity
+from qms.dates import short_date
 from qms.exports import capped
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 from qms.xlsx import workbook_bytes, write_row
 
 
-def _day(value) -> str:
-    return date_format(value, "d/m/Y") if value else "—"
-
-
 def _done(action) -> str:
     if not action.done_on:
         return "—"
     by = f" (ghi nhận: {action.done_by.get_full_name()})" if action.done_by else ""
-    return f"{_day(action.done_on)}{by} {action.evidence}".strip()
+    return f"{short_date(action.done_on)}{by} {action.evidence}".strip()
 
 
 def nonconformity_pdf(nc: Nonconformity) -> bytes:
@@ -30,14 +26,15 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
             action.get_kind_display(),
             action.description,
             action.owner.get_full_name(),
-            _day(action.due_date),
+            short_date(action.due_date),
             _done(action),
         ]
         for action in nc.actions.select_related("owner", "done_by")
     ]
     verification = (
         f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
-        f"{nc.verification_evidence} ({nc.verified_by.get_full_name()}, {_day(nc.verified_on)})"
+        f"{nc.verification_evidence} "
+        f"({nc.verified_by.get_full_name()}, {short_date(nc.verified_on)})"
         if nc.verified_on
         else "Chưa kiểm tra"
     )
@@ -52,7 +49,7 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
                 ["Điều khoản ISO", nc.clause or "—"],
                 ["Bộ phận", str(nc.unit or "—")],
                 ["Quy trình", str(nc.procedure or "—")],
-                ["Ngày phát hiện", _day(nc.found_on)],
+                ["Ngày phát hiện", short_date(nc.found_on)],
                 ["Giai đoạn", nc.get_stage_display()],
             ],
             [45 * mm, 125 * mm],

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from audits.models import Finding
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.models import Dossier, Outcome
-from qms.history import track
+from qms.dates import short_date
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
 from qms.roles import Role
 
@@ -81,14 +82,14 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
         unit=dossier.procedure.unit,
         procedure=dossier.procedure,
         description=_("Dossier %(code)s was completed after its appointment date %(day)s.")
-        % {"code": dossier.code, "day": dossier.due_date.strftime("%d/%m/%Y")},
-        evidence=_("Completed on %(day)s.") % {"day": dossier.completed_on.strftime("%d/%m/%Y")},
+        % {"code": dossier.code, "day": short_date(dossier.due_date)},
+        evidence=_("Completed on %(day)s.") % {"day": short_date(dossier.completed_on)},
         dossier=dossier,
         correction=(
             _("Apology issued %(day)s with a new date %(new)s: %(reason)s")
             % {
-                "day": timezone.localdate(apology.issued_at).strftime("%d/%m/%Y"),
-                "new": apology.new_due_date.strftime("%d/%m/%Y"),
+                "day": short_date(apology.issued_at),
+                "new": short_date(apology.new_due_date),
                 "reason": apology.reason,
             }
             if apology
@@ -114,10 +115,7 @@ def complaint_record(
             timezone.localdate(now), COMPLAINT_ANSWER_DAYS
         ),
     )
-    complaint.full_clean()
-    track(complaint, user, _("Received"))
-    complaint.save()
-    return complaint
+    return save_tracked(complaint, user=user, reason=_("Received"))
 
 
 @transaction.atomic
@@ -219,10 +217,7 @@ def action_add(
     action = Action(
         nonconformity=nc, kind=kind, description=description, owner=owner, due_date=due_date
     )
-    action.full_clean()
-    track(action, user, _("Action planned"))
-    action.save()
-    return action
+    return save_tracked(action, user=user, reason=_("Action planned"))
 
 
 @transaction.atomic
@@ -264,10 +259,8 @@ def action_done(
     action.done_on, action.evidence, action.done_by = done_on, evidence, user
     if evidence_file:
         action.evidence_file = evidence_file
-    action.full_clean()  # the evidence file's type and size
-    track(action, user, _("Action done"))
-    action.save()
-    return action
+    # full_clean checks the evidence file's type and size
+    return save_tracked(action, user=user, reason=_("Action done"))
 
 
 @transaction.atomic

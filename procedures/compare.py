@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from procedures.models import ProcedureRevision, decimal_text
+from qms.dates import short_date
 
 COMPARED_FIELDS = (
     "purpose",
@@ -41,7 +42,7 @@ def _display(revision: ProcedureRevision, name: str) -> str:
     if display:
         return str(display())
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y") if name != "cutoff" else value.strftime("%H:%M")
+        return short_date(value) if name != "cutoff" else value.strftime("%H:%M")
     return "" if value is None else str(value)
 
 

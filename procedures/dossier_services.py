@@ -26,7 +26,8 @@ from procedures.models import (
     SupplementRequest,
 )
 from procedures.models.controlled import Appointment
-from qms.history import track
+from qms.dates import short_date
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, Organisation, User
 from qms.roles import Role
 from qms.working_days import CalendarRangeError
@@ -120,10 +121,7 @@ def dossier_receive(
         dossier.first_due_date = dossier.due_date
         dossier.enter_step(revision.steps.first())
     dossier.code = next_dossier_code(Organisation.current().code, received_on)
-    dossier.full_clean()
-    track(dossier, user, _("Received"))
-    dossier.save()
-    return dossier
+    return save_tracked(dossier, user=user, reason=_("Received"))
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -238,8 +236,7 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
     track(
         dossier,
         user,
-        _("Complete dossier back; new appointment %(day)s")
-        % {"day": dossier.due_date.strftime("%d/%m/%Y")},
+        _("Complete dossier back; new appointment %(day)s") % {"day": short_date(dossier.due_date)},
     )
     dossier.save()
     return dossier
@@ -268,13 +265,13 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
                 "An apology must be issued at least one working day before the appointment "
                 "(%(day)s)."
             )
-            % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+            % {"day": short_date(dossier.due_date)}
         )
     if new_due_date <= dossier.due_date:
         raise ValidationError(
             {
                 "new_due_date": _("The new appointment must be after %(day)s.")
-                % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+                % {"day": short_date(dossier.due_date)}
             }
         )
     latest = today + relativedelta(years=1)
@@ -284,7 +281,7 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
                 "new_due_date": _(
                     "The new appointment must be within one year of the apology, by %(day)s."
                 )
-                % {"day": latest.strftime("%d/%m/%Y")}
+                % {"day": short_date(latest)}
             }
         )
     try:
@@ -295,7 +292,7 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
         raise ValidationError(
             {
                 "new_due_date": _("%(day)s is not a working day: choose a working day.")
-                % {"day": new_due_date.strftime("%d/%m/%Y")}
+                % {"day": short_date(new_due_date)}
             }
         )
     if not reason.strip():
@@ -358,10 +355,7 @@ def dossier_return(
     dossier.rating = rating
     dossier.criteria = criteria
     dossier.status = Dossier.Status.RETURNED
-    dossier.full_clean()
-    track(dossier, user, _("Returned to the citizen"))
-    dossier.save()
-    return dossier
+    return save_tracked(dossier, user=user, reason=_("Returned to the citizen"))
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from procedures.models import (
     RevisionStep,
     RuleSet,
 )
+from qms.dates import short_date
 from qms.models import CalendarDay, Organisation
 from qms.working_days import LOCAL_TZ, CalendarRangeError
 from qms.xlsx import FORMULA_START
@@ -310,7 +311,7 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
             row.error(
                 "received_at",
                 f"thủ tục {procedure.code} chưa có quy trình hiệu lực vào ngày "
-                f"{received_on:%d/%m/%Y}.",
+                f"{short_date(received_on)}.",
             )
             continue
         dossier = Dossier(

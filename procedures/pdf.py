@@ -1,12 +1,12 @@
 """The controlled copy of a procedure revision."""
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from procedures.models import Dossier, ProcedureRevision, decimal_text
+from qms.dates import local_day, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
     Signer,
@@ -29,10 +29,6 @@ WATERMARKS = {
 }
 
 
-def _day(value) -> str:
-    return date_format(value, "d/m/Y") if value else "—"
-
-
 def revision_pdf(revision: ProcedureRevision) -> bytes:
     procedure = revision.procedure
     organisation = Organisation.current()
@@ -50,7 +46,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 [
                     procedure.code,
                     f"{revision.number:02d}",
-                    _day(revision.effective_from),
+                    short_date(revision.effective_from),
                     revision.limit_display(),
                 ],
             ],
@@ -60,7 +56,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         paragraph(
             f"Lĩnh vực: {procedure.get_field_display()}. Đơn vị chủ trì: {procedure.unit.name}. "
             f"Tình trạng: {revision.status_display()}"
-            + (f" từ {_day(revision.ended_on)}." if revision.ended_on else ".")
+            + (f" từ {short_date(revision.ended_on)}." if revision.ended_on else ".")
         ),
         paragraph("1. Mục đích", "heading"),
         paragraph(revision.purpose),
@@ -100,8 +96,8 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
             + [
                 [
                     f"{earlier.number:02d}",
-                    _day(earlier.effective_from),
-                    f"{earlier.decision_number} ngày {_day(earlier.decision_date)}",
+                    short_date(earlier.effective_from),
+                    f"{earlier.decision_number} ngày {short_date(earlier.decision_date)}",
                     earlier.change_summary or "Ban hành lần đầu",
                 ]
                 for earlier in procedure.revisions.locked()
@@ -123,13 +119,13 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
         story,
         title=f"{procedure.code} – {procedure.name}",
         footer=f"{procedure.code} · Lần ban hành {revision.number:02d} · "
-        f"Hiệu lực từ {_day(revision.effective_from)}",
+        f"Hiệu lực từ {short_date(revision.effective_from)}",
         watermark=WATERMARKS.get(revision.status),
     )
 
 
 def _approval_text(signature) -> str:
-    signed_at = date_format(localtime(signature.signed_at), "H:i d/m/Y")
+    signed_at = short_moment(signature.signed_at)
     return (
         f"{signature.get_role_display()}\n"
         f"Đã ký điện tử lúc {signed_at}\nSHA-256: {signature.content_sha256[:16]}…"
@@ -179,10 +175,6 @@ FORM_NUMBERS = {
 TITLES_2025 = {"apology": "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"}
 
 
-def _moment(value) -> str:
-    return date_format(localtime(value), "H:i d/m/Y") if value else "—"
-
-
 def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
     return [
         ["Mã hồ sơ", dossier.code],
@@ -191,7 +183,7 @@ def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]
         ["Địa chỉ", contact.address or "—"],
         ["Số điện thoại", contact.phone or "—"],
         ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
-        ["Thời gian nộp hồ sơ", _moment(dossier.received_at)],
+        ["Thời gian nộp hồ sơ", short_moment(dossier.received_at)],
     ]
 
 
@@ -206,7 +198,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
                     ["Hình thức nộp", dossier.get_channel_display()],
                     ["Số bộ hồ sơ", str(dossier.documents_count)],
                     ["Thời hạn giải quyết", dossier.revision.limit_display()],
-                    ["Thời gian trả kết quả", _moment(dossier.due_at)],
+                    ["Thời gian trả kết quả", short_moment(dossier.due_at)],
                     ["Nhận kết quả tại", "Bộ phận Một cửa"],
                 ],
                 label_width,
@@ -223,7 +215,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
-            *[paragraph(f"{_moment(moment)}: {reason}") for moment, reason in requests],
+            *[paragraph(f"{short_moment(moment)}: {reason}") for moment, reason in requests],
             paragraph(
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
                 f"{received_by or 'Bộ phận Một cửa'} để được hướng dẫn."
@@ -244,14 +236,14 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
         return [
             paragraph(f"Kính gửi: {dossier.applicant_name}"),
             paragraph(
-                f"Ngày {_day(dossier.received_on)}, Bộ phận Một cửa tiếp nhận hồ sơ mã số "
+                f"Ngày {short_date(dossier.received_on)}, Bộ phận Một cửa tiếp nhận hồ sơ mã số "
                 f"{dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name}. "
-                f"Thời gian hẹn trả kết quả: {_moment(dossier.due_at)}."
+                f"Thời gian hẹn trả kết quả: {short_moment(dossier.due_at)}."
             ),
             paragraph(f"Hồ sơ chưa giải quyết đúng hạn với lý do: {apology.reason}"),
             paragraph(
                 "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
-                f"{_day(apology.new_due_date)}."
+                f"{short_date(apology.new_due_date)}."
             ),
             signature_block(Signer("THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name())),
         ]
@@ -276,7 +268,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
         rows.append(
             [
                 f"1. Giao: {giver}\n2. Nhận: {receiver}",
-                _moment(handoff.handed_at),
+                short_moment(handoff.handed_at),
                 handoff.get_result_display(),
                 handoff.note,
             ]
@@ -287,8 +279,8 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
                 ["Mã hồ sơ", dossier.code],
                 ["Người nộp hồ sơ", dossier.applicant_name],
                 ["Cơ quan giải quyết", dossier.procedure.unit.name],
-                ["Thời gian nhận hồ sơ", _moment(dossier.received_at)],
-                ["Thời gian hẹn trả kết quả", _moment(dossier.due_at)],
+                ["Thời gian nhận hồ sơ", short_moment(dossier.received_at)],
+                ["Thời gian hẹn trả kết quả", short_moment(dossier.due_at)],
             ],
             label_width,
             header_rows=0,
@@ -300,10 +292,10 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
 
 def _issued_on(kind: str, dossier: Dossier):
     if kind == "apology":
-        return localtime(dossier.apology.issued_at).date()
+        return local_day(dossier.apology.issued_at)
     if kind == "control-slip" and dossier.completed_at:
-        return localtime(dossier.completed_at).date()
-    return localtime(dossier.received_at).date()
+        return local_day(dossier.completed_at)
+    return local_day(dossier.received_at)
 
 
 def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:

@@ -21,7 +21,8 @@ from procedures.models import (
     RevisionRecord,
     RevisionStep,
 )
-from qms.history import track
+from qms.dates import short_date
+from qms.history import save_tracked, track
 from qms.models import Signature, User
 from qms.roles import Role
 from qms.signatures import file_sha256
@@ -44,10 +45,7 @@ _COPIED_FIELDS = (
 
 @transaction.atomic
 def procedure_save(*, procedure: Procedure, user: User | None, reason: str) -> Procedure:
-    track(procedure, user, reason)
-    procedure.full_clean()
-    procedure.save()
-    return procedure
+    return save_tracked(procedure, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -112,9 +110,7 @@ def revision_update(
         revision.attachment_sha256 = file_sha256(revision.attachment)
     elif not revision.attachment:
         revision.attachment_sha256 = ""
-    track(revision, user, reason)
-    revision.full_clean()
-    revision.save()
+    save_tracked(revision, user=user, reason=reason)
     revision_replace_parts(
         revision=revision, steps=steps, records=records, user=user, reason=reason
     )
@@ -141,9 +137,7 @@ def revision_replace_parts(
             role=data.get("role") or "",
             allotment=data["allotment"],
         )
-        track(step, user, reason)
-        step.full_clean()
-        step.save()
+        save_tracked(step, user=user, reason=reason)
     for order, data in enumerate(records, start=1):
         record = RevisionRecord(
             revision=revision,
@@ -152,9 +146,7 @@ def revision_replace_parts(
             keeper=data.get("keeper", ""),
             retention=data["retention"],
         )
-        track(record, user, reason)
-        record.full_clean()
-        record.save()
+        save_tracked(record, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -214,7 +206,7 @@ def revision_approve(
                 "effective_from": _(
                     "Revision %(number)s is in force from %(day)s; this one cannot start earlier."
                 )
-                % {"number": current.number, "day": current.effective_from.strftime("%d/%m/%Y")}
+                % {"number": current.number, "day": short_date(current.effective_from)}
             }
         )
     revision.decision_number = decision_number
@@ -250,7 +242,7 @@ def revision_make_effective(*, revision: ProcedureRevision, user: User | None) -
     if revision.effective_from > timezone.localdate():
         raise ValidationError(
             _("This revision takes effect only from %(day)s.")
-            % {"day": revision.effective_from.strftime("%d/%m/%Y")}
+            % {"day": short_date(revision.effective_from)}
         )
     replaced = _("Replaced by revision %(number)s") % {"number": revision.number}
     for older in procedure.revisions.select_for_update().filter(

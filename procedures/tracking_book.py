@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
 from procedures.models import Dossier, Handoff, RuleSet
+from qms.dates import short_date
 from qms.exports import capped
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
@@ -172,7 +173,7 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
 
 def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
     scope = f" – {unit.name}" if unit else ""
-    return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y})"
+    return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {short_date(date_from)} đến {short_date(date_to)})"
 
 
 def tracking_book_xlsx(

@@ -6,16 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from qms.accounts import confirm_password
-from qms.models import (
-    CalendarDay,
-    ManagementReview,
-    Organisation,
-    PeriodicReport,
-    ReviewOutput,
-    Unit,
-    User,
-)
-from qms.roles import Role
+from qms.models import CalendarDay, Organisation, Unit, User
 from qms.signing import shown_sha256
 from qms.working_days import CalendarRangeError
 
@@ -255,58 +246,3 @@ class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
         if record is not None:
             # computed when the form is drawn, after any refused attempt rolled back
             self.fields["seen_sha256"].initial = lambda: shown_sha256(record)
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-
-
-class ReviewForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = ManagementReview
-        fields = [
-            "held_on",
-            "period_start",
-            "period_end",
-            "chair",
-            "participants",
-            *ManagementReview.NOTES,
-            "conclusion",
-        ]
-        widgets = {
-            "held_on": _date_widget(),
-            "period_start": _date_widget(),
-            "period_end": _date_widget(),
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in ManagementReview.NOTES},
-            "participants": forms.Textarea(attrs={"rows": 2}),
-            "conclusion": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = User.objects.filter(
-            groups__name__in=[Role.CHAIRMAN, Role.VICE_CHAIRMAN], is_active=True
-        ).distinct()
-
-
-class ReviewOutputForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = ReviewOutput
-        fields = ["kind", "decision", "owner", "due_date"]
-        widgets = {"decision": forms.Textarea(attrs={"rows": 2}), "due_date": _date_widget()}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
-
-
-class OutputDoneForm(BootstrapMixin, forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=_date_widget())
-    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ReportForm(BootstrapMixin, forms.ModelForm):
-    class Meta:
-        model = PeriodicReport
-        fields = ["summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}

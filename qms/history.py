@@ -1,9 +1,10 @@
 """History: who changed a record and why, and the guards that keep history rows.
 
 Every tracked model has a simple_history table; a change's row names its user and
-its reason when the writer says so through `track`. History rows are never changed
-nor deleted (ISO 9001:2015 clause 7.5.3): the ORM refuses their deletion, a trigger
-refuses UPDATE whatever sends it.
+its reason when the writer says so through `track` (or `save_tracked`, which also
+checks the record before saving it). History rows are never changed nor deleted
+(ISO 9001:2015 clause 7.5.3): the ORM refuses their deletion, a trigger refuses
+UPDATE whatever sends it.
 """
 
 from typing import Any
@@ -21,6 +22,16 @@ def track(record: Any, user: Any, reason: str | None = None) -> Any:
     record._history_user = user
     if reason is not None:
         record._change_reason = reason
+    return record
+
+
+def save_tracked(record: Any, *, user: Any, reason: str | None = None) -> Any:
+    """Check `record` with `full_clean` and save it, its history row naming `user`
+    and `reason`: the one way a service writes a record a form or an import filled
+    in, so that nothing unchecked is saved and no change is left unnamed."""
+    track(record, user, reason)
+    record.full_clean()
+    record.save()
     return record
 
 

@@ -39,6 +39,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from qms.dates import date_line
+
 FONT, BOLD, ITALIC, BOLD_ITALIC = (
     "LiberationSerif-Regular",
     "LiberationSerif-Bold",
@@ -222,7 +224,7 @@ def official_heading(organisation) -> Table:
 
 def place_and_date(organisation, day: date) -> Paragraph:
     return Paragraph(
-        text(f"{organisation.place_name}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"),
+        text(date_line(organisation.place_name, day)),
         styles()["place_date"],
     )
 

@@ -5,20 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qms.accounts import logger as auth_log
-from qms.history import track
+from qms.dates import short_moment
+from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
 
 
 @transaction.atomic
 def calendar_day_save(*, day: CalendarDay, user: User, reason: str) -> CalendarDay:
-    track(day, user, reason)
-    day.full_clean()
-    day.save()
-    return day
+    return save_tracked(day, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -47,7 +44,7 @@ def user_password_reset(*, user: User, password: str, by: User) -> User:
         ) % {
             "by": by.get_full_name(),
             "username": user.get_username(),
-            "when": date_format(timezone.localtime(), "H:i d/m/Y"),
+            "when": short_moment(timezone.now()),
         }
         subject = _("The password of your account was reset")
         transaction.on_commit(lambda: _mail(subject, message, user.email))

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from qms.dates import short_date
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -143,9 +144,9 @@ class WorkingCalendar:
                 "covers %(first)s to %(last)s). Add that year's days off to the calendar first."
             )
             % {
-                "first": date_format(self.first, "d/m/Y"),
-                "last": date_format(self.last, "d/m/Y"),
-                "day": date_format(day, "d/m/Y"),
+                "first": short_date(self.first),
+                "last": short_date(self.last),
+                "day": short_date(day),
             }
         )
 
@@ -157,7 +158,7 @@ class WorkingCalendar:
                     "The working-day calendar ends on %(last)s; counting from %(day)s goes "
                     "past it. Add the next year's days off to the calendar first."
                 )
-                % {"last": date_format(self.last, "d/m/Y"), "day": date_format(start, "d/m/Y")}
+                % {"last": short_date(self.last), "day": short_date(start)}
             )
         found = date.fromordinal(self._base + self._working[index])
         skipped = self.missing_years & set(range(start.year, found.year + 1))

@@ -40,6 +40,7 @@ from procedures.models import Dossier, ProcedureRevision
 from qms import forms as qms_forms
 from qms.idempotency import FIELD, new_token
 from qms.models import ManagementReview, Objective
+from qms.oversight import forms as oversight_forms
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
 from tests.factories import PASSWORD, pdf_bytes
@@ -164,17 +165,17 @@ TARGETS = [
         shown(qms_forms.SignForm, Objective, "objective"),
         "objective",
     ),
-    Target("qms:review_create", SECRETARY, plain(qms_forms.ReviewForm)),
-    Target("qms:review_update", SECRETARY, plain(qms_forms.ReviewForm), "review"),
-    Target("qms:review_output_add", SECRETARY, plain(qms_forms.ReviewOutputForm), "review"),
-    Target("qms:review_output_done", SECRETARY, plain(qms_forms.OutputDoneForm), "output"),
+    Target("qms:review_create", SECRETARY, plain(oversight_forms.ReviewForm)),
+    Target("qms:review_update", SECRETARY, plain(oversight_forms.ReviewForm), "review"),
+    Target("qms:review_output_add", SECRETARY, plain(oversight_forms.ReviewOutputForm), "review"),
+    Target("qms:review_output_done", SECRETARY, plain(oversight_forms.OutputDoneForm), "output"),
     Target(
         "qms:review_sign",
         CHAIRMAN,
         shown(qms_forms.SignForm, ManagementReview, "review"),
         "review",
     ),
-    Target("qms:report_detail", SECRETARY, plain(qms_forms.ReportForm), "report"),
+    Target("qms:report_detail", SECRETARY, plain(oversight_forms.ReportForm), "report"),
     Target("procedures:create", SECRETARY, plain(procedure_forms.ProcedureForm)),
     Target("procedures:update", SECRETARY, plain(procedure_forms.ProcedureForm), "procedure"),
     Target("procedures:review", SECRETARY, plain(procedure_forms.NoteForm), "procedure"),

@@ -18,11 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.dates import short_date
 from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
@@ -506,9 +506,7 @@ class ProcedureRevision(DeletesReplacedFiles):
 
     def status_display(self) -> str:
         if self.status == self.Status.APPROVED and self.effective_from:
-            return _("Approved, effective from %(day)s") % {
-                "day": date_format(self.effective_from, "d/m/Y")
-            }
+            return _("Approved, effective from %(day)s") % {"day": short_date(self.effective_from)}
         return self.get_status_display()
 
 

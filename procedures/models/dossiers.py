@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
+from qms.dates import short_date
 from qms.models import Unit
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
@@ -373,7 +374,7 @@ class Apology(models.Model):
         verbose_name_plural = _("apology letters")
 
     def __str__(self) -> str:
-        return f"{self.dossier} – {self.new_due_date:%d/%m/%Y}"
+        return f"{self.dossier} – {short_date(self.new_due_date)}"
 
 
 class Handoff(models.Model):
@@ -425,7 +426,7 @@ class DossierSequence(models.Model):
     last = models.PositiveIntegerField()
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y}: {self.last}"
+        return f"{short_date(self.day)}: {self.last}"
 
     @classmethod
     def take(cls, day: date, *, at_least: int = 1) -> int:

@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.dates import short_date
 from qms.roles import Role
 from qms.signatures import (
     FrozenQuerySet,
@@ -316,7 +317,7 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{date_format(self.date, 'd/m/Y')} – {self.name}"
+        return f"{short_date(self.date)} – {self.name}"
 
     def clean(self) -> None:
         if self.date and self.kind == self.Kind.WORKING_DAY and self.date.weekday() < 5:
@@ -326,7 +327,7 @@ class CalendarDay(models.Model):
                         "%(day)s is a weekday and already a working day; only a Saturday "
                         "or Sunday can be a make-up working day."
                     )
-                    % {"day": date_format(self.date, "d/m/Y")}
+                    % {"day": short_date(self.date)}
                 }
             )
 

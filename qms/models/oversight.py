@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.dates import short_date
 from qms.models.core import ApprovedRecord, Unit, User
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet
@@ -225,7 +225,7 @@ class ManagementReview(ApprovedRecord):
         ]
 
     def __str__(self) -> str:
-        return _("Management review of %(day)s") % {"day": date_format(self.held_on, "d/m/Y")}
+        return _("Management review of %(day)s") % {"day": short_date(self.held_on)}
 
     def signed_content(self) -> dict:
         return {

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from qms import signing
+from qms.dates import short_date
 from qms.models import (
     ManagementReview,
     Objective,
@@ -88,7 +89,7 @@ def seed_plan() -> int:
             deadline=deadline,
             status=PlanTask.Status.DONE,
             completed_on=completed,
-            evidence=f"Báo cáo kết quả ngày {completed:%d/%m/%Y}",
+            evidence=f"Báo cáo kết quả ngày {short_date(completed)}",
         )
         task.units.set([units[code] for code in codes])
     return len(plan_2023.TASKS)

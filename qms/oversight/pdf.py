@@ -2,12 +2,12 @@
 printed from the sections of `qms.oversight.snapshot` and
 `qms.oversight.review_inputs`."""
 
-from django.utils.formats import date_format
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from qms.dates import short_date, short_moment
 from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
 from qms.oversight import kpi, review_inputs, snapshot
@@ -72,14 +72,14 @@ def report_pdf(year: int, period: str) -> bytes:
         place_and_date(organisation, report.submitted_on or localdate()),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
         paragraph(_period_line(data)),
-        paragraph(f"Hạn gửi báo cáo: {date_format(snapshot.due_on(year, period), 'd/m/Y')}"),
+        paragraph(f"Hạn gửi báo cáo: {short_date(snapshot.due_on(year, period))}"),
     ]
     for section in sections:
         story += _section_story(section)
     story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
     story.append(paragraph(report.summary or "Chưa có."))
     submitted = (
-        f"Đã gửi ngày {date_format(report.submitted_on, 'd/m/Y')}"
+        f"Đã gửi ngày {short_date(report.submitted_on)}"
         if report.submitted_on
         else "BẢN NHÁP – chưa gửi"
     )
@@ -146,8 +146,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         paragraph(review.conclusion or "Chưa có."),
     ]
     signed = (
-        f"Đã ký điện tử lúc {date_format(localtime(approval.signed_at), 'H:i d/m/Y')}\n"
-        f"SHA-256: {approval.content_sha256}"
+        f"Đã ký điện tử lúc {short_moment(approval.signed_at)}\nSHA-256: {approval.content_sha256}"
         if approval
         else "Chưa ký"
     )
@@ -158,7 +157,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     )
     return build_pdf(
         story,
-        title=f"Biên bản xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
-        footer=f"{organisation.name} · xem xét của lãnh đạo {review.held_on:%d/%m/%Y}",
+        title=f"Biên bản xem xét của lãnh đạo {short_date(review.held_on)}",
+        footer=f"{organisation.name} · xem xét của lãnh đạo {short_date(review.held_on)}",
         watermark=None if approval else "DỰ THẢO",
     )

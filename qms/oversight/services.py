@@ -8,19 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.history import track
+from qms.history import save_tracked, track
 from qms.models import ManagementReview, PeriodicReport, ReviewOutput, User
 from qms.oversight.review_inputs import compile_inputs
 from qms.oversight.snapshot import period_scope, snapshot
 from qms.signing import chairman_approve, refuse_if_approved
-
-
-def _write(record, *, user: User):
-    """Check and save `record`, its history row naming `user`."""
-    track(record, user)
-    record.full_clean()
-    record.save()
-    return record
 
 
 @transaction.atomic
@@ -51,7 +43,7 @@ def review_output_done(*, output: ReviewOutput, user: User, done_on, result: str
         raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
     output.done_on = done_on
     output.result = result
-    return _write(output, user=user)
+    return save_tracked(output, user=user)
 
 
 @transaction.atomic
@@ -69,22 +61,22 @@ def report_submit(
     report.figures = snapshot(period_scope(report.year, report.period, as_of=day))
     report.submitted_on = day
     report.submitted_by = user
-    return _write(report, user=user)
+    return save_tracked(report, user=user)
 
 
 @transaction.atomic
 def review_save(*, review: ManagementReview, user: User) -> ManagementReview:
     """Create or change a review before it is signed."""
-    return _write(review, user=user)
+    return save_tracked(review, user=user)
 
 
 @transaction.atomic
 def review_output_add(*, output: ReviewOutput, user: User) -> ReviewOutput:
     """Add a decision or action to a review before it is signed."""
-    return _write(output, user=user)
+    return save_tracked(output, user=user)
 
 
 @transaction.atomic
 def report_save(*, report: PeriodicReport, user: User) -> PeriodicReport:
     """Create or change a periodic report before it is submitted."""
-    return _write(report, user=user)
+    return save_tracked(report, user=user)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from nonconformities.models import Nonconformity
+from qms.dates import short_date
 from qms.models import Objective, PeriodicReport, PlanTask
 from qms.oversight import kpi
 from qms.oversight.kpi import Scope
@@ -193,7 +194,7 @@ def _facts(figures: dict, *keys: str) -> list[tuple[str, str]]:
 
 
 def day(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+    return short_date(date.fromisoformat(iso) if iso else None)
 
 
 def _status(value: str | None) -> str:

@@ -85,3 +85,13 @@ def test_the_file_name_turns_d_with_stroke_into_d(units, secretary, chairman, pe
     assert response["Content-Disposition"] == (
         "inline; filename=\"qt-dc-01-lan-1.pdf\"; filename*=UTF-8''qt-%C4%91c-01-lan-1.pdf"
     )
+
+
+def test_the_date_line_writes_march_as_3_not_03(procedure, secretary, chairman, tmp_path):
+    """R10: only a day below 10 and the months 1 and 2 take a leading zero."""
+    revision = issue_revision(
+        procedure, secretary=secretary, approver=chairman, effective_from=date(2023, 3, 6)
+    )
+    text = export(revision.pk, tmp_path / "qt.pdf")
+    assert "An Dương, ngày 06 tháng 3 năm 2023" in text
+    assert "tháng 03" not in text

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.timezone import localdate
 
 from nonconformities.models import Action
+from qms.dates import short_date
 from qms.models import CalendarDay
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{owner}: chưa có địa chỉ thư điện tử.")
                 continue
             lines = [
-                f"- {a.nonconformity.code}: {a.description} — hạn {a.due_date:%d/%m/%Y}"
+                f"- {a.nonconformity.code}: {a.description} — hạn {short_date(a.due_date)}"
                 + (" (QUÁ HẠN)" if a.due_date < today else "")
                 for a in actions
             ]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from procedures.services import revisions_activate_due
+from qms.dates import short_date
 
 
 class Command(BaseCommand):
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         activated, problems = revisions_activate_due()
         for revision in activated:
-            self.stdout.write(f"{revision}: có hiệu lực từ {revision.effective_from:%d/%m/%Y}")
+            self.stdout.write(f"{revision}: có hiệu lực từ {short_date(revision.effective_from)}")
         for problem in problems:
             self.stderr.write(problem)
         if problems:

@@ -1,0 +1,47 @@
+"""How a day or a moment is written for people: one place for every app.
+
+Tables, messages and file titles use the short form (dd/mm/yyyy); the date line of
+an official document uses the words form of Decree 30/2020/NĐ-CP (rule R10). A
+moment stored in UTC is shown in local time, so that a record made just after
+midnight does not print the day before.
+"""
+
+from datetime import date, datetime
+
+from django.utils.timezone import is_aware, localtime
+
+EMPTY = "—"
+
+
+def local_day(value: date) -> date:
+    """The calendar day of `value`; an aware datetime counts in local time."""
+    if isinstance(value, datetime):
+        return (localtime(value) if is_aware(value) else value).date()
+    return value
+
+
+def short_date(value: date | None) -> str:
+    """dd/mm/yyyy, or a dash where there is no date. Written field by field: strftime
+    drops the zeros of a year below 1000, which a mistyped date can hold."""
+    if not value:
+        return EMPTY
+    day = local_day(value)
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def short_moment(value: datetime | None) -> str:
+    """HH:MM dd/mm/yyyy in local time (signatures, forms, mails), or a dash."""
+    return f"{localtime(value):%H:%M} {short_date(value)}" if value else EMPTY
+
+
+def date_words(value: date) -> str:
+    """'ngày 05 tháng 3 năm 2026'. R10 pads a day below 10 and the months 1 and 2,
+    the only ones a digit written in front would turn into another valid date."""
+    day = local_day(value)
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year:04d}"
+
+
+def date_line(place: str, value: date) -> str:
+    """The italic line under an official heading: '<place>, ngày dd tháng m năm yyyy'."""
+    return f"{place}, {date_words(value)}"
