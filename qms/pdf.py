@@ -357,8 +357,12 @@ class _KeptWithPrevious(Flowable):
 def _keep_signatures_with_their_text(story: list) -> list:
     kept: list = []
     for flowable in story:
-        if isinstance(flowable, SignatureBlock) and kept:
-            flowable = _KeptWithPrevious(kept.pop(), flowable)
+        if isinstance(flowable, SignatureBlock):
+            # A spacer would be the block's only company: the block has its own room.
+            while kept and isinstance(kept[-1], Spacer):
+                kept.pop()
+            if kept:
+                flowable = _KeptWithPrevious(kept.pop(), flowable)
         kept.append(flowable)
     return kept
 

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Spacer
 
 from qms.pdf import (
     BOLD,
@@ -213,6 +213,7 @@ def test_a_signature_block_never_stands_alone_on_a_page(lead, tmp_path, db):
         story = [paragraph(f"Dòng đệm {n}") for n in range(shift)]
         if lead == "paragraph":
             story.append(paragraph("Đoạn cuối trước chữ ký. " * 12 + "KẾT THÚC ĐOẠN"))
+            story.append(Spacer(1, 8 * mm))
         else:
             rows = [["Câu hỏi", "Kết quả"]] + [[f"Câu {n}", "Phù hợp"] for n in range(30)]
             story.append(grid([*rows, ["KẾT THÚC BẢNG", "Phù hợp"]], [120 * mm, 50 * mm]))
