@@ -7,7 +7,15 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from audits.models import Audit
 from qms.dates import short_date, short_moment
 from qms.models import Organisation
-from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.pdf import (
+    Signer,
+    build_pdf,
+    grid,
+    official_heading,
+    paragraph,
+    place_and_date,
+    signature_block,
+)
 
 
 def _people(audit: Audit) -> str:
@@ -104,12 +112,12 @@ def audit_report_pdf(audit: Audit) -> bytes:
     ]
     signature = audit.report_signature
     signed = (
-        f"{signature.signer.get_full_name()}, trưởng đoàn đánh giá\nĐã ký điện tử lúc "
-        f"{short_moment(signature.signed_at)}\n"
+        f"Đã ký điện tử lúc {short_moment(signature.signed_at)}\n"
         f"SHA-256: {signature.content_sha256[:16]}…"
         if signature
         else "Chưa ký"
     )
+    signer = signature.signer if signature else audit.lead_auditor
     body = [
         grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
         paragraph("1. Tóm tắt", "heading"),
@@ -124,10 +132,10 @@ def audit_report_pdf(audit: Audit) -> bytes:
         paragraph(audit.conclusion or "—"),
         paragraph("6. Kết quả danh mục kiểm tra", "heading"),
         _checklist_table(audit),
-        paragraph("Nơi nhận", "heading"),
-        paragraph(audit.distribution or "—"),
-        Spacer(1, 6 * mm),
-        grid([["TRƯỞNG ĐOÀN ĐÁNH GIÁ"], [signed]], [170 * mm]),
+        signature_block(
+            Signer("Trưởng đoàn đánh giá", signer.get_full_name(), signed),
+            recipients=audit.distribution or "—",
+        ),
     ]
     # Dated by the audit's end: the day the lead auditor signs it, or, unsigned, the
     # day it is due; never the day it is printed.

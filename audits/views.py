@@ -13,7 +13,7 @@ from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, StartFo
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, form_service_error
+from qms.feedback import form_error_messages, form_service_error, run_action
 from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
@@ -110,12 +110,12 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         form_error_messages(request, form)
         return redirect("audits:detail", pk=pk)
-    try:
-        services.audit_start(audit=audit, user=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        error_messages(request, error)
-        return redirect("audits:detail", pk=pk)
-    return redirect("audits:checklist", pk=pk)
+    return run_action(
+        request,
+        lambda: services.audit_start(audit=audit, user=request.user, **form.cleaned_data),
+        redirect_to=reverse("audits:detail", args=[pk]),
+        success_to=lambda _started: _checklist_url(pk),
+    )
 
 
 @permission_required(VIEW)
@@ -190,14 +190,15 @@ def _checklist_url(pk: int) -> str:
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     form = FindingForm(request.POST, audit=audit)
-    if form.is_valid():
-        try:
-            services.finding_add(audit=audit, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-    else:
+    back = reverse("audits:detail", args=[pk])
+    if not form.is_valid():
         form_error_messages(request, form)
-    return redirect("audits:detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.finding_add(audit=audit, user=request.user, **form.cleaned_data),
+        redirect_to=back,
+    )
 
 
 @require_POST
@@ -205,16 +206,16 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     form = ReportForm(request.POST, instance=Audit.objects.get(pk=pk))
-    if form.is_valid():
-        try:
-            services.report_save(audit=audit, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The report is saved."))
-    else:
+    back = reverse("audits:detail", args=[pk])
+    if not form.is_valid():
         form_error_messages(request, form)
-    return redirect("audits:detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.report_save(audit=audit, user=request.user, **form.cleaned_data),
+        success=_("The report is saved."),
+        redirect_to=back,
+    )
 
 
 @require_POST
@@ -222,16 +223,16 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
 def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     form = SignForm(request.POST, request=request)
-    if form.is_valid():
-        try:
-            services.report_sign(audit=audit, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The report is signed."))
-    else:
+    back = reverse("audits:detail", args=[pk])
+    if not form.is_valid():
         form_error_messages(request, form)
-    return redirect("audits:detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.report_sign(audit=audit, user=request.user, **form.cleaned_data),
+        success=_("The report is signed."),
+        redirect_to=back,
+    )
 
 
 @permission_required(VIEW)
@@ -245,11 +246,12 @@ def audit_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_POST
 @permission_required(WORK)
 def audit_close(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.audit_close(audit=_audit(pk), user=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-    return redirect("audits:detail", pk=pk)
+    audit = _audit(pk)
+    return run_action(
+        request,
+        lambda: services.audit_close(audit=audit, user=request.user),
+        redirect_to=reverse("audits:detail", args=[pk]),
+    )
 
 
 @permission_required(VIEW)
@@ -259,13 +261,12 @@ def programme(request: HttpRequest, year: int) -> HttpResponse:
     done = [a for a in audits if a.status in Audit.SIGNED_STATUSES]
     form = SignForm(request.POST or None, request=request, record=programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            chairman_approve(record=programme, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The programme is approved."))
-        return redirect("audits:programme", year=year)
+        return run_action(
+            request,
+            lambda: chairman_approve(record=programme, user=request.user, **form.cleaned_data),
+            success=_("The programme is approved."),
+            redirect_to=reverse("audits:programme", args=[year]),
+        )
     return render(
         request,
         "audits/programme.html",

@@ -21,7 +21,7 @@ from nonconformities.models import Action, Complaint, Nonconformity
 from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages
+from qms.feedback import error_messages, form_error_messages, run_action
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.uploads import download
@@ -112,13 +112,12 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if form is not None and not form.is_valid():
         form_error_messages(request, form)
         return redirect("nonconformities:detail", pk=pk)
-    try:
-        run(form.cleaned_data if form else {})
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("%(code)s is updated.") % {"code": nc.code})
-    return redirect("nonconformities:detail", pk=pk)
+    return run_action(
+        request,
+        lambda: run(form.cleaned_data if form else {}),
+        success=_("%(code)s is updated.") % {"code": nc.code},
+        redirect_to=reverse("nonconformities:detail", args=[pk]),
+    )
 
 
 @require_POST
@@ -126,14 +125,15 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk)
     form = DoneForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.action_done(action=action, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-    else:
+    back = reverse("nonconformities:detail", args=[action.nonconformity_id])
+    if not form.is_valid():
         messages.error(request, _("Give the date and the evidence."))
-    return redirect("nonconformities:detail", pk=action.nonconformity_id)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.action_done(action=action, user=request.user, **form.cleaned_data),
+        redirect_to=back,
+    )
 
 
 @permission_required("nonconformities.view_complaint")
@@ -176,19 +176,21 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Write the answer."))
         return redirect("nonconformities:complaints")
     raising = bool(request.POST.get("raise"))
-    try:
-        complaint = services.complaint_answer(
+    return run_action(
+        request,
+        lambda: services.complaint_answer(
             complaint=complaint,
             user=request.user,
             answer=form.cleaned_data["text"],
             raise_severity=Nonconformity.Severity.MINOR if raising else "",
-        )
-    except ValidationError as error:
-        error_messages(request, error)
-        return redirect("nonconformities:complaints")
-    if raising:
-        return redirect("nonconformities:detail", pk=complaint.nonconformities.first().pk)
-    return redirect("nonconformities:complaints")
+        ),
+        redirect_to="nonconformities:complaints",
+        success_to=lambda answered: (
+            reverse("nonconformities:detail", args=[answered.nonconformities.first().pk])
+            if raising
+            else "nonconformities:complaints"
+        ),
+    )
 
 
 @permission_required(VIEW)

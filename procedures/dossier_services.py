@@ -5,6 +5,7 @@ course: received -> handed on from step to step -> completed -> returned, with
 supplements, apologies and stops on the way (the rules R1-R8 of the desk).
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -17,6 +18,7 @@ from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Apology,
     Dossier,
+    DossierCode,
     DossierSequence,
     Handoff,
     Outcome,
@@ -43,13 +45,16 @@ def next_dossier_code(organisation_code: str, day: date) -> str:
     The day's row stays locked until the receipt commits, so the codes read here
     cannot change before this one is written.
     """
-    prefix = f"{organisation_code}-{day:%y%m%d}-"
-    number = DossierSequence.take(day)
-    if Dossier.objects.filter(code=f"{prefix}{number:04d}").exists():
-        tails = Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        taken = [int(tail) for code in tails if (tail := code[len(prefix) :]).isdecimal()]
-        number = DossierSequence.take(day, at_least=max(taken) + 1)
-    return f"{prefix}{number:04d}"
+    code = DossierCode(organisation_code, day, DossierSequence.take(day))
+    if Dossier.objects.filter(code=str(code)).exists():
+        same_day = Dossier.objects.filter(code__startswith=code.prefix)
+        taken = [
+            other.number
+            for other in map(DossierCode.parse, same_day.values_list("code", flat=True))
+            if other and other.prefix == code.prefix
+        ]
+        code = replace(code, number=DossierSequence.take(day, at_least=max(taken) + 1))
+    return str(code)
 
 
 def _clock(dossier: Dossier, start: datetime) -> None:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from procedures.models import Dossier, Procedure
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, form_service_error
+from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
 from qms.idempotency import one_time_form
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
@@ -166,13 +167,12 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             form_error_messages(request, form)
             return redirect("procedures:dossier_detail", code=code)
         data = form.cleaned_data
-    try:
-        run(dossier, request.user, data)
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(request, _("Dossier %(code)s is updated.") % {"code": code})
-    return redirect("procedures:dossier_detail", code=code)
+    return run_action(
+        request,
+        lambda: run(dossier, request.user, data),
+        success=_("Dossier %(code)s is updated.") % {"code": code},
+        redirect_to=reverse("procedures:dossier_detail", args=[code]),
+    )
 
 
 @permission_required(VIEW)

@@ -23,6 +23,7 @@ from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Channel,
     Dossier,
+    DossierCode,
     DossierSequence,
     Outcome,
     Procedure,
@@ -52,7 +53,6 @@ REQUIRED = {"code", "procedure_code", "applicant_name", "channel", "received_at"
 MAX_ROWS = 200_000
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
-CODE_DAY = re.compile(r"-(\d{6})-")  # the receipt day inside a code (rule R8)
 # Reads the rows after the header, each only its cells between two columns (0-based).
 RowReader = Callable[[int, int], Iterator[Sequence]]
 
@@ -284,8 +284,8 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
         ):
             if moment and moment > now:
                 row.error(column, "là thời điểm trong tương lai.")
-        day_in_code = CODE_DAY.search(code)
-        if received_at and day_in_code and day_in_code.group(1) != f"{received_at:%y%m%d}":
+        in_code = DossierCode.parse(code)
+        if received_at and in_code and in_code.day != received_at.date():
             row.error("code", "ngày trong mã hồ sơ khác ngày tiếp nhận (received_at).")
         if received_at and due_value and due_value.date() < received_at.date():
             row.error("due_date", "trước ngày tiếp nhận.")
@@ -381,10 +381,10 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
 def _advance_sequences(dossiers: list[Dossier]) -> None:
     """Imported codes of our organisation take their numbers: the desk's next codes
     for the day written in each code continue after them."""
-    own = re.compile(rf"^{re.escape(Organisation.current().code)}-(\d{{6}})-(\d+)$")
+    own = Organisation.current().code
     highest: dict[date, int] = {}
     for dossier in dossiers:
-        if parts := own.match(dossier.code):
-            day = datetime.strptime(parts[1], "%y%m%d").date()
-            highest[day] = max(highest.get(day, 0), int(parts[2]))
+        code = DossierCode.parse(dossier.code)
+        if code and code.organisation == own:
+            highest[code.day] = max(highest.get(code.day, 0), code.number)
     DossierSequence.reach(highest)

@@ -5,12 +5,20 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table
+from reportlab.platypus import Spacer
 
 from procedures.models import Dossier, ProcedureRevision, decimal_text
 from qms.dates import local_day, short_date, short_moment
 from qms.models import Organisation
-from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.pdf import (
+    Signer,
+    build_pdf,
+    grid,
+    official_heading,
+    paragraph,
+    place_and_date,
+    signature_block,
+)
 from qms.privacy import CitizenContact
 
 Status = ProcedureRevision.Status
@@ -101,16 +109,13 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
             ],
             [14 * mm, 28 * mm, 48 * mm, 80 * mm],
         ),
-        Spacer(1, 8 * mm),
-        grid(
-            [
-                ["Người soạn thảo", "Người phê duyệt"],
-                [
-                    revision.created_by.get_full_name(),
-                    _approval_text(approval) if approval else "Chưa phê duyệt",
-                ],
-            ],
-            [width / 2] * 2,
+        signature_block(
+            Signer("Người soạn thảo", revision.created_by.get_full_name()),
+            Signer(
+                "Người phê duyệt",
+                approval.signer.get_full_name() if approval else "",
+                _approval_text(approval) if approval else "Chưa phê duyệt",
+            ),
         ),
     ]
     return build_pdf(
@@ -125,7 +130,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
 def _approval_text(signature) -> str:
     signed_at = short_moment(signature.signed_at)
     return (
-        f"{signature.get_role_display()}\n{signature.signer.get_full_name()}\n"
+        f"{signature.get_role_display()}\n"
         f"Đã ký điện tử lúc {signed_at}\nSHA-256: {signature.content_sha256[:16]}…"
     )
 
@@ -185,10 +190,6 @@ def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]
     ]
 
 
-def _signatures(left: str, right: str, right_name: str = "") -> Table:
-    return grid([[left, right], ["\n\n\n", right_name or "\n\n\n"]], [85 * mm, 85 * mm])
-
-
 def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
@@ -206,8 +207,9 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 label_width,
                 header_rows=0,
             ),
-            Spacer(1, 8 * mm),
-            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+            signature_block(
+                Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)
+            ),
         ]
     if kind == "supplement-request":
         requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
@@ -221,16 +223,16 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
                 f"{received_by or identity.desk_name} để được hướng dẫn."
             ),
-            Spacer(1, 8 * mm),
-            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI HƯỚNG DẪN", received_by),
+            signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI HƯỚNG DẪN", received_by)),
         ]
     if kind == "refusal":
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph("Lý do từ chối tiếp nhận:", "heading"),
             paragraph(dossier.reception_reason),
-            Spacer(1, 8 * mm),
-            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+            signature_block(
+                Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)
+            ),
         ]
     if kind == "apology":
         apology = dossier.apology
@@ -247,8 +249,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
                 f"{short_date(apology.new_due_date)}."
             ),
-            Spacer(1, 8 * mm),
-            _signatures("", "THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name()),
+            signature_block(Signer("THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name())),
         ]
     if kind == "stop-notice":
         return [
@@ -257,8 +258,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 f"Theo đề nghị của ông/bà, hồ sơ mã số {dossier.code} đã được dừng giải quyết. "
                 f"Lý do: {dossier.ended_reason}"
             ),
-            Spacer(1, 8 * mm),
-            _signatures("", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+            signature_block(Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
         ]
     # control slip
     rows = [["Tên bộ phận", "Thời gian giao, nhận", "Kết quả giải quyết", "Ghi chú"]]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from procedures.forms import (
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_service_error
+from qms.feedback import form_service_error, run_action
 from qms.idempotency import one_time_form
 from qms.models import User
 from qms.pdf import pdf_response
@@ -110,12 +111,12 @@ def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
 @one_time_form
 def revision_create(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure, code=code)
-    try:
-        revision = services.revision_draft(procedure=procedure, user=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-        return redirect("procedures:detail", code=code)
-    return redirect("procedures:revision_edit", pk=revision.pk)
+    return run_action(
+        request,
+        lambda: services.revision_draft(procedure=procedure, user=request.user),
+        redirect_to=reverse("procedures:detail", args=[code]),
+        success_to=lambda revision: reverse("procedures:revision_edit", args=[revision.pk]),
+    )
 
 
 def _revision(pk: int) -> ProcedureRevision:
@@ -195,15 +196,12 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(EDIT_REVISION)
 def revision_submit(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
-    try:
-        services.revision_submit(revision=revision, user=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(
-            request, _("%(revision)s is submitted for approval.") % {"revision": revision}
-        )
-    return redirect("procedures:revision_detail", pk=pk)
+    return run_action(
+        request,
+        lambda: services.revision_submit(revision=revision, user=request.user),
+        success=_("%(revision)s is submitted for approval.") % {"revision": revision},
+        redirect_to=reverse("procedures:revision_detail", args=[pk]),
+    )
 
 
 @require_POST
@@ -229,35 +227,32 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
     form = NoteForm(request.POST)
+    back = reverse("procedures:revision_detail", args=[pk])
     if not form.is_valid():
         messages.error(request, _("Give the reason for withdrawing the revision."))
-    else:
-        try:
-            services.revision_withdraw(
-                revision=revision, user=request.user, reason=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("%(revision)s is withdrawn.") % {"revision": revision})
-    return redirect("procedures:revision_detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.revision_withdraw(
+            revision=revision, user=request.user, reason=form.cleaned_data["note"]
+        ),
+        success=_("%(revision)s is withdrawn.") % {"revision": revision},
+        redirect_to=back,
+    )
 
 
 @require_POST
 @permission_required(VIEW)
 def revision_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
-    try:
-        services.acknowledgement_record(revision=revision, user=request.user)
-    except ValidationError as error:
-        error_messages(request, error)
-    else:
-        messages.success(
-            request, _("Recorded that you have read %(revision)s.") % {"revision": revision}
-        )
-    if request.POST.get("next") == "to_acknowledge":
-        return redirect("procedures:to_acknowledge")
-    return redirect("procedures:revision_detail", pk=pk)
+    return run_action(
+        request,
+        lambda: services.acknowledgement_record(revision=revision, user=request.user),
+        success=_("Recorded that you have read %(revision)s.") % {"revision": revision},
+        redirect_to="procedures:to_acknowledge"
+        if request.POST.get("next") == "to_acknowledge"
+        else reverse("procedures:revision_detail", args=[pk]),
+    )
 
 
 @permission_required(VIEW)

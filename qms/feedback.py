@@ -1,14 +1,46 @@
 """The messages a page shows after an action: why it was refused, or what is wrong
 in the form sent."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+
+T = TypeVar("T")
 
 
 def error_messages(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def run_action(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    redirect_to: str,
+    success: str = "",
+    success_to: Callable[[T], str] | None = None,
+) -> HttpResponseRedirect:
+    """A button's POST: runs `action` (a service call) and goes back to a page with
+    the outcome. A refusal (`ValidationError`) becomes one error message per reason
+    and goes to `redirect_to`; otherwise `success`, when given, is the message, and
+    the way is `success_to(result)` when given (the record the action made, say),
+    `redirect_to` otherwise. `redirect_to` is anything `redirect` takes without
+    arguments: a URL, or the name of a URL that needs none.
+
+    Forms that come back filled in on a refusal use `form_service_error` instead."""
+    try:
+        result = action()
+    except ValidationError as error:
+        error_messages(request, error)
+        return redirect(redirect_to)
+    if success:
+        messages.success(request, success)
+    return redirect(success_to(result) if success_to else redirect_to)
 
 
 def form_service_error(form, error: ValidationError) -> None:

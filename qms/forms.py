@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from qms.accounts import confirm_password
 from qms.models import CalendarDay, Organisation, OrganisationIdentity, Unit, User
 from qms.signing import shown_sha256
-from qms.working_days import CalendarRangeError
+from qms.working_days import CalendarRangeError, LimitUnit
 
 # Django's messages that its Vietnamese catalogue lacks, by error code.
 UNTRANSLATED = {
@@ -168,18 +168,13 @@ class DueDateForm(BootstrapMixin, forms.Form):
     answer and the same messages.
     """
 
-    DAYS, HOURS, SAME_DAY = "days", "hours", "same_day"
-    LIMIT_CHOICES = [
-        (DAYS, _("working days")),
-        (HOURS, _("working hours")),
-        (SAME_DAY, _("same day")),
-    ]
-
     received_at = forms.DateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
     )
-    limit = forms.ChoiceField(label=_("Time limit in"), choices=LIMIT_CHOICES, initial=DAYS)
+    limit = forms.ChoiceField(
+        label=_("Time limit in"), choices=LimitUnit.choices, initial=LimitUnit.WORKING_DAYS
+    )
     amount = forms.IntegerField(
         label=_("Time limit"),
         min_value=1,
@@ -197,20 +192,22 @@ class DueDateForm(BootstrapMixin, forms.Form):
     def clean(self):
         data = super().clean()
         limit, amount = data.get("limit"), data.get("amount")
-        if limit in (self.DAYS, self.HOURS) and amount is None and "amount" not in self.errors:
+        if (
+            limit in (LimitUnit.WORKING_DAYS, LimitUnit.WORKING_HOURS)
+            and amount is None
+            and "amount" not in self.errors
+        ):
             self.add_error("amount", _("Enter the time limit."))
         if self.errors:
             return data
-        calendar = CalendarDay.objects.calendar()
-        received_at, cutoff = data["received_at"], data.get("cutoff")
         try:
-            if limit == self.HOURS:
-                data["due"] = calendar.due_datetime_in_hours(
-                    received_at, amount, Organisation.current_office_hours(), cutoff
-                )
-            else:
-                days = 0 if limit == self.SAME_DAY else amount
-                data["due"] = calendar.due_date(received_at, days, cutoff)
+            data["due"] = CalendarDay.objects.calendar().due(
+                data["received_at"],
+                limit,
+                amount,
+                data.get("cutoff"),
+                Organisation.current_office_hours(),
+            )
         except CalendarRangeError as error:
             self.add_error("received_at", str(error))
         return data

@@ -1,13 +1,17 @@
 """Shared PDF building blocks: fonts, the Vietnamese administrative layout, page numbers.
 
-Every PDF embeds the DejaVu Serif fonts shipped in `fonts/` (they cover
-Vietnamese) and draws NFC-normalised text. Apps register what they print with
+Every PDF embeds Liberation Serif 2 (shipped in `fonts/`): it has the metrics of
+Times New Roman, the typeface Decree 30/2020/NĐ-CP asks for, which cannot be
+shipped, and covers every Vietnamese letter. Text is drawn NFC-normalised, in the
+sizes of the decree's Annex I (R10). Apps register what they print with
 `register_exporter`, so `manage.py export_pdf KIND PK` serves them all without
 this module importing them.
 """
 
+import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from io import BytesIO
@@ -18,26 +22,48 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.text import slugify
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from qms.dates import date_line
 
-FONT, BOLD, ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"
+FONT, BOLD, ITALIC, BOLD_ITALIC = (
+    "LiberationSerif-Regular",
+    "LiberationSerif-Bold",
+    "LiberationSerif-Italic",
+    "LiberationSerif-BoldItalic",
+)
 MARGIN = 20 * mm
+TOP_MARGIN = 20 * mm  # Decree 30: 20-25 mm above, where the page number sits
+# The heading's two columns: the national motto, the widest line, fits the right one.
+HEADING_COLUMNS = (76 * mm, 94 * mm)
+CONTENT_WIDTH = A4[0] - 2 * MARGIN
+# A table names its cells' font even where they hold flowables: else Helvetica, which
+# the PDF would not embed.
+TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), FONT)]
 
 
 @cache
 def _register_fonts() -> None:
-    for name in (FONT, BOLD, ITALIC):
+    for name in (FONT, BOLD, ITALIC, BOLD_ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(settings.BASE_DIR / "fonts" / f"{name}.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+    )
 
 
 def nfc(value) -> str:
@@ -51,31 +77,35 @@ def text(value) -> str:
 
 @cache
 def styles() -> dict[str, ParagraphStyle]:
+    """The sizes of Decree 30/2020/NĐ-CP, Annex I: body 13 pt; the heading's superior
+    authority and issuing body 12 pt, the national motto 12 pt and its slogan 13 pt;
+    titles 14 pt; signers' titles and names 13 pt; "Nơi nhận" 12 pt over its list in
+    11 pt. Tables are set smaller to fit their columns: 12 pt, and 8 pt for the wide
+    registers and checklists (`grid(small=True)`)."""
     _register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=17)
+    centred = ParagraphStyle("centred", parent=body, alignment=TA_CENTER)
     return {
         "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=9, leading=12),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=10, leading=13),
-        "tiny": ParagraphStyle("tiny", parent=body, fontSize=7, leading=9),
-        "tiny_bold": ParagraphStyle("tiny_bold", parent=body, fontName=BOLD, fontSize=7, leading=9),
+        "small": ParagraphStyle("small", parent=body, fontSize=10, leading=12),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=12, leading=15),
         "cell_bold": ParagraphStyle(
-            "cell_bold", parent=body, fontName=BOLD, fontSize=10, leading=13
+            "cell_bold", parent=body, fontName=BOLD, fontSize=12, leading=15
         ),
-        # The two headings are set small enough that each line fits its column.
-        "heading_left": ParagraphStyle(
-            "heading_left", parent=body, fontSize=9, leading=12, alignment=TA_CENTER
+        "tiny": ParagraphStyle("tiny", parent=body, fontSize=8, leading=10),
+        "tiny_bold": ParagraphStyle(
+            "tiny_bold", parent=body, fontName=BOLD, fontSize=8, leading=10
         ),
-        "heading_bold": ParagraphStyle(
-            "heading_bold", parent=body, fontName=BOLD, fontSize=9, leading=12, alignment=TA_CENTER
-        ),
+        "superior": ParagraphStyle("superior", parent=centred, fontSize=12, leading=15),
+        "issuer": ParagraphStyle("issuer", parent=centred, fontName=BOLD, fontSize=12, leading=15),
+        "motto": ParagraphStyle("motto", parent=centred, fontName=BOLD, fontSize=12, leading=15),
+        "slogan": ParagraphStyle("slogan", parent=centred, fontName=BOLD, fontSize=13, leading=16),
         "title": ParagraphStyle(
             "title",
-            parent=body,
+            parent=centred,
             fontName=BOLD,
             fontSize=14,
-            leading=19,
-            alignment=TA_CENTER,
+            leading=18,
             spaceBefore=8,
             spaceAfter=6,
         ),
@@ -83,14 +113,27 @@ def styles() -> dict[str, ParagraphStyle]:
             "heading",
             parent=body,
             fontName=BOLD,
-            fontSize=12,
-            leading=16,
+            leading=17,
             spaceBefore=8,
             spaceAfter=4,
         ),
+        # Under the national motto, centred on it.
         "place_date": ParagraphStyle(
-            "place_date", parent=body, fontName=ITALIC, alignment=TA_RIGHT, spaceBefore=4
+            "place_date",
+            parent=centred,
+            fontName=ITALIC,
+            leftIndent=HEADING_COLUMNS[0],
+            spaceBefore=4,
         ),
+        "signer_title": ParagraphStyle("signer_title", parent=centred, fontName=BOLD),
+        "signer_name": ParagraphStyle("signer_name", parent=centred, fontName=BOLD),
+        "signed": ParagraphStyle(
+            "signed", parent=centred, fontSize=10, leading=12, spaceBefore=6, spaceAfter=6
+        ),
+        "recipients_title": ParagraphStyle(
+            "recipients_title", parent=body, fontName=BOLD_ITALIC, fontSize=12, leading=14
+        ),
+        "recipients": ParagraphStyle("recipients", parent=body, fontSize=11, leading=13),
     }
 
 
@@ -98,31 +141,87 @@ def paragraph(value, style: str = "body") -> Paragraph:
     return Paragraph(text(value), styles()[style])
 
 
-def official_heading(identity, *, desk: bool = False) -> Table:
-    """The issuing body at the top left as `identity` (an `OrganisationIdentity`, the
-    one of the document's date) names it, under its superior (`desk`: the one-stop
-    desk under the organisation); the national heading at the top right."""
-    s = styles()
-    superior, issuer = identity.heading(desk=desk)
-    left = [
-        Paragraph(text(superior.upper()), s["heading_left"]),
-        Paragraph(f"<u>{text(issuer.upper())}</u>", s["heading_bold"]),
-    ]
-    right = [
-        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["heading_bold"]),
-        Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", s["heading_bold"]),
-    ]
-    table = Table([[left, right]], colWidths=[82 * mm, 88 * mm])
+def _balanced_lines(value: str, style: ParagraphStyle, width: float) -> list[str]:
+    """`value` in as few lines as fit `width`, of widths as even as can be, so that a
+    long name reads "ỦY BAN NHÂN DÂN / PHƯỜNG AN DƯƠNG" rather than leaving its last
+    word alone on the second line."""
+    words = value.split()
+    if not words:
+        return [""]
+
+    def measure(line: list[str]) -> float:
+        return pdfmetrics.stringWidth(" ".join(line), style.fontName, style.fontSize)
+
+    def fill(limit: float) -> list[list[str]]:
+        lines: list[list[str]] = [[]]
+        for word in words:
+            if lines[-1] and measure([*lines[-1], word]) > limit:
+                lines.append([])
+            lines[-1].append(word)
+        return lines
+
+    count = len(fill(width))
+    # The narrowest limit that still needs no more lines is one line's width.
+    limits = sorted(
+        {measure(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    )
+    limit = next(limit for limit in limits if len(fill(limit)) <= count)
+    return [" ".join(line) for line in fill(limit)]
+
+
+def _heading_lines(value: str, style: str, width: float, rule: float = 0) -> list[Flowable]:
+    """`value` on balanced lines of `width`, over a rule `rule` times as long as its
+    widest line when `rule` is given."""
+    s = styles()[style]
+    lines = _balanced_lines(nfc(value), s, width)
+    story: list[Flowable] = [Paragraph("<br/>".join(escape(line) for line in lines), s)]
+    if rule:
+        widest = max(pdfmetrics.stringWidth(line, s.fontName, s.fontSize) for line in lines)
+        story.append(
+            HRFlowable(width=widest * rule, thickness=0.6, color=colors.black, spaceBefore=2)
+        )
+    return story
+
+
+def heading_table(superior: str, issuer: str) -> Table:
+    """The heading of Decree 30: at the left the superior authority in capitals, and
+    the issuing body in bold capitals over a rule a third to a half as long; at the
+    right the national motto and its slogan over a rule as long as the slogan."""
+    left, right = HEADING_COLUMNS
+    table = Table(
+        [
+            [
+                [
+                    *_heading_lines(superior.upper(), "superior", left),
+                    *_heading_lines(issuer.upper(), "issuer", left, rule=0.4),
+                ],
+                [
+                    *_heading_lines("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto", right),
+                    *_heading_lines("Độc lập - Tự do - Hạnh phúc", "slogan", right, rule=1),
+                ],
+            ]
+        ],
+        colWidths=[left, right],
+    )
     table.setStyle(
         TableStyle(
             [
+                *TABLE_FONT,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # the rules under the names
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
     return table
+
+
+def official_heading(identity, *, desk: bool = False) -> Table:
+    """The heading of `identity` (an `OrganisationIdentity`, the one of the document's
+    date): the organisation under its superior authority, or, for the desk's own
+    forms (`desk`), the desk under the organisation."""
+    return heading_table(*identity.heading(desk=desk))
 
 
 def place_and_date(identity, day: date) -> Paragraph:
@@ -151,6 +250,7 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool =
     table.setStyle(
         TableStyle(
             [
+                *TABLE_FONT,
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
@@ -165,38 +265,137 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool =
     return table
 
 
+@dataclass(frozen=True)
+class Signer:
+    """One signature of a signature block: the signer's title (printed in capitals),
+    their name, and for a record signed in the system the electronic signature's
+    lines, printed where the room to sign by hand would be."""
+
+    title: str
+    name: str = ""
+    signed: str = ""
+
+
+class SignatureBlock(Table):
+    """The signatures at the foot of a document; `build_pdf` keeps each on the page of
+    the flowable before it."""
+
+
+def _recipient_lines(recipients: str) -> str:
+    """One recipient a line, as Decree 30 lists them: "- Chủ tịch UBND;" and the last
+    (usually "Lưu: VT") closed by a full stop."""
+    parts = [part.strip().rstrip(".;") for part in re.split(r"[;\n]", nfc(recipients))]
+    parts = [part for part in parts if part]
+    return "\n".join(f"- {part}{';' if n < len(parts) else '.'}" for n, part in enumerate(parts, 1))
+
+
+def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
+    """The signers side by side, titles on one line and names on another, with "Nơi
+    nhận" (`recipients`) at the left when the document is sent to anyone; a single
+    signature stands at the right, as Decree 30 places it."""
+    s = styles()
+    rows: list[list] = [
+        [Paragraph(text(signer.title.upper()), s["signer_title"]) for signer in signers],
+        # The room to sign by hand, or what the electronic signature says.
+        [
+            Paragraph(text(signer.signed), s["signed"]) if signer.signed else Spacer(1, 22 * mm)
+            for signer in signers
+        ],
+        [Paragraph(text(signer.name), s["signer_name"]) for signer in signers],
+    ]
+    left: list = []
+    if recipients:
+        left = [
+            Paragraph("Nơi nhận:", s["recipients_title"]),
+            Paragraph(text(_recipient_lines(recipients)), s["recipients"]),
+        ]
+    if left or len(signers) == 1:
+        rows = [[left if index == 0 else "", *row] for index, row in enumerate(rows)]
+    columns = len(rows[0])
+    block = SignatureBlock(rows, colWidths=[CONTENT_WIDTH / columns] * columns)
+    block.setStyle(
+        TableStyle(
+            [
+                *TABLE_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("NOSPLIT", (0, 0), (-1, -1)),
+                *([("SPAN", (0, 0), (0, -1))] if columns > len(signers) else []),
+            ]
+        )
+    )
+    block.spaceBefore = 6 * mm
+    return block
+
+
+class _KeptWithPrevious(Flowable):
+    """A signature block with the flowable before it, `lead`: where the two do not fit
+    in the room left on the page, the end of `lead` (its last lines or rows) goes over
+    to the next page with the block, so that a signature never stands alone on a
+    page (R10)."""
+
+    def __init__(self, lead: Flowable, block: SignatureBlock) -> None:
+        super().__init__()
+        self.lead, self.block = lead, block
+
+    def wrap(self, available_width, available_height):
+        return available_width, 0xFFFFFF  # never drawn as one: split() lays out the two
+
+    def split(self, available_width, available_height):
+        lead, block = self.lead, self.block
+        lead_height = lead.wrapOn(self.canv, available_width, available_height)[1]
+        block_height = block.wrapOn(self.canv, available_width, available_height)[1]
+        spaces = lead.getSpaceBefore() + lead.getSpaceAfter() + block.getSpaceBefore()
+        if lead_height + block_height + spaces <= available_height:
+            return [lead, block]
+        # What of `lead` stays here: as much as fits, and never all of it.
+        room = min(available_height - lead.getSpaceBefore(), lead_height - 1)
+        parts = lead.splitOn(self.canv, available_width, room) if room > 0 else []
+        if len(parts) > 1:
+            return [*parts[:-1], _KeptWithPrevious(parts[-1], block)]
+        at_top = getattr(getattr(self, "_frame", None), "_atTop", False)
+        # Both go to the next page; at the top of one already they cannot be helped.
+        return [lead, block] if at_top else []
+
+
+def _keep_signatures_with_their_text(story: list) -> list:
+    kept: list = []
+    for flowable in story:
+        if isinstance(flowable, SignatureBlock):
+            # A spacer would be the block's only company: the block has its own room.
+            while kept and isinstance(kept[-1], Spacer):
+                kept.pop()
+            if kept:
+                flowable = _KeptWithPrevious(kept.pop(), flowable)
+        kept.append(flowable)
+    return kept
+
+
 def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
     class NumberedCanvas(canvas.Canvas):
-        """Draws "Trang x/y" once the page count is known, and the watermark."""
+        """Numbers every page but the first at the top centre (Decree 30), and draws
+        the footer and the watermark."""
 
         def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            # Else every page would also name Helvetica, a font the PDF does not embed.
+            super().__init__(*args, **(kwargs | {"initialFontName": FONT}))
 
         def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                self._decorate(number, total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, number: int, total: int) -> None:
             width, height = self._pagesize
+            self.saveState()
+            self.setFillColor(colors.black)
+            number = self.getPageNumber()
+            if number > 1:
+                self.setFont(FONT, 13)
+                self.drawCentredString(width / 2, height - TOP_MARGIN + 7 * mm, str(number))
             self.setFont(FONT, 9)
             self.drawString(MARGIN, 10 * mm, nfc(footer))
-            self.drawRightString(width - MARGIN, 10 * mm, f"Trang {number}/{total}")
             if watermark:
                 # Across the middle of the page, level, so that it also reads as text.
-                self.saveState()
                 self.setFont(BOLD, 48)
                 self.setFillColor(colors.red, alpha=0.3)
                 self.drawCentredString(width / 2, height / 2, nfc(watermark))
-                self.restoreState()
+            self.restoreState()
+            super().showPage()
 
     return NumberedCanvas
 
@@ -211,11 +410,13 @@ def build_pdf(
         pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
+        topMargin=TOP_MARGIN,
+        bottomMargin=20 * mm,
         title=nfc(title),
     )
-    document.build(story, canvasmaker=_numbered_canvas(footer, watermark))
+    document.build(
+        _keep_signatures_with_their_text(story), canvasmaker=_numbered_canvas(footer, watermark)
+    )
     return buffer.getvalue()
 
 

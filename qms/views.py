@@ -29,6 +29,7 @@ from qms.forms import (
 )
 from qms.idempotency import one_time_form
 from qms.models import CalendarDay, Organisation, OrganisationIdentity
+from qms.working_days import LimitUnit
 
 
 @permission_required("qms.view_calendarday")
@@ -158,7 +159,7 @@ def due_date(request: HttpRequest) -> HttpResponse:
     form = DueDateForm(request.GET or None)
     due_text = ""
     if form.is_valid():
-        hours = form.cleaned_data["limit"] == DueDateForm.HOURS
+        hours = form.cleaned_data["limit"] == LimitUnit.WORKING_HOURS
         due_text = date_format(form.cleaned_data["due"], "H:i, l d/m/Y" if hours else "l, d/m/Y")
     partial = request.headers.get("HX-Request") == "true"
     return render(

@@ -6,7 +6,8 @@ look-ups: a flag per day, and a prefix count of working days, so that "the N-th
 working day after D" is one index operation whatever N is.
 
 The engine itself knows nothing of the database, so it is cheap to test and to
-benchmark.
+benchmark. `LimitUnit` is a Django enum only so that models and forms can use it as
+their choices; it reads nothing.
 """
 
 from __future__ import annotations
@@ -18,11 +19,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qms.dates import short_date
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class LimitUnit(TextChoices):
+    """What a procedure's time limit counts (rule R3); the values are stored."""
+
+    WORKING_DAYS = "days", gettext_lazy("working days")
+    WORKING_HOURS = "hours", gettext_lazy("working hours")
+    SAME_DAY = "same_day", gettext_lazy("same day")
 
 
 class CalendarRangeError(ValueError):
@@ -213,6 +224,22 @@ class WorkingCalendar:
             raise ValueError(_("The time limit cannot be negative."))
         received = self.receipt_day(received_at, cutoff)
         return received if days == 0 else self.add_working_days(received, days)
+
+    def due(
+        self,
+        received_at: datetime,
+        unit: str,
+        amount: int | None,
+        cutoff: time | None = None,
+        office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+    ) -> date | datetime:
+        """Rule R3 for a limit of `amount` `unit`s (a `LimitUnit`): the appointment
+        date for working days and for "same day" (which has no amount), the
+        appointment moment for working hours."""
+        if unit == LimitUnit.WORKING_HOURS:
+            return self.due_datetime_in_hours(received_at, amount, office_hours, cutoff)
+        days = amount if unit == LimitUnit.WORKING_DAYS else 0
+        return self.due_date(received_at, days, cutoff)
 
     def due_datetime_in_hours(
         self,

@@ -27,7 +27,7 @@ from qms.models import Organisation, Signature, Unit
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
-from qms.working_days import LOCAL_TZ, OfficeHours, WorkingCalendar
+from qms.working_days import LOCAL_TZ, LimitUnit, OfficeHours, WorkingCalendar
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
 
@@ -39,12 +39,6 @@ class Field(models.TextChoices):
     CULTURE_SOCIETY = "culture_society", _("Culture and society")
     HOUSEHOLD_BUSINESS = "household_business", _("Household businesses")
     OTHER = "other", _("Other")
-
-
-class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "days", _("working days")
-    WORKING_HOURS = "hours", _("working hours")
-    SAME_DAY = "same_day", _("same day")
 
 
 class ProcedureQuerySet(models.QuerySet):
@@ -426,14 +420,12 @@ class ProcedureRevision(DeletesReplacedFiles):
             if counted_from == local.date()
             else datetime.combine(counted_from, office_hours.periods[0][0], tzinfo=LOCAL_TZ)
         )
-        if self.limit_unit == LimitUnit.WORKING_HOURS:
-            due_at = calendar.due_datetime_in_hours(
-                start, self.limit_amount, office_hours, self.cutoff
-            )
-        else:
-            days = self.limit_amount if self.limit_unit == LimitUnit.WORKING_DAYS else 0
-            due_on = calendar.due_date(start, days, self.cutoff)
-            due_at = datetime.combine(due_on, office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
+        due = calendar.due(start, self.limit_unit, self.limit_amount, self.cutoff, office_hours)
+        due_at = (
+            due
+            if isinstance(due, datetime)
+            else datetime.combine(due, office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
+        )
         return Appointment(clock_start=clock_start, due_at=due_at)
 
     def step_deadline(

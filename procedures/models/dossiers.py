@@ -5,6 +5,8 @@ appointment date, the outcome, the 766 flag), so KPIs aggregate indexed columns
 and never recompute a dossier's history.
 """
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -419,6 +421,40 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} – {self.step}"
+
+
+@dataclass(frozen=True)
+class DossierCode:
+    """Rule R8: `<organisation code>-YYMMDD-NNNN`, the receipt day and that day's
+    number, at least four digits. The desk writes codes with it and the import reads
+    them with it, so both count the same numbers."""
+
+    organisation: str
+    day: date
+    number: int
+
+    FORMAT = re.compile(r"(?P<organisation>.+)-(?P<day>[0-9]{6})-(?P<number>[0-9]+)")
+
+    @property
+    def prefix(self) -> str:
+        """What every code of this organisation and day starts with."""
+        return f"{self.organisation}-{self.day:%y%m%d}-"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.number:04d}"
+
+    @classmethod
+    def parse(cls, code: str) -> "DossierCode | None":
+        """The parts of a code written in this format; None for any other code (an
+        imported file may carry another system's codes) and for a day that does not
+        exist."""
+        if not (parts := cls.FORMAT.fullmatch(code)):
+            return None
+        try:
+            day = datetime.strptime(parts["day"], "%y%m%d").date()
+        except ValueError:
+            return None
+        return cls(parts["organisation"], day, int(parts["number"]))
 
 
 class DossierSequence(models.Model):

@@ -12,7 +12,15 @@ from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
 from qms.oversight import kpi, review_inputs, snapshot
 from qms.oversight.snapshot import Section
-from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.pdf import (
+    Signer,
+    build_pdf,
+    grid,
+    official_heading,
+    paragraph,
+    place_and_date,
+    signature_block,
+)
 from qms.xlsx import workbook_bytes, write_row
 
 WIDTH = 170 * mm
@@ -35,10 +43,6 @@ def _section_story(section: Section) -> list:
     if section.note:
         story.append(paragraph(section.note))
     return story
-
-
-def _signature_block(label: str, lines: str) -> list:
-    return [Spacer(1, 6 * mm), grid([[label], [lines]], [WIDTH])]
 
 
 def _period_line(data: dict) -> str:
@@ -76,11 +80,12 @@ def report_pdf(year: int, period: str) -> bytes:
     story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
     story.append(paragraph(report.summary or "Chưa có."))
     submitted = (
-        f"{report.submitted_by.get_full_name()}\nĐã gửi ngày {short_date(report.submitted_on)}"
+        f"Đã gửi ngày {short_date(report.submitted_on)}"
         if report.submitted_on
         else "BẢN NHÁP – chưa gửi"
     )
-    story += _signature_block("NGƯỜI LẬP BÁO CÁO", submitted)
+    submitter = report.submitted_by.get_full_name() if report.submitted_on else ""
+    story.append(signature_block(Signer("Người lập báo cáo", submitter, submitted)))
     return build_pdf(
         story,
         title=title,
@@ -143,13 +148,15 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         paragraph(review.conclusion or "Chưa có."),
     ]
     signed = (
-        f"{approval.signer.get_full_name()}\nĐã ký điện tử lúc "
-        f"{short_moment(approval.signed_at)}\n"
-        f"SHA-256: {approval.content_sha256}"
+        f"Đã ký điện tử lúc {short_moment(approval.signed_at)}\nSHA-256: {approval.content_sha256}"
         if approval
         else "Chưa ký"
     )
-    story += _signature_block("CHỦ TỊCH UBND", signed)
+    story.append(
+        signature_block(
+            Signer("Chủ tịch UBND", approval.signer.get_full_name() if approval else "", signed)
+        )
+    )
     return build_pdf(
         story,
         title=f"Biên bản xem xét của lãnh đạo {short_date(review.held_on)}",

@@ -21,7 +21,7 @@ from procedures.models import Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, form_service_error
+from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
 from qms.filters import year_in
 from qms.forms import SignForm
 from qms.idempotency import one_time_form
@@ -202,16 +202,16 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
 def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective, pk=pk)
     form = SignForm(request.POST, request=request)
-    if form.is_valid():
-        try:
-            chairman_approve(record=objective, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The objective is approved."))
-    else:
+    back = reverse("qms:objectives", args=[objective.year])
+    if not form.is_valid():
         form_error_messages(request, form)
-    return redirect("qms:objectives", year=objective.year)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: chairman_approve(record=objective, user=request.user, **form.cleaned_data),
+        success=_("The objective is approved."),
+        redirect_to=back,
+    )
 
 
 @permission_required("qms.view_plantask")
@@ -308,16 +308,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def review_output_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
     form = ReviewOutputForm(request.POST, instance=ReviewOutput(review=review))
-    if form.is_valid():
-        try:
-            services.review_output_add(output=form.instance, user=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The decision is added."))
-    else:
+    back = reverse("qms:review_detail", args=[pk])
+    if not form.is_valid():
         form_error_messages(request, form)
-    return redirect("qms:review_detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.review_output_add(output=form.instance, user=request.user),
+        success=_("The decision is added."),
+        redirect_to=back,
+    )
 
 
 @require_POST
@@ -327,16 +327,16 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
     if output.owner_id != request.user.pk and not request.user.has_perm("qms.change_reviewoutput"):
         raise PermissionDenied
     form = OutputDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_output_done(output=output, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The action is recorded as done."))
-    else:
+    back = reverse("qms:review_detail", args=[output.review_id])
+    if not form.is_valid():
         messages.error(request, _("Give the date and the result of the action."))
-    return redirect("qms:review_detail", pk=output.review_id)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.review_output_done(output=output, user=request.user, **form.cleaned_data),
+        success=_("The action is recorded as done."),
+        redirect_to=back,
+    )
 
 
 @require_POST
@@ -344,16 +344,16 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
 def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
     form = SignForm(request.POST, request=request)
+    back = reverse("qms:review_detail", args=[pk])
     if not form.is_valid():
         form_error_messages(request, form)
-    else:
-        try:
-            services.review_sign(review=review, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("The review is signed; it can no longer be changed."))
-    return redirect("qms:review_detail", pk=pk)
+        return redirect(back)
+    return run_action(
+        request,
+        lambda: services.review_sign(review=review, user=request.user, **form.cleaned_data),
+        success=_("The review is signed; it can no longer be changed."),
+        redirect_to=back,
+    )
 
 
 @permission_required(VIEW_REVIEWS)
@@ -388,19 +388,14 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
         if not can_write:
             raise PermissionDenied
         if form.is_valid():
-            write = services.report_submit if "submit" in request.POST else services.report_save
-            try:
-                write(report=form.instance, user=request.user)
-            except ValidationError as error:
-                error_messages(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("The report is submitted.")
-                    if "submit" in request.POST
-                    else _("The report is saved."),
-                )
-            return redirect("qms:report_detail", year=year, period=period)
+            submit = "submit" in request.POST
+            write = services.report_submit if submit else services.report_save
+            return run_action(
+                request,
+                lambda: write(report=form.instance, user=request.user),
+                success=_("The report is submitted.") if submit else _("The report is saved."),
+                redirect_to=reverse("qms:report_detail", args=[year, period]),
+            )
     return render(
         request,
         "qms/report_detail.html",

@@ -101,3 +101,58 @@ def test_starting_from_an_unknown_template_is_refused_with_a_message(audit, lead
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.PLANNED
     client_for(lead).post(url, {"template": ""})
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.IN_PROGRESS
+
+
+def test_the_signed_report_keeps_its_signature_with_its_last_lines(started, lead, tmp_path):
+    """The issue's report printed "Nơi nhận" at the foot of page 7 and the signature
+    alone on page 8. Whatever the report's length (a summary of 0 to 50 lines moves
+    the end across a page break), the lead auditor's title and name are printed on
+    the page of "Nơi nhận" and of the checklist's last row, which come before them."""
+    from audits import services
+    from audits.pdf import audit_report_pdf
+    from tests.factories import PASSWORD, page_sha256
+
+    *items, last = started.items.order_by("pk")
+    for item in items:
+        services.checklist_answer(item=item, user=lead, result="conforming")
+    services.checklist_answer(item=last, user=lead, result="conforming", evidence="Mẫu cuối")
+    services.report_save(
+        audit=started,
+        user=lead,
+        conclusion="Phù hợp",
+        distribution="Chủ tịch UBND phường; các bộ phận; lưu: VT, ISO.",
+    )
+    services.report_sign(
+        audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+    )
+    report = Audit.objects.get(pk=started.pk)
+    page_counts = set()
+    for lines in range(50):
+        report.summary = "\n".join(f"Dòng tóm tắt {n}" for n in range(lines))
+        path = tmp_path / "report.pdf"
+        path.write_bytes(audit_report_pdf(report))
+        pages = int(
+            subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+            .stdout.split("Pages:")[1]
+            .split()[0]
+        )
+        page_counts.add(pages)
+        texts = {page: pdf_words_of_page(path, page) for page in range(1, pages + 1)}
+        (signed,) = [page for page, text in texts.items() if "TRƯỞNG ĐOÀN ĐÁNH GIÁ" in text]
+        for expected in (
+            "Nơi nhận: - Chủ tịch UBND phường; - các bộ phận; - lưu: VT, ISO.",
+            "Mẫu cuối",
+            lead.full_name,
+            "SHA-256",
+        ):
+            assert expected in texts[signed], (lines, expected, signed)
+    assert len(page_counts) > 1  # the end did cross a page break
+
+
+def pdf_words_of_page(path, page: int) -> str:
+    raw = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode()))

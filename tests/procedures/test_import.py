@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from nonconformities.models import Nonconformity
 from procedures import dossier_services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
-from procedures.models import Dossier, DossierSequence
+from procedures.models import Dossier, DossierCode, DossierSequence
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
@@ -203,3 +203,24 @@ def test_a_moment_with_another_offset_is_read_at_the_desk(effective):
     import_dossiers("a.csv", csv_bytes(row))
     assert Dossier.objects.get().received_on == date(2023, 3, 2)
     assert dossier_services.next_dossier_code("PAD", date(2023, 3, 2)) == "PAD-230302-0008"
+
+
+@pytest.mark.parametrize(
+    ("code", "parts"),
+    [
+        ("PAD-230302-0001", ("PAD", date(2023, 3, 2), 1)),
+        ("P-AD-230302-12345", ("P-AD", date(2023, 3, 2), 12345)),  # a hyphen, five digits
+        ("000.00.18.H55-231231-0042", ("000.00.18.H55", date(2023, 12, 31), 42)),
+        ("PAD-231399-0001", None),  # no such day
+        ("PAD-230302-A001", None),
+        ("PAD-20230302-0001", None),
+    ],
+)
+def test_the_desk_and_the_import_read_codes_alike(code, parts):
+    """Rule R8 in one place: what the import reads is what the desk writes."""
+    parsed = DossierCode.parse(code)
+    if parts is None:
+        assert parsed is None
+    else:
+        assert (parsed.organisation, parsed.day, parsed.number) == parts
+        assert str(parsed) == code

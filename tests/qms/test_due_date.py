@@ -1,13 +1,19 @@
-"""`manage.py due_date` and the calculator page answer rule R3 the same way."""
+"""`manage.py due_date`, the calculator page and a revision's appointment answer rule
+R3 the same way."""
 
 import subprocess
 import sys
+from datetime import datetime, time
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from procedures.models import ProcedureRevision
+from qms.forms import DueDateForm
+from qms.models import CalendarDay, Organisation
 from qms.roles import Role
+from qms.working_days import LOCAL_TZ, LimitUnit
 
 
 def due_date(*args: str) -> str:
@@ -75,3 +81,36 @@ def test_calculator_page(personas, client_for):
     errors = client.get(url, {"received_at": "", "limit": "days"}).content.decode()
     assert "Thời điểm tiếp nhận: Trường này là bắt buộc." in errors
     assert "Thời hạn giải quyết: Nhập thời hạn giải quyết." in errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("received", ["19/01/2023 09:30", "19/01/2023 15:30", "21/01/2023 10:00"])
+@pytest.mark.parametrize(
+    ("unit", "amount", "cutoff"),
+    [
+        (LimitUnit.WORKING_DAYS, 3, None),
+        (LimitUnit.WORKING_DAYS, 3, time(15)),
+        (LimitUnit.WORKING_HOURS, 8, None),
+        (LimitUnit.WORKING_HOURS, 8, time(15)),
+        (LimitUnit.SAME_DAY, None, time(15)),
+    ],
+)
+def test_the_calculator_and_a_revision_give_the_same_appointment(received, unit, amount, cutoff):
+    form = DueDateForm(
+        {
+            "received_at": received,
+            "limit": unit,
+            "amount": amount or "",
+            "cutoff": cutoff.isoformat() if cutoff else "",
+        }
+    )
+    assert form.is_valid(), form.errors
+    due = form.cleaned_data["due"]
+    revision = ProcedureRevision(limit_unit=unit, limit_amount=amount, cutoff=cutoff)
+    office_hours = Organisation.current_office_hours()
+    due_at = revision.appointment(
+        CalendarDay.objects.calendar(), form.cleaned_data["received_at"], office_hours
+    ).due_at
+    if unit != LimitUnit.WORKING_HOURS:  # a day limit ends when the office closes
+        due = datetime.combine(due, office_hours.periods[-1][1], tzinfo=LOCAL_TZ)
+    assert due_at == due

@@ -11,6 +11,7 @@ from qms.working_days import (
     DEFAULT_OFFICE_HOURS,
     LOCAL_TZ,
     CalendarRangeError,
+    LimitUnit,
     OfficeHours,
     WorkingCalendar,
 )
@@ -129,6 +130,24 @@ def test_working_hours(seeded, received, hours, cutoff, expected):
     due = seeded.due_datetime_in_hours(local(received), hours, DEFAULT_OFFICE_HOURS, cutoff_time)
     assert due.strftime("%Y-%m-%d %H:%M") == expected
     assert due.tzinfo == LOCAL_TZ
+
+
+@pytest.mark.parametrize(
+    ("unit", "amount", "cutoff", "expected"),
+    [
+        (LimitUnit.WORKING_DAYS, 3, None, date(2023, 1, 31)),
+        (LimitUnit.WORKING_DAYS, 3, time(9), date(2023, 2, 1)),
+        (LimitUnit.SAME_DAY, None, None, date(2023, 1, 19)),
+        (LimitUnit.SAME_DAY, None, time(9), date(2023, 1, 27)),
+        (LimitUnit.WORKING_HOURS, 8, None, local("2023-01-27 10:00")),
+        (LimitUnit.WORKING_HOURS, 1, time(9), local("2023-01-27 08:30")),
+    ],
+)
+def test_one_function_branches_on_the_unit_of_the_limit(seeded, unit, amount, cutoff, expected):
+    """Rule R3's choice between days, hours and the same day, which the calculator
+    and every revision's appointment take from here."""
+    due = seeded.due(local("2023-01-19 09:30"), unit, amount, cutoff, DEFAULT_OFFICE_HOURS)
+    assert due == expected and type(due) is type(expected)
 
 
 def test_counting_working_days_between_dates(seeded):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.timezone import localtime
 
 from qms.forms import DueDateForm
+from qms.working_days import LimitUnit
 
 
 class Command(BaseCommand):
@@ -19,11 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["same_day"]:
-            limit, amount = DueDateForm.SAME_DAY, ""
+            limit, amount = LimitUnit.SAME_DAY, ""
         elif options["hours"] is not None:
-            limit, amount = DueDateForm.HOURS, options["hours"]
+            limit, amount = LimitUnit.WORKING_HOURS, options["hours"]
         else:
-            limit, amount = DueDateForm.DAYS, options["days"]
+            limit, amount = LimitUnit.WORKING_DAYS, options["days"]
         form = DueDateForm(
             {
                 "received_at": options["received"],
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 )
             )
         due = form.cleaned_data["due"]
-        if limit == DueDateForm.HOURS:
+        if limit == LimitUnit.WORKING_HOURS:
             self.stdout.write(localtime(due).strftime("%Y-%m-%d %H:%M"))
         else:
             self.stdout.write(due.isoformat())
