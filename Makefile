@@ -46,9 +46,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# One pytest worker per core (pytest-xdist), each with its own test database and live
+# server; `make test WORKERS=0` runs the suite in one process.
+WORKERS ?= auto
 test: check-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup
 
 # The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise.
 N ?= 1000000
