@@ -1,9 +1,8 @@
 """`seed_demo` loads the organisation, its units, one user per role and the year 2023,
 idempotently; what the other apps compute from the demo agrees with its records.
 
-The demo is built once for this module (the `demo` fixture) and read by each test;
-under `make test`'s workers (pytest-xdist, `--dist loadgroup`) the module's tests go
-to one worker, so it is still built once."""
+The demo is built once for this module (the `demo` fixture; once per worker that
+runs one of its tests under `make test`'s pytest-xdist) and read by each test."""
 
 import json
 import re
@@ -21,8 +20,6 @@ from qms.models import Objective, Organisation, Unit, User
 from qms.oversight.kpi import rate, value
 from qms.roles import Role
 from tests.audits.test_audit_pages import pdf_words
-
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def seed() -> str:
