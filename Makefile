@@ -46,9 +46,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# One pytest worker per core (pytest-xdist), each with its own test database and live
+# server; `make test WORKERS=0` runs the suite in one process. Tests are handed out one
+# by one (`--dist load`): a module-scoped fixture such as `demo` may be built once per
+# worker. (`--dist loadgroup` would keep a module together, but xdist 3.8 cannot tag
+# pytest 9's node ids, so its groups are silently ignored.)
+WORKERS ?= auto
 test: check-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 # The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise.
 N ?= 1000000

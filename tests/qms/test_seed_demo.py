@@ -1,7 +1,8 @@
 """`seed_demo` loads the organisation, its units, one user per role and the year 2023,
 idempotently; what the other apps compute from the demo agrees with its records.
 
-The demo is built once for this module (the `demo` fixture) and read by each test."""
+The demo is built once for this module (the `demo` fixture; once per worker that
+runs one of its tests under `make test`'s pytest-xdist) and read by each test."""
 
 import json
 import re
