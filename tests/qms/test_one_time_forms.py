@@ -143,6 +143,7 @@ def finding(records, personas) -> Case:
         "clause_number": "8.5.1",
         "unit": Unit.objects.get(code="TP-HT").pk,
         "severity": "minor",
+        "requirement": "QT-TP-05 bước 2",
         "description": "Phiếu kiểm soát thiếu chữ ký",
     }
     return Case(
