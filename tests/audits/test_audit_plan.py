@@ -5,6 +5,7 @@ from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from audits import services
@@ -80,7 +81,7 @@ def test_an_approved_plan_never_changes(timetabled, secretary, client_for):
     row.clauses = "10.2"
     with pytest.raises(SignedRecordError):
         row.save()
-    with pytest.raises(SignedRecordError):
+    with pytest.raises(SignedRecordError), transaction.atomic():
         Audit.objects.get(pk=audit.pk).units.clear()
     with pytest.raises(ValidationError, match="đã được phê duyệt"):
         services.audit_plan_approve(audit=audit, user=secretary)

@@ -44,7 +44,7 @@ def test_a_nonconformity_is_stated_not_asked(started, lead, tmp_path):
         user=lead,
         result="major",
         evidence="Hồ sơ HS-001 chuyển bước 2 không có chữ ký",
-        requirement="QT-TP-05 bước 2: người nhận ký phiếu kiểm soát",
+        requirement="Mẫu 05 TT01",
         statement="Người nhận hồ sơ ở bước 2 không ký phiếu kiểm soát",
     )
     finding = Finding.objects.get(item=item)
@@ -52,7 +52,7 @@ def test_a_nonconformity_is_stated_not_asked(started, lead, tmp_path):
     report = write(tmp_path, audit_report_pdf(started))
     findings = report.split("4. Các phát hiện")[1].split("5. Kết luận")[0]
     assert "Yêu cầu" in findings and "Điểm không phù hợp" in findings
-    assert "QT-TP-05 bước 2: người nhận ký phiếu kiểm soát" in findings
+    assert "Mẫu 05 TT01" in findings
     assert "Người nhận hồ sơ ở bước 2 không ký phiếu kiểm soát" in findings
     assert item.question[:40] not in findings
 
