@@ -218,7 +218,7 @@ def _nonconformity_section(data: dict) -> Section:
             (_("Open at stage: %(stage)s") % {"stage": stage}, str(n))
             for stage, n in by_stage.items()
         ],
-        header=[_("Source"), _("Open"), _("Of which overdue")],
+        header=[_("Source"), _("Not closed"), _("Of which overdue")],
         rows=[[source, str(n), str(overdue[source])] for source, n in by_source.most_common()],
         note="\n".join(
             [_("Most pressing:")]
