@@ -67,7 +67,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
     return _plan_form(request, AuditForm(request.POST or None))
 
 
-@permission_required(PLAN)
+@permission_required(WORK)  # the plan itself: the ISO secretary's, by `audit_save`
 def audit_update(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     if audit.status != Audit.Status.PLANNED or audit.plan_approved_at:
@@ -108,7 +108,7 @@ def _plan_form(request: HttpRequest, form: AuditForm) -> HttpResponse:
 
 
 @require_POST
-@permission_required(PLAN)
+@permission_required(WORK)  # approving: the ISO secretary only, by the service
 def audit_plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     return run_action(

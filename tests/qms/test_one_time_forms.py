@@ -133,6 +133,8 @@ def audit(records, personas) -> Case:
         "planned_end": "02/03/2024",
         "lead_auditor": personas[AUDITOR].pk,
         "reason": "Kế hoạch",
+        "timetable-TOTAL_FORMS": "0",
+        "timetable-INITIAL_FORMS": "0",
     }
     return same_page(SECRETARY, reverse("audits:create"), data, Audit)
 
