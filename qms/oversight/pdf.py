@@ -156,9 +156,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         paragraph(review.conclusion or "Chưa có."),
     ]
     signed = (
-        f"{approval.signer.get_full_name()}\nĐã ký điện tử lúc "
-        f"{short_moment(approval.signed_at)}\n"
-        f"SHA-256: {approval.content_sha256}"
+        f"{approval.signer.get_full_name()}\nĐã ký điện tử lúc {short_moment(approval.signed_at)}"
         if approval
         else "Chưa ký"
     )
@@ -169,6 +167,8 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
             [WIDTH / 2, WIDTH / 2],
         ),
     ]
+    if approval:  # under both columns, so that the digest stays on one line
+        story.append(paragraph(f"SHA-256 của nội dung đã ký: {approval.content_sha256}", "small"))
     return build_pdf(
         story,
         title=f"Biên bản xem xét của lãnh đạo {short_date(review.held_on)}",

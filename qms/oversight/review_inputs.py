@@ -160,7 +160,11 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
         ),
         _performance_section(data, dossiers),
         _nonconformity_section(data),
-        replace(snapshot.scores_section(data), title=_("c5) Monitoring and measurement results")),
+        replace(
+            snapshot.scores_section(data),
+            title=_("c5) Monitoring and measurement results"),
+            facts=snapshot.plan_section(data).facts,
+        ),
         replace(snapshot.iso_section(data), title=_("c6) Audit results")),
         Section(_("c7) Performance of external providers"), note=review.providers),
         Section(_("d) Adequacy of resources"), note=review.resources),
