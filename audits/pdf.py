@@ -125,7 +125,7 @@ def audit_checklist_pdf(audit: Audit) -> bytes:
 
 def audit_report_pdf(audit: Audit) -> bytes:
     findings = [
-        ["Điều khoản", "Bộ phận", "Mức độ", "Yêu cầu", "Bằng chứng", "Điểm không phù hợp"]
+        ["Điều khoản", "Bộ phận", "Mức độ", "Yêu cầu", "Bằng chứng", "Nội dung phát hiện"]
     ] + [
         [
             f.clause_number,

@@ -51,7 +51,7 @@ def test_a_nonconformity_is_stated_not_asked(started, lead, tmp_path):
     assert finding.description != item.question
     report = write(tmp_path, audit_report_pdf(started))
     findings = report.split("4. Các phát hiện")[1].split("5. Kết luận")[0]
-    assert "Yêu cầu" in findings and "Điểm không phù hợp" in findings
+    assert "Yêu cầu" in findings and "Nội dung phát hiện" in findings
     assert "Mẫu 05 TT01" in findings
     assert "Người nhận hồ sơ ở bước 2 không ký phiếu kiểm soát" in findings
     assert item.question[:40] not in findings
