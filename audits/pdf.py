@@ -98,7 +98,9 @@ def _checklist_table(audit: Audit) -> Table:
             [
                 item.question,
                 item.get_result_display() or "—",
-                "\n".join(part for part in (item.evidence, sampled) if part),
+                "\n".join(
+                    part for part in (item.evidence, item.not_applicable_reason, sampled) if part
+                ),
             ]
         )
     table = grid(rows, [90 * mm, 28 * mm, 52 * mm], small=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audits import services
 from audits.models import ChecklistItem, Finding
-from audits.pdf import audit_report_pdf
+from audits.pdf import audit_checklist_pdf, audit_report_pdf
 from tests.audits.test_audit_plan import write
 
 
@@ -21,7 +21,7 @@ def test_a_conforming_answer_needs_its_evidence(started, lead):
     assert ChecklistItem.objects.get(pk=item.pk).evidence == "Sổ theo dõi"
 
 
-def test_not_applicable_needs_a_reason_instead(started, lead):
+def test_not_applicable_needs_a_reason_instead(started, lead, tmp_path):
     item = started.items.first()
     with pytest.raises(ValidationError) as error:
         services.checklist_answer(item=item, user=lead, result="na")
@@ -32,6 +32,7 @@ def test_not_applicable_needs_a_reason_instead(started, lead):
     item.refresh_from_db()
     assert (item.result, item.evidence) == ("na", "")
     assert item.content()["not_applicable_reason"] == "Phường không thiết kế dịch vụ"
+    assert "Phường không thiết kế dịch vụ" in write(tmp_path, audit_checklist_pdf(started))
 
 
 def test_a_nonconformity_is_stated_not_asked(started, lead, tmp_path):
