@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from audits.models import Audit, ChecklistItem, ChecklistTemplate, Finding, Programme, Question
+from audits.models import (
+    Audit,
+    ChecklistItem,
+    ChecklistTemplate,
+    Finding,
+    Programme,
+    Question,
+    TimetableRow,
+)
 from qms.admin import ApprovedRecordAdmin
 
 
@@ -28,7 +36,12 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 class ItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 0
-    fields = ["order", "clause_number", "question", "result", "evidence"]
+    fields = ["order", "clause_number", "question", "result", "evidence", "not_applicable_reason"]
+
+
+class TimetableInline(admin.TabularInline):
+    model = TimetableRow
+    extra = 0
 
 
 class FindingInline(admin.TabularInline):
@@ -43,7 +56,7 @@ class AuditAdmin(SimpleHistoryAdmin):
 
     list_display = ["code", "title", "year", "status", "lead_auditor"]
     list_filter = ["year", "status", "kind"]
-    inlines = [ItemInline, FindingInline]
+    inlines = [TimetableInline, ItemInline, FindingInline]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,7 +2,7 @@
 checklist covers every clause 4.1-10.3, answered, with findings and a signed report,
 and a second audit still in progress."""
 
-from datetime import date
+from datetime import date, time
 
 from audits import services
 from audits.models import Audit, Clause, Programme, Result
@@ -10,13 +10,42 @@ from procedures.models import Dossier, Outcome, Procedure
 from qms.models import Unit, User
 from qms.signing import chairman_approve, shown_sha256
 
-# clause: (result, evidence) for the answers that are not simply "conforming"
+# clause: (result, evidence, requirement, statement) for the answers that are not
+# simply "conforming"
 FULL_AUDIT_ANSWERS = {
-    "7.1.6": (Result.OBSERVATION, "Chưa có danh mục tri thức của Bộ phận Một cửa."),
-    "7.2": (Result.OBSERVATION, "Hai công chức mới chưa được tập huấn quy trình ISO."),
-    "8.5.1": (Result.MINOR, "Hồ sơ lấy mẫu thiếu chữ ký người nhận trên phiếu kiểm soát."),
-    "8.7": (Result.MINOR, "Hồ sơ trễ hạn chưa được ghi nhận là sự không phù hợp."),
-    "9.1.2": (Result.OBSERVATION, "Phiếu khảo sát chưa được tổng hợp theo quý."),
+    "7.1.6": (
+        Result.OBSERVATION,
+        "Hỏi công chức Bộ phận Một cửa: các trường hợp khó chỉ được trao đổi miệng.",
+        "",
+        "Chưa có danh mục tri thức của Bộ phận Một cửa.",
+    ),
+    "7.2": (
+        Result.OBSERVATION,
+        "Danh sách tập huấn năm 2023 không có tên hai công chức mới nhận việc tháng 8.",
+        "",
+        "Hai công chức mới chưa được tập huấn quy trình ISO.",
+    ),
+    "8.5.1": (
+        Result.MINOR,
+        "Hai hồ sơ trễ hạn lấy mẫu: phiếu kiểm soát quá trình không có chữ ký người nhận "
+        "ở bước chuyển công chức chuyên môn.",
+        "Quy trình nội bộ, bước chuyển hồ sơ: người giao và người nhận ký trên phiếu kiểm "
+        "soát quá trình (mẫu 05, Thông tư 01/2018/TT-VPCP).",
+        "Hồ sơ được chuyển giữa các bước mà không có chữ ký người nhận trên phiếu kiểm soát.",
+    ),
+    "8.7": (
+        Result.MINOR,
+        "Hai hồ sơ trễ hạn lấy mẫu không có trong sổ theo dõi sự không phù hợp.",
+        "TCVN ISO 9001:2015, 8.7.2: lưu thông tin về đầu ra không phù hợp và hành động "
+        "đã thực hiện.",
+        "Hồ sơ trễ hạn chưa được ghi nhận là sự không phù hợp.",
+    ),
+    "9.1.2": (
+        Result.OBSERVATION,
+        "Phiếu khảo sát tháng 7 – 10 để trong hộp, chưa có bảng tổng hợp.",
+        "",
+        "Phiếu khảo sát chưa được tổng hợp theo quý.",
+    ),
 }
 NOT_APPLICABLE = {"8.3", "8.3.1", "8.3.2", "8.3.3", "8.3.4", "8.3.5", "8.3.6"}
 
@@ -53,22 +82,81 @@ def seed_audits(
         team=[colleague],
         user=secretary,
         reason="Chương trình đánh giá 2023",
+        timetable=[
+            {
+                "day": date(2023, 11, 6),
+                "start": time(8),
+                "end": time(8, 30),
+                "unit": None,
+                "auditor": lead,
+                "clauses": "",
+            },
+            {
+                "day": date(2023, 11, 6),
+                "start": time(8, 30),
+                "end": time(11, 30),
+                "unit": desk,
+                "auditor": lead,
+                "clauses": "4.1 – 7.5.3",
+            },
+            {
+                "day": date(2023, 11, 7),
+                "start": time(8),
+                "end": time(11, 30),
+                "unit": desk,
+                "auditor": colleague,
+                "clauses": "8.1 – 8.7",
+            },
+            {
+                "day": date(2023, 11, 7),
+                "start": time(14),
+                "end": time(17),
+                "unit": hotich,
+                "auditor": lead,
+                "clauses": "8.5.1, 8.7, 9.1.2",
+            },
+            {
+                "day": date(2023, 11, 8),
+                "start": time(8),
+                "end": time(10),
+                "unit": desk,
+                "auditor": colleague,
+                "clauses": "9.1 – 10.3",
+            },
+            {
+                "day": date(2023, 11, 8),
+                "start": time(15),
+                "end": time(16),
+                "unit": None,
+                "auditor": lead,
+                "clauses": "",
+            },
+        ],
     )
+    services.audit_plan_approve(audit=full, user=secretary)
     services.audit_start(audit=full, user=lead)
     sample = list(Dossier.objects.filter(received_on__year=2023, outcome=Outcome.LATE)[:2])
     found = set()  # one finding per clause: its first question carries it
     for item in full.items.all():
-        result, evidence = (Result.CONFORMING, "")
+        result, requirement, statement, reason = Result.CONFORMING, "", "", ""
+        evidence = f"Đã xem tài liệu, hồ sơ về {item.clause_title.lower()} và phỏng vấn công chức."
         if item.clause_number in FULL_AUDIT_ANSWERS and item.clause_number not in found:
-            result, evidence = FULL_AUDIT_ANSWERS[item.clause_number]
+            result, evidence, requirement, statement = FULL_AUDIT_ANSWERS[item.clause_number]
             found.add(item.clause_number)
         if item.clause_number in NOT_APPLICABLE:
-            result, evidence = Result.NOT_APPLICABLE, "UBND phường không thiết kế dịch vụ."
+            result, evidence, reason = (
+                Result.NOT_APPLICABLE,
+                "",
+                "UBND phường không thiết kế dịch vụ.",
+            )
         services.checklist_answer(
             item=item,
             user=lead,
             result=result,
             evidence=evidence,
+            not_applicable_reason=reason,
+            requirement=requirement,
+            statement=statement,
             dossiers=sample if item.clause_number in ("8.5.1", "8.7") else [],
         )
     services.report_save(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import Audit, ChecklistTemplate, Finding, Result
+from audits.models import Audit, ChecklistTemplate, Finding, Result, TimetableRow
 from procedures.models import Dossier
 from qms.forms import BootstrapMixin, OffersActiveUnits, reason_field
 from qms.models import User
@@ -48,6 +48,38 @@ class AuditForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
         self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
 
 
+class TimetableRowForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = TimetableRow
+        fields = ["day", "start", "end", "unit", "auditor", "clauses"]
+        widgets = {
+            "day": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "start": forms.TimeInput(attrs={"placeholder": "hh:mm"}),
+            "end": forms.TimeInput(attrs={"placeholder": "hh:mm"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = _auditors()
+
+
+TimetableFormSet = forms.formset_factory(TimetableRowForm, extra=2, can_delete=True)
+
+
+def timetable_initial(audit: Audit) -> list[dict]:
+    return [
+        {
+            "day": row.day,
+            "start": row.start,
+            "end": row.end,
+            "unit": row.unit,
+            "auditor": row.auditor,
+            "clauses": row.clauses,
+        }
+        for row in audit.timetable.all()
+    ]
+
+
 class StartForm(BootstrapMixin, forms.Form):
     """The template an audit starts from; none: the questions of its scope."""
 
@@ -60,6 +92,21 @@ class AnswerForm(BootstrapMixin, forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    not_applicable_reason = forms.CharField(
+        label=_("Why not applicable"), required=False, widget=forms.TextInput()
+    )
+    requirement = forms.CharField(
+        label=_("Requirement not met"),
+        required=False,
+        help_text=_("For a nonconformity: the requirement and where it is written."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    statement = forms.CharField(
+        label=_("Statement of the finding"),
+        required=False,
+        help_text=_("For a finding: what is not met, or what was observed."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     dossiers = forms.CharField(
         label=_("Dossiers sampled"),
@@ -85,8 +132,9 @@ class AnswerForm(BootstrapMixin, forms.Form):
 class FindingForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Finding
-        fields = ["clause_number", "unit", "severity", "description", "evidence"]
+        fields = ["clause_number", "unit", "severity", "requirement", "description", "evidence"]
         widgets = {
+            "requirement": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 2}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }

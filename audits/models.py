@@ -110,6 +110,20 @@ class Audit(models.Model):
         CLOSED = "closed", _("Closed")
 
     SIGNED_STATUSES = (Status.REPORTED, Status.CLOSED)
+    # What the ISO secretary approves as the audit plan, with its timetable.
+    PLAN_FIELDS = (
+        "code",
+        "title",
+        "kind",
+        "year",
+        "planned_start",
+        "planned_end",
+        "lead_auditor",
+        "auditees",
+        "criteria",
+        "plan_approved_by",
+        "plan_approved_at",
+    )
     REPORT_FIELDS = ("summary", "strengths", "improvements", "conclusion", "distribution")
     # The audit ends the day its report is signed (see `qms.signing.shown_sha256`).
     FILLED_AT_SIGNING = ("actual_end",)
@@ -146,6 +160,18 @@ class Audit(models.Model):
         _("conclusion on the conformity and effectiveness of the QMS"), blank=True
     )
     distribution = models.TextField(_("distribution list"), blank=True)
+    plan_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("plan approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    plan_approved_at = models.DateTimeField(
+        _("plan approved at"), null=True, blank=True, editable=False
+    )
     signatures = GenericRelation(Signature, object_id_field="object_id")
     history = HistoricalRecords(m2m_fields=[units, procedures, clauses, team])
 
@@ -162,6 +188,8 @@ class Audit(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.plan_approved_at and self._plan_changed(stored):
+                raise SignedRecordError(self)
             changed = stored and any(
                 getattr(stored, field.attname) != getattr(self, field.attname)
                 for field in self._meta.concrete_fields
@@ -179,6 +207,15 @@ class Audit(models.Model):
         if self.is_signed:
             raise SignedRecordError(self)
         return super().delete(*args, **kwargs)
+
+    def _plan_changed(self, stored: "Audit") -> bool:
+        """An approved plan is what the auditees were told: it is not changed
+        afterwards (a changed plan is a new audit)."""
+        return any(
+            getattr(stored, field.attname) != getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.name in self.PLAN_FIELDS
+        )
 
     @property
     def is_signed(self) -> bool:
@@ -204,13 +241,18 @@ class Audit(models.Model):
         return self.signatures.filter(meaning=Signature.Meaning.SIGNED).first()
 
     def signed_content(self) -> dict:
-        """Everything the report prints: scope, team, dates, answers, findings."""
+        """Everything the report prints: scope, team, dates, answers, findings. The
+        plan's approval and timetable show up only where they exist, so that audits
+        signed before they were kept keep the content their signature was taken over."""
+        timetable = [row.content() for row in self.timetable.all()]
         return {
             **{
                 field.attname: getattr(self, field.attname)
                 for field in self._meta.concrete_fields
                 if field.name not in ("id", "status")
+                and not (field.name.startswith("plan_approved") and self.plan_approved_at is None)
             },
+            **({"timetable": timetable} if timetable else {}),
             "units": sorted(self.units.values_list("pk", flat=True)),
             "procedures": sorted(self.procedures.values_list("pk", flat=True)),
             "clauses": sorted(self.clauses.values_list("number", flat=True)),
@@ -233,6 +275,58 @@ class FrozenWithAudit(FrozenPart):
         return Audit.objects.filter(status__in=Audit.SIGNED_STATUSES)
 
 
+class TimetableRow(FrozenPart):
+    """A row of the audit plan's timetable: when, which unit, by whom, on which
+    clauses (ISO 19011 6.3.2). Fixed once the plan is approved."""
+
+    PARENT = "audit"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="timetable")
+    day = models.DateField(_("date"))
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("to"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit audited"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty for the opening or closing meeting."),
+    )
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auditor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    clauses = models.CharField(_("clauses"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("timetable row")
+        verbose_name_plural = _("timetable rows")
+        ordering = ["audit", "day", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.start}: {self.unit or '—'}"
+
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        return Audit.objects.filter(
+            models.Q(plan_approved_at__isnull=False) | models.Q(status__in=Audit.SIGNED_STATUSES)
+        )
+
+    def content(self) -> dict:
+        return {
+            "day": self.day,
+            "start": self.start,
+            "end": self.end,
+            "unit": self.unit_id,
+            "auditor": self.auditor_id,
+            "clauses": self.clauses,
+        }
+
+
 class Result(models.TextChoices):
     CONFORMING = "conforming", _("Conforming")
     OBSERVATION = "observation", _("Observation")
@@ -249,6 +343,7 @@ class ChecklistItem(FrozenWithAudit):
     question = models.TextField(_("question"))
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
     dossiers = models.ManyToManyField(
         Dossier, verbose_name=_("dossiers sampled"), blank=True, related_name="+"
     )
@@ -268,13 +363,38 @@ class ChecklistItem(FrozenWithAudit):
         return f"{self.clause_number}: {self.question[:60]}"
 
     def content(self) -> dict:
+        """Only a reason given shows up, so that audits signed before it was asked
+        keep the content their signature was taken over."""
         return {
             "clause": self.clause_number,
             "question": self.question,
             "result": self.result,
             "evidence": self.evidence,
             "dossiers": sorted(dossier.code for dossier in self.dossiers.all()),
+            **(
+                {"not_applicable_reason": self.not_applicable_reason}
+                if self.result == Result.NOT_APPLICABLE and self.not_applicable_reason
+                else {}
+            ),
         }
+
+    @staticmethod
+    def answer_errors(*, result: str, evidence: str, not_applicable_reason: str) -> dict:
+        """What an answer lacks: an auditor records what they saw for every answer,
+        a conforming one too (ISO 19011: a conclusion rests on evidence), except
+        "not applicable", which says why instead. Earlier answers without evidence
+        stay as they were recorded."""
+        if result == Result.NOT_APPLICABLE:
+            if not not_applicable_reason.strip():
+                return {"not_applicable_reason": _("Say why this item does not apply here.")}
+        elif not evidence.strip():
+            return {
+                "evidence": _(
+                    "Record the evidence seen (records, dossiers, what was observed), "
+                    "for a conforming answer too."
+                )
+            }
+        return {}
 
 
 class Finding(FrozenWithAudit):
@@ -296,7 +416,14 @@ class Finding(FrozenWithAudit):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True
     )
-    description = models.TextField(_("description"))
+    requirement = models.TextField(
+        _("requirement"),
+        blank=True,
+        help_text=_("The requirement (standard, law, procedure) and where it is written."),
+    )
+    description = models.TextField(
+        _("statement of the finding"), help_text=_("What is not met, or what was observed.")
+    )
     evidence = models.TextField(_("evidence"), blank=True)
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     history = HistoricalRecords()
@@ -310,13 +437,28 @@ class Finding(FrozenWithAudit):
         return f"{self.clause_number} ({self.get_severity_display()}): {self.description[:60]}"
 
     def content(self) -> dict:
+        """The requirement shows up only where one was written, so that audits signed
+        before it was asked keep the content their signature was taken over."""
         return {
             "clause": self.clause_number,
             "unit": self.unit_id,
             "severity": self.severity,
             "description": self.description,
             "evidence": self.evidence,
+            **({"requirement": self.requirement} if self.requirement else {}),
         }
+
+    @classmethod
+    def statement_errors(cls, *, severity: str, requirement: str, description: str) -> dict:
+        """A nonconformity is stated as the requirement, the evidence and what is not
+        met (ISO 19011 6.4.8), never as the checklist question it came from; an
+        observation states what was seen."""
+        errors = {}
+        if severity in (cls.Severity.MINOR, cls.Severity.MAJOR) and not requirement.strip():
+            errors["requirement"] = _("Name the requirement that is not met.")
+        if not description.strip():
+            errors["description"] = _("State what is not met, or what was observed.")
+        return errors
 
 
 @receiver(m2m_changed, sender=Audit.units.through)
@@ -326,7 +468,8 @@ class Finding(FrozenWithAudit):
 @receiver(m2m_changed, sender=ChecklistItem.dossiers.through)
 def _refuse_m2m_changes_when_signed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """The scope, team and sampled dossiers of a signed audit are frozen too, from
-    either side of the relation."""
+    either side of the relation; the scope and team already once its plan is
+    approved."""
     if action not in ("pre_add", "pre_remove", "pre_clear"):
         return
     if not reverse:
@@ -336,7 +479,10 @@ def _refuse_m2m_changes_when_signed(sender, instance, action, reverse, model, pk
     else:  # a dossier's side of ChecklistItem.dossiers
         items = pk_set if pk_set is not None else _related_items(sender, instance)
         audit_ids = ChecklistItem.objects.filter(pk__in=items).values_list("audit_id", flat=True)
-    if Audit.objects.filter(pk__in=audit_ids, status__in=Audit.SIGNED_STATUSES).exists():
+    frozen = models.Q(status__in=Audit.SIGNED_STATUSES)
+    if sender is not ChecklistItem.dossiers.through:  # the plan's scope and team
+        frozen |= models.Q(plan_approved_at__isnull=False)
+    if Audit.objects.filter(frozen, pk__in=audit_ids).exists():
         raise SignedRecordError()
 
 

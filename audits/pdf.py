@@ -36,7 +36,7 @@ def _scope(audit: Audit) -> list:
     ]
 
 
-def _document(audit: Audit, title: str, body: list, day) -> bytes:
+def _document(audit: Audit, title: str, body: list, day, watermark: str | None = None) -> bytes:
     identity = Organisation.current().identity_on(day)
     story = [
         official_heading(identity),
@@ -46,15 +46,47 @@ def _document(audit: Audit, title: str, body: list, day) -> bytes:
         Spacer(1, 3 * mm),
         *body,
     ]
-    return build_pdf(story, title=f"{title} {audit.code}", footer=f"{audit.code} · {title.lower()}")
+    return build_pdf(
+        story,
+        title=f"{title} {audit.code}",
+        footer=f"{audit.code} · {title.lower()}",
+        watermark=watermark,
+    )
+
+
+def _timetable(audit: Audit) -> list:
+    rows = [["Ngày", "Thời gian", "Bộ phận được đánh giá", "Chuyên gia đánh giá", "Điều khoản"]]
+    for row in audit.timetable.select_related("unit", "auditor"):
+        time = f"{row.start:%H:%M}" + (f" – {row.end:%H:%M}" if row.end else "")
+        unit = str(row.unit) if row.unit else "Họp khai mạc, kết thúc"
+        rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
+    if len(rows) == 1:
+        return [paragraph("Chưa lập lịch đánh giá.")]
+    return [grid(rows, [24 * mm, 26 * mm, 50 * mm, 40 * mm, 30 * mm], small=True)]
+
+
+def _plan_approval(audit: Audit) -> str:
+    if not audit.plan_approved_at:
+        return "Chưa phê duyệt"
+    return (
+        f"{audit.plan_approved_by.get_full_name()}, thư ký ISO\n"
+        f"Đã phê duyệt lúc {short_moment(audit.plan_approved_at)}"
+    )
 
 
 def audit_plan_pdf(audit: Audit) -> bytes:
     return _document(
         audit,
         "KẾ HOẠCH ĐÁNH GIÁ NỘI BỘ",
-        [grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0)],
+        [
+            grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+            paragraph("Lịch đánh giá", "heading"),
+            *_timetable(audit),
+            Spacer(1, 6 * mm),
+            grid([["NGƯỜI PHÊ DUYỆT KẾ HOẠCH"], [_plan_approval(audit)]], [170 * mm]),
+        ],
         audit.planned_start,
+        watermark=None if audit.plan_approved_at else "DỰ THẢO",
     )
 
 
@@ -74,7 +106,9 @@ def _checklist_table(audit: Audit) -> Table:
             [
                 item.question,
                 item.get_result_display() or "—",
-                "\n".join(part for part in (item.evidence, sampled) if part),
+                "\n".join(
+                    part for part in (item.evidence, item.not_applicable_reason, sampled) if part
+                ),
             ]
         )
     table = grid(rows, [90 * mm, 28 * mm, 52 * mm], small=True)
@@ -100,13 +134,16 @@ def audit_checklist_pdf(audit: Audit) -> bytes:
 
 
 def audit_report_pdf(audit: Audit) -> bytes:
-    findings = [["Điều khoản", "Bộ phận", "Mức độ", "Mô tả", "Bằng chứng"]] + [
+    findings = [
+        ["Điều khoản", "Bộ phận", "Mức độ", "Yêu cầu", "Bằng chứng", "Nội dung phát hiện"]
+    ] + [
         [
             f.clause_number,
             f.unit.code if f.unit else "—",
             f.get_severity_display(),
-            f.description,
+            f.requirement or "—",
             f.evidence,
+            f.description,
         ]
         for f in audit.findings.select_related("unit")
     ]
@@ -127,7 +164,7 @@ def audit_report_pdf(audit: Audit) -> bytes:
         paragraph("3. Cơ hội cải tiến", "heading"),
         paragraph(audit.improvements or "—"),
         paragraph("4. Các phát hiện", "heading"),
-        grid(findings, [20 * mm, 20 * mm, 30 * mm, 55 * mm, 45 * mm], small=True),
+        grid(findings, [17 * mm, 17 * mm, 24 * mm, 38 * mm, 37 * mm, 37 * mm], small=True),
         paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
         paragraph(audit.conclusion or "—"),
         paragraph("6. Kết quả danh mục kiểm tra", "heading"),

@@ -15,9 +15,11 @@ from audits.models import (
     Finding,
     Question,
     Result,
+    TimetableRow,
 )
 from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
+from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import Signature, Unit, User
 from qms.roles import Role
@@ -82,11 +84,18 @@ def audit_save(
     team: list[User],
     user: User,
     reason: str,
+    timetable: list[dict] | None = None,
 ) -> Audit:
+    """Plan an audit, or change its plan until it is approved or starts; `timetable`
+    (rows of `TimetableRow` fields), when given, replaces the plan's timetable."""
     if not user.has_role(Role.ISO_SECRETARY):
         raise ValidationError(_("Audits are planned by the ISO secretary."))
-    if audit.pk and Audit.objects.get(pk=audit.pk).status != Audit.Status.PLANNED:
-        raise ValidationError(_("The audit has started: its plan can no longer change."))
+    if audit.pk:
+        stored = Audit.objects.select_for_update().get(pk=audit.pk)
+        if stored.status != Audit.Status.PLANNED:
+            raise ValidationError(_("The audit has started: its plan can no longer change."))
+        if stored.plan_approved_at:
+            raise ValidationError(_("The audit plan is approved: it can no longer change."))
     if not units:
         raise ValidationError(
             {"units": _("Name the units audited (all of them for the whole system).")}
@@ -94,12 +103,69 @@ def audit_save(
     check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
+    if timetable is not None:
+        _check_timetable(audit, timetable, units=units, auditors=[audit.lead_auditor, *team])
     save_tracked(audit, user=user, reason=reason)
     audit.units.set(units)
     audit.procedures.set(procedures)
     audit.clauses.set(clauses)
     audit.team.set(team)
+    if timetable is not None:
+        audit.timetable.all().delete()
+        TimetableRow.objects.bulk_create(
+            TimetableRow(
+                audit=audit,
+                **{name: row.get(name) for name in ("day", "start", "end", "unit", "auditor")},
+                clauses=row.get("clauses") or "",
+            )
+            for row in timetable
+        )
     return audit
+
+
+def _check_timetable(audit: Audit, rows: list[dict], *, units, auditors) -> None:
+    """Each row falls within the audit's dates, on a unit it audits, by one of its
+    auditors."""
+    errors = []
+    for number, row in enumerate(rows, start=1):
+        if not audit.planned_start <= row["day"] <= audit.planned_end:
+            errors.append(
+                _("Timetable row %(row)s: %(day)s is outside the audit's dates.")
+                % {"row": number, "day": short_date(row["day"])}
+            )
+        if row.get("end") and row["end"] <= row["start"]:
+            errors.append(
+                _("Timetable row %(row)s: it must end after it starts.") % {"row": number}
+            )
+        if row.get("unit") and row["unit"] not in units:
+            errors.append(
+                _("Timetable row %(row)s: %(unit)s is not among the units audited.")
+                % {"row": number, "unit": row["unit"]}
+            )
+        if row["auditor"] not in auditors:
+            errors.append(
+                _("Timetable row %(row)s: %(auditor)s is not in the audit team.")
+                % {"row": number, "auditor": row["auditor"]}
+            )
+    if errors:
+        raise ValidationError({"timetable": errors})
+
+
+@transaction.atomic
+def audit_plan_approve(*, audit: Audit, user: User) -> Audit:
+    """The ISO secretary approves the plan and its timetable; from then on neither
+    changes."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if not user.has_role(Role.ISO_SECRETARY):
+        raise ValidationError(_("Audit plans are approved by the ISO secretary."))
+    if audit.plan_approved_at:
+        raise ValidationError(_("The audit plan is already approved."))
+    if audit.status != Audit.Status.PLANNED:
+        raise ValidationError(_("The audit has started: its plan can no longer be approved."))
+    if not audit.timetable.exists():
+        raise ValidationError(_("Fill in the plan's timetable before approving it."))
+    audit.plan_approved_by, audit.plan_approved_at = user, timezone.now()
+    return save_tracked(audit, user=user, reason=_("Audit plan approved"))
 
 
 def _require_auditor(audit: Audit, user: User, *, lead: bool = False) -> None:
@@ -168,18 +234,33 @@ def checklist_answer(
     user: User,
     result: str,
     evidence: str = "",
+    not_applicable_reason: str = "",
+    requirement: str = "",
+    statement: str = "",
     dossiers: list[Dossier] = (),
 ) -> ChecklistItem:
     """Record one answer; a nonconformity or observation becomes (or stays) a
-    finding, any other answer removes the finding it had made."""
+    finding stated by the auditor, any other answer removes the finding it had made."""
     # The audit row first: an answer and the report's signature never cross.
     audit = Audit.objects.select_for_update().get(pk=item.audit_id)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     _require_auditor(audit, user)
     _require_in_progress(audit)
-    if result in FINDING_SEVERITY and not evidence.strip():
-        raise ValidationError({"evidence": _("A finding needs its evidence.")})
+    errors = ChecklistItem.answer_errors(
+        result=result, evidence=evidence, not_applicable_reason=not_applicable_reason
+    )
+    if result in FINDING_SEVERITY:
+        stated = Finding.statement_errors(
+            severity=FINDING_SEVERITY[result], requirement=requirement, description=statement
+        )
+        errors |= {
+            ("statement" if key == "description" else key): message
+            for key, message in stated.items()
+        }
+    if errors:
+        raise ValidationError(errors)
     item.result, item.evidence = result, evidence
+    item.not_applicable_reason = not_applicable_reason if result == Result.NOT_APPLICABLE else ""
     item.answered_by, item.answered_at = user, timezone.now()
     track(item, user, _("Answered"))
     item.save()
@@ -188,7 +269,8 @@ def checklist_answer(
         finding = getattr(item, "finding", None) or Finding(audit=audit, item=item)
         finding.clause_number = item.clause_number
         finding.severity = FINDING_SEVERITY[result]
-        finding.description = item.question
+        finding.requirement = requirement
+        finding.description = statement
         finding.evidence = evidence
         finding.unit = finding.unit or _audited_unit(audit)
         track(finding, user, _("From the checklist"))
@@ -234,15 +316,22 @@ def finding_add(
     description: str,
     severity: str,
     evidence: str = "",
+    requirement: str = "",
     unit: Unit | None = None,
 ) -> Finding:
     _require_auditor(audit, user)
     _require_in_progress(audit)
+    errors = Finding.statement_errors(
+        severity=severity, requirement=requirement, description=description
+    )
+    if errors:
+        raise ValidationError(errors)
     if unit is not None:
         _check_finding_unit(audit, unit, user)
     finding = Finding(
         audit=audit,
         clause_number=clause_number,
+        requirement=requirement,
         description=description,
         severity=severity,
         evidence=evidence,

@@ -9,9 +9,18 @@ from django.views.decorators.http import require_POST
 
 from audits import services
 from audits.filters import AuditFilter
-from audits.forms import AnswerForm, AuditForm, FindingForm, ReportForm, StartForm
+from audits.forms import (
+    AnswerForm,
+    AuditForm,
+    FindingForm,
+    ReportForm,
+    StartForm,
+    TimetableFormSet,
+    timetable_initial,
+)
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
+from procedures.forms import kept_rows
 from qms.decorators import permission_required
 from qms.feedback import form_error_messages, form_service_error, run_action
 from qms.forms import SignForm
@@ -55,8 +64,29 @@ def my_audits(request: HttpRequest) -> HttpResponse:
 @permission_required(PLAN)
 @one_time_form
 def audit_create(request: HttpRequest) -> HttpResponse:
-    form = AuditForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    return _plan_form(request, AuditForm(request.POST or None))
+
+
+@permission_required(WORK)  # the plan itself: the ISO secretary's, by `audit_save`
+def audit_update(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    if audit.status != Audit.Status.PLANNED or audit.plan_approved_at:
+        messages.error(
+            request,
+            _("The audit plan is approved or the audit has started: it can no longer change."),
+        )
+        return redirect("audits:detail", pk=pk)
+    return _plan_form(request, AuditForm(request.POST or None, instance=audit))
+
+
+def _plan_form(request: HttpRequest, form: AuditForm) -> HttpResponse:
+    """The audit and its timetable, saved together."""
+    timetable = TimetableFormSet(
+        request.POST or None,
+        initial=timetable_initial(form.instance) if form.instance.pk else None,
+        prefix="timetable",
+    )
+    if request.method == "POST" and form.is_valid() and timetable.is_valid():
         data = form.cleaned_data
         try:
             audit = services.audit_save(
@@ -67,13 +97,26 @@ def audit_create(request: HttpRequest) -> HttpResponse:
                 team=list(data["team"]),
                 user=request.user,
                 reason=data["reason"],
+                timetable=kept_rows(timetable),
             )
         except ValidationError as error:
             form_service_error(form, error)
         else:
             messages.success(request, _("Audit %(code)s is planned.") % {"code": audit.code})
             return redirect("audits:detail", pk=audit.pk)
-    return render(request, "audits/audit_form.html", {"form": form})
+    return render(request, "audits/audit_form.html", {"form": form, "timetable": timetable})
+
+
+@require_POST
+@permission_required(WORK)  # approving: the ISO secretary only, by the service
+def audit_plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(pk)
+    return run_action(
+        request,
+        lambda: services.audit_plan_approve(audit=audit, user=request.user),
+        success=_("The audit plan is approved."),
+        redirect_to=reverse("audits:detail", args=[pk]),
+    )
 
 
 @permission_required(VIEW)
@@ -86,6 +129,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "audit": audit,
             "is_lead": is_lead,
+            "can_plan": request.user.has_role(Role.ISO_SECRETARY),
             "is_auditor": request.user.pk in audit.auditors(),
             "findings": audit.findings.select_related("unit"),
             "counts": audit.items.aggregate(
@@ -121,7 +165,7 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW)
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    items = audit.items.prefetch_related("dossiers")
+    items = audit.items.select_related("finding").prefetch_related("dossiers")
     return render(
         request,
         "audits/checklist.html",
@@ -135,12 +179,16 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer_form(item: ChecklistItem, data=None) -> AnswerForm:
+    finding = getattr(item, "finding", None)
     return AnswerForm(
         data,
         prefix=f"item-{item.pk}",
         initial={
             "result": item.result,
             "evidence": item.evidence,
+            "not_applicable_reason": item.not_applicable_reason,
+            "requirement": finding.requirement if finding else "",
+            "statement": finding.description if finding else "",
             "dossiers": ", ".join(d.code for d in item.dossiers.all()),
         },
     )

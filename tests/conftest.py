@@ -235,6 +235,22 @@ def records(personas, effective, audit, secretary, chairman):
         ),
         user=secretary,
     )  # fmt: skip
+    planned = audit_services.audit_save(
+        audit=Audit(
+            code="ĐGNB-2023-09",
+            title="Đánh giá đã lập kế hoạch",
+            year=2023,
+            planned_start=date(2023, 9, 4),
+            planned_end=date(2023, 9, 4),
+            lead_auditor=audit.lead_auditor,
+        ),
+        units=list(audit.units.all()),
+        procedures=[],
+        clauses=[],
+        team=[],
+        user=secretary,
+        reason="Kế hoạch",
+    )
     started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
     Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
     return {
@@ -255,6 +271,7 @@ def records(personas, effective, audit, secretary, chairman):
         "compare": {"pk": draft.pk, "other": effective.pk},
         "dossier": {"code": dossier.code},
         "audit": {"pk": started.pk},
+        "planned_audit": {"pk": planned.pk},
         "item": {"item_pk": started.items.first().pk},
         "nc": {"pk": nc.pk},
         "action": {"pk": action.pk},

@@ -216,7 +216,25 @@ TARGETS = [
         plain(procedure_forms.ImportForm),
         fixed={"dry_run": ""},
     ),
-    Target("audits:create", SECRETARY, plain(audit_forms.AuditForm)),
+    Target(
+        "audits:create",
+        SECRETARY,
+        lambda records: [
+            audit_forms.AuditForm(),
+            audit_forms.TimetableFormSet(prefix="timetable").forms[0],
+        ],
+        fixed={"timetable-TOTAL_FORMS": "1", "timetable-INITIAL_FORMS": "0"},
+    ),
+    Target(
+        "audits:update",
+        SECRETARY,
+        lambda records: [
+            audit_forms.AuditForm(),
+            audit_forms.TimetableFormSet(prefix="timetable").forms[0],
+        ],
+        "planned_audit",
+        fixed={"timetable-TOTAL_FORMS": "1", "timetable-INITIAL_FORMS": "0"},
+    ),
     Target("audits:start", Role.AUDITOR, plain(audit_forms.StartForm), "audit"),
     Target(
         "audits:answer",
@@ -375,7 +393,7 @@ def test_markup_is_printed_as_text_in_pdfs(records, personas, document):
     else:
         audit_services.finding_add(
             audit=audit, user=audit.lead_auditor, clause_number="8.5.1", description=text,
-            severity="minor",
+            requirement="QT-TP-05", severity="minor",
         )  # fmt: skip
         url = reverse("audits:pdf", args=[audit.pk, "audit-report"])
     client = Client()

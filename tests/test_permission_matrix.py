@@ -131,6 +131,9 @@ MATRIX = [
     Row("audits:programme", "POST", EVERYONE, "year"),  # approving: the chairman only
     Row("audits:create", "GET", SECRETARY),
     Row("audits:detail", "GET", EVERYONE, "audit"),
+    Row("audits:update", "GET", AUDIT_WORK, "planned_audit"),  # saving: the secretary only
+    Row("audits:update", "POST", AUDIT_WORK, "planned_audit"),
+    Row("audits:plan_approve", "POST", AUDIT_WORK, "planned_audit"),  # the secretary only
     Row("audits:start", "POST", AUDIT_WORK, "audit"),  # starting: the lead auditor only
     Row("audits:checklist", "GET", EVERYONE, "audit"),
     Row("audits:answer", "POST", frozenset({Role.AUDITOR}), "item"),

@@ -192,6 +192,17 @@ class ManagementReview(ApprovedRecord):
     FILLED_AT_SIGNING = ("inputs",)
 
     held_on = models.DateField(_("meeting date"))
+    starts_at = models.TimeField(_("meeting time"), null=True, blank=True)
+    place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    secretary = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secretary of the meeting"),
+        help_text=_("Who takes the minutes and signs them beside the chair."),
+    )
     period_start = models.DateField(_("review period from"))
     period_end = models.DateField(_("review period to"))
     chair = models.ForeignKey(
@@ -227,9 +238,18 @@ class ManagementReview(ApprovedRecord):
     def __str__(self) -> str:
         return _("Management review of %(day)s") % {"day": short_date(self.held_on)}
 
+    # Printed on the minutes, signed with them once filled in; absent from the content
+    # of reviews signed before they were kept, whose signatures must still match.
+    MEETING_FIELDS = ("starts_at", "place", "secretary_id")
+
     def signed_content(self) -> dict:
         return {
             **super().signed_content(),
+            **{
+                field: getattr(self, field)
+                for field in self.MEETING_FIELDS
+                if getattr(self, field) not in (None, "")
+            },
             "outputs": [output.signed_content() for output in self.outputs.order_by("pk")],
         }
 

@@ -4,7 +4,7 @@ by the
 chairman, its appendix of tasks, its four periodic reports and the year's management
 review."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from qms import signing
@@ -120,9 +120,12 @@ def seed_review(*, secretary: User, chairman: User, owner: User, password: str) 
     review = services.review_save(
         review=ManagementReview(
             held_on=date(2023, 12, 22),
+            starts_at=time(8),
+            place="Hội trường UBND phường",
             period_start=date(PLAN_YEAR, 1, 1),
             period_end=date(PLAN_YEAR, 11, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Chủ tịch, Phó Chủ tịch UBND phường; thư ký ISO; "
             "công chức các bộ phận VP-TK, TP-HT, ĐC-XD, VH-XH, TC-KT.",
             issues_changes="Nghị định 107/2021/NĐ-CP sửa đổi cơ chế một cửa; "

@@ -18,15 +18,19 @@ class ReviewForm(BootstrapMixin, forms.ModelForm):
         model = ManagementReview
         fields = [
             "held_on",
+            "starts_at",
+            "place",
             "period_start",
             "period_end",
             "chair",
+            "secretary",
             "participants",
             *ManagementReview.NOTES,
             "conclusion",
         ]
         widgets = {
             "held_on": _date_widget(),
+            "starts_at": forms.TimeInput(attrs={"placeholder": "hh:mm"}),
             "period_start": _date_widget(),
             "period_end": _date_widget(),
             **{name: forms.Textarea(attrs={"rows": 3}) for name in ManagementReview.NOTES},
@@ -39,6 +43,9 @@ class ReviewForm(BootstrapMixin, forms.ModelForm):
         self.fields["chair"].queryset = User.objects.filter(
             groups__name__in=[Role.CHAIRMAN, Role.VICE_CHAIRMAN], is_active=True
         ).distinct()
+        self.fields["secretary"].queryset = User.objects.filter(is_active=True).order_by(
+            "full_name"
+        )
 
 
 class ReviewOutputForm(BootstrapMixin, forms.ModelForm):

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from qms.dates import short_date, short_moment
+from qms.dates import date_words, short_date, short_moment
 from qms.exports import check_row_count
 from qms.models import ManagementReview, Organisation
 from qms.oversight import kpi, review_inputs, snapshot
@@ -122,6 +122,19 @@ def report_xlsx(year: int, period: str) -> bytes:
     return workbook_bytes(workbook)
 
 
+def _meeting_line(review: ManagementReview) -> str:
+    """'Thời gian: 08 giờ 00 phút, ngày 22 tháng 12 năm 2023', as minutes open."""
+    at = f"{review.starts_at:%H} giờ {review.starts_at:%M} phút, " if review.starts_at else ""
+    return f"Thời gian: {at}{date_words(review.held_on)}"
+
+
+def _secretary(review: ManagementReview, data: dict) -> str | None:
+    """The name as signed, or as it is today while unsigned."""
+    if "secretary" in data:
+        return data["secretary"]
+    return review.secretary.get_full_name() if review.secretary else None
+
+
 def review_minutes_pdf(review: ManagementReview) -> bytes:
     identity = Organisation.current().identity_on(review.held_on)
     data = review_inputs.inputs_of(review)
@@ -131,7 +144,9 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         place_and_date(identity, review.held_on),
         paragraph("BIÊN BẢN\nHỌP XEM XÉT CỦA LÃNH ĐẠO", "title"),
         paragraph(
-            f"Chủ trì: {data['chair']}\nThành phần: {review.participants}\n" + _period_line(data)
+            f"{_meeting_line(review)}\nĐịa điểm: {review.place or '—'}\n"
+            f"Chủ trì: {data['chair']}\nThư ký: {_secretary(review, data) or '—'}\n"
+            f"Thành phần: {review.participants}\n" + _period_line(data)
         ),
         paragraph("I. ĐẦU VÀO XEM XÉT (TCVN ISO 9001:2015, 9.3.2)", "heading"),
     ]
@@ -154,7 +169,8 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     )
     story.append(
         signature_block(
-            Signer("Chủ tịch UBND", approval.signer.get_full_name() if approval else "", signed)
+            Signer("Thư ký", _secretary(review, data) or ""),
+            Signer("Chủ tịch UBND", approval.signer.get_full_name() if approval else "", signed),
         )
     )
     return build_pdf(

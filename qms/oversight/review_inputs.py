@@ -1,23 +1,26 @@
 """The inputs of a management review (ISO 9001:2015 clause 9.3.2), compiled from the
 records of its period, and the sections its page and minutes show."""
 
+from collections import Counter
 from dataclasses import replace
+from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from nonconformities.models import Complaint
 from procedures.models import ProcedureRevision
 from qms.models import ManagementReview, ReviewOutput
-from qms.oversight import snapshot
+from qms.oversight import kpi, snapshot
 from qms.oversight.kpi import Scope
 from qms.oversight.snapshot import Section
 
 
 def compile_inputs(review: ManagementReview) -> dict:
-    """What the records say for the review's period, JSON-ready: the report snapshot,
-    the chair and the decisions taken, the follow-up of earlier reviews' actions, the
-    procedures revised in the period and the citizens' complaints."""
+    """What the records say for the review's period, JSON-ready: the report snapshot
+    and its months, the chair, the secretary and the decisions taken, the follow-up of
+    earlier reviews' actions, the procedures revised in the period (a first issue is
+    no change of the system: it is counted apart) and the citizens' complaints."""
     scope = Scope(review.period_start, review.period_end)
     # what earlier reviews decided and is still open, or was done since
     earlier = (
@@ -28,6 +31,12 @@ def compile_inputs(review: ManagementReview) -> dict:
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=scope.start))
         .select_related("owner", "review")
     )
+    in_period = ProcedureRevision.objects.filter(effective_from__range=(scope.start, scope.end))
+    replaced_one = Exists(
+        ProcedureRevision.objects.filter(
+            procedure=OuterRef("procedure"), effective_from__lt=OuterRef("effective_from")
+        )
+    )
     complaints = Complaint.objects.filter(
         received_at__date__range=(scope.start, scope.end)
     ).aggregate(received=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
@@ -35,6 +44,13 @@ def compile_inputs(review: ManagementReview) -> dict:
         **snapshot.snapshot(scope),
         # the names as they are at signing, so that the minutes print what was signed
         "chair": review.chair.get_full_name(),
+        "secretary": review.secretary.get_full_name() if review.secretary else None,
+        "monthly": [
+            {key: month[key] for key in ("month", "received", "resolved", "late", "on_time_rate")}
+            | {"year": year}
+            for year, part in _years(scope)
+            for month in kpi.monthly(part)
+        ],
         "outputs": [
             {
                 "kind": output.get_kind_display(),
@@ -63,14 +79,28 @@ def compile_inputs(review: ManagementReview) -> dict:
                 "effective_from": revision.effective_from.isoformat(),
                 "reason": revision.change_summary,
             }
-            for revision in ProcedureRevision.objects.filter(
-                effective_from__range=(scope.start, scope.end)
-            )
+            for revision in in_period.filter(replaced_one)
             .select_related("procedure")
             .order_by("effective_from", "procedure__code")
         ],
+        "first_issues": in_period.exclude(replaced_one).count(),
         "complaints": complaints,
     }
+
+
+def _years(scope: Scope) -> list[tuple[int, Scope]]:
+    """The scope cut at the turns of the year (`kpi.monthly` reads one year)."""
+    return [
+        (
+            year,
+            replace(
+                scope,
+                start=max(scope.start, date(year, 1, 1)),
+                end=min(scope.end, date(year, 12, 31)),
+            ),
+        )
+        for year in range(scope.start.year, scope.end.year + 1)
+    ]
 
 
 def inputs_of(review: ManagementReview) -> dict:
@@ -79,7 +109,8 @@ def inputs_of(review: ManagementReview) -> dict:
 
 
 def sections(review: ManagementReview, data: dict) -> list[Section]:
-    """The 9.3.2 inputs in the standard's order, figures beside the text."""
+    """The 9.3.2 inputs in the standard's order, figures beside the text: trends as
+    monthly figures and counts, each list cut to the few items a meeting discusses."""
     dossiers = snapshot.dossier_section(data)
     return [
         Section(
@@ -97,6 +128,11 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
         ),
         Section(
             _("b) Changes in external and internal issues"),
+            facts=[
+                (_("Procedures issued for the first time in the period"), str(data["first_issues"]))
+            ]
+            if "first_issues" in data
+            else [],
             header=[_("Procedure"), _("Revision"), _("Effective from"), _("Changes")],
             rows=[
                 [
@@ -122,26 +158,84 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
             snapshot.objectives_section(data),
             title=_("c2) Extent to which quality objectives have been met"),
         ),
+        _performance_section(data, dossiers),
+        _nonconformity_section(data),
         replace(
-            dossiers,
-            title=_("c3) Process performance and conformity of products and services"),
-            facts=dossiers.facts[:-1],
+            snapshot.scores_section(data),
+            title=_("c5) Monitoring and measurement results"),
+            facts=snapshot.plan_section(data).facts,
         ),
-        replace(
-            snapshot.nonconformity_section(data),
-            title=_("c4) Nonconformities and corrective actions"),
-        ),
-        replace(snapshot.scores_section(data), title=_("c5) Monitoring and measurement results")),
         replace(snapshot.iso_section(data), title=_("c6) Audit results")),
         Section(_("c7) Performance of external providers"), note=review.providers),
         Section(_("d) Adequacy of resources"), note=review.resources),
-        replace(
-            snapshot.plan_section(data),
-            title=_("e) Effectiveness of actions taken to address risks and opportunities"),
+        Section(
+            _("e) Effectiveness of actions taken to address risks and opportunities"),
+            # The risk register comes later (ISO documented information); until then
+            # the minutes say so rather than print the reform plan's tasks here.
+            facts=[(_("Risks and opportunities in the register"), _("None recorded"))],
             note=review.risks,
         ),
         Section(_("f) Opportunities for improvement"), note=review.improvements),
     ]
+
+
+WORST = 3
+
+
+def _performance_section(data: dict, dossiers: Section) -> Section:
+    """The period's figures month by month, and the procedures with most late
+    dossiers named."""
+    worst = ", ".join(f"{row['code']} ({row['late']})" for row in data["worst_procedures"][:WORST])
+    return Section(
+        _("c3) Process performance and conformity of products and services"),
+        facts=dossiers.facts[:-1],
+        header=[_("Month"), _("Received"), _("Resolved"), _("Resolved late"), _("On time")],
+        rows=[
+            [
+                f"{row['month']:02d}/{row['year']}",
+                str(row["received"]),
+                str(row["resolved"]),
+                str(row["late"]),
+                kpi.percent(row["on_time_rate"]),
+            ]
+            for row in data.get("monthly", [])
+        ],
+        note=_("Procedures with most dossiers resolved late: %(worst)s.") % {"worst": worst}
+        if worst
+        else "",
+    )
+
+
+def _nonconformity_section(data: dict) -> Section:
+    """Counts by stage and by source, and the worst three named: overdue ones first,
+    then the oldest."""
+    records = data["nonconformities"]
+    by_stage = Counter(row["stage"] for row in records)
+    by_source = Counter(row["source"] for row in records)
+    overdue = Counter(row["source"] for row in records if row["overdue"])
+    worst = sorted(records, key=lambda row: not row["overdue"])[:WORST]
+    base = snapshot.nonconformity_section(data)
+    return Section(
+        _("c4) Nonconformities and corrective actions"),
+        facts=base.facts
+        + [
+            (_("Open at stage: %(stage)s") % {"stage": stage}, str(n))
+            for stage, n in by_stage.items()
+        ],
+        header=[_("Source"), _("Not closed"), _("Of which overdue")],
+        rows=[[source, str(n), str(overdue[source])] for source, n in by_source.most_common()],
+        note="\n".join(
+            [_("Most pressing:")]
+            + [
+                f"{row['code']} ({row['source']}, {row['stage']}"
+                + (f", {_('overdue')}" if row["overdue"] else "")
+                + f"): {row['description']}"
+                for row in worst
+            ]
+        )
+        if worst
+        else "",
+    )
 
 
 def outputs_header() -> list[str]:

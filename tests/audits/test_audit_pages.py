@@ -22,6 +22,8 @@ def test_pages_and_permissions(started, lead, personas, client_for, effective_do
     data = {
         f"item-{item.pk}-result": "minor",
         f"item-{item.pk}-evidence": "Thiếu chữ ký",
+        f"item-{item.pk}-requirement": "QT-TP-05 bước 2",
+        f"item-{item.pk}-statement": "Người nhận không ký phiếu kiểm soát",
         f"item-{item.pk}-dossiers": effective_dossier.code,
     }
     assert client_for(personas[Role.OFFICER]).post(answer, data).status_code == 403
@@ -61,6 +63,8 @@ def test_planning_through_the_form_names_the_conflict(personas, lead, client_for
             "planned_end": "02/03/2024",
             "lead_auditor": lead.pk,
             "reason": "Kế hoạch",
+            "timetable-TOTAL_FORMS": "0",
+            "timetable-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
@@ -74,7 +78,9 @@ def test_a_signed_report_cannot_be_changed_through_the_pages(started, lead, clie
     from tests.factories import PASSWORD, page_sha256
 
     for item in started.items.all():
-        services.checklist_answer(item=item, user=lead, result="conforming")
+        services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     services.report_save(audit=started, user=lead, conclusion="Phù hợp")
     services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)

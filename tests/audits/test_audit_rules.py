@@ -55,13 +55,17 @@ def test_answers_become_findings_and_back(started, lead, effective_dossier):
         user=lead,
         result="minor",
         evidence="Phiếu kiểm soát thiếu chữ ký",
+        requirement="QT-TP-05 bước 2: người nhận ký trên phiếu kiểm soát",
+        statement="Hồ sơ được chuyển mà người nhận không ký",
         dossiers=[effective_dossier],
     )
     finding = Finding.objects.get(item=item)
     assert (finding.severity, finding.clause_number) == ("minor", item.clause_number)
+    assert finding.description == "Hồ sơ được chuyển mà người nhận không ký"
+    assert finding.requirement == "QT-TP-05 bước 2: người nhận ký trên phiếu kiểm soát"
     assert finding.unit.code == "TP-HT"
     assert list(item.dossiers.all()) == [effective_dossier]
-    services.checklist_answer(item=item, user=lead, result="conforming")
+    services.checklist_answer(item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ")
     assert not Finding.objects.exists()
     with pytest.raises(ValidationError) as error:
         services.checklist_answer(item=item, user=lead, result="major", evidence="")
@@ -72,13 +76,17 @@ def test_only_the_audit_team_answers(started, personas):
     item = started.items.first()
     for outsider in (personas[Role.ISO_SECRETARY], personas[Role.OFFICER]):
         with pytest.raises(ValidationError, match="Chỉ các chuyên gia đánh giá"):
-            services.checklist_answer(item=item, user=outsider, result="conforming")
+            services.checklist_answer(
+                item=item, user=outsider, result="conforming", evidence="Đã xem hồ sơ"
+            )
     assert ChecklistItem.objects.get(pk=item.pk).result == ""
 
 
 def sign_ready(audit, lead) -> None:
     for item in audit.items.all():
-        services.checklist_answer(item=item, user=lead, result="conforming")
+        services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     services.report_save(
         audit=audit, user=lead, summary="Tóm tắt", conclusion="HTQLCL phù hợp và hiệu lực"
     )
@@ -110,7 +118,14 @@ def test_only_the_lead_auditor_signs_and_then_it_is_read_only(started, lead, col
     with pytest.raises(SignedRecordError):
         audit.save()
     with pytest.raises(ValidationError):
-        services.checklist_answer(item=item, user=lead, result="major", evidence="x")
+        services.checklist_answer(
+            item=item,
+            user=lead,
+            result="major",
+            evidence="x",
+            requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+            statement="Hồ sơ chuyển không có chữ ký người nhận",
+        )
     assert Audit.objects.get(pk=audit.pk).report_signature.matches()
 
 
@@ -139,7 +154,12 @@ def test_a_signed_audit_is_read_only_in_the_orm_and_the_admin(started, lead, per
 
     sign_ready(started, lead)
     services.checklist_answer(
-        item=started.items.first(), user=lead, result="minor", evidence="Thiếu chữ ký"
+        item=started.items.first(),
+        user=lead,
+        result="minor",
+        evidence="Thiếu chữ ký",
+        requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+        statement="Hồ sơ chuyển không có chữ ký người nhận",
     )
     audit = services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
@@ -297,6 +317,7 @@ def test_a_finding_falls_on_a_unit_in_scope_never_the_auditors_own(
             user=user,
             clause_number="8.5.1",
             description="Thiếu chữ ký",
+            requirement="QT-TP-05 bước 2",
             severity="minor",
             unit=unit,
         )
@@ -359,7 +380,11 @@ def test_what_a_signed_audit_names_cannot_be_deleted(started, lead, effective_do
     started.team.add(member)
     sign_ready(started, lead)
     services.checklist_answer(
-        item=started.items.first(), user=lead, result="conforming", dossiers=[effective_dossier]
+        item=started.items.first(),
+        user=lead,
+        result="conforming",
+        evidence="Đã xem",
+        dossiers=[effective_dossier],
     )
     audit = services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)

@@ -55,10 +55,13 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
     first = items.nth(0)
     first.get_by_label("Bằng chứng").fill("Phiếu kiểm soát thiếu chữ ký người nhận")
     first.get_by_label("Hồ sơ lấy mẫu").fill(dossier.code)
+    first.get_by_label("Yêu cầu không được đáp ứng").fill("QT-TP-05 bước 2: người nhận ký phiếu")
+    first.get_by_label("Nội dung phát hiện").fill("Hồ sơ được chuyển mà người nhận không ký")
     first.get_by_label("Không phù hợp nhẹ").check()
     expect(page.locator("section[id^=item-]").nth(0).get_by_role("status")).to_have_text("Đã lưu")
     expect(page.locator("section[id^=item-]").nth(0)).to_contain_text(dossier.code)
     for index in range(1, items.count()):
+        items.nth(index).get_by_label("Bằng chứng").fill("Đã xem sổ theo dõi hồ sơ")
         items.nth(index).get_by_label("Phù hợp", exact=True).check()
         expect(items.nth(index).get_by_role("status")).to_have_text("Đã lưu")
 

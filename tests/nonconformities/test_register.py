@@ -180,9 +180,23 @@ def test_a_signed_audit_raises_one_per_nonconformity_finding(started, lead):
     from tests.factories import PASSWORD, page_sha256
 
     first, *others = started.items.all()
-    audit_services.checklist_answer(item=first, user=lead, result="minor", evidence="Thiếu")
+    audit_services.checklist_answer(
+        item=first,
+        user=lead,
+        result="minor",
+        evidence="Thiếu",
+        requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+        statement="Hồ sơ chuyển không có chữ ký người nhận",
+    )
     for item in others:
-        audit_services.checklist_answer(item=item, user=lead, result="observation", evidence="Nhỏ")
+        audit_services.checklist_answer(
+            item=item,
+            user=lead,
+            result="observation",
+            evidence="Nhỏ",
+            requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+            statement="Hồ sơ chuyển không có chữ ký người nhận",
+        )
     audit_services.report_save(audit=started, user=lead, conclusion="Phù hợp")
     audit_services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
@@ -258,9 +272,18 @@ def test_automatic_sources_raise_exactly_once(effective, personas, started, lead
     assert services.nc_from_late_dossier(dossier=dossier, user=officer) is not None
     assert services.nc_from_late_dossier(dossier=dossier, user=officer) is None
     first, *others = started.items.all()
-    audit_services.checklist_answer(item=first, user=lead, result="major", evidence="Nặng")
+    audit_services.checklist_answer(
+        item=first,
+        user=lead,
+        result="major",
+        evidence="Nặng",
+        requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+        statement="Hồ sơ chuyển không có chữ ký người nhận",
+    )
     for item in others:
-        audit_services.checklist_answer(item=item, user=lead, result="conforming")
+        audit_services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     audit_services.report_save(audit=started, user=lead, conclusion="Chưa phù hợp")
     audit_services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)

@@ -133,6 +133,8 @@ def audit(records, personas) -> Case:
         "planned_end": "02/03/2024",
         "lead_auditor": personas[AUDITOR].pk,
         "reason": "Kế hoạch",
+        "timetable-TOTAL_FORMS": "0",
+        "timetable-INITIAL_FORMS": "0",
     }
     return same_page(SECRETARY, reverse("audits:create"), data, Audit)
 
@@ -143,6 +145,7 @@ def finding(records, personas) -> Case:
         "clause_number": "8.5.1",
         "unit": Unit.objects.get(code="TP-HT").pk,
         "severity": "minor",
+        "requirement": "QT-TP-05 bước 2",
         "description": "Phiếu kiểm soát thiếu chữ ký",
     }
     return Case(

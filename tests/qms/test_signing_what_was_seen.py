@@ -113,7 +113,9 @@ def an_audit_report(request) -> Signing:
         request.getfixturevalue(name) for name in ("started", "lead", "colleague")
     )
     for item in started.items.all():
-        audit_services.checklist_answer(item=item, user=lead, result="conforming")
+        audit_services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     audit_services.report_save(audit=started, user=lead, conclusion="HTQLCL phù hợp")
 
     def change():  # a team member adds a finding
@@ -122,6 +124,7 @@ def an_audit_report(request) -> Signing:
             user=colleague,
             clause_number="8.5.1",
             description="Thiếu phiếu kiểm soát",
+            requirement="Thông tư 01/2018/TT-VPCP, mẫu 05",
             severity="minor",
             unit=started.units.get(),
         )
@@ -216,7 +219,9 @@ def test_a_form_without_the_hash_signs_nothing(signing, client_for):
 def test_the_services_refuse_a_missing_or_stale_hash(started, lead):
     """Commands sign through the services, which check the hash themselves."""
     for item in started.items.all():
-        audit_services.checklist_answer(item=item, user=lead, result="conforming")
+        audit_services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     audit_services.report_save(audit=started, user=lead, conclusion="HTQLCL phù hợp")
     for seen in ("", "0" * 64):
         with pytest.raises(ValidationError, match=STALE):

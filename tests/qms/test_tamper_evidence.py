@@ -112,9 +112,18 @@ def test_a_changed_management_review_is_reported(effective, chairman, secretary)
 
 def test_a_changed_audit_finding_is_reported(started, lead):
     item = started.items.first()
-    audit_services.checklist_answer(item=item, user=lead, result="minor", evidence="Thiếu chữ ký")
+    audit_services.checklist_answer(
+        item=item,
+        user=lead,
+        result="minor",
+        evidence="Thiếu chữ ký",
+        requirement="Quy trình nội bộ, bước chuyển hồ sơ",
+        statement="Hồ sơ chuyển không có chữ ký người nhận",
+    )
     for other in started.items.exclude(pk=item.pk):
-        audit_services.checklist_answer(item=other, user=lead, result="conforming")
+        audit_services.checklist_answer(
+            item=other, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     audit_services.report_save(
         audit=started, user=lead, summary="Tóm tắt", conclusion="HTQLCL phù hợp và hiệu lực"
     )

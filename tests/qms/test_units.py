@@ -18,7 +18,9 @@ def signed(started, lead):
     answered and signed."""
     started.units.add(UnitFactory(code="ĐC-XD", name="Địa chính - Xây dựng"))
     for item in started.items.all():
-        audit_services.checklist_answer(item=item, user=lead, result="conforming")
+        audit_services.checklist_answer(
+            item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
+        )
     audit_services.report_save(audit=started, user=lead, conclusion="HTQLCL phù hợp")
     return audit_services.report_sign(
         audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
