@@ -20,10 +20,9 @@ from audits.forms import (
 )
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
-from procedures.forms import kept_rows
 from qms.decorators import permission_required
 from qms.feedback import form_error_messages, form_service_error, run_action
-from qms.forms import SignForm
+from qms.forms import SignForm, kept_rows
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.roles import Role

@@ -93,15 +93,6 @@ def parts_initial(revision: ProcedureRevision) -> tuple[list[dict], list[dict]]:
     return steps, records
 
 
-def kept_rows(formset) -> list[dict]:
-    """The filled rows of a valid formset, in order, without the deleted ones."""
-    return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
-
-
 class ApprovalForm(SignForm):
     field_order = ["decision_number", "decision_date", "effective_from", "password"]
 

@@ -17,13 +17,13 @@ from procedures.forms import (
     RecordFormSet,
     RevisionForm,
     StepFormSet,
-    kept_rows,
     parts_initial,
 )
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
 from qms.feedback import form_service_error, run_action
+from qms.forms import kept_rows
 from qms.idempotency import one_time_form
 from qms.models import User
 from qms.pdf import pdf_response

@@ -252,3 +252,12 @@ class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
         if record is not None:
             # computed when the form is drawn, after any refused attempt rolled back
             self.fields["seen_sha256"].initial = lambda: shown_sha256(record)
+
+
+def kept_rows(formset) -> list[dict]:
+    """The filled rows of a valid formset, in order, without the deleted ones."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
