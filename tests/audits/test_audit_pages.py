@@ -120,7 +120,7 @@ def test_the_signed_report_keeps_its_signature_with_its_last_lines(started, lead
 
     *items, last = started.items.order_by("pk")
     for item in items:
-        services.checklist_answer(item=item, user=lead, result="conforming")
+        services.checklist_answer(item=item, user=lead, result="conforming", evidence="Sổ")
     services.checklist_answer(item=last, user=lead, result="conforming", evidence="Mẫu cuối")
     services.report_save(
         audit=started,

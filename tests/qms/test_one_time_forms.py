@@ -18,7 +18,15 @@ from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.importer import COLUMNS
 from procedures.models import Dossier, Procedure, ProcedureRevision
 from qms.idempotency import FIELD, new_token
-from qms.models import CalendarDay, FormToken, ManagementReview, Objective, ReviewOutput, Unit
+from qms.models import (
+    CalendarDay,
+    FormToken,
+    ManagementReview,
+    Objective,
+    OrganisationIdentity,
+    ReviewOutput,
+    Unit,
+)
 from qms.roles import Role
 from tests.factories import ProcedureFactory, UserFactory, issue_revision
 from tests.threads import run_together
@@ -195,9 +203,23 @@ def complaint_raised(records, personas) -> Case:
     )
 
 
+def identity(records, personas) -> Case:
+    data = {
+        "valid_from": "01/01/2030",
+        "superior": "UBND thành phố Hải Phòng",
+        "name": "UBND phường An Dương",
+        "desk_name": "Trung tâm Phục vụ hành chính công",
+        "place_name": "An Dương",
+        "address": "Số 1 đường Chợ Hàng",
+        "reason": "Sáp nhập đơn vị hành chính",
+    }
+    return same_page(SECRETARY, reverse("qms:identity_create"), data, OrganisationIdentity)
+
+
 # URL name -> the case. Every view marked @one_time_form has its row (and no other).
 ONCE: dict[str, Callable[[dict, dict], Case]] = {
     "qms:calendar_day_create": calendar_day,
+    "qms:identity_create": identity,
     "qms:review_create": review,
     "qms:review_output_add": review_output,
     "procedures:create": procedure,
