@@ -199,7 +199,8 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super().clean(file, initial) for file in files]
+        clean = super().clean  # bound here: a comprehension has no zero-argument super()
+        return [clean(file, initial) for file in files]
 
 
 SCAN_NAME = re.compile(r"(?P<order>[0-9]+)\b")

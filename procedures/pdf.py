@@ -1,12 +1,14 @@
 """The controlled copy of a procedure revision."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table
+from reportlab.platypus import PageBreak, Spacer, Table
 
 from procedures.models import Dossier, ProcedureRevision, decimal_text
-from qms.dates import local_day, short_date, short_moment
+from qms.dates import date_words, local_day, moment_words, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
 from qms.privacy import CitizenContact
@@ -186,26 +188,98 @@ def _signatures(left: str, right: str, right_name: str = "") -> Table:
     return grid([[left, right], ["\n\n\n", right_name or "\n\n\n"]], [85 * mm, 85 * mm])
 
 
+# Form 01 is made in two copies (liên), each marked with where it goes.
+RECEIPT_COPIES = ("Liên 1: giao người nộp hồ sơ", "Liên 2: lưu kèm hồ sơ")
+
+
+def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str) -> list:
+    """Form 01 (R11): what was received, when, when the result is due and how it
+    goes back, the tracking-book row; after a supplement restart (R4), the new
+    appointment beside the original one."""
+    label_width = [68 * mm, 102 * mm]
+    documents = list(dossier.documents.all())
+    restarted = dossier.supplements.filter(answered_at__isnull=False).last()
+    if restarted:
+        due = [
+            ["Hẹn trả kết quả ban đầu", _first_appointment(dossier)],
+            [
+                "Hẹn trả kết quả mới",
+                f"{moment_words(dossier.due_at)} (tính lại từ khi nhận đủ hồ sơ bổ sung "
+                f"{moment_words(restarted.answered_at)})",
+            ],
+        ]
+    else:
+        due = [["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)]]
+    mark = paragraph(RECEIPT_COPIES[0], "small")
+    mark.receipt_copy = True
+    return [
+        mark,
+        grid(
+            [
+                ["Mã hồ sơ", dossier.code],
+                ["Người nộp hồ sơ", dossier.applicant_name],
+                ["Số định danh cá nhân", contact.id_number or "—"],
+                ["Địa chỉ", contact.address or "—"],
+                ["Số điện thoại", contact.phone or "—"],
+                ["Thư điện tử", dossier.applicant_email or "—"],
+                ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
+            ],
+            label_width,
+            header_rows=0,
+        ),
+        paragraph("Thành phần hồ sơ nộp gồm:", "heading"),
+        grid(
+            [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"]]
+            + [
+                [str(d.order), d.name, d.get_copy_type_display(), str(d.quantity)]
+                for d in documents
+            ]
+            if documents
+            else [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"], ["", "—", "", ""]],
+            [10 * mm, 95 * mm, 45 * mm, 20 * mm],
+        ),
+        Spacer(1, 3 * mm),
+        grid(
+            [
+                ["Số lượng hồ sơ", f"{dossier.documents_count} bộ"],
+                ["Hình thức nộp", dossier.get_channel_display()],
+                ["Thời gian giải quyết theo quy định", dossier.revision.limit_display()],
+                ["Thời gian nhận hồ sơ", moment_words(dossier.received_at)],
+                *due,
+                ["Phương thức nhận kết quả", dossier.get_delivery_display()],
+                ["Vào Sổ theo dõi hồ sơ", dossier.book_entry],
+            ],
+            label_width,
+            header_rows=0,
+        ),
+        Spacer(1, 8 * mm),
+        _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+    ]
+
+
+def _first_appointment(dossier: Dossier) -> str:
+    """The appointment given at receipt, from the receipt's history row; an imported
+    dossier's history starts later, so only its first appointment date is known."""
+    first = dossier.history.order_by("history_date", "history_id").first()
+    if first and first.due_at and first.history_type == "+":
+        return moment_words(first.due_at)
+    return date_words(dossier.first_due_date)
+
+
+def receipt_copies(story: list) -> list:
+    """Both copies of form 01, the second marked as the one kept with the dossier."""
+    second = copy.deepcopy(story)
+    for index, flowable in enumerate(second):
+        if getattr(flowable, "receipt_copy", False):
+            second[index] = paragraph(RECEIPT_COPIES[1], "small")
+    return [*story, PageBreak(), *second]
+
+
 def _form_body(kind: str, dossier: Dossier, contact: CitizenContact) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
-        return [
-            grid(
-                [
-                    *_applicant_rows(dossier, contact),
-                    ["Hình thức nộp", dossier.get_channel_display()],
-                    ["Số bộ hồ sơ", str(dossier.documents_count)],
-                    ["Thời hạn giải quyết", dossier.revision.limit_display()],
-                    ["Thời gian trả kết quả", short_moment(dossier.due_at)],
-                    ["Nhận kết quả tại", "Bộ phận Một cửa"],
-                ],
-                label_width,
-                header_rows=0,
-            ),
-            Spacer(1, 8 * mm),
-            _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
-        ]
+        return _receipt_body(dossier, contact, received_by)
     if kind == "supplement-request":
         requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
             (dossier.received_at, dossier.reception_reason)
@@ -318,4 +392,6 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
         paragraph(title.upper(), "title"),
         *_form_body(kind, dossier, dossier.contact_for(user)),
     ]
+    if kind == "receipt":
+        story = receipt_copies(story)
     return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)

@@ -96,8 +96,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "document received",
-                "verbose_name_plural": "documents received",
+                "verbose_name": "received document",
+                "verbose_name_plural": "received documents",
                 "ordering": ["dossier", "order"],
             },
         ),
@@ -151,8 +151,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "historical document received",
-                "verbose_name_plural": "historical documents received",
+                "verbose_name": "historical received document",
+                "verbose_name_plural": "historical received documents",
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
             },
@@ -277,7 +277,7 @@ class Migration(migrations.Migration):
             model_name="dossier",
             name="delivery",
             field=models.CharField(
-                choices=[("desk", "At the desk"), ("post", "By post"), ("online", "Online")],
+                choices=[("desk", "Collected where the dossier was received"), ("post", "Sent by public postal service"), ("online", "Online, as an electronic result")],
                 default="desk",
                 max_length=8,
                 verbose_name="result delivery",
@@ -306,7 +306,7 @@ class Migration(migrations.Migration):
             model_name="historicaldossier",
             name="delivery",
             field=models.CharField(
-                choices=[("desk", "At the desk"), ("post", "By post"), ("online", "Online")],
+                choices=[("desk", "Collected where the dossier was received"), ("post", "Sent by public postal service"), ("online", "Online, as an electronic result")],
                 default="desk",
                 max_length=8,
                 verbose_name="result delivery",

@@ -57,9 +57,9 @@ class Delivery(models.TextChoices):
     """Where the applicant chose to get the result (form 01, the tracking book's
     "Phương thức nhận kết quả"): not the channel the dossier came in by."""
 
-    DESK = "desk", _("At the desk")
-    POST = "post", _("By post")
-    ONLINE = "online", _("Online")
+    DESK = "desk", _("Collected where the dossier was received")
+    POST = "post", _("Sent by public postal service")
+    ONLINE = "online", _("Online, as an electronic result")
 
 
 class Outcome(models.TextChoices):
@@ -459,8 +459,8 @@ class DossierDocument(DeletesReplacedFiles):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("document received")
-        verbose_name_plural = _("documents received")
+        verbose_name = _("received document")
+        verbose_name_plural = _("received documents")
         ordering = ["dossier", "order"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "order"], name="dossier_document_order")
