@@ -364,7 +364,7 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
             # Numbers first: the lock on each day's sequence keeps the desk from
             # handing out one of these codes until they are committed.
             _advance_sequences(dossiers)
-            _number_the_book(dossiers)
+            number_the_book(dossiers)
             created = bulk_create_with_history(
                 dossiers,
                 Dossier,
@@ -392,7 +392,7 @@ def _advance_sequences(dossiers: list[Dossier]) -> None:
     DossierSequence.reach(highest)
 
 
-def _number_the_book(dossiers: list[Dossier]) -> None:
+def number_the_book(dossiers: list[Dossier]) -> None:
     """Rule R12 for imported dossiers (all of them were accepted): each year's get
     the next rows of that year's book, in receipt order. A year the desk has already
     numbered continues after its last row, since rows are never renumbered."""
