@@ -23,7 +23,7 @@ from procedures.forms import (
     document_line,
 )
 from procedures.importer import ImportRejected, import_dossiers
-from procedures.models import Dossier, Procedure, RevisionComponent
+from procedures.models import Dossier, DossierDocument, Procedure, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
@@ -118,6 +118,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_correct": request.user.has_role(Role.ISO_SECRETARY),
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
             "supplements": dossier.supplements.all(),
+            "documents": dossier.documents.all(),
             "apology": getattr(dossier, "apology", None),
             "history": dossier.history.select_related("history_user"),
             "forms": {
@@ -193,6 +194,12 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 def dossier_scan(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(code)
     return download(dossier.result_scan, f"{dossier.code}-ket-qua")
+
+
+@permission_required(VIEW)
+def dossier_document_scan(request: HttpRequest, code: str, order: int) -> HttpResponse:
+    document = get_object_or_404(DossierDocument, dossier__code=code, order=order)
+    return download(document.scan, f"{code}-giay-to-{order}")
 
 
 @permission_required(VIEW)

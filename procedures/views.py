@@ -141,6 +141,7 @@ def _revision_page(
         "procedure": revision.procedure,
         "steps": revision.steps.select_related("unit"),
         "records": revision.records.all(),
+        "components": revision.components.all(),
         "approval": revision.approval,
         "history": revision.history.select_related("history_user"),
         "others": revision.procedure.revisions.exclude(pk=revision.pk),

@@ -172,6 +172,14 @@ def test_the_receive_page_reads_the_document_lines_and_scans(listed, officer, cl
     ]
     assert not documents[0].scan and documents[1].scan.name.endswith(".pdf")
     assert (dossier.delivery, dossier.book_row) == ("online", 1)
+    page = client.get(reverse("procedures:dossier_detail", args=[dossier.code])).content.decode()
+    assert "Giấy chứng sinh — Bản sao chứng thực × 2" in page
+    assert "Quyển số: 2023 — Số thứ tự: 1" in page and "dong@example.vn" in page
+    scan = reverse("procedures:dossier_document_scan", args=[dossier.code, 2])
+    assert scan in page
+    assert b"".join(client.get(scan).streaming_content) == pdf_bytes()
+    missing = reverse("procedures:dossier_document_scan", args=[dossier.code, 1])
+    assert client.get(missing).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -224,3 +232,27 @@ def test_a_scan_must_name_a_document_of_the_list(listed, officer, client_for):
     fake = SimpleUploadedFile("1.pdf", b"not a pdf", "application/pdf")
     response = client.post(reverse("procedures:dossier_receive"), data | {"scans": [fake]})
     assert response.status_code == 200 and response.context["form"].errors["scans"]
+
+
+def test_the_migration_numbers_received_dossiers_per_year_in_receipt_order(listed, officer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    numbering = import_module("procedures.migrations.0004_receipt_documents_delivery_and_book_rows")
+    late = receive(listed.procedure, officer, "2024-01-03 09:00")
+    early = receive(listed.procedure, officer, "2023-05-02 09:00")
+    refused = receive(listed.procedure, officer, "2023-05-02 08:00", decision="refuse", reason="x")
+    first = receive(listed.procedure, officer, "2023-02-01 09:00")
+    Dossier.objects.update(book_year=None, book_row=None)  # as before the migration
+    BookSequence.objects.all().delete()
+
+    numbering.number_the_book(apps, None)
+    book = {d.pk: (d.book_year, d.book_row) for d in Dossier.objects.all()}
+    assert [book[d.pk] for d in (first, early, late, refused)] == [
+        (2023, 1),
+        (2023, 2),
+        (2024, 1),
+        (None, None),
+    ]
+    assert dict(BookSequence.objects.values_list("year", "last")) == {2023: 2, 2024: 1}
