@@ -236,7 +236,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str) -
             ]
             if documents
             else [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"], ["", "—", "", ""]],
-            [10 * mm, 95 * mm, 45 * mm, 20 * mm],
+            [10 * mm, 90 * mm, 45 * mm, 25 * mm],
         ),
         Spacer(1, 3 * mm),
         grid(
