@@ -256,3 +256,14 @@ def test_the_migration_numbers_received_dossiers_per_year_in_receipt_order(liste
         (None, None),
     ]
     assert dict(BookSequence.objects.values_list("year", "last")) == {2023: 2, 2024: 1}
+
+
+def test_the_receive_page_offers_each_procedure_s_list_as_lines_it_reads_back(
+    listed, officer, client_for
+):
+    from procedures.forms import parse_documents
+
+    page = client_for(officer).get(reverse("procedures:dossier_receive")).content.decode()
+    lines = "Tờ khai đăng ký khai sinh; bản chính; 1\nGiấy chứng sinh; bản sao chứng thực; 2"
+    assert f'data-documents="{lines}"' in page
+    assert parse_documents(lines) == COMPONENTS
