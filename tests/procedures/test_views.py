@@ -177,6 +177,7 @@ def test_compare_shows_what_changed(effective, secretary, chairman, personas, cl
         limit_amount=2,
         effective_from=date(2024, 1, 2),
         scope="Phạm vi mới",
+        components=[{"name": "Tờ khai", "copy_type": "original", "quantity": 1}],
     )
     response = client_for(personas[Role.VIEWER]).get(
         reverse("procedures:revision_compare", args=[second.pk, effective.pk])
@@ -187,6 +188,9 @@ def test_compare_shows_what_changed(effective, secretary, chairman, personas, cl
         ("1", "changed"),
         ("2", "changed"),
         ("3", "removed"),
+    ]
+    assert [(c.label, c.kind, c.new) for c in diff["components"]] == [
+        ("1", "added", "Tờ khai — Bản chính — 1")
     ]
     assert "Thẩm định và xác minh" in response.content.decode()
 
