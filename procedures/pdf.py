@@ -247,7 +247,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str) -
                 ["Thời gian nhận hồ sơ", moment_words(dossier.received_at)],
                 *due,
                 ["Phương thức nhận kết quả", dossier.get_delivery_display()],
-                ["Vào Sổ theo dõi hồ sơ", dossier.book_entry],
+                ["Vào Sổ theo dõi hồ sơ", _book_entry(dossier)],
             ],
             label_width,
             header_rows=0,
@@ -255,6 +255,13 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str) -
         Spacer(1, 8 * mm),
         _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
     ]
+
+
+def _book_entry(dossier: Dossier) -> str:
+    """Rule R12's volume and row; a dash for a dossier never received (R13)."""
+    if dossier.book_row is None:
+        return "—"
+    return f"Quyển số: {dossier.book_year} — Số thứ tự: {dossier.book_row}"
 
 
 def _first_appointment(dossier: Dossier) -> str:

@@ -297,13 +297,6 @@ class Dossier(DeletesReplacedFiles):
         )
 
     @property
-    def book_entry(self) -> str:
-        """Rule R12 as form 01 prints it; a dash for a dossier never received (R13)."""
-        if self.book_row is None:
-            return "—"
-        return f"Quyển số: {self.book_year} — Số thứ tự: {self.book_row}"
-
-    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
