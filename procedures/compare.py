@@ -55,6 +55,10 @@ def _record_line(record) -> str:
     return " — ".join(part for part in (record.name, record.keeper, record.retention) if part)
 
 
+def _component_line(component) -> str:
+    return f"{component.name} — {component.get_copy_type_display()} — {component.quantity}"
+
+
 def _parts(old_items, new_items, line) -> list[Change]:
     """Rows compared by position: row N of the old table against row N of the new."""
     pairs = zip_longest(map(line, old_items), map(line, new_items), fillvalue="")
@@ -80,4 +84,5 @@ def compare_revisions(old: ProcedureRevision, new: ProcedureRevision) -> dict[st
             old.steps.select_related("unit"), new.steps.select_related("unit"), _step_line
         ),
         "records": _parts(old.records.all(), new.records.all(), _record_line),
+        "components": _parts(old.components.all(), new.components.all(), _component_line),
     }

@@ -14,14 +14,17 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from procedures import dossier_services, services
-from procedures.importer import build_dossiers
+from procedures.importer import build_dossiers, number_the_book
 from procedures.models import (
     Apology,
+    Delivery,
     Dossier,
+    DossierDocument,
     Field,
     LimitUnit,
     Outcome,
     Procedure,
+    RevisionComponent,
     SupplementRequest,
 )
 from qms.models import CalendarDay, Organisation, Unit, User
@@ -48,6 +51,18 @@ GENERAL_RECORDS = [
     ("Kết quả giải quyết (bản lưu)", "Văn phòng - Thống kê", "10 năm"),
     ("Phiếu kiểm soát quá trình giải quyết hồ sơ", "Bộ phận Một cửa", "1 năm"),
 ]
+
+
+def _components(name: str) -> list[dict]:
+    """The demo's dossier components: the request form and the applicant's papers."""
+    return [
+        {"name": f"Tờ khai, đơn đề nghị {name.lower()}", "copy_type": "original", "quantity": 1},
+        {
+            "name": "Giấy tờ tùy thân của người nộp hồ sơ",
+            "copy_type": "photocopy",
+            "quantity": 1,
+        },
+    ]
 
 
 def _same_day_steps(unit: str) -> list[tuple]:
@@ -299,6 +314,7 @@ def seed_procedures(*, secretary: User, approver: User, password: str) -> int:
                     for n, u, r, a in step_rows
                 ],
                 records=[{"name": n, "keeper": k, "retention": t} for n, k, t in records],
+                components=_components(name),
                 user=secretary,
                 reason="Dữ liệu mẫu",
             )
@@ -426,10 +442,32 @@ def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
             issued_on = calendar.previous_working_day(dossier.due_date)
             if issued_on > dossier.received_on:
                 apologies.append((dossier, issued_on))
+    for dossier in dossiers:
+        dossier.delivery = rng.choices(list(Delivery), [80, 5, 15])[0]
     history = {"default_user": officer, "default_change_reason": "Dữ liệu mẫu"}
     with transaction.atomic():
+        number_the_book(dossiers)
         bulk_create_with_history(dossiers, Dossier, batch_size=2000, **history)
         saved = Dossier.objects.in_bulk([d.code for d in dossiers], field_name="code")
+        components = {}
+        for component in RevisionComponent.objects.all():
+            components.setdefault(component.revision_id, []).append(component)
+        bulk_create_with_history(
+            [
+                DossierDocument(
+                    dossier=saved[d.code],
+                    order=c.order,
+                    name=c.name,
+                    copy_type=c.copy_type,
+                    quantity=c.quantity,
+                )
+                for d in dossiers
+                for c in components.get(d.revision_id, [])
+            ],
+            DossierDocument,
+            batch_size=2000,
+            **history,
+        )
         bulk_create_with_history(
             [
                 SupplementRequest(
@@ -483,6 +521,7 @@ def seed_open_dossiers(*, officer: User) -> int:
                 user=officer,
                 applicant_name=_name(rng),
                 channel="direct",
+                delivery=rng.choices(list(Delivery), [80, 5, 15])[0],
                 received_at=received,
             )
             if count % 2:

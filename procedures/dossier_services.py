@@ -11,18 +11,24 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nonconformities.services import nc_from_late_dossier
 from procedures.models import (
     Apology,
+    BookSequence,
+    CopyType,
+    Delivery,
     Dossier,
     DossierCode,
+    DossierDocument,
     DossierSequence,
     Handoff,
     Outcome,
     Procedure,
+    ProcedureRevision,
     Reception,
     RuleSet,
     SupplementRequest,
@@ -57,6 +63,49 @@ def next_dossier_code(organisation_code: str, day: date) -> str:
     return str(code)
 
 
+def next_book_rows(year: int, count: int = 1) -> range:
+    """Rule R12: the next `count` rows of the year's tracking book, taken like the
+    codes (one upsert that locks the year's row until the receipt commits; a rolled
+    back receipt gives its row back, so the book has no gap). Rows already written
+    outside the sequence (a database restored with an older sequence) are skipped."""
+    last = BookSequence.take(year, count=count)
+    rows = range(last - count + 1, last + 1)
+    book = Dossier.objects.filter(book_year=year)
+    if book.filter(book_row__gte=rows.start).exists():
+        highest = book.aggregate(highest=Max("book_row"))["highest"]
+        last = BookSequence.take(year, at_least=highest + count, count=count)
+        rows = range(last - count + 1, last + 1)
+    return rows
+
+
+def _receipt_documents(
+    revision: ProcedureRevision, documents: list[dict] | None
+) -> list[DossierDocument]:
+    """What the desk received: as typed, or the revision's list when nothing was."""
+    if documents is None:
+        documents = [component.content() for component in revision.components.all()]
+    received = []
+    for order, data in enumerate(documents, start=1):
+        document = DossierDocument(
+            order=order,
+            name=data["name"].strip(),
+            copy_type=data.get("copy_type") or CopyType.ORIGINAL,
+            quantity=data.get("quantity") or 1,
+            scan=data.get("scan") or "",
+        )
+        try:
+            document.full_clean(exclude=["dossier"])
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "documents": _("Document %(order)s: %(problem)s")
+                    % {"order": order, "problem": " ".join(error.messages)}
+                }
+            ) from error
+        received.append(document)
+    return received
+
+
 def _clock(dossier: Dossier, start: datetime) -> None:
     """Start (or restart, rule R4) the time limit from `start`."""
     try:
@@ -77,6 +126,9 @@ def dossier_receive(
     applicant_id_number: str = "",
     applicant_phone: str = "",
     applicant_address: str = "",
+    applicant_email: str = "",
+    delivery: str = Delivery.DESK,
+    documents: list[dict] | None = None,
     documents_count: int = 1,
     note: str = "",
     decision: str = Reception.ACCEPT,
@@ -86,7 +138,9 @@ def dossier_receive(
     """Log a dossier at the desk: code, pinned revision and rule set, appointment.
 
     An incomplete dossier (form 02) or a refused one (form 03) is logged too, with
-    its reason, but gets no appointment.
+    its reason, but gets no appointment and no row in the tracking book (R13).
+    `documents` (name, copy type, quantity, optional scan) defaults to the
+    revision's list of dossier components.
     """
     received_at = received_at or timezone.now()
     revision = procedure.revisions.effective().first()
@@ -100,6 +154,7 @@ def dossier_receive(
     if decision != Reception.ACCEPT and not reason.strip():
         raise ValidationError({"reason": _("Give the reason the dossier is not accepted.")})
     received_on = timezone.localdate(received_at)
+    received_documents = _receipt_documents(revision, documents)
     dossier = Dossier(
         procedure=procedure,
         revision=revision,
@@ -108,6 +163,8 @@ def dossier_receive(
         applicant_id_number=applicant_id_number,
         applicant_phone=applicant_phone,
         applicant_address=applicant_address,
+        applicant_email=applicant_email,
+        delivery=delivery,
         channel=channel,
         documents_count=documents_count,
         note=note,
@@ -125,8 +182,16 @@ def dossier_receive(
         _clock(dossier, received_at)
         dossier.first_due_date = dossier.due_date
         dossier.enter_step(revision.steps.first())
+    # The day's code, then the year's row: every receipt locks in this order.
     dossier.code = next_dossier_code(Organisation.current().code, received_on)
-    return save_tracked(dossier, user=user, reason=_("Received"))
+    if decision == Reception.ACCEPT:
+        dossier.book_year = received_on.year
+        dossier.book_row = next_book_rows(received_on.year).start
+    save_tracked(dossier, user=user, reason=_("Received"))
+    for document in received_documents:
+        document.dossier = dossier
+        save_tracked(document, user=user, reason=_("Received"))
+    return dossier
 
 
 def _lock(dossier: Dossier) -> Dossier:

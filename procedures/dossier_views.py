@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +20,10 @@ from procedures.forms import (
     ReturnForm,
     StopForm,
     TrackingBookForm,
+    document_line,
 )
 from procedures.importer import ImportRejected, import_dossiers
-from procedures.models import Dossier, Procedure
+from procedures.models import Dossier, DossierDocument, Procedure, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
@@ -50,7 +52,7 @@ def _dossier(code: str) -> Dossier:
 @permission_required(RECEIVE)
 @one_time_form
 def dossier_receive(request: HttpRequest) -> HttpResponse:
-    form = ReceiveForm(request.POST or None)
+    form = ReceiveForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,7 +62,19 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Dossier %(code)s is logged.") % {"code": dossier.code})
             return redirect("procedures:dossier_detail", code=dossier.code)
-    procedures = Procedure.objects.filter(in_use=True, revisions__status="effective")
+    procedures = Procedure.objects.filter(in_use=True, revisions__status="effective").annotate(
+        revision_pk=F("revisions__pk")
+    )
+    components = RevisionComponent.objects.filter(
+        revision__in=[procedure.revision_pk for procedure in procedures]
+    )
+    lines: dict[int, list[str]] = {}
+    for component in components:
+        lines.setdefault(component.revision_id, []).append(
+            document_line(component.name, component.copy_type, component.quantity)
+        )
+    for procedure in procedures:
+        procedure.document_lines = "\n".join(lines.get(procedure.revision_pk, []))
     return render(
         request, "procedures/dossier_receive.html", {"form": form, "procedures": procedures}
     )
@@ -104,6 +118,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_correct": request.user.has_role(Role.ISO_SECRETARY),
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
             "supplements": dossier.supplements.all(),
+            "documents": dossier.documents.all(),
             "apology": getattr(dossier, "apology", None),
             "history": dossier.history.select_related("history_user"),
             "forms": {
@@ -179,6 +194,12 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 def dossier_scan(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(code)
     return download(dossier.result_scan, f"{dossier.code}-ket-qua")
+
+
+@permission_required(VIEW)
+def dossier_document_scan(request: HttpRequest, code: str, order: int) -> HttpResponse:
+    document = get_object_or_404(DossierDocument, dossier__code=code, order=order)
+    return download(document.scan, f"{code}-giay-to-{order}")
 
 
 @permission_required(VIEW)

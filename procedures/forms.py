@@ -1,14 +1,20 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import (
     Channel,
+    CopyType,
+    Delivery,
     Dossier,
+    DossierDocument,
     Procedure,
     ProcedureRevision,
     Rating,
     Reception,
+    RevisionComponent,
     RevisionRecord,
     RevisionStep,
 )
@@ -73,15 +79,22 @@ class RecordForm(BootstrapMixin, forms.ModelForm):
         fields = ["name", "keeper", "retention"]
 
 
+class ComponentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = RevisionComponent
+        fields = ["name", "copy_type", "quantity"]
+
+
 def _formset(form):
     return forms.formset_factory(form, extra=2, can_delete=True)
 
 
 StepFormSet = _formset(StepForm)
 RecordFormSet = _formset(RecordForm)
+ComponentFormSet = _formset(ComponentForm)
 
 
-def parts_initial(revision: ProcedureRevision) -> tuple[list[dict], list[dict]]:
+def parts_initial(revision: ProcedureRevision) -> tuple[list[dict], list[dict], list[dict]]:
     steps = [
         {"name": s.name, "unit": s.unit, "role": s.role, "allotment": s.allotment}
         for s in revision.steps.all()
@@ -90,7 +103,8 @@ def parts_initial(revision: ProcedureRevision) -> tuple[list[dict], list[dict]]:
         {"name": r.name, "keeper": r.keeper, "retention": r.retention}
         for r in revision.records.all()
     ]
-    return steps, records
+    components = [component.content() for component in revision.components.all()]
+    return steps, records, components
 
 
 class ApprovalForm(SignForm):
@@ -112,8 +126,84 @@ class NoteForm(BootstrapMixin, forms.Form):
     )
 
 
+# What the desk may type for a copy type, besides the labels themselves.
+COPY_WORDS = {
+    "chính": CopyType.ORIGINAL,
+    "chứng thực": CopyType.CERTIFIED,
+    "sao y": CopyType.CERTIFIED,
+    "sao": CopyType.PHOTOCOPY,
+    "photo": CopyType.PHOTOCOPY,
+}
+
+
+def document_line(name: str, copy_type: str, quantity: int) -> str:
+    """One line of the receipt's document list, as `parse_documents` reads it."""
+    return f"{name}; {CopyType(copy_type).label.lower()}; {quantity}"
+
+
+def parse_documents(text: str) -> list[dict]:
+    """The documents received, one per line: `name; copy type; quantity`, where copy
+    type and quantity may be left out (an original, one). Anything else on a line is
+    refused with the line's number: a guessed copy type would print on form 01."""
+    words = {str(label).lower(): value for value, label in CopyType.choices} | COPY_WORDS
+    documents, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        name, copy_word, quantity = [*parts, "", ""][:3]
+        if len(parts) > 3 or not name:
+            problems.append(_("line %(n)s: write “name; copy type; quantity”.") % {"n": number})
+            continue
+        if copy_word and copy_word.lower() not in words:
+            problems.append(
+                _(
+                    "line %(n)s: “%(word)s” is not a copy type (bản chính, bản sao chứng thực, "
+                    "bản sao)."
+                )
+                % {"n": number, "word": copy_word}
+            )
+            continue
+        if quantity and not (quantity.isdigit() and 1 <= int(quantity) <= 99):
+            problems.append(_("line %(n)s: the quantity is a number from 1 to 99.") % {"n": number})
+            continue
+        documents.append(
+            {
+                "name": name,
+                "copy_type": words[copy_word.lower()] if copy_word else CopyType.ORIGINAL,
+                "quantity": int(quantity) if quantity else 1,
+            }
+        )
+    if problems:
+        raise forms.ValidationError(problems)
+    return documents
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked by the field's validators."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        clean = super().clean  # bound here: a comprehension has no zero-argument super()
+        return [clean(file, initial) for file in files]
+
+
+SCAN_NAME = re.compile(r"(?P<order>[0-9]+)\b")
+
+
 class ReceiveForm(BootstrapMixin, forms.Form):
-    """The desk's receipt form: built to be filled with the keyboard alone."""
+    """The desk's receipt form: built to be filled with the keyboard alone.
+
+    The documents received are a text area, one line per document, rather than a
+    formset: typed at the speed of the citizen's papers being leafed through, with
+    no mouse and no row to add; left empty it means the procedure's list as is.
+    """
 
     procedure = forms.CharField(
         label=_("Procedure"),
@@ -134,7 +224,37 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
     )
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    applicant_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        error_messages={"invalid": _("Enter an e-mail address such as ten@example.vn.")},
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.DIRECT)
+    delivery = forms.TypedChoiceField(
+        label=_("Result delivery"),
+        choices=Delivery.choices,
+        initial=Delivery.DESK,
+        required=False,
+        empty_value=Delivery.DESK,
+    )
+    documents = forms.CharField(
+        label=_("Documents received"),
+        required=False,
+        help_text=_(
+            "One line per document: name; copy type; quantity (for example “Tờ khai; bản "
+            "chính; 1”). Left empty: the procedure's list of documents."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    scans = MultipleFileField(
+        label=_("Scans made at the desk"),
+        required=False,
+        help_text=_(
+            "PDF or image, at most 20 MB each; each file's name starts with the number of "
+            "its document in the list (1.pdf, 2-to-khai.jpg)."
+        ),
+        validators=DossierDocument._meta.get_field("scan").validators,
+    )
     documents_count = forms.IntegerField(
         label=_("Sets of documents"), min_value=1, max_value=99, initial=1
     )
@@ -157,6 +277,42 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         if procedure is None:
             raise forms.ValidationError(_("Pick a procedure from the list."))
         return procedure
+
+    def clean_documents(self) -> list[dict] | None:
+        text = self.cleaned_data["documents"]
+        return parse_documents(text) if text.strip() else None
+
+    def clean(self):
+        """Each scan goes to the document its file name numbers."""
+        data = super().clean()
+        scans = data.pop("scans", None) or []
+        if not scans or "documents" not in data or "procedure" not in data:
+            return data
+        documents = data["documents"]
+        if documents is None:
+            revision = data["procedure"].revisions.effective().first()
+            documents = [c.content() for c in revision.components.all()] if revision else []
+        for scan in scans:
+            match = SCAN_NAME.match(scan.name)
+            order = int(match["order"]) if match else 0
+            if not 1 <= order <= len(documents):
+                self.add_error(
+                    "scans",
+                    _(
+                        "%(file)s: the name does not start with the number of a document "
+                        "in the list (1 to %(count)s)."
+                    )
+                    % {"file": scan.name, "count": len(documents)},
+                )
+            elif "scan" in documents[order - 1]:
+                self.add_error(
+                    "scans",
+                    _("Two files for document %(order)s.") % {"order": order},
+                )
+            else:
+                documents[order - 1] = documents[order - 1] | {"scan": scan}
+        data["documents"] = documents
+        return data
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

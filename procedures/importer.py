@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from nonconformities.services import nc_from_late_dossier
+from procedures.dossier_services import next_book_rows
 from procedures.models import (
     Channel,
     Dossier,
@@ -363,6 +364,7 @@ def import_dossiers(name: str, content: bytes, *, user=None, dry_run: bool = Fal
             # Numbers first: the lock on each day's sequence keeps the desk from
             # handing out one of these codes until they are committed.
             _advance_sequences(dossiers)
+            number_the_book(dossiers)
             created = bulk_create_with_history(
                 dossiers,
                 Dossier,
@@ -388,3 +390,16 @@ def _advance_sequences(dossiers: list[Dossier]) -> None:
         if code and code.organisation == own:
             highest[code.day] = max(highest.get(code.day, 0), code.number)
     DossierSequence.reach(highest)
+
+
+def number_the_book(dossiers: list[Dossier]) -> None:
+    """Rule R12 for imported dossiers (all of them were accepted): each year's get
+    the next rows of that year's book, in receipt order. A year the desk has already
+    numbered continues after its last row, since rows are never renumbered."""
+    by_year: dict[int, list[Dossier]] = {}
+    for dossier in sorted(dossiers, key=lambda d: (d.received_at, d.code)):
+        by_year.setdefault(dossier.received_on.year, []).append(dossier)
+    for year in sorted(by_year):  # years in order, as every writer locks them
+        rows = next_book_rows(year, len(by_year[year]))
+        for dossier, row in zip(by_year[year], rows, strict=True):
+            dossier.book_year, dossier.book_row = year, row

@@ -1,14 +1,15 @@
 """The controlled copy of a procedure revision."""
 
+import copy
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import PageBreak, Spacer
 
-from procedures.models import Dossier, ProcedureRevision, decimal_text
-from qms.dates import local_day, short_date, short_moment
+from procedures.models import Delivery, Dossier, ProcedureRevision, decimal_text
+from qms.dates import date_words, local_day, moment_words, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
     Signer,
@@ -190,27 +191,109 @@ def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]
     ]
 
 
+# Form 01 is made in two copies (liên), each marked with where it goes.
+RECEIPT_COPIES = ("Liên 1: giao người nộp hồ sơ", "Liên 2: lưu kèm hồ sơ")
+
+
+def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, identity) -> list:
+    """Form 01 (R11): what was received, when, when the result is due and how it
+    goes back, the tracking-book row; after a supplement restart (R4), the new
+    appointment beside the original one."""
+    label_width = [68 * mm, 102 * mm]
+    documents = list(dossier.documents.all())
+    restarted = dossier.supplements.filter(answered_at__isnull=False).last()
+    if restarted:
+        due = [
+            ["Hẹn trả kết quả ban đầu", _first_appointment(dossier)],
+            [
+                "Hẹn trả kết quả mới",
+                f"{moment_words(dossier.due_at)} (tính lại từ khi nhận đủ hồ sơ bổ sung "
+                f"{moment_words(restarted.answered_at)})",
+            ],
+        ]
+    else:
+        due = [["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)]]
+    mark = paragraph(RECEIPT_COPIES[0], "small")
+    mark.receipt_copy = True
+    return [
+        mark,
+        grid(
+            [
+                ["Mã hồ sơ", dossier.code],
+                ["Người nộp hồ sơ", dossier.applicant_name],
+                ["Số định danh cá nhân", contact.id_number or "—"],
+                ["Địa chỉ", contact.address or "—"],
+                ["Số điện thoại", contact.phone or "—"],
+                ["Thư điện tử", dossier.applicant_email or "—"],
+                ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
+            ],
+            label_width,
+            header_rows=0,
+        ),
+        paragraph("Thành phần hồ sơ nộp gồm:", "heading"),
+        grid(
+            [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"]]
+            + [
+                [str(d.order), d.name, d.get_copy_type_display(), str(d.quantity)]
+                for d in documents
+            ]
+            if documents
+            else [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"], ["", "—", "", ""]],
+            [10 * mm, 90 * mm, 45 * mm, 25 * mm],
+        ),
+        Spacer(1, 3 * mm),
+        grid(
+            [
+                ["Số lượng hồ sơ", f"{dossier.documents_count} bộ"],
+                ["Hình thức nộp", dossier.get_channel_display()],
+                ["Thời gian giải quyết theo quy định", dossier.revision.limit_display()],
+                ["Thời gian nhận hồ sơ", moment_words(dossier.received_at)],
+                *due,
+                ["Phương thức nhận kết quả", dossier.get_delivery_display()],
+                *(
+                    [["Nhận kết quả tại", identity.desk_name]]
+                    if dossier.delivery == Delivery.DESK
+                    else []
+                ),
+                ["Vào Sổ theo dõi hồ sơ", _book_entry(dossier)],
+            ],
+            label_width,
+            header_rows=0,
+        ),
+        signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
+    ]
+
+
+def _book_entry(dossier: Dossier) -> str:
+    """Rule R12's volume and row; a dash for a dossier never received (R13)."""
+    if dossier.book_row is None:
+        return "—"
+    return f"Quyển số: {dossier.book_year} — Số thứ tự: {dossier.book_row}"
+
+
+def _first_appointment(dossier: Dossier) -> str:
+    """The appointment given at receipt, from the receipt's history row; an imported
+    dossier's history starts later, so only its first appointment date is known."""
+    first = dossier.history.order_by("history_date", "history_id").first()
+    if first and first.due_at and first.history_type == "+":
+        return moment_words(first.due_at)
+    return date_words(dossier.first_due_date)
+
+
+def receipt_copies(story: list) -> list:
+    """Both copies of form 01, the second marked as the one kept with the dossier."""
+    second = copy.deepcopy(story)
+    for index, flowable in enumerate(second):
+        if getattr(flowable, "receipt_copy", False):
+            second[index] = paragraph(RECEIPT_COPIES[1], "small")
+    return [*story, PageBreak(), *second]
+
+
 def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
-        return [
-            grid(
-                [
-                    *_applicant_rows(dossier, contact),
-                    ["Hình thức nộp", dossier.get_channel_display()],
-                    ["Số bộ hồ sơ", str(dossier.documents_count)],
-                    ["Thời hạn giải quyết", dossier.revision.limit_display()],
-                    ["Thời gian trả kết quả", short_moment(dossier.due_at)],
-                    ["Nhận kết quả tại", identity.desk_name],
-                ],
-                label_width,
-                header_rows=0,
-            ),
-            signature_block(
-                Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)
-            ),
-        ]
+        return _receipt_body(dossier, contact, received_by, identity)
     if kind == "supplement-request":
         requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
             (dossier.received_at, dossier.reception_reason)
@@ -337,4 +420,6 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
         paragraph(title.upper(), "title"),
         *_form_body(kind, dossier, dossier.contact_for(user), identity),
     ]
+    if kind == "receipt":
+        story = receipt_copies(story)
     return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)

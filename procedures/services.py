@@ -18,6 +18,7 @@ from procedures.models import (
     Acknowledgement,
     Procedure,
     ProcedureRevision,
+    RevisionComponent,
     RevisionRecord,
     RevisionStep,
 )
@@ -77,6 +78,7 @@ def revision_draft(*, procedure: Procedure, user: User) -> ProcedureRevision:
             revision=revision,
             steps=[step.content() | {"unit": step.unit} for step in latest.steps.all()],
             records=[record.content() for record in latest.records.all()],
+            components=[component.content() for component in latest.components.all()],
             user=user,
             reason=_("Copied from revision %(number)s") % {"number": latest.number},
         )
@@ -99,8 +101,10 @@ def revision_update(
     records: list[dict],
     user: User,
     reason: str,
+    components: list[dict] | None = None,
 ) -> ProcedureRevision:
-    """Save a draft's content, steps and records. A submitted revision that is
+    """Save a draft's content, steps, records and dossier components (None keeps
+    the components as they are). A submitted revision that is
     edited goes back to draft and must be submitted again."""
     stored = ProcedureRevision.objects.select_for_update().get(pk=revision.pk)
     _require_editable(stored)
@@ -112,7 +116,12 @@ def revision_update(
         revision.attachment_sha256 = ""
     save_tracked(revision, user=user, reason=reason)
     revision_replace_parts(
-        revision=revision, steps=steps, records=records, user=user, reason=reason
+        revision=revision,
+        steps=steps,
+        records=records,
+        components=components,
+        user=user,
+        reason=reason,
     )
     return revision
 
@@ -124,8 +133,12 @@ def revision_replace_parts(
     records: list[dict],
     user: User,
     reason: str,
+    components: list[dict] | None = None,
 ) -> None:
-    for part in [*revision.steps.all(), *revision.records.all()]:
+    replaced = [*revision.steps.all(), *revision.records.all()]
+    if components is not None:
+        replaced += revision.components.all()
+    for part in replaced:
         track(part, user, reason)
         part.delete()
     for order, data in enumerate(steps, start=1):
@@ -147,6 +160,15 @@ def revision_replace_parts(
             retention=data["retention"],
         )
         save_tracked(record, user=user, reason=reason)
+    for order, data in enumerate(components or [], start=1):
+        component = RevisionComponent(
+            revision=revision,
+            order=order,
+            name=data["name"],
+            copy_type=data["copy_type"],
+            quantity=data["quantity"],
+        )
+        save_tracked(component, user=user, reason=reason)
 
 
 @transaction.atomic

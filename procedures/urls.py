@@ -36,6 +36,11 @@ dossier_patterns = [
     path("<str:code>/", dossier_views.dossier_detail, name="dossier_detail"),
     path("<str:code>/in/<slug:kind>/", dossier_views.dossier_form_pdf, name="dossier_pdf"),
     path("<str:code>/ban-quet/", dossier_views.dossier_scan, name="dossier_scan"),
+    path(
+        "<str:code>/giay-to/<int:order>/ban-quet/",
+        dossier_views.dossier_document_scan,
+        name="dossier_document_scan",
+    ),
     path("<str:code>/<slug:action>/", dossier_views.dossier_action, name="dossier_action"),
 ]
 

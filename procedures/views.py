@@ -12,6 +12,7 @@ from procedures.compare import compare_revisions
 from procedures.filters import ProcedureFilter
 from procedures.forms import (
     ApprovalForm,
+    ComponentFormSet,
     NoteForm,
     ProcedureForm,
     RecordFormSet,
@@ -140,6 +141,7 @@ def _revision_page(
         "procedure": revision.procedure,
         "steps": revision.steps.select_related("unit"),
         "records": revision.records.all(),
+        "components": revision.components.all(),
         "approval": revision.approval,
         "history": revision.history.select_related("history_user"),
         "others": revision.procedure.revisions.exclude(pk=revision.pk),
@@ -166,17 +168,19 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not revision.is_editable:
         messages.error(request, _("This revision can no longer be edited: draft a new one."))
         return redirect("procedures:revision_detail", pk=pk)
-    steps_initial, records_initial = parts_initial(revision)
+    steps_initial, records_initial, components_initial = parts_initial(revision)
     data = request.POST or None
     form = RevisionForm(data, request.FILES or None, instance=revision)
     steps = StepFormSet(data, initial=steps_initial, prefix="steps")
     records = RecordFormSet(data, initial=records_initial, prefix="records")
-    if request.method == "POST" and all(f.is_valid() for f in (form, steps, records)):
+    components = ComponentFormSet(data, initial=components_initial, prefix="components")
+    if request.method == "POST" and all(f.is_valid() for f in (form, steps, records, components)):
         try:
             services.revision_update(
                 revision=form.instance,
                 steps=kept_rows(steps),
                 records=kept_rows(records),
+                components=kept_rows(components),
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -188,7 +192,13 @@ def revision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procedures/revision_form.html",
-        {"revision": revision, "form": form, "steps": steps, "records": records},
+        {
+            "revision": revision,
+            "form": form,
+            "steps": steps,
+            "records": records,
+            "components": components,
+        },
     )
 
 

@@ -42,6 +42,15 @@ def date_words(value: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year:04d}"
 
 
+def moment_words(value: datetime | None) -> str:
+    """'09 giờ 05 phút, ngày 05 tháng 3 năm 2026' in local time (the times of form
+    01), or a dash."""
+    if not value:
+        return EMPTY
+    moment = localtime(value)
+    return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {date_words(moment)}"
+
+
 def date_line(place: str, value: date) -> str:
     """The italic line under an official heading: '<place>, ngày dd tháng m năm yyyy'."""
     return f"{place}, {date_words(value)}"

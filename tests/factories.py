@@ -99,6 +99,7 @@ def issue_revision(
     steps=None,
     effective_from=None,
     limit_amount=3,
+    components=None,
     **content,
 ):
     """A revision taken through the real lifecycle: drafted, submitted and, when an
@@ -118,6 +119,7 @@ def issue_revision(
         revision=revision,
         steps=steps if steps is not None else three_day_steps(),
         records=[{"name": "Sổ hộ tịch", "keeper": "TP-HT", "retention": "Vĩnh viễn"}],
+        components=components,
         user=secretary,
         reason="Soạn thảo",
     )

@@ -143,12 +143,13 @@ def revision_forms(records) -> list[forms.BaseForm]:
         procedure_forms.RevisionForm(),
         procedure_forms.StepFormSet(prefix="steps").forms[0],
         procedure_forms.RecordFormSet(prefix="records").forms[0],
+        procedure_forms.ComponentFormSet(prefix="components").forms[0],
     ]
 
 
 MANAGEMENT = {
     f"{prefix}-{name}": value
-    for prefix in ("steps", "records")
+    for prefix in ("steps", "records", "components")
     for name, value in (("TOTAL_FORMS", "1"), ("INITIAL_FORMS", "0"))
 }
 

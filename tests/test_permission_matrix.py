@@ -123,6 +123,9 @@ MATRIX = [
         missing={"supplement-request", "refusal", "apology", "stop-notice"},
     ),
     Row("procedures:dossier_scan", "GET", EVERYONE, "dossier", missing=True),  # none yet
+    Row(  # the records' dossier lists no scanned document
+        "procedures:dossier_document_scan", "GET", EVERYONE, "dossier", {"order": 1}, missing=True
+    ),
     *each("procedures:dossier_action", "POST", DOSSIER_WORK, "dossier", "action", ACTIONS),
     # audits
     Row("audits:list", "GET", EVERYONE),

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
@@ -30,6 +30,14 @@ from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 from qms.working_days import LOCAL_TZ, LimitUnit, OfficeHours, WorkingCalendar
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx"]
+
+
+class CopyType(models.TextChoices):
+    """How a submitted document is given (form 01's "copy type" column)."""
+
+    ORIGINAL = "original", _("Original")
+    CERTIFIED = "certified", _("Certified copy")
+    PHOTOCOPY = "photocopy", _("Photocopy")
 
 
 class Field(models.TextChoices):
@@ -482,7 +490,13 @@ class ProcedureRevision(DeletesReplacedFiles):
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "steps": [step.content() for step in self.steps.all()],
             "records": [record.content() for record in self.records.all()],
-        }
+        } | self._components_content()
+
+    def _components_content(self) -> dict:
+        """The dossier components, signed with the rest; absent when there are none,
+        so that revisions signed before the list existed keep their hash."""
+        components = [component.content() for component in self.components.all()]
+        return {"components": components} if components else {}
 
     @classmethod
     def requiring_signature(cls):
@@ -592,6 +606,41 @@ class RevisionRecord(RevisionPart):
             "name": self.name,
             "keeper": self.keeper,
             "retention": self.retention,
+        }
+
+
+class RevisionComponent(RevisionPart):
+    """A document of the dossier the citizen submits (thành phần hồ sơ): the desk's
+    receipt starts from this list and form 01 prints what was actually received."""
+
+    revision = models.ForeignKey(
+        ProcedureRevision, on_delete=models.CASCADE, related_name="components"
+    )
+    name = models.CharField(_("document"), max_length=300)
+    copy_type = models.CharField(
+        _("copy type"), max_length=12, choices=CopyType.choices, default=CopyType.ORIGINAL
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    history = HistoricalRecords()
+
+    class Meta(RevisionPart.Meta):
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "order"], name="procedures_component_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def content(self) -> dict:
+        return {
+            "order": self.order,
+            "name": self.name,
+            "copy_type": self.copy_type,
+            "quantity": self.quantity,
         }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from procedures.models.controlled import Procedure, ProcedureRevision, RevisionStep
+from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
 from qms.dates import short_date
 from qms.models import Unit
 from qms.privacy import CitizenContact, citizen_contact
@@ -51,6 +51,15 @@ class Channel(models.TextChoices):
     DIRECT = "direct", _("At the desk")
     ONLINE = "online", _("Online")
     POST = "post", _("By post")
+
+
+class Delivery(models.TextChoices):
+    """Where the applicant chose to get the result (form 01, the tracking book's
+    "Phương thức nhận kết quả"): not the channel the dossier came in by."""
+
+    DESK = "desk", _("Collected where the dossier was received")
+    POST = "post", _("Sent by public postal service")
+    ONLINE = "online", _("Online, as an electronic result")
 
 
 class Outcome(models.TextChoices):
@@ -160,6 +169,12 @@ class Dossier(DeletesReplacedFiles):
     applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    delivery = models.CharField(
+        _("result delivery"), max_length=8, choices=Delivery.choices, default=Delivery.DESK
+    )
+    book_year = models.PositiveSmallIntegerField(_("tracking book volume"), null=True, blank=True)
+    book_row = models.PositiveIntegerField(_("tracking book row"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     documents_count = models.PositiveSmallIntegerField(_("documents received"), default=1)
     note = models.TextField(_("note"), blank=True)
@@ -261,6 +276,8 @@ class Dossier(DeletesReplacedFiles):
             models.Index(fields=["applicant_name"], name="dossier_applicant"),
         ]
         constraints = [
+            # rule R12: a row of the tracking book is given once
+            models.UniqueConstraint(fields=["book_year", "book_row"], name="dossier_book_row"),
             models.CheckConstraint(
                 condition=~Q(status__in=["in_progress", "waiting", "completed", "returned"])
                 | Q(due_date__isnull=False),
@@ -423,6 +440,35 @@ class Handoff(models.Model):
         return f"{self.dossier} – {self.step}"
 
 
+class DossierDocument(DeletesReplacedFiles):
+    """A document the desk received with the dossier (form 01's numbered list), and
+    its scan when it was scanned at the desk."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("document"), max_length=300)
+    copy_type = models.CharField(_("copy type"), max_length=12, choices=CopyType.choices)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    scan = models.FileField(
+        _("scan made at the desk"),
+        upload_to=GeneratedName("received"),
+        blank=True,
+        validators=upload_validators(SCAN_EXTENSIONS, 20),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("received document")
+        verbose_name_plural = _("received documents")
+        ordering = ["dossier", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossier_document_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
 @dataclass(frozen=True)
 class DossierCode:
     """Rule R8: `<organisation code>-YYMMDD-NNNN`, the receipt day and that day's
@@ -457,35 +503,38 @@ class DossierCode:
         return cls(parts["organisation"], day, int(parts["number"]))
 
 
-class DossierSequence(models.Model):
-    """The last number given on each receipt day (rule R8), advanced atomically.
+class NumberSequence(models.Model):
+    """The last number given per key (a day, a year), advanced atomically.
 
-    Each change is one upsert, which also locks the day's row until the transaction
-    ends: whoever writes codes of a day (the desk, an import) waits for the others.
+    Each change is one upsert, which also locks the key's row until the transaction
+    ends: whoever numbers under that key waits for the others. A table row rather
+    than a database sequence, so a rolled-back receipt takes its number back with
+    it: no gap, and the number is not given twice.
     """
 
-    day = models.DateField(primary_key=True)
+    KEY: str
     last = models.PositiveIntegerField()
 
-    def __str__(self) -> str:
-        return f"{short_date(self.day)}: {self.last}"
+    class Meta:
+        abstract = True
 
     @classmethod
-    def take(cls, day: date, *, at_least: int = 1) -> int:
-        """The day's next number, and no less than `at_least`."""
+    def take(cls, key, *, at_least: int = 1, count: int = 1) -> int:
+        """The key's next number, and no less than `at_least`; with `count`, the last
+        of that many numbers in a row."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
-                f"({cls._meta.db_table}.last + 1, excluded.last) RETURNING last",
-                [day, at_least],
+                f"({cls._meta.db_table}.last + %s, excluded.last) RETURNING last",
+                [key, max(at_least, count), count],
             )
             (number,) = cursor.fetchone()
         return number
 
     @classmethod
-    def reach(cls, numbers: dict[date, int]) -> None:
-        """Raise each day's last number to at least the one given, days in order so
-        that two imports lock them in the same order."""
+    def reach(cls, numbers: dict) -> None:
+        """Raise each key's last number to at least the one given, keys in order so
+        that two writers lock them in the same order."""
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
@@ -495,8 +544,34 @@ class DossierSequence(models.Model):
 
     @classmethod
     def _upsert(cls) -> str:
-        return f"INSERT INTO {cls._meta.db_table} (day, last) VALUES (%s, %s) ON CONFLICT (day)"
+        return (
+            f"INSERT INTO {cls._meta.db_table} ({cls.KEY}, last) VALUES (%s, %s) "
+            f"ON CONFLICT ({cls.KEY})"
+        )
 
     @staticmethod
     def _larger() -> str:
         return "GREATEST" if connection.vendor == "postgresql" else "MAX"
+
+
+class DossierSequence(NumberSequence):
+    """The last number given on each receipt day (rule R8). Whoever writes codes of
+    a day (the desk, an import) locks the day's row first."""
+
+    KEY = "day"
+    day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"{short_date(self.day)}: {self.last}"
+
+
+class BookSequence(NumberSequence):
+    """The last row of each year's tracking book (rule R12). Taken after the day's
+    code number, in the same transaction, so receipts lock day then year and never
+    wait on each other crosswise."""
+
+    KEY = "year"
+    year = models.PositiveSmallIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

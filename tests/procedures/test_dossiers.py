@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from nonconformities.models import Nonconformity
 from procedures import dossier_services
@@ -359,6 +360,10 @@ def test_concurrent_receipts_never_share_a_code(make_persona, monkeypatch):
     assert len(codes) == len(set(codes)) == 400
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert numbers == list(range(1, 401))
+    # and the tracking book's rows of the year likewise (R12)
+    rows = sorted(Dossier.objects.values_list("book_row", flat=True))
+    assert rows == list(range(1, 401))
+    assert set(Dossier.objects.values_list("book_year", flat=True)) == {timezone.localdate().year}
     # none lost: each has its receipt in the history
     created = Dossier.history.filter(history_type="+").values_list("code", flat=True)
     assert sorted(created) == sorted(codes)

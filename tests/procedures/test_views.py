@@ -49,6 +49,14 @@ def revision_post(revision, **changes) -> dict:
         "records-0-name": "Sổ hộ tịch",
         "records-0-keeper": "TP-HT",
         "records-0-retention": "Vĩnh viễn",
+        "components-TOTAL_FORMS": "2",
+        "components-INITIAL_FORMS": "0",
+        "components-0-name": "Tờ khai đăng ký khai sinh",
+        "components-0-copy_type": "original",
+        "components-0-quantity": "1",
+        "components-1-name": "Giấy chứng sinh",
+        "components-1-copy_type": "certified",
+        "components-1-quantity": "2",
     }
     for index, step in enumerate(revision.steps.all()):
         data |= {
@@ -74,6 +82,12 @@ def test_draft_edit_submit_and_approve_through_the_pages(effective, personas, cl
         revision_post(draft, **{"steps-1-allotment": "1"}),
     )
     assert response.status_code == 302
+    # the dossier components are edited with the revision and signed with it
+    assert [(c.name, c.copy_type, c.quantity) for c in draft.components.all()] == [
+        ("Tờ khai đăng ký khai sinh", "original", 1),
+        ("Giấy chứng sinh", "certified", 2),
+    ]
+    assert draft.signed_content()["components"][1]["copy_type"] == "certified"
     response = secretary.post(reverse("procedures:revision_submit", args=[draft.pk]), follow=True)
     assert "Tổng thời gian các bước là 2 ngày làm việc" in response.content.decode()
 
@@ -163,6 +177,7 @@ def test_compare_shows_what_changed(effective, secretary, chairman, personas, cl
         limit_amount=2,
         effective_from=date(2024, 1, 2),
         scope="Phạm vi mới",
+        components=[{"name": "Tờ khai", "copy_type": "original", "quantity": 1}],
     )
     response = client_for(personas[Role.VIEWER]).get(
         reverse("procedures:revision_compare", args=[second.pk, effective.pk])
@@ -173,6 +188,9 @@ def test_compare_shows_what_changed(effective, secretary, chairman, personas, cl
         ("1", "changed"),
         ("2", "changed"),
         ("3", "removed"),
+    ]
+    assert [(c.label, c.kind, c.new) for c in diff["components"]] == [
+        ("1", "added", "Tờ khai — Bản chính — 1")
     ]
     assert "Thẩm định và xác minh" in response.content.decode()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qms.dates import date_line, date_words, short_date, short_moment
+from qms.dates import date_line, date_words, moment_words, short_date, short_moment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,3 +61,11 @@ def test_days_are_written_only_by_qms_dates():
         if HAND_WRITTEN.search(line) and "FORMAT" not in line
     ]
     assert found == []
+
+
+def test_a_moment_in_words_is_local_time_with_hours_and_minutes():
+    # 18:05 UTC is 01:05 the next day in Hanoi
+    assert moment_words(datetime(2026, 2, 28, 18, 5, tzinfo=UTC)) == (
+        "01 giờ 05 phút, ngày 01 tháng 3 năm 2026"
+    )
+    assert moment_words(None) == "—"

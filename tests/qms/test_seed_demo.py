@@ -96,6 +96,12 @@ def test_seed_demo_is_complete_and_idempotent(demo, db, settings):
     assert SupplementRequest.objects.exists() and Apology.objects.exists()
     assert not year.filter(due_date__isnull=True).exists()
     assert Dossier.objects.open().count() == 12
+    # the tracking book numbers the year in receipt order (R12); each dossier lists
+    # the documents received and how the result goes back (R11)
+    rows = list(year.order_by("received_at", "id").values_list("book_year", "book_row"))
+    assert rows == [(2023, row) for row in range(1, total + 1)]
+    assert not year.filter(documents__isnull=True).exists()
+    assert {"desk", "post", "online"} <= set(year.values_list("delivery", flat=True))
 
 
 def test_the_kpi_command_agrees_with_a_count_of_the_demo_records(demo, db):
