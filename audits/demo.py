@@ -2,13 +2,16 @@
 checklist covers every clause 4.1-10.3, answered, with findings and a signed report,
 and a second audit still in progress."""
 
-from datetime import date, time
+from datetime import date, datetime, time
+
+import time_machine
 
 from audits import services
 from audits.models import Audit, Clause, Programme, Result
 from procedures.models import Dossier, Outcome, Procedure
 from qms.models import Unit, User
 from qms.signing import chairman_approve, shown_sha256
+from qms.working_days import LOCAL_TZ
 
 # clause: (result, evidence, requirement, statement) for the answers that are not
 # simply "conforming"
@@ -171,12 +174,15 @@ def seed_audits(
         "cần khắc phục 2 điểm không phù hợp nhẹ.",
         distribution="Chủ tịch UBND phường; các bộ phận; lưu: VT, ISO.",
     )
-    services.report_sign(
-        audit=full,
-        user=lead,
-        password=password,
-        seen_sha256=shown_sha256(Audit.objects.get(pk=full.pk)),  # as answered and written
-    )
+    # Signed on the audit's last day, as it was, not on the day the demo is seeded:
+    # the report is dated by its signing (R11).
+    with time_machine.travel(datetime(2023, 11, 8, 16, 30, tzinfo=LOCAL_TZ), tick=False):
+        services.report_sign(
+            audit=full,
+            user=lead,
+            password=password,
+            seen_sha256=shown_sha256(Audit.objects.get(pk=full.pk)),  # as answered and written
+        )
     in_progress = services.audit_save(
         audit=Audit(
             code="ĐGNB-2023-02",

@@ -4,8 +4,10 @@ by the
 chairman, its appendix of tasks, its four periodic reports and the year's management
 review."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+import time_machine
 
 from qms import signing
 from qms.dates import short_date
@@ -20,6 +22,7 @@ from qms.models import (
     User,
 )
 from qms.oversight import plan_2023, services, snapshot
+from qms.working_days import LOCAL_TZ
 
 PLAN_YEAR = 2023
 TARGETS = [
@@ -159,9 +162,14 @@ def seed_review(*, secretary: User, chairman: User, owner: User, password: str) 
             ),
             user=secretary,
         )
-    services.review_sign(
-        review=review, user=chairman, password=password, seen_sha256=signing.shown_sha256(review)
-    )
+    # Signed at the end of the meeting, as it was, not on the day the demo is seeded.
+    with time_machine.travel(datetime(2023, 12, 22, 11, 0, tzinfo=LOCAL_TZ), tick=False):
+        services.review_sign(
+            review=review,
+            user=chairman,
+            password=password,
+            seen_sha256=signing.shown_sha256(review),
+        )
     services.review_output_done(
         output=review.outputs.first(),
         user=owner,

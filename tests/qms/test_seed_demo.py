@@ -147,11 +147,13 @@ def test_the_kpi_command_agrees_with_a_count_of_the_demo_records(demo, db):
 def test_the_demo_audit_report_holds_every_clause_and_finding(demo, db, tmp_path):
     audit = Audit.objects.get(code="ĐGNB-2023-01")
     assert audit.status == Audit.Status.REPORTED and audit.report_signature.matches()
+    assert audit.actual_end == date(2023, 11, 8)  # signed on its last day, not at seeding
     assert not audit.items.filter(result="").exists()
     assert Audit.objects.get(code="ĐGNB-2023-02").status == Audit.Status.IN_PROGRESS
     out = tmp_path / "report.pdf"
     call_command("export_pdf", "audit-report", str(audit.pk), "-o", str(out))
     text = pdf_words(out)
+    assert "ngày 08 tháng 11 năm 2023" in text
     clauses = list(Clause.objects.values_list("number", "title"))
     assert len(clauses) == 84
     for number, title in clauses:
