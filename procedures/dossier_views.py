@@ -207,7 +207,16 @@ def dossier_form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse
     dossier = _dossier(code)
     if kind not in DOSSIER_FORMS or not DOSSIER_FORMS[kind][1](dossier):
         raise Http404
-    return pdf_response(dossier_pdf(kind, dossier, request.user), f"{dossier.code}-{kind}")
+    # form 02 is one slip per supplement request: ?lan=2 is the second one
+    number = request.GET.get("lan", "")
+    if number and (kind != "supplement-request" or not number.isdigit()):
+        raise Http404
+    try:
+        content = dossier_pdf(kind, dossier, request.user, int(number) if number else None)
+    except ValidationError as error:
+        raise Http404(error.messages[0]) from error
+    suffix = f"-{number}" if number else ""
+    return pdf_response(content, f"{dossier.code}-{kind}{suffix}")
 
 
 @permission_required(VIEW)

@@ -8,7 +8,13 @@ from django.utils.timezone import localdate
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from procedures.models import Delivery, Dossier, ProcedureRevision, decimal_text
+from procedures.models import (
+    Delivery,
+    Dossier,
+    ProcedureRevision,
+    SupplementRequest,
+    decimal_text,
+)
 from qms.dates import date_words, local_day, moment_words, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
@@ -289,25 +295,58 @@ def receipt_copies(story: list) -> list:
     return [*story, PageBreak(), *second]
 
 
-def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -> list:
+def supplement_request(dossier: Dossier, number: int | None = None) -> SupplementRequest | None:
+    """The request that form 02 is printed for: the `number`-th of the dossier's
+    requests (1 is the first; None the latest), or None for the slip given at intake
+    to a dossier found incomplete (R11: one slip per request)."""
+    requests = list(dossier.supplements.order_by("requested_at"))
+    if not requests:
+        return None
+    if number is None:
+        return requests[-1]
+    if not 1 <= number <= len(requests):
+        raise ValidationError(
+            f"Hồ sơ {dossier.code} không có yêu cầu bổ sung lần {number} (có {len(requests)} lần)."
+        )
+    return requests[number - 1]
+
+
+def _supplement_body(
+    dossier: Dossier, contact: CitizenContact, identity, request: SupplementRequest | None
+) -> list:
+    """Form 02 (§2.2): the items to supplement, numbered, with the reason; the
+    officer who asks (the desk at intake, the specialist during processing) as the
+    contact, with the desk's phone; signed by that officer."""
+    asker = request.requested_by if request else dossier.received_by
+    asker_name = asker.get_full_name() if asker else ""
+    text = request.reason if request else dossier.reception_reason
+    items = [line.strip() for line in text.splitlines() if line.strip()]
+    return [
+        grid(_applicant_rows(dossier, contact), [60 * mm, 110 * mm], header_rows=0),
+        paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
+        *[paragraph(f"{index}. {item}") for index, item in enumerate(items, 1)],
+        paragraph(
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
+            f"{asker_name or identity.desk_name} ({identity.desk_name}), số điện thoại "
+            f"{identity.desk_phone or '—'} để được hướng dẫn."
+        ),
+        signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI HƯỚNG DẪN", asker_name)),
+    ]
+
+
+def _form_body(
+    kind: str,
+    dossier: Dossier,
+    contact: CitizenContact,
+    identity,
+    request: SupplementRequest | None = None,
+) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
         return _receipt_body(dossier, contact, received_by, identity)
     if kind == "supplement-request":
-        requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
-            (dossier.received_at, dossier.reception_reason)
-        ]
-        return [
-            grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
-            paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
-            *[paragraph(f"{short_moment(moment)}: {reason}") for moment, reason in requests],
-            paragraph(
-                "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
-                f"{received_by or identity.desk_name} để được hướng dẫn."
-            ),
-            signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI HƯỚNG DẪN", received_by)),
-        ]
+        return _supplement_body(dossier, contact, identity, request)
     if kind == "refusal":
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
@@ -377,14 +416,13 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
     ]
 
 
-def _issued_on(kind: str, dossier: Dossier) -> date:
+def _issued_on(kind: str, dossier: Dossier, request: SupplementRequest | None) -> date:
     """The day of the form's own event (R11), never the day it is printed: form 02
-    the (latest) supplement request, or the receipt that found the dossier
-    incomplete; form 04 its issue; the stop notice the stop; the receipt, the
-    refusal at intake and the control slip, which opens at receipt, the receipt."""
+    its supplement request, or the receipt that found the dossier incomplete; form
+    04 its issue; the stop notice the stop; the receipt, the refusal at intake and
+    the control slip, which opens at receipt, the receipt."""
     if kind == "supplement-request":
-        latest = dossier.supplements.order_by("requested_at").last()
-        moment = latest.requested_at if latest else dossier.received_at
+        moment = request.requested_at if request else dossier.received_at
     elif kind == "apology":
         moment = dossier.apology.issued_at
     elif kind == "stop-notice":
@@ -399,15 +437,17 @@ def _issued_on(kind: str, dossier: Dossier) -> date:
 ISSUED_BY_THE_ORGANISATION = {"apology"}
 
 
-def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
+def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = None) -> bytes:
     """One of the official forms of `dossier`, in the version of its rule set, with
-    the applicant's contact details as `user` may see them (None: in full)."""
+    the applicant's contact details as `user` may see them (None: in full); form 02
+    for its `number`-th supplement request (None: the latest)."""
     if not DOSSIER_FORMS[kind][1](dossier):
         raise ValidationError(
             f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
             f"(bộ biểu mẫu {dossier.rule_set})."
         )
-    day = _issued_on(kind, dossier)
+    request = supplement_request(dossier, number) if kind == "supplement-request" else None
+    day = _issued_on(kind, dossier, request)
     identity = Organisation.current().identity_on(day)
     number = FORM_NUMBERS[dossier.rule_set][kind]
     title = DOSSIER_FORMS[kind][0]
@@ -418,7 +458,7 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
         official_heading(identity, desk=kind not in ISSUED_BY_THE_ORGANISATION),
         place_and_date(identity, day),
         paragraph(title.upper(), "title"),
-        *_form_body(kind, dossier, dossier.contact_for(user), identity),
+        *_form_body(kind, dossier, dossier.contact_for(user), identity, request),
     ]
     if kind == "receipt":
         story = receipt_copies(story)

@@ -34,6 +34,7 @@ IDENTITIES = {
         "desk_name": "Bộ phận Một cửa",
         "place_name": "An Dương",
         "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
+        "desk_phone": "0225 3857 210",
     },
     date(2025, 7, 1): {
         "superior": "Ủy ban nhân dân thành phố Hải Phòng",
@@ -41,6 +42,7 @@ IDENTITIES = {
         "desk_name": "Trung tâm Phục vụ hành chính công",
         "place_name": "An Dương",
         "address": "Phường An Dương, thành phố Hải Phòng",
+        "desk_phone": "0225 3857 211",
     },
 }
 
