@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
 from procedures.models import (
+    Apology,
     Delivery,
     Dossier,
     ProcedureRevision,
@@ -27,6 +28,7 @@ from qms.pdf import (
     signature_block,
 )
 from qms.privacy import CitizenContact
+from qms.roles import Role
 
 Status = ProcedureRevision.Status
 WATERMARKS = {
@@ -371,7 +373,7 @@ def _form_body(
                 "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
                 f"{short_date(apology.new_due_date)}."
             ),
-            signature_block(Signer("THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name())),
+            signature_block(_apology_signer(apology)),
         ]
     if kind == "stop-notice":
         return [
@@ -416,15 +418,33 @@ def _form_body(
     ]
 
 
+# The head who issues form 04 signs as the chairman, or for the chairman (R11).
+APOLOGY_TITLES = {Role.CHAIRMAN: "CHỦ TỊCH", Role.VICE_CHAIRMAN: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}
+
+
+def _apology_signer(apology: Apology) -> Signer:
+    """The chairman or the vice-chairman who approved the apology; a draft is
+    unsigned (and watermarked)."""
+    approval = apology.approval
+    if approval is None:
+        return Signer(APOLOGY_TITLES[Role.CHAIRMAN])
+    return Signer(
+        APOLOGY_TITLES[Role(approval.role)],
+        approval.signer.get_full_name(),
+        f"Đã ký điện tử lúc {short_moment(approval.signed_at)}",
+    )
+
+
 def _issued_on(kind: str, dossier: Dossier, request: SupplementRequest | None) -> date:
     """The day of the form's own event (R11), never the day it is printed: form 02
     its supplement request, or the receipt that found the dossier incomplete; form
-    04 its issue; the stop notice the stop; the receipt, the refusal at intake and
-    the control slip, which opens at receipt, the receipt."""
+    04 its issue (a draft, the day it was drafted); the stop notice the stop; the
+    receipt, the refusal at intake and the control slip, which opens at receipt,
+    the receipt."""
     if kind == "supplement-request":
         moment = request.requested_at if request else dossier.received_at
     elif kind == "apology":
-        moment = dossier.apology.issued_at
+        moment = dossier.apology.approved_at or dossier.apology.drafted_at
     elif kind == "stop-notice":
         moment = dossier.ended_at
     else:
@@ -462,4 +482,10 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = Non
     ]
     if kind == "receipt":
         story = receipt_copies(story)
-    return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)
+    draft = kind == "apology" and not dossier.apology.approved_at
+    return build_pdf(
+        story,
+        title=f"{title} {dossier.code}",
+        footer=dossier.code,
+        watermark="DỰ THẢO" if draft else None,
+    )

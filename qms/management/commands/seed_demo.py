@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
             )
             officer = User.objects.get(username="motcua")
-            year = seed_dossiers(officer=officer)
+            year = seed_dossiers(officer=officer, chairman=User.objects.get(username="chutich"))
             today = seed_open_dossiers(officer=officer)
             audits = seed_audits(
                 lead=User.objects.get(username="danhgia"),
