@@ -70,10 +70,13 @@ def nc_from_finding(*, finding: Finding, user: User) -> Nonconformity | None:
 
 def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformity | None:
     """A dossier completed late raises a nonconformity; its apology letter, if any,
-    is recorded as the correction."""
+    is recorded as the correction once issued (a draft the head never approved was
+    never sent)."""
     if dossier.outcome != Outcome.LATE or Nonconformity.objects.filter(dossier=dossier).exists():
         return None
     apology = getattr(dossier, "apology", None)
+    if apology and not apology.approved_at:
+        apology = None
     return nc_raise(
         user=user,
         source=Nonconformity.Source.LATE_DOSSIER,
@@ -88,7 +91,7 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
         correction=(
             _("Apology issued %(day)s with a new date %(new)s: %(reason)s")
             % {
-                "day": short_date(apology.issued_at),
+                "day": short_date(apology.approved_at),
                 "new": short_date(apology.new_due_date),
                 "reason": apology.reason,
             }

@@ -27,8 +27,9 @@ from procedures.models import (
     RevisionComponent,
     SupplementRequest,
 )
-from qms.models import CalendarDay, Organisation, Unit, User
+from qms.models import CalendarDay, Organisation, Signature, Unit, User
 from qms.roles import Role
+from qms.signatures import content_hash
 from qms.signing import shown_sha256
 from qms.working_days import LOCAL_TZ
 
@@ -410,9 +411,10 @@ def _year_rows(rng: random.Random, calendar, office_hours, organisation) -> list
     return rows
 
 
-def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
+def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> int:
     """A plausible year at the desk, built through the importer's rules (R1, R3, R5):
-    about 3,000 dossiers, mostly early or on time, a few late (most with an apology),
+    about 3,000 dossiers, mostly early or on time, a few late (most with an apology
+    drafted by the desk and issued by the chairman's signature, R11),
     some paused for a supplement (R4), most digitised and rated. Skipped when the
     year is already there."""
     if Dossier.objects.filter(received_on__year=DEMO_YEAR).exists():
@@ -442,6 +444,7 @@ def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
             issued_on = calendar.previous_working_day(dossier.due_date)
             if issued_on > dossier.received_on:
                 apologies.append((dossier, issued_on))
+                dossier.promised_date = calendar.add_working_days(dossier.due_date, 3)
     for dossier in dossiers:
         dossier.delivery = rng.choices(list(Delivery), [80, 5, 15])[0]
     history = {"default_user": officer, "default_change_reason": "Dữ liệu mẫu"}
@@ -483,19 +486,32 @@ def seed_dossiers(*, officer: User, seed: int = DEMO_YEAR) -> int:
             SupplementRequest,
             **history,
         )
-        bulk_create_with_history(
+        issued = bulk_create_with_history(
             [
                 Apology(
                     dossier=saved[d.code],
-                    issued_at=datetime.combine(issued_on, time(9), tzinfo=LOCAL_TZ),
-                    issued_by=officer,
+                    drafted_at=datetime.combine(issued_on, time(8), tzinfo=LOCAL_TZ),
+                    drafted_by=officer,
                     reason="Hồ sơ cần xác minh thêm tại nơi cư trú.",
-                    new_due_date=calendar.add_working_days(d.due_date, 3),
+                    new_due_date=d.promised_date,
+                    approved_at=datetime.combine(issued_on, time(9), tzinfo=LOCAL_TZ),
                 )
                 for d, issued_on in apologies
             ],
             Apology,
             **history,
+        )
+        # signed as `apology_approve` signs, on the day of issue long past
+        Signature.objects.bulk_create(
+            Signature(
+                record=apology,
+                signer=chairman,
+                role=Role.CHAIRMAN,
+                meaning=Signature.Meaning.APPROVED,
+                signed_at=apology.approved_at,
+                content_sha256=content_hash(apology.signed_content()),
+            )
+            for apology in issued
         )
     return len(dossiers)
 

@@ -36,8 +36,9 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.dates import short_date
 from qms.history import save_tracked, track
-from qms.models import CalendarDay, Organisation, User
+from qms.models import CalendarDay, Organisation, Signature, User
 from qms.roles import Role
+from qms.signing import refuse_if_approved, signature_sign
 from qms.working_days import CalendarRangeError
 
 
@@ -312,24 +313,14 @@ def dossier_resume(*, dossier: Dossier, user: User) -> Dossier:
     return dossier
 
 
-@transaction.atomic
-def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
-    """Issue the apology letter with a new appointment (form 04), once, at least one
-    working day before the appointment. The new appointment is a working day after
-    the appointment (so after the day of issue) and within one year of the issue: a
-    date typed a century ahead would hide the dossier from every overdue list. The
-    outcome stays late (R5)."""
-    _require_desk(user)
-    dossier = _lock(dossier)
-    # While the clock is stopped the appointment is not known yet (R4).
-    _require(dossier, Dossier.Status.IN_PROGRESS)
-    if Apology.objects.filter(dossier=dossier).exists():
-        raise ValidationError(
-            _("An apology was already issued for this dossier; only one is allowed.")
-        )
-    today = timezone.localdate()
+def _check_apology_dates(dossier: Dossier, new_due_date: date, issued_on: date) -> None:
+    """Rule R5 and R11 for an apology issued on `issued_on`: at least one working day
+    before the appointment; its new date a working day after the appointment (so
+    after the day of issue) and within one year of the issue: a date typed a century
+    ahead would hide the dossier from every overdue list. Checked when the unit
+    drafts it and again when the head issues it, on that day."""
     calendar = CalendarDay.objects.calendar()
-    if today > calendar.previous_working_day(dossier.due_date):
+    if issued_on > calendar.previous_working_day(dossier.due_date):
         raise ValidationError(
             _(
                 "An apology must be issued at least one working day before the appointment "
@@ -344,7 +335,7 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
                 % {"day": short_date(dossier.due_date)}
             }
         )
-    latest = today + relativedelta(years=1)
+    latest = issued_on + relativedelta(years=1)
     if new_due_date > latest:
         raise ValidationError(
             {
@@ -365,18 +356,66 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
                 % {"day": short_date(new_due_date)}
             }
         )
+
+
+@transaction.atomic
+def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
+    """Draft the apology letter with a new appointment (form 04), once per dossier:
+    the unit at fault drafts it (R11), the chairman or a vice-chairman issues it
+    (`apology_approve`). The outcome stays late (R5)."""
+    if not user.has_role(Role.OFFICER, Role.SPECIALIST):
+        raise ValidationError(_("Only a one-stop officer or a specialist can draft an apology."))
+    dossier = _lock(dossier)
+    # While the clock is stopped the appointment is not known yet (R4).
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError(
+            _("An apology was already drafted for this dossier; only one is allowed.")
+        )
+    _check_apology_dates(dossier, new_due_date, timezone.localdate())
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the delay.")})
     apology = Apology(
         dossier=dossier,
-        issued_at=timezone.now(),
-        issued_by=user,
+        drafted_at=timezone.now(),
+        drafted_by=user,
         reason=reason,
         new_due_date=new_due_date,
     )
-    track(apology, user, _("Apology issued"))
+    track(apology, user, _("Apology drafted"))
     apology.save()
-    track(dossier, user, _("Apology issued"))
+    track(dossier, user, _("Apology drafted"))
+    dossier.save()
+    return apology
+
+
+@transaction.atomic
+def apology_approve(*, apology: Apology, user: User, password: str, seen_sha256: str) -> Apology:
+    """The chairman or a vice-chairman issues the drafted apology by signing what they
+    were shown: the day of issue is today, so the dates are checked again for it;
+    from now on the dossier carries the new date as its promised date (R11)."""
+    dossier = _lock(apology.dossier)
+    apology = Apology.objects.select_for_update().get(pk=apology.pk)
+    refuse_if_approved(apology)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _check_apology_dates(dossier, apology.new_due_date, timezone.localdate())
+    apology.approved_at = timezone.now()
+    track(apology, user, _("Apology issued"))
+    apology.save(update_fields=["approved_at"])
+    signature_sign(
+        record=apology,
+        user=user,
+        password=password,
+        roles=Apology.SIGNER_ROLES,
+        meaning=Signature.Meaning.APPROVED,
+        seen_sha256=seen_sha256,
+    )
+    dossier.promised_date = apology.new_due_date
+    track(
+        dossier,
+        user,
+        _("Apology issued; new date %(day)s") % {"day": short_date(apology.new_due_date)},
+    )
     dossier.save()
     return apology
 

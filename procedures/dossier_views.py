@@ -23,11 +23,12 @@ from procedures.forms import (
     document_line,
 )
 from procedures.importer import ImportRejected, import_dossiers
-from procedures.models import Dossier, DossierDocument, Procedure, RevisionComponent
+from procedures.models import Apology, Dossier, DossierDocument, Procedure, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
+from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.paging import keyset_page
 from qms.pdf import pdf_response
@@ -38,6 +39,7 @@ from qms.xlsx import xlsx_response
 VIEW = "procedures.view_dossier"
 RECEIVE = "procedures.add_dossier"
 WORK = "procedures.change_dossier"
+APPROVE_APOLOGY = "procedures.approve_apology"
 
 
 def _dossier(code: str) -> Dossier:
@@ -100,14 +102,25 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     dossiers = (
         Dossier.objects.in_queue_of(request.user)
         .select_related("procedure", "current_step")
-        .order_by("due_date", "received_at")
+        .followed()
+        .order_by("followed_date", "received_at")
     )
     return render(request, "procedures/dossier_queue.html", {"dossiers": dossiers})
 
 
 @permission_required(VIEW)
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(code)
+    return _dossier_page(request, _dossier(code))
+
+
+def _dossier_page(
+    request: HttpRequest, dossier: Dossier, approve_form: SignForm | None = None, status=200
+) -> HttpResponse:
+    """The dossier's page; a refused approval of its apology shows it again with the
+    reason beside the form."""
+    apology = getattr(dossier, "apology", None)
+    if approve_form is None and apology and not apology.approved_at:
+        approve_form = SignForm(prefix="approve", request=request, record=apology)
     return render(
         request,
         "procedures/dossier_detail.html",
@@ -119,7 +132,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
             "supplements": dossier.supplements.all(),
             "documents": dossier.documents.all(),
-            "apology": getattr(dossier, "apology", None),
+            "apology": apology,
+            "approve_form": approve_form,
             "history": dossier.history.select_related("history_user"),
             "forms": {
                 "supplement": ReasonForm(prefix="supplement"),
@@ -140,7 +154,29 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
                 if applies(dossier)
             ],
         },
+        status=status,
     )
+
+
+@require_POST
+@permission_required(APPROVE_APOLOGY)
+def dossier_apology_approve(request: HttpRequest, code: str) -> HttpResponse:
+    """The chairman or a vice-chairman issues the drafted apology (form 04) by
+    signing it."""
+    dossier = _dossier(code)
+    apology = get_object_or_404(Apology, dossier=dossier)
+    form = SignForm(request.POST, prefix="approve", request=request, record=apology)
+    if form.is_valid():
+        try:
+            dossier_services.apology_approve(
+                apology=apology, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_service_error(form, error)
+        else:
+            messages.success(request, _("The apology for %(code)s is issued.") % {"code": code})
+            return redirect("procedures:dossier_detail", code=code)
+    return _dossier_page(request, _dossier(code), form, status=400)
 
 
 ACTIONS = {
@@ -207,7 +243,16 @@ def dossier_form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse
     dossier = _dossier(code)
     if kind not in DOSSIER_FORMS or not DOSSIER_FORMS[kind][1](dossier):
         raise Http404
-    return pdf_response(dossier_pdf(kind, dossier, request.user), f"{dossier.code}-{kind}")
+    # form 02 is one slip per supplement request: ?lan=2 is the second one
+    number = request.GET.get("lan", "")
+    if number and (kind != "supplement-request" or not number.isdigit()):
+        raise Http404
+    try:
+        content = dossier_pdf(kind, dossier, request.user, int(number) if number else None)
+    except ValidationError as error:
+        raise Http404(error.messages[0]) from error
+    suffix = f"-{number}" if number else ""
+    return pdf_response(content, f"{dossier.code}-{kind}{suffix}")
 
 
 @permission_required(VIEW)

@@ -8,7 +8,14 @@ from django.utils.timezone import localdate
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from procedures.models import Delivery, Dossier, ProcedureRevision, decimal_text
+from procedures.models import (
+    Apology,
+    Delivery,
+    Dossier,
+    ProcedureRevision,
+    SupplementRequest,
+    decimal_text,
+)
 from qms.dates import date_words, local_day, moment_words, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
@@ -21,6 +28,7 @@ from qms.pdf import (
     signature_block,
 )
 from qms.privacy import CitizenContact
+from qms.roles import Role
 
 Status = ProcedureRevision.Status
 WATERMARKS = {
@@ -289,25 +297,58 @@ def receipt_copies(story: list) -> list:
     return [*story, PageBreak(), *second]
 
 
-def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -> list:
+def supplement_request(dossier: Dossier, number: int | None = None) -> SupplementRequest | None:
+    """The request that form 02 is printed for: the `number`-th of the dossier's
+    requests (1 is the first; None the latest), or None for the slip given at intake
+    to a dossier found incomplete (R11: one slip per request)."""
+    requests = list(dossier.supplements.order_by("requested_at"))
+    if not requests:
+        return None
+    if number is None:
+        return requests[-1]
+    if not 1 <= number <= len(requests):
+        raise ValidationError(
+            f"Hồ sơ {dossier.code} không có yêu cầu bổ sung lần {number} (có {len(requests)} lần)."
+        )
+    return requests[number - 1]
+
+
+def _supplement_body(
+    dossier: Dossier, contact: CitizenContact, identity, request: SupplementRequest | None
+) -> list:
+    """Form 02 (§2.2): the items to supplement, numbered, with the reason; the
+    officer who asks (the desk at intake, the specialist during processing) as the
+    contact, with the desk's phone; signed by that officer."""
+    asker = request.requested_by if request else dossier.received_by
+    asker_name = asker.get_full_name() if asker else ""
+    text = request.reason if request else dossier.reception_reason
+    items = [line.strip() for line in text.splitlines() if line.strip()]
+    return [
+        grid(_applicant_rows(dossier, contact), [60 * mm, 110 * mm], header_rows=0),
+        paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
+        *[paragraph(f"{index}. {item}") for index, item in enumerate(items, 1)],
+        paragraph(
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
+            f"{asker_name or identity.desk_name} ({identity.desk_name}), số điện thoại "
+            f"{identity.desk_phone or '—'} để được hướng dẫn."
+        ),
+        signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI HƯỚNG DẪN", asker_name)),
+    ]
+
+
+def _form_body(
+    kind: str,
+    dossier: Dossier,
+    contact: CitizenContact,
+    identity,
+    request: SupplementRequest | None = None,
+) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = [60 * mm, 110 * mm]
     if kind == "receipt":
         return _receipt_body(dossier, contact, received_by, identity)
     if kind == "supplement-request":
-        requests = [(r.requested_at, r.reason) for r in dossier.supplements.all()] or [
-            (dossier.received_at, dossier.reception_reason)
-        ]
-        return [
-            grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
-            paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
-            *[paragraph(f"{short_moment(moment)}: {reason}") for moment, reason in requests],
-            paragraph(
-                "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
-                f"{received_by or identity.desk_name} để được hướng dẫn."
-            ),
-            signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI HƯỚNG DẪN", received_by)),
-        ]
+        return _supplement_body(dossier, contact, identity, request)
     if kind == "refusal":
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
@@ -332,7 +373,7 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
                 "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
                 f"{short_date(apology.new_due_date)}."
             ),
-            signature_block(Signer("THỦ TRƯỞNG CƠ QUAN", apology.issued_by.get_full_name())),
+            signature_block(_apology_signer(apology)),
         ]
     if kind == "stop-notice":
         return [
@@ -377,16 +418,33 @@ def _form_body(kind: str, dossier: Dossier, contact: CitizenContact, identity) -
     ]
 
 
-def _issued_on(kind: str, dossier: Dossier) -> date:
+# The head who issues form 04 signs as the chairman, or for the chairman (R11).
+APOLOGY_TITLES = {Role.CHAIRMAN: "CHỦ TỊCH", Role.VICE_CHAIRMAN: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}
+
+
+def _apology_signer(apology: Apology) -> Signer:
+    """The chairman or the vice-chairman who approved the apology; a draft is
+    unsigned (and watermarked)."""
+    approval = apology.approval
+    if approval is None:
+        return Signer(APOLOGY_TITLES[Role.CHAIRMAN])
+    return Signer(
+        APOLOGY_TITLES[Role(approval.role)],
+        approval.signer.get_full_name(),
+        f"Đã ký điện tử lúc {short_moment(approval.signed_at)}",
+    )
+
+
+def _issued_on(kind: str, dossier: Dossier, request: SupplementRequest | None) -> date:
     """The day of the form's own event (R11), never the day it is printed: form 02
-    the (latest) supplement request, or the receipt that found the dossier
-    incomplete; form 04 its issue; the stop notice the stop; the receipt, the
-    refusal at intake and the control slip, which opens at receipt, the receipt."""
+    its supplement request, or the receipt that found the dossier incomplete; form
+    04 its issue (a draft, the day it was drafted); the stop notice the stop; the
+    receipt, the refusal at intake and the control slip, which opens at receipt,
+    the receipt."""
     if kind == "supplement-request":
-        latest = dossier.supplements.order_by("requested_at").last()
-        moment = latest.requested_at if latest else dossier.received_at
+        moment = request.requested_at if request else dossier.received_at
     elif kind == "apology":
-        moment = dossier.apology.issued_at
+        moment = dossier.apology.approved_at or dossier.apology.drafted_at
     elif kind == "stop-notice":
         moment = dossier.ended_at
     else:
@@ -399,15 +457,17 @@ def _issued_on(kind: str, dossier: Dossier) -> date:
 ISSUED_BY_THE_ORGANISATION = {"apology"}
 
 
-def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
+def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = None) -> bytes:
     """One of the official forms of `dossier`, in the version of its rule set, with
-    the applicant's contact details as `user` may see them (None: in full)."""
+    the applicant's contact details as `user` may see them (None: in full); form 02
+    for its `number`-th supplement request (None: the latest)."""
     if not DOSSIER_FORMS[kind][1](dossier):
         raise ValidationError(
             f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
             f"(bộ biểu mẫu {dossier.rule_set})."
         )
-    day = _issued_on(kind, dossier)
+    request = supplement_request(dossier, number) if kind == "supplement-request" else None
+    day = _issued_on(kind, dossier, request)
     identity = Organisation.current().identity_on(day)
     number = FORM_NUMBERS[dossier.rule_set][kind]
     title = DOSSIER_FORMS[kind][0]
@@ -418,8 +478,14 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
         official_heading(identity, desk=kind not in ISSUED_BY_THE_ORGANISATION),
         place_and_date(identity, day),
         paragraph(title.upper(), "title"),
-        *_form_body(kind, dossier, dossier.contact_for(user), identity),
+        *_form_body(kind, dossier, dossier.contact_for(user), identity, request),
     ]
     if kind == "receipt":
         story = receipt_copies(story)
-    return build_pdf(story, title=f"{title} {dossier.code}", footer=dossier.code)
+    draft = kind == "apology" and not dossier.apology.approved_at
+    return build_pdf(
+        story,
+        title=f"{title} {dossier.code}",
+        footer=dossier.code,
+        watermark="DỰ THẢO" if draft else None,
+    )

@@ -41,6 +41,11 @@ dossier_patterns = [
         dossier_views.dossier_document_scan,
         name="dossier_document_scan",
     ),
+    path(
+        "<str:code>/xin-loi/phe-duyet/",
+        dossier_views.dossier_apology_approve,
+        name="dossier_apology_approve",
+    ),
     path("<str:code>/<slug:action>/", dossier_views.dossier_action, name="dossier_action"),
 ]
 

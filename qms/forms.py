@@ -157,7 +157,15 @@ class OrganisationIdentityForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = OrganisationIdentity
-        fields = ["valid_from", "superior", "name", "desk_name", "place_name", "address"]
+        fields = [
+            "valid_from",
+            "superior",
+            "name",
+            "desk_name",
+            "place_name",
+            "address",
+            "desk_phone",
+        ]
         widgets = {"valid_from": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
 
 

@@ -81,11 +81,13 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VICE_CHAIRMAN: (
         *_READ_ALL,
         "procedures.approve_procedurerevision",
+        "procedures.approve_apology",
         "procedures.change_dossier",
     ),
     Role.CHAIRMAN: (
         *_READ_ALL,
         "procedures.approve_procedurerevision",
+        "procedures.approve_apology",
         "procedures.change_dossier",
     ),
     Role.VIEWER: _READ_ALL,

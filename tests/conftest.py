@@ -205,6 +205,15 @@ def records(personas, effective, audit, secretary, chairman):
     dossier = dossier_services.dossier_receive(
         procedure=effective.procedure, user=officer, applicant_name="Ma Trận", channel="direct"
     )
+    late = dossier_services.dossier_receive(
+        procedure=effective.procedure, user=officer, applicant_name="Xin Lỗi", channel="direct"
+    )
+    dossier_services.dossier_apologise(  # a draft waiting for the chairman (form 04)
+        dossier=late,
+        user=officer,
+        reason="Chờ xác minh",
+        new_due_date=CalendarDay.objects.calendar().add_working_days(late.due_date, 2),
+    )
     nc = nc_services.nc_raise(
         user=officer, source="staff", severity="minor", description="Phiếu thiếu chữ ký"
     )
@@ -270,6 +279,7 @@ def records(personas, effective, audit, secretary, chairman):
         "draft": {"pk": draft.pk},
         "compare": {"pk": draft.pk, "other": effective.pk},
         "dossier": {"code": dossier.code},
+        "apology": {"code": late.code},
         "audit": {"pk": started.pk},
         "planned_audit": {"pk": planned.pk},
         "item": {"item_pk": started.items.first().pk},

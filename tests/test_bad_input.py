@@ -36,7 +36,7 @@ from nonconformities.views import _steps as nc_steps
 from procedures import forms as procedure_forms
 from procedures.dossier_views import ACTIONS
 from procedures.importer import COLUMNS
-from procedures.models import Dossier, ProcedureRevision
+from procedures.models import Apology, Dossier, ProcedureRevision
 from qms import forms as qms_forms
 from qms.idempotency import FIELD, new_token
 from qms.models import ManagementReview, Objective
@@ -197,6 +197,20 @@ TARGETS = [
     ),
     Target("procedures:revision_withdraw", CHAIRMAN, plain(procedure_forms.NoteForm), "revision"),
     Target("procedures:dossier_receive", OFFICER, plain(procedure_forms.ReceiveForm)),
+    Target(
+        "procedures:dossier_apology_approve",
+        CHAIRMAN,
+        lambda records: [
+            qms_forms.SignForm(
+                prefix="approve",
+                record=Apology.objects.get(dossier__code=records["apology"]["code"])
+                if "apology" in records
+                else None,
+            )
+        ],
+        "apology",
+        bad_request=True,
+    ),
     *[
         Target(
             "procedures:dossier_action",

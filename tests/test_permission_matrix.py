@@ -127,6 +127,8 @@ MATRIX = [
         "procedures:dossier_document_scan", "GET", EVERYONE, "dossier", {"order": 1}, missing=True
     ),
     *each("procedures:dossier_action", "POST", DOSSIER_WORK, "dossier", "action", ACTIONS),
+    # issuing form 04: the chairman and the vice-chairmen only
+    Row("procedures:dossier_apology_approve", "POST", APPROVERS, "apology"),
     # audits
     Row("audits:list", "GET", EVERYONE),
     Row("audits:mine", "GET", EVERYONE),

@@ -13,13 +13,14 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
 from qms.dates import short_date
-from qms.models import Unit
+from qms.models import ApprovedRecord, Unit
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -99,11 +100,16 @@ class DossierQuerySet(models.QuerySet):
     def open(self):
         return self.filter(_status_is(*Dossier.OPEN_STATUSES))
 
+    def followed(self):
+        """The date the desk works to: the promised date of an issued apology, else
+        the appointment (R11; the outcome still compares with the appointment, R5)."""
+        return self.alias(followed_date=Coalesce("promised_date", "due_date"))
+
     def overdue(self, today: date):
-        return self.open().filter(due_date__lt=today)
+        return self.open().followed().filter(followed_date__lt=today)
 
     def due_on(self, day: date):
-        return self.open().filter(due_date=day)
+        return self.open().followed().filter(followed_date=day)
 
     WORKLISTS = {
         "due_today": _("Due today"),
@@ -197,6 +203,15 @@ class Dossier(DeletesReplacedFiles):
     first_due_date = models.DateField(_("appointment set at receipt"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     due_date = models.DateField(_("appointment date"), null=True, blank=True)
+    promised_date = models.DateField(
+        _("promised date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The new date of the issued apology (form 04): worklists follow it; the "
+            "outcome is still measured against the appointment."
+        ),
+    )
 
     current_step = models.ForeignKey(
         RevisionStep,
@@ -381,14 +396,23 @@ class SupplementRequest(models.Model):
         return f"{self.dossier} – {self.reason[:60]}"
 
 
-class Apology(models.Model):
-    """The apology letter with a new appointment (form 04): at most one per dossier,
-    issued at least one working day before the appointment (R5)."""
+class Apology(ApprovedRecord):
+    """The apology letter with a new appointment (form 04), at most one per dossier
+    (R5). The unit at fault drafts it; it is issued when the head of the ward (the
+    chairman or a vice-chairman) approves it by signing (R11): `approved_at` is the
+    day of issue, and from then on the dossier carries the new date as its
+    `promised_date`."""
+
+    SIGNED_FIELDS = ("dossier_id", "drafted_by_id", "reason", "new_due_date")
+    SIGNER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
-    issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField(_("reason for the delay"))
     new_due_date = models.DateField(_("new appointment date"))
@@ -397,6 +421,7 @@ class Apology(models.Model):
     class Meta:
         verbose_name = _("apology letter")
         verbose_name_plural = _("apology letters")
+        permissions = [("approve_apology", _("Can issue an apology letter by approving it"))]
 
     def __str__(self) -> str:
         return f"{self.dossier} – {short_date(self.new_due_date)}"

@@ -158,6 +158,12 @@ class OrganisationIdentity(models.Model):
         help_text=_('Written before the date on documents: "An Dương, ngày … tháng … năm …".'),
     )
     address = models.CharField(_("address"), max_length=300)
+    desk_phone = models.CharField(
+        _("one-stop desk's phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Printed on the request to supplement (form 02) as the number to call."),
+    )
     history = HistoricalRecords()
 
     class Meta:

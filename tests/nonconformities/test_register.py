@@ -15,6 +15,8 @@ from procedures import dossier_services
 from qms import exports
 from qms.models import OrganisationIdentity
 from qms.roles import Role
+from qms.signing import shown_sha256
+from tests.factories import PASSWORD
 from tests.procedures.test_dossiers import at, receive
 
 Stage = Nonconformity.Stage
@@ -159,20 +161,30 @@ def test_actions_done_before_the_field_existed_take_who_recorded_them(nc, person
     assert Action.objects.get(pk=action.pk).done_by == officer
 
 
-def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, personas):
+@pytest.mark.parametrize("issued", [True, False])
+def test_a_late_dossier_raises_a_nonconformity_with_its_apology(effective, personas, issued):
+    """The apology is the correction once the chairman has issued it; a draft never
+    sent is not."""
     officer, specialist = personas[Role.OFFICER], personas[Role.SPECIALIST]
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")  # due 07/03
     with time_machine.travel(at("2023-03-03 09:00"), tick=False):
-        dossier_services.dossier_apologise(
+        apology = dossier_services.dossier_apologise(
             dossier=dossier, user=officer, reason="Chờ xác minh", new_due_date=date(2023, 3, 9)
         )
+        if issued:
+            dossier_services.apology_approve(
+                apology=apology,
+                user=personas[Role.CHAIRMAN],
+                password=PASSWORD,
+                seen_sha256=shown_sha256(apology),
+            )
         dossier_services.dossier_hand_on(dossier=dossier, user=officer)
         dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
     with time_machine.travel(at("2023-03-09 09:00"), tick=False):
         dossier_services.dossier_complete(dossier=dossier, user=personas[Role.CHAIRMAN])
     nc = Nonconformity.objects.get(dossier=dossier)
     assert nc.source == "late_dossier" and nc.procedure == effective.procedure
-    assert "Chờ xác minh" in nc.correction and nc.found_on == date(2023, 3, 9)
+    assert ("Chờ xác minh" in nc.correction) == issued and nc.found_on == date(2023, 3, 9)
 
 
 def test_a_signed_audit_raises_one_per_nonconformity_finding(started, lead):

@@ -34,6 +34,7 @@ IDENTITIES = {
         "desk_name": "Bộ phận Một cửa",
         "place_name": "An Dương",
         "address": "Phường An Dương, quận Lê Chân, thành phố Hải Phòng",
+        "desk_phone": "0225 3857 210",
     },
     date(2025, 7, 1): {
         "superior": "Ủy ban nhân dân thành phố Hải Phòng",
@@ -41,6 +42,7 @@ IDENTITIES = {
         "desk_name": "Trung tâm Phục vụ hành chính công",
         "place_name": "An Dương",
         "address": "Phường An Dương, thành phố Hải Phòng",
+        "desk_phone": "0225 3857 211",
     },
 }
 
@@ -83,7 +85,7 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
             )
             officer = User.objects.get(username="motcua")
-            year = seed_dossiers(officer=officer)
+            year = seed_dossiers(officer=officer, chairman=User.objects.get(username="chutich"))
             today = seed_open_dossiers(officer=officer)
             audits = seed_audits(
                 lead=User.objects.get(username="danhgia"),
