@@ -125,6 +125,10 @@ def styles() -> dict[str, ParagraphStyle]:
             leftIndent=HEADING_COLUMNS[0],
             spaceBefore=4,
         ),
+        # Under the issuing body, centred on it.
+        "number": ParagraphStyle(
+            "number", parent=centred, rightIndent=CONTENT_WIDTH - HEADING_COLUMNS[0], spaceBefore=4
+        ),
         "signer_title": ParagraphStyle("signer_title", parent=centred, fontName=BOLD),
         "signer_name": ParagraphStyle("signer_name", parent=centred, fontName=BOLD),
         "signed": ParagraphStyle(
@@ -222,6 +226,13 @@ def official_heading(identity, *, desk: bool = False) -> Table:
     date): the organisation under its superior authority, or, for the desk's own
     forms (`desk`), the desk under the organisation."""
     return heading_table(*identity.heading(desk=desk))
+
+
+def number_line(number) -> Paragraph:
+    """ "Số: 12/2025/BC-UBND" under the issuing body, as Decree 30 places it, for a
+    document that carries a number (`number`, a `DocumentNumber`); a draft not yet
+    numbered prints the blank the number will fill."""
+    return Paragraph(text(f"Số: {number or '…/…'}"), styles()["number"])
 
 
 def place_and_date(identity, day: date) -> Paragraph:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
 from qms.dates import short_date
-from qms.models import Unit
+from qms.models import NumberSequence, Unit
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -501,57 +501,6 @@ class DossierCode:
         except ValueError:
             return None
         return cls(parts["organisation"], day, int(parts["number"]))
-
-
-class NumberSequence(models.Model):
-    """The last number given per key (a day, a year), advanced atomically.
-
-    Each change is one upsert, which also locks the key's row until the transaction
-    ends: whoever numbers under that key waits for the others. A table row rather
-    than a database sequence, so a rolled-back receipt takes its number back with
-    it: no gap, and the number is not given twice.
-    """
-
-    KEY: str
-    last = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def take(cls, key, *, at_least: int = 1, count: int = 1) -> int:
-        """The key's next number, and no less than `at_least`; with `count`, the last
-        of that many numbers in a row."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
-                f"({cls._meta.db_table}.last + %s, excluded.last) RETURNING last",
-                [key, max(at_least, count), count],
-            )
-            (number,) = cursor.fetchone()
-        return number
-
-    @classmethod
-    def reach(cls, numbers: dict) -> None:
-        """Raise each key's last number to at least the one given, keys in order so
-        that two writers lock them in the same order."""
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
-                f"({cls._meta.db_table}.last, excluded.last)",
-                sorted(numbers.items()),
-            )
-
-    @classmethod
-    def _upsert(cls) -> str:
-        return (
-            f"INSERT INTO {cls._meta.db_table} ({cls.KEY}, last) VALUES (%s, %s) "
-            f"ON CONFLICT ({cls.KEY})"
-        )
-
-    @staticmethod
-    def _larger() -> str:
-        return "GREATEST" if connection.vendor == "postgresql" else "MAX"
 
 
 class DossierSequence(NumberSequence):
