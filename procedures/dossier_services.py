@@ -36,7 +36,7 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.dates import short_date
 from qms.history import save_tracked, track
-from qms.models import CalendarDay, Organisation, User
+from qms.models import CalendarDay, DocumentKind, DocumentNumber, Organisation, User
 from qms.roles import Role
 from qms.working_days import CalendarRangeError
 
@@ -187,6 +187,14 @@ def dossier_receive(
     if decision == Reception.ACCEPT:
         dossier.book_year = received_on.year
         dossier.book_row = next_book_rows(received_on.year).start
+    else:
+        # Form 02 or 03 is issued at the desk now: its number is taken with the code.
+        kind = (
+            DocumentKind.REFUSAL
+            if decision == Reception.REFUSE
+            else DocumentKind.SUPPLEMENT_REQUEST
+        )
+        dossier.reception_number = DocumentNumber.assign(kind, received_on)
     save_tracked(dossier, user=user, reason=_("Received"))
     for document in received_documents:
         document.dossier = dossier
@@ -277,7 +285,13 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": _("List the items to supplement and why.")})
     now = timezone.now()
-    request = SupplementRequest(dossier=dossier, requested_at=now, requested_by=user, reason=reason)
+    request = SupplementRequest(
+        dossier=dossier,
+        requested_at=now,
+        requested_by=user,
+        reason=reason,
+        number=DocumentNumber.assign(DocumentKind.SUPPLEMENT_REQUEST, timezone.localdate(now)),
+    )
     track(request, user, _("Supplement requested"))
     request.save()
     dossier.status = Dossier.Status.WAITING

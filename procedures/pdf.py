@@ -15,6 +15,7 @@ from qms.pdf import (
     Signer,
     build_pdf,
     grid,
+    number_line,
     official_heading,
     paragraph,
     place_and_date,
@@ -394,6 +395,22 @@ def _issued_on(kind: str, dossier: Dossier) -> date:
     return local_day(moment)
 
 
+# Forms that carry a "Số:" (R10, §2.2); the receipt and the control slip carry the
+# dossier's code instead.
+NUMBERED = {"supplement-request", "refusal"}
+
+
+def _form_number(kind: str, dossier: Dossier):
+    """The number form 02 or 03 was given at its event: the latest supplement
+    request, else the receipt that found the dossier incomplete or refused it
+    (None for a dossier imported without one: the form prints the blank)."""
+    if kind == "supplement-request" and (
+        latest := dossier.supplements.select_related("number").order_by("requested_at").last()
+    ):
+        return latest.number
+    return dossier.reception_number
+
+
 # Forms issued by the apology's signer, the head of the organisation; the others are
 # the desk's own (§2.2's common header: the organisation above the desk).
 ISSUED_BY_THE_ORGANISATION = {"apology"}
@@ -416,6 +433,7 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None) -> bytes:
     story = [
         paragraph(f"Mẫu số {number:02d} ({CIRCULAR[dossier.rule_set]})", "small"),
         official_heading(identity, desk=kind not in ISSUED_BY_THE_ORGANISATION),
+        *([number_line(_form_number(kind, dossier))] if kind in NUMBERED else []),
         place_and_date(identity, day),
         paragraph(title.upper(), "title"),
         *_form_body(kind, dossier, dossier.contact_for(user), identity),

@@ -182,6 +182,16 @@ class Dossier(DeletesReplacedFiles):
     reception_reason = models.TextField(
         _("reason"), blank=True, help_text=_("What is missing, or why it cannot be accepted.")
     )
+    reception_number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("number of the form issued at receipt"),
+        help_text=_("Form 02 (incomplete) or form 03 (refused), numbered when received."),
+    )
 
     received_at = models.DateTimeField(_("received at"))
     received_on = models.DateField(_("received on"))
@@ -370,6 +380,15 @@ class SupplementRequest(models.Model):
     reason = models.TextField(_("items to supplement and why"))
     answered_at = models.DateTimeField(_("complete dossier back at"), null=True, blank=True)
     new_due_date = models.DateField(_("new appointment date"), null=True, blank=True)
+    number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("number"),
+    )
     history = HistoricalRecords()
 
     class Meta:
