@@ -36,7 +36,7 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.dates import short_date
 from qms.history import save_tracked, track
-from qms.models import CalendarDay, Organisation, Signature, User
+from qms.models import CalendarDay, DocumentKind, DocumentNumber, Organisation, Signature, User
 from qms.roles import Role
 from qms.signing import refuse_if_approved, signature_sign
 from qms.working_days import CalendarRangeError
@@ -188,6 +188,14 @@ def dossier_receive(
     if decision == Reception.ACCEPT:
         dossier.book_year = received_on.year
         dossier.book_row = next_book_rows(received_on.year).start
+    else:
+        # Form 02 or 03 is issued at the desk now: its number is taken with the code.
+        kind = (
+            DocumentKind.REFUSAL
+            if decision == Reception.REFUSE
+            else DocumentKind.SUPPLEMENT_REQUEST
+        )
+        dossier.reception_number = DocumentNumber.assign(kind, received_on)
     save_tracked(dossier, user=user, reason=_("Received"))
     for document in received_documents:
         document.dossier = dossier
@@ -278,7 +286,13 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": _("List the items to supplement and why.")})
     now = timezone.now()
-    request = SupplementRequest(dossier=dossier, requested_at=now, requested_by=user, reason=reason)
+    request = SupplementRequest(
+        dossier=dossier,
+        requested_at=now,
+        requested_by=user,
+        reason=reason,
+        number=DocumentNumber.assign(DocumentKind.SUPPLEMENT_REQUEST, timezone.localdate(now)),
+    )
     track(request, user, _("Supplement requested"))
     request.save()
     dossier.status = Dossier.Status.WAITING
@@ -400,8 +414,9 @@ def apology_approve(*, apology: Apology, user: User, password: str, seen_sha256:
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _check_apology_dates(dossier, apology.new_due_date, timezone.localdate())
     apology.approved_at = timezone.now()
+    apology.number = DocumentNumber.assign(DocumentKind.APOLOGY, timezone.localdate())
     track(apology, user, _("Apology issued"))
-    apology.save(update_fields=["approved_at"])
+    apology.save(update_fields=["approved_at", "number"])
     signature_sign(
         record=apology,
         user=user,

@@ -22,6 +22,7 @@ from qms.pdf import (
     Signer,
     build_pdf,
     grid,
+    number_line,
     official_heading,
     paragraph,
     place_and_date,
@@ -452,6 +453,23 @@ def _issued_on(kind: str, dossier: Dossier, request: SupplementRequest | None) -
     return local_day(moment)
 
 
+# Forms that carry a "Số:" (R10, §2.2); the receipt and the control slip carry the
+# dossier's code instead.
+NUMBERED = {"supplement-request", "refusal", "apology"}
+
+
+def _form_number(kind: str, dossier: Dossier, request):
+    """The number the form was given at its event: form 04 at its issue (a draft has
+    none), form 02 at its supplement `request`, else at the receipt that found the
+    dossier incomplete or refused it (None for a dossier imported without one: the
+    form prints the blank)."""
+    if kind == "apology":
+        return dossier.apology.number
+    if request is not None:
+        return request.number
+    return dossier.reception_number
+
+
 # Forms issued by the apology's signer, the head of the organisation; the others are
 # the desk's own (§2.2's common header: the organisation above the desk).
 ISSUED_BY_THE_ORGANISATION = {"apology"}
@@ -476,6 +494,7 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = Non
     story = [
         paragraph(f"Mẫu số {number:02d} ({CIRCULAR[dossier.rule_set]})", "small"),
         official_heading(identity, desk=kind not in ISSUED_BY_THE_ORGANISATION),
+        *([number_line(_form_number(kind, dossier, request))] if kind in NUMBERED else []),
         place_and_date(identity, day),
         paragraph(title.upper(), "title"),
         *_form_body(kind, dossier, dossier.contact_for(user), identity, request),

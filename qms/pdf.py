@@ -87,6 +87,7 @@ def styles() -> dict[str, ParagraphStyle]:
     centred = ParagraphStyle("centred", parent=body, alignment=TA_CENTER)
     return {
         "body": body,
+        "centred": centred,
         "small": ParagraphStyle("small", parent=body, fontSize=10, leading=12),
         "cell": ParagraphStyle("cell", parent=body, fontSize=12, leading=15),
         "cell_bold": ParagraphStyle(
@@ -222,6 +223,26 @@ def official_heading(identity, *, desk: bool = False) -> Table:
     date): the organisation under its superior authority, or, for the desk's own
     forms (`desk`), the desk under the organisation."""
     return heading_table(*identity.heading(desk=desk))
+
+
+def number_line(number) -> Table:
+    """ "Số: 12/2025/BC-UBND" in the heading's left column, under the issuing body,
+    as Decree 30 places it, for a document that carries a number (`number`, a
+    `DocumentNumber`); a draft not yet numbered prints the blank the number fills."""
+    table = Table(
+        [[Paragraph(text(f"Số: {number or '…/…'}"), styles()["centred"]), ""]],
+        colWidths=list(HEADING_COLUMNS),
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *TABLE_FONT,
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def place_and_date(identity, day: date) -> Paragraph:

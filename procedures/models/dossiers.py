@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
 from qms.dates import short_date
-from qms.models import ApprovedRecord, Unit
+from qms.models import ApprovedRecord, NumberSequence, Unit
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -187,6 +187,16 @@ class Dossier(DeletesReplacedFiles):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reception_reason = models.TextField(
         _("reason"), blank=True, help_text=_("What is missing, or why it cannot be accepted.")
+    )
+    reception_number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("number of the form issued at receipt"),
+        help_text=_("Form 02 (incomplete) or form 03 (refused), numbered when received."),
     )
 
     received_at = models.DateTimeField(_("received at"))
@@ -385,6 +395,15 @@ class SupplementRequest(models.Model):
     reason = models.TextField(_("items to supplement and why"))
     answered_at = models.DateTimeField(_("complete dossier back at"), null=True, blank=True)
     new_due_date = models.DateField(_("new appointment date"), null=True, blank=True)
+    number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("number"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -416,6 +435,15 @@ class Apology(ApprovedRecord):
     )
     reason = models.TextField(_("reason for the delay"))
     new_due_date = models.DateField(_("new appointment date"))
+    # Form 04's number (R10), given when the head issues it; a draft has none.
+    number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -526,57 +554,6 @@ class DossierCode:
         except ValueError:
             return None
         return cls(parts["organisation"], day, int(parts["number"]))
-
-
-class NumberSequence(models.Model):
-    """The last number given per key (a day, a year), advanced atomically.
-
-    Each change is one upsert, which also locks the key's row until the transaction
-    ends: whoever numbers under that key waits for the others. A table row rather
-    than a database sequence, so a rolled-back receipt takes its number back with
-    it: no gap, and the number is not given twice.
-    """
-
-    KEY: str
-    last = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def take(cls, key, *, at_least: int = 1, count: int = 1) -> int:
-        """The key's next number, and no less than `at_least`; with `count`, the last
-        of that many numbers in a row."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
-                f"({cls._meta.db_table}.last + %s, excluded.last) RETURNING last",
-                [key, max(at_least, count), count],
-            )
-            (number,) = cursor.fetchone()
-        return number
-
-    @classmethod
-    def reach(cls, numbers: dict) -> None:
-        """Raise each key's last number to at least the one given, keys in order so
-        that two writers lock them in the same order."""
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"{cls._upsert()} DO UPDATE SET last = {cls._larger()}"
-                f"({cls._meta.db_table}.last, excluded.last)",
-                sorted(numbers.items()),
-            )
-
-    @classmethod
-    def _upsert(cls) -> str:
-        return (
-            f"INSERT INTO {cls._meta.db_table} ({cls.KEY}, last) VALUES (%s, %s) "
-            f"ON CONFLICT ({cls.KEY})"
-        )
-
-    @staticmethod
-    def _larger() -> str:
-        return "GREATEST" if connection.vendor == "postgresql" else "MAX"
 
 
 class DossierSequence(NumberSequence):

@@ -16,6 +16,12 @@ from qms.models.core import (
     UnitQuerySet,
     User,
 )
+from qms.models.numbering import (
+    DocumentKind,
+    DocumentNumber,
+    DocumentSequence,
+    NumberSequence,
+)
 from qms.models.oversight import (
     ManagementReview,
     Objective,
@@ -32,8 +38,12 @@ __all__ = [
     "ApprovedRecordQuerySet",
     "CalendarDay",
     "CalendarDayManager",
+    "DocumentKind",
+    "DocumentNumber",
+    "DocumentSequence",
     "FormToken",
     "ManagementReview",
+    "NumberSequence",
     "Objective",
     "Organisation",
     "OrganisationIdentity",

@@ -2,7 +2,7 @@
 management reviews with their outputs, periodic reports. What they are computed from
 is read from every app by `qms.oversight`; no app reads them."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -337,6 +337,48 @@ class PeriodicReport(models.Model):
         blank=True,
         help_text=_("What the figures cannot say: results, difficulties, proposals."),
     )
+    addressee = models.CharField(
+        _("addressee"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Left empty: the superior authority of the day it is sent, through its "
+            "home-affairs office."
+        ),
+    )
+    window_start = models.DateField(
+        _("figures from"), null=True, blank=True, help_text=_("Left empty: 1 January.")
+    )
+    window_end = models.DateField(
+        _("figures to"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty: the day before it is sent."),
+    )
+    signer = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+        help_text=_("The chairman, or a vice-chairman signing for the chairman."),
+    )
+    recipients = models.TextField(
+        _("recipients"),
+        blank=True,
+        default="Như trên;\nTT Đảng ủy, HĐND phường;\nLưu: VT",
+        help_text=_("One a line."),
+    )
+    number = models.OneToOneField(
+        "qms.DocumentNumber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("number"),
+    )
     figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
@@ -375,6 +417,24 @@ class PeriodicReport(models.Model):
     def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.window_start and self.window_end and self.window_start > self.window_end:
+            raise ValidationError({"window_end": _("The figures cannot end before they begin.")})
+
+    def window(self, sent_on: date) -> tuple[date, date]:
+        """The days the figures cover (rule R17): as set on the report, else from
+        1 January to the day before it is sent (its own day is not over yet), within
+        the report's year."""
+        start = self.window_start or date(self.year, 1, 1)
+        end = min(sent_on - timedelta(days=1), date(self.year, 12, 31))
+        return start, self.window_end or max(start, end)
+
+    def addressee_on(self, identity) -> str:
+        """Who the report is sent to: as written on it, else the superior authority
+        of `identity` (the one of the day it is sent) through its home-affairs
+        office."""
+        return self.addressee or f"{identity.superior} (qua Phòng Nội vụ)"
 
     def _guard(self) -> None:
         if self.pk and type(self).objects.filter(pk=self.pk).frozen().exists():

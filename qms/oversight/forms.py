@@ -67,5 +67,16 @@ class OutputDoneForm(BootstrapMixin, forms.Form):
 class ReportForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = PeriodicReport
-        fields = ["summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+        fields = ["addressee", "window_start", "window_end", "summary", "signer", "recipients"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "window_start": _date_widget(),
+            "window_end": _date_widget(),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = User.objects.filter(
+            groups__name__in=[Role.CHAIRMAN, Role.VICE_CHAIRMAN], is_active=True
+        ).distinct()

@@ -16,11 +16,13 @@ from qms.pdf import (
     Signer,
     build_pdf,
     grid,
+    number_line,
     official_heading,
     paragraph,
     place_and_date,
     signature_block,
 )
+from qms.roles import Role
 from qms.xlsx import workbook_bytes, write_row
 
 WIDTH = 170 * mm
@@ -61,7 +63,20 @@ def _report_sections(data: dict, fmt: str) -> list[Section]:
     return sections
 
 
+def _report_signer(report) -> Signer:
+    """The chairman signs for the committee (TM.); a vice-chairman signs for the
+    chairman (KT.)."""
+    user = report.signer
+    name = user.get_full_name() if user else ""
+    if user and user.has_role(Role.VICE_CHAIRMAN) and not user.has_role(Role.CHAIRMAN):
+        return Signer("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", name)
+    return Signer("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", name)
+
+
 def report_pdf(year: int, period: str) -> bytes:
+    """The administrative-reform report to the superior authority (rule R17): its
+    number, addressee, the figures of its window, the ward's assessment and the
+    chairman's signature block, dated the day it is sent."""
     report = snapshot.report_for(year, period)
     data = snapshot.report_figures(report)
     sections = _report_sections(data, "pdf")
@@ -70,8 +85,10 @@ def report_pdf(year: int, period: str) -> bytes:
     title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
     story = [
         official_heading(identity),
+        number_line(report.number),
         place_and_date(identity, day),
         paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
+        paragraph(f"Kính gửi: {report.addressee_on(identity)}", "title"),
         paragraph(_period_line(data)),
         paragraph(f"Hạn gửi báo cáo: {short_date(snapshot.due_on(year, period))}"),
     ]
@@ -79,13 +96,7 @@ def report_pdf(year: int, period: str) -> bytes:
         story += _section_story(section)
     story += [paragraph("Đánh giá chung, khó khăn, kiến nghị", "heading")]
     story.append(paragraph(report.summary or "Chưa có."))
-    submitted = (
-        f"Đã gửi ngày {short_date(report.submitted_on)}"
-        if report.submitted_on
-        else "BẢN NHÁP – chưa gửi"
-    )
-    submitter = report.submitted_by.get_full_name() if report.submitted_on else ""
-    story.append(signature_block(Signer("Người lập báo cáo", submitter, submitted)))
+    story.append(signature_block(_report_signer(report), recipients=report.recipients))
     return build_pdf(
         story,
         title=title,

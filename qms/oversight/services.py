@@ -9,9 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.history import save_tracked, track
-from qms.models import ManagementReview, PeriodicReport, ReviewOutput, User
+from qms.models import (
+    DocumentKind,
+    DocumentNumber,
+    ManagementReview,
+    Organisation,
+    PeriodicReport,
+    ReviewOutput,
+    User,
+)
 from qms.oversight.review_inputs import compile_inputs
-from qms.oversight.snapshot import period_scope, snapshot
+from qms.oversight.snapshot import report_scope, snapshot
+from qms.roles import Role
 from qms.signing import chairman_approve, refuse_if_approved
 
 
@@ -56,9 +65,16 @@ def report_submit(
     day = submitted_on or timezone.localdate()
     if day < date(report.year, 1, 1):
         raise ValidationError(_("A report cannot be sent before its year begins."))
+    if report.window_end and report.window_end > day:
+        raise ValidationError(
+            {"window_end": _("The figures cannot go beyond the day the report is sent.")}
+        )
     if report.pk:
         PeriodicReport.objects.select_for_update().filter(pk=report.pk).first()
-    report.figures = snapshot(period_scope(report.year, report.period, as_of=day))
+    report.figures = snapshot(report_scope(report, day))
+    report.addressee = report.addressee_on(Organisation.current().identity_on(day))
+    report.signer = report.signer or _chairman()
+    report.number = DocumentNumber.assign(DocumentKind.REFORM_REPORT, day)
     report.submitted_on = day
     report.submitted_by = user
     return save_tracked(report, user=user)
@@ -80,3 +96,8 @@ def review_output_add(*, output: ReviewOutput, user: User) -> ReviewOutput:
 def report_save(*, report: PeriodicReport, user: User) -> PeriodicReport:
     """Create or change a periodic report before it is submitted."""
     return save_tracked(report, user=user)
+
+
+def _chairman() -> User | None:
+    """Who signs a report nobody was chosen for: the chairman, for the committee."""
+    return User.objects.filter(groups__name=Role.CHAIRMAN, is_active=True).order_by("pk").first()

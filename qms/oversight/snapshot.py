@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.formats import number_format
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
@@ -18,12 +19,13 @@ from qms.oversight.kpi import Scope
 Period = PeriodicReport.Period
 
 # The plan's schedule (Kế hoạch 07/KH-UBND, section III): each report covers the
-# year from 1 January to the end of its period and is due on the day given.
+# year from 1 January to the end of its period and is due on the day given. "Trước
+# ngày 02/3" leaves 01/3 as the last day to send (rule R17), and so on.
 SCHEDULE = {
-    Period.Q1: {"end": (3, 31), "due": (3, 2)},
-    Period.H1: {"end": (6, 30), "due": (6, 2)},
-    Period.NINE_MONTHS: {"end": (9, 30), "due": (9, 2)},
-    Period.YEAR: {"end": (12, 31), "due": (11, 20)},
+    Period.Q1: {"end": (3, 31), "due": (3, 1)},
+    Period.H1: {"end": (6, 30), "due": (6, 1)},
+    Period.NINE_MONTHS: {"end": (9, 30), "due": (9, 1)},
+    Period.YEAR: {"end": (12, 31), "due": (11, 19)},
 }
 
 
@@ -173,9 +175,17 @@ def report_for(year: int, period: str) -> PeriodicReport:
     )
 
 
+def report_scope(report: PeriodicReport, sent_on: date) -> Scope:
+    """What `report` sent on `sent_on` counts: its window, read at its end (or on
+    the day it is sent, if that is earlier)."""
+    start, end = report.window(sent_on)
+    return Scope(start, end, as_of=min(end, sent_on))
+
+
 def report_figures(report: PeriodicReport) -> dict:
-    """The submitted figures of `report`, or today's while it is being written."""
-    return report.figures or snapshot(period_scope(report.year, report.period))
+    """The submitted figures of `report`, or, while it is being written, those it
+    would send today."""
+    return report.figures or snapshot(report_scope(report, localdate()))
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ def test_form_04_is_a_draft_until_the_head_issues_it(effective, personas, role, 
     assert "DỰ THẢO" not in text and "THỦ TRƯỞNG" not in text
     assert f"{title} Đã ký điện tử" in text and head.get_full_name() in text
     assert dated(text) == day_of(era["day2"])  # the day of issue, not of the draft
+    assert f"Số: 1/{era['day2'][:4]}/PXL" in text  # numbered at its issue
     assert dossier.promised_date == era["new_due"]
 
 

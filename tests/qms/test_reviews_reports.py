@@ -17,6 +17,7 @@ from qms import exports, signing
 from qms.models import (
     ManagementReview,
     Objective,
+    Organisation,
     OrganisationIdentity,
     PeriodicReport,
     ReviewOutput,
@@ -102,19 +103,19 @@ def test_766_satisfaction_takes_the_late_and_the_dissatisfied_shares_off(half_ye
 
 def test_the_report_schedule_follows_the_plan(db):
     assert [(entry.period, entry.due) for entry in snapshot.schedule(2023)] == [
-        (Period.Q1, date(2023, 3, 2)),
-        (Period.H1, date(2023, 6, 2)),
-        (Period.NINE_MONTHS, date(2023, 9, 2)),
-        (Period.YEAR, date(2023, 11, 20)),
+        (Period.Q1, date(2023, 3, 1)),
+        (Period.H1, date(2023, 6, 1)),
+        (Period.NINE_MONTHS, date(2023, 9, 1)),
+        (Period.YEAR, date(2023, 11, 19)),
     ]
     assert snapshot.period_scope(2023, Period.NINE_MONTHS) == Scope(
         date(2023, 1, 1), date(2023, 9, 30)
     )
     q1 = snapshot.schedule(2023)[0]
-    assert q1.state(date(2023, 3, 2)) == "pending"
-    assert q1.state(date(2023, 3, 3)) == "overdue"
+    assert q1.state(date(2023, 3, 1)) == "pending"
+    assert q1.state(date(2023, 3, 2)) == "overdue"
     assert snapshot.next_report(date(2023, 6, 3)).period == Period.NINE_MONTHS
-    after_the_year_report = snapshot.next_report(date(2023, 11, 21))
+    after_the_year_report = snapshot.next_report(date(2023, 11, 20))
     assert (after_the_year_report.year, after_the_year_report.period) == (2024, Period.Q1)
 
 
@@ -126,12 +127,13 @@ def test_a_submitted_report_keeps_its_figures_and_no_longer_changes(half_year, s
         services.report_submit(report=report, user=secretary)
     report.refresh_from_db()
     assert report.submitted_on == date(2023, 3, 1)
-    assert report.figures["kpi"]["received"] == 4
-    assert report.figures["as_of"] == "2023-03-01"
+    # From 1 January to the day before it is sent (rule R17): not the dossier of 1 March.
+    assert report.figures["kpi"]["received"] == 3
+    assert report.figures["as_of"] == "2023-02-28"
     assert snapshot.schedule(2023)[0].state(date(2023, 12, 1)) == "submitted"
 
     dossier(half_year, date(2023, 1, 20), date(2023, 1, 25), completed_on=date(2023, 1, 25))
-    assert snapshot.report_figures(report)["kpi"]["received"] == 4
+    assert snapshot.report_figures(report)["kpi"]["received"] == 3
     assert "Hồ sơ tiếp nhận" in pdf_text(report_pdf(2023, Period.Q1))
 
     report.summary = "Sửa sau khi gửi"
@@ -495,7 +497,7 @@ def test_a_report_recorded_afterwards_counts_up_to_the_day_it_was_sent(half_year
         user=secretary,
         submitted_on=date(2023, 2, 28),
     )
-    assert report.figures["as_of"] == "2023-02-28"
+    assert report.figures["as_of"] == "2023-02-27"  # the day before it was sent
     assert report.figures["kpi"]["received"] == 3  # the dossier of 1 March came later
     with pytest.raises(ValidationError, match="trước khi năm"):
         services.report_submit(
@@ -601,3 +603,50 @@ def test_the_admin_edits_a_review_being_prepared_and_only_shows_a_signed_one(
     delete = reverse("admin:qms_managementreview_delete", args=[review.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert ManagementReview.objects.filter(pk=review.pk).exists()
+
+
+def test_a_sent_report_prints_its_number_addressee_assessment_and_the_chairman(
+    half_year, secretary, chairman
+):
+    """Rule R17: an administrative-reform report to the superior authority."""
+    report = services.report_save(
+        report=PeriodicReport(year=2023, period=Period.Q1, summary="Cải cách có chuyển biến"),
+        user=secretary,
+    )
+    services.report_submit(report=report, user=secretary, submitted_on=date(2023, 2, 27))
+    identity = Organisation.current().identity_on(date(2023, 2, 27))
+    text = " ".join(pdf_text(report_pdf(2023, Period.Q1)).split())
+    assert "Số: 1/2023/BC-UBND" in text
+    assert f"Kính gửi: {identity.superior} (qua Phòng Nội vụ)" in text
+    assert f"{identity.place_name}, ngày 27 tháng 02 năm 2023" in text
+    assert "Cải cách có chuyển biến" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text
+    assert "CHỦ TỊCH" in text
+    assert chairman.get_full_name() in text
+    assert "Nơi nhận:" in text
+    assert "Hạn gửi báo cáo: 01/03/2023" in text
+
+    second = services.report_submit(
+        report=PeriodicReport(year=2023, period=Period.H1),
+        user=secretary,
+        submitted_on=date(2023, 6, 1),
+    )
+    assert str(second.number) == "2/2023/BC-UBND"
+
+
+def test_a_report_window_set_by_hand_changes_its_figures(half_year, secretary):
+    report = services.report_submit(
+        report=PeriodicReport(year=2023, period=Period.H1, window_start=date(2023, 3, 1)),
+        user=secretary,
+        submitted_on=date(2023, 6, 1),
+    )
+    assert report.figures["kpi"]["received"] == 1  # only the dossier of 1 March
+    assert (report.figures["start"], report.figures["end"]) == ("2023-03-01", "2023-05-31")
+    with pytest.raises(ValidationError, match="ngày gửi"):
+        services.report_submit(
+            report=PeriodicReport(
+                year=2023, period=Period.NINE_MONTHS, window_end=date(2023, 9, 30)
+            ),
+            user=secretary,
+            submitted_on=date(2023, 9, 1),
+        )
