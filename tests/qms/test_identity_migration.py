@@ -5,18 +5,11 @@ identity the organisation printed until then into a first record, valid from
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.qms.test_document_numbers_migration import migrate
 
 BEFORE = [("qms", "0012_unit_is_active")]
 AFTER = [("qms", "0013_organisation_identity")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 # as the project's other transactional tests: the database's seeded rows come back
@@ -47,4 +40,4 @@ def test_the_organisation_becomes_its_first_identity_and_back():
         back = migrate(BEFORE).get_model("qms", "Organisation").objects.get()
         assert (back.superior, back.place_name) == ("Ủy ban nhân dân quận Lê Chân", "An Dương")
     finally:
-        migrate(AFTER)
+        migrate()  # every app to its latest migration, as the next tests expect
