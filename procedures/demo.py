@@ -21,12 +21,15 @@ from procedures.models import (
     Dossier,
     DossierDocument,
     Field,
+    Handoff,
     LimitUnit,
     Outcome,
     Procedure,
+    ProcedureRevision,
     RevisionComponent,
     SupplementRequest,
 )
+from procedures.models.controlled import Appointment
 from qms.models import CalendarDay, Organisation, Signature, Unit, User
 from qms.roles import Role
 from qms.signatures import content_hash
@@ -411,6 +414,62 @@ def _year_rows(rng: random.Random, calendar, office_hours, organisation) -> list
     return rows
 
 
+def _hand_over_trail(dossiers, saved, paused, calendar, office_hours, officer) -> list[Handoff]:
+    """Each finished dossier's control slip (R11): one hand-over per step, the last
+    the completion, the steps' share of the time from receipt (or, after a
+    supplement, from the restart) to completion in proportion to their allotments.
+    Built in memory for one bulk insert, so the year still seeds in seconds."""
+    revisions = {
+        revision.pk: revision
+        for revision in ProcedureRevision.objects.filter(
+            pk__in={d.revision_id for d in dossiers}
+        ).prefetch_related("steps__unit")
+    }
+    takers = {}
+
+    def taker(step) -> User:
+        key = (step.unit_id, step.role)
+        if key not in takers:
+            users = User.objects.filter(is_active=True, groups__name=step.role)
+            takers[key] = (users.filter(unit=step.unit) if step.unit else users).first() or officer
+        return takers[key]
+
+    handoffs = []
+    for dossier in dossiers:
+        revision = revisions[dossier.revision_id]
+        steps = list(revision.steps.all())
+        appointment = Appointment(dossier.clock_started_at, dossier.due_at)
+        total = sum((step.allotment for step in steps), D(0)) or D(1)
+        start, elapsed = dossier.received_at, D(0)
+        back = paused.get(dossier.code)
+        for index, step in enumerate(steps):
+            following = steps[index + 1] if index + 1 < len(steps) else None
+            elapsed += step.allotment
+            if following is None:
+                handed = dossier.completed_at
+            elif back and index == 0:  # the desk hands on before the request
+                handed = dossier.received_at + timedelta(hours=1)
+                start = back
+            else:
+                handed = start + (dossier.completed_at - start) * float(elapsed / total)
+            deadline = revision.step_deadline(step, calendar, appointment, office_hours)
+            handoffs.append(
+                Handoff(
+                    dossier=saved[dossier.code],
+                    step=step,
+                    from_user=taker(step),
+                    to_unit=following.unit if following else None,
+                    to_role=following.role if following else "",
+                    handed_at=handed,
+                    deadline=deadline,
+                    result=Outcome.compare(
+                        timezone.localdate(handed), timezone.localdate(deadline)
+                    ),
+                )
+            )
+    return handoffs
+
+
 def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> int:
     """A plausible year at the desk, built through the importer's rules (R1, R3, R5):
     about 3,000 dossiers, mostly early or on time, a few late (most with an apology
@@ -468,6 +527,19 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
                 for c in components.get(d.revision_id, [])
             ],
             DossierDocument,
+            batch_size=2000,
+            **history,
+        )
+        bulk_create_with_history(
+            _hand_over_trail(
+                dossiers,
+                saved,
+                {d.code: back for d, _asked, back in supplements},
+                calendar,
+                office_hours,
+                officer,
+            ),
+            Handoff,
             batch_size=2000,
             **history,
         )

@@ -385,38 +385,176 @@ def _form_body(
             ),
             signature_block(Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
         ]
-    # control slip
-    rows = [["Tên bộ phận", "Thời gian giao, nhận", "Kết quả giải quyết", "Ghi chú"]]
-    for handoff in dossier.handoffs.select_related("step", "step__unit", "to_unit", "from_user"):
-        giver = handoff.step.unit.name if handoff.step.unit else "Lãnh đạo UBND"
-        receiver = (
-            handoff.to_unit.name
-            if handoff.to_unit
-            else (handoff.get_to_role_display() or "Trả kết quả")
+    return _control_slip_body(dossier, contact, identity)
+
+
+def _party(unit, desk_name: str) -> str:
+    """A step's unit as the slip names it: the one-stop desk by its printed name of
+    the identity (§2.2: the first row is "Giao: Bộ phận TN&TKQ"), the leadership
+    when the step has no unit."""
+    if unit is None:
+        return "Lãnh đạo UBND"
+    return desk_name if unit.is_one_stop_desk else unit.name
+
+
+def _signed(user) -> str:
+    """A hand-over confirmed in the system: the system's record stands for the
+    signature (§2.2, 2025: the electronic slip logs the trail)."""
+    return f"{user.get_full_name()}\n(đã ký điện tử)" if user else "(ký, ghi rõ họ tên)"
+
+
+def _control_slip_body(dossier: Dossier, contact: CitizenContact, identity) -> list:
+    """The control slip (R11): one row per hand-over from the desk's receipt to the
+    return to the citizen, with the giver's and receiver's names (signed in the
+    system) and the step's result, plus a row for each supplement's pause and
+    restart. An imported dossier has no recorded hand-overs: it prints the moments
+    its data holds (receipt, completion, return) and says so."""
+    desk = identity.desk_name
+    citizen = f"{dossier.applicant_name} (người nộp hồ sơ)"
+    handoffs = list(
+        dossier.handoffs.select_related("step__unit", "to_unit", "from_user").order_by(
+            "handed_at", "id"
         )
+    )
+    events = []  # (moment, giver, receiver, giver's name, receiver's name, result, note)
+    for index, handoff in enumerate(handoffs):
+        following = handoffs[index + 1].from_user if index + 1 < len(handoffs) else None
+        if handoff.to_unit is None and not handoff.to_role:
+            receiver, taker = "Trả kết quả", _signed(following) if following else ""
+        else:
+            receiver = (
+                _party(handoff.to_unit, desk)
+                if handoff.to_unit
+                else f"Lãnh đạo UBND ({handoff.get_to_role_display()})"
+            )
+            taker = _signed(following)
+        events.append(
+            (
+                handoff.handed_at,
+                _party(handoff.step.unit, desk),
+                receiver,
+                _signed(handoff.from_user),
+                taker,
+                handoff.get_result_display(),
+                handoff.note,
+            )
+        )
+    # Only the importer (and the demo's history, built like an import) leaves a
+    # dossier without the officer who received it.
+    imported = not handoffs and dossier.received_by_id is None
+    if imported:
+        events.append(
+            (dossier.received_at, desk, dossier.procedure.unit.name, "", "", "", "Tiếp nhận")
+        )
+        if dossier.completed_at:
+            events.append(
+                (
+                    dossier.completed_at,
+                    dossier.procedure.unit.name,
+                    desk,
+                    "",
+                    "",
+                    dossier.get_outcome_display(),
+                    "Có kết quả giải quyết",
+                )
+            )
+    for request in dossier.supplements.select_related("requested_by"):
+        events.append(
+            (
+                request.requested_at,
+                desk,
+                citizen,
+                _signed(request.requested_by),
+                "(ký, ghi rõ họ tên)",
+                "",
+                f"Tạm dừng: yêu cầu bổ sung, hoàn thiện hồ sơ. {request.reason}",
+            )
+        )
+        if request.answered_at:
+            events.append(
+                (
+                    request.answered_at,
+                    citizen,
+                    desk,
+                    "(ký, ghi rõ họ tên)",
+                    "",
+                    "",
+                    "Tiếp tục: nhận đủ hồ sơ bổ sung, hẹn trả kết quả mới "
+                    f"{date_words(request.new_due_date)}"
+                    if request.new_due_date
+                    else "Tiếp tục: nhận đủ hồ sơ bổ sung",
+                )
+            )
+    if dossier.returned_at:
+        events.append(
+            (
+                dossier.returned_at,
+                desk,
+                citizen,
+                "",
+                "(ký, ghi rõ họ tên)",
+                dossier.get_outcome_display(),
+                "Trả kết quả cho tổ chức, cá nhân",
+            )
+        )
+    events.sort(key=lambda event: event[0])
+    rows = [
+        [
+            "Tên đơn vị giao, nhận",
+            "Thời gian giao, nhận",
+            "Người giao",
+            "Người nhận",
+            "Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)",
+            "Ghi chú",
+        ]
+    ]
+    for moment, giver, receiver, giver_name, receiver_name, result, note in events:
         rows.append(
             [
                 f"1. Giao: {giver}\n2. Nhận: {receiver}",
-                short_moment(handoff.handed_at),
-                handoff.get_result_display(),
-                handoff.note,
+                moment_words(moment).replace(", ", ",\n", 1),
+                giver_name,
+                receiver_name,
+                result,
+                note,
             ]
         )
-    return [
-        grid(
-            [
-                ["Mã hồ sơ", dossier.code],
-                ["Người nộp hồ sơ", dossier.applicant_name],
-                ["Cơ quan giải quyết", dossier.procedure.unit.name],
-                ["Thời gian nhận hồ sơ", short_moment(dossier.received_at)],
-                ["Thời gian hẹn trả kết quả", short_moment(dossier.due_at)],
-            ],
-            label_width,
-            header_rows=0,
-        ),
-        Spacer(1, 4 * mm),
-        grid(rows, [60 * mm, 40 * mm, 30 * mm, 40 * mm]),
+    steps_units = {
+        step.unit
+        for step in dossier.revision.steps.select_related("unit")
+        if step.unit and not step.unit.is_one_stop_desk and step.unit != dossier.procedure.unit
+    }
+    header = [["Mã hồ sơ", dossier.code], ["Người nộp hồ sơ", dossier.applicant_name]]
+    if dossier.rule_set == "2018":
+        header += [
+            ["Địa chỉ", contact.address or "—"],
+            ["Số điện thoại", contact.phone or "—"],
+            ["Thư điện tử", dossier.applicant_email or "—"],
+        ]
+    header += [
+        ["Thủ tục hành chính", dossier.procedure.name],
+        ["Cơ quan (bộ phận) giải quyết", dossier.procedure.unit.name],
+        [
+            "Cơ quan phối hợp giải quyết",
+            ", ".join(sorted(unit.name for unit in steps_units)) or "—",
+        ],
+        ["Thời gian nhận hồ sơ", moment_words(dossier.received_at)],
+        ["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)],
     ]
+    story = [
+        grid(header, [60 * mm, 110 * mm], header_rows=0),
+        Spacer(1, 4 * mm),
+        grid(rows, [40 * mm, 36 * mm, 25 * mm, 25 * mm, 18 * mm, 26 * mm], small=True),
+    ]
+    if imported:
+        story.append(
+            paragraph(
+                "Hồ sơ nhập từ hệ thống khác: chỉ có các mốc đã ghi nhận "
+                "(tiếp nhận, có kết quả, trả kết quả).",
+                "small",
+            )
+        )
+    return story
 
 
 # The head who issues form 04 signs as the chairman, or for the chairman (R11).

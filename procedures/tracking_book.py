@@ -1,11 +1,15 @@
 """The tracking book (sổ theo dõi hồ sơ): form 06 of 2018, form 07 of 2025.
 
-The columns are those of the form in force at the start of the period (rule R1).
-Rows are read as plain values in one query, so 10,000 dossiers print in seconds. A
-book covers at most one year, and at most the rows `qms.exports` allows its format.
+Rule R12: the volume is the year and each row's number (STT) the one given at
+receipt; each row prints in the form of its dossier's rule set (R1), so a period
+across 1/7/2025 (or a new year) prints one section per form and volume, each with
+its own header. Rows are read as plain values in one query, so 10,000 dossiers print
+in seconds. A book covers at most one year, and at most the rows `qms.exports`
+allows its format.
 """
 
 from datetime import date, datetime
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db.models import Min, OuterRef, Subquery
@@ -15,9 +19,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak
 
-from procedures.models import Dossier, Handoff, RuleSet
-from qms.dates import short_date
+from procedures.models import Apology, Delivery, Dossier, Handoff, RuleSet
+from qms.dates import local_day, short_date
 from qms.exports import capped
 from qms.models import Organisation, Unit
 from qms.pdf import build_pdf, grid, official_heading, paragraph
@@ -43,16 +48,17 @@ COLUMNS = {
     ],
     RuleSet.V2025: [
         ("STT", 8),
-        ("Mã hồ sơ", 28),
-        ("Tên TTHC", 40),
-        ("Tên tổ chức, cá nhân", 28),
-        ("Địa chỉ/Số điện thoại", 30),
-        ("Cơ quan chủ trì giải quyết", 24),
-        ("Nhận hồ sơ", 19),
-        ("Hẹn trả kết quả", 19),
-        ("Trả kết quả", 19),
+        ("Mã hồ sơ", 26),
+        ("Tên TTHC", 32),
+        ("Tên tổ chức, cá nhân", 26),
+        ("Địa chỉ/Số điện thoại", 26),
+        ("Cơ quan chủ trì giải quyết", 22),
+        ("Nhận hồ sơ", 18),
+        ("Hẹn trả kết quả", 18),
+        ("Trả kết quả", 18),
         ("Phương thức nhận kết quả", 20),
-        ("Ký nhận", 22),
+        ("Ký nhận", 18),
+        ("Ghi chú", 25),
     ],
 }
 FORM = {
@@ -83,21 +89,44 @@ def check_period(date_from: date, date_to: date) -> None:
         )
 
 
+def _notes(
+    note: str, status: str, ended: datetime | None, apology: datetime | None, promised: date | None
+) -> str:
+    """The notes column (R12): a stop, a withdrawal or an apology, each with its date,
+    then the desk's own note."""
+    marks = []
+    if apology:
+        marks.append(f"Xin lỗi ngày {short_date(apology)}, hẹn lại ngày {short_date(promised)}")
+    if status == Dossier.Status.STOPPED:
+        marks.append(f"Dừng giải quyết ngày {short_date(ended)}")
+    elif status == Dossier.Status.WITHDRAWN:
+        marks.append(f"Rút hồ sơ ngày {short_date(ended)}")
+    return "; ".join([*marks, *([note] if note else [])])
+
+
 def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, user=None):
-    """(rule set, header, rows) for dossiers received in the period, oldest first,
-    with the applicants' contact details as `user` may see them (None: in full);
-    refused when the period or the rows exceed what a `fmt` book may hold."""
+    """[(rule set, volume, header, rows, last day)] for dossiers received in the period, oldest
+    first, one section per form and volume, with the applicants' contact details as
+    `user` may see them (None: in full); refused when the period or the rows exceed
+    what a `fmt` book may hold. A dossier never received (R13) has no row number and
+    is not in the book."""
     check_period(date_from, date_to)
-    rule_set = RuleSet.for_receipt(date_from)
     dossiers = Dossier.objects.filter(
-        received_on__range=(date_from, date_to), status__in=Dossier.ACCEPTED_STATUSES
+        received_on__range=(date_from, date_to),
+        status__in=Dossier.ACCEPTED_STATUSES,
+        book_row__isnull=False,
     )
     if unit is not None:
         dossiers = dossiers.filter(procedure__unit=unit)
     first_handoff = Handoff.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    # only an issued apology is a fact of the book (R12); a draft waits for the head
+    apology = Apology.objects.filter(dossier=OuterRef("pk"), approved_at__isnull=False)
     values = (
         dossiers.order_by("received_at", "pk")
         .values_list(
+            "rule_set",
+            "book_year",
+            "book_row",
             "code",
             "procedure__name",
             "documents_count",
@@ -109,98 +138,131 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
             "due_at",
             "completed_at",
             "returned_at",
-            "channel",
+            "delivery",
             "note",
+            "status",
+            "ended_at",
         )
-        .annotate(sent=Subquery(first_handoff.annotate(first=Min("handed_at")).values("first")))
+        .annotate(
+            sent=Subquery(first_handoff.annotate(first=Min("handed_at")).values("first")),
+            apologised=Subquery(apology.values("approved_at")),
+            promised=Subquery(apology.values("new_due_date")),
+        )
     )
-    channels = dict(Dossier._meta.get_field("channel").choices)
-    rows = []
-    for number, (
-        code,
-        name,
-        sets,
-        applicant,
-        address,
-        phone,
-        unit_name,
-        received,
-        due,
-        completed,
-        returned,
-        channel,
-        note,
-        sent,
-    ) in enumerate(capped(values, fmt), start=1):
-        shown = citizen_contact(user, id_number="", phone=phone, address=address)
-        contact = " / ".join(part for part in (shown.address, shown.phone) if part)
-        if rule_set == RuleSet.V2018:
-            rows.append(
-                [
-                    number,
-                    code,
-                    name,
-                    sets,
-                    applicant,
-                    contact,
-                    unit_name,
-                    _moment(received),
-                    _moment(due),
-                    _moment(sent),
-                    _moment(completed),
-                    _moment(returned),
-                    note,
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    number,
-                    code,
-                    name,
-                    applicant,
-                    contact,
-                    unit_name,
-                    _moment(received),
-                    _moment(due),
-                    _moment(returned),
-                    str(channels[channel]),
-                    "",
-                ]
-            )
-    return rule_set, [name for name, _width in COLUMNS[rule_set]], rows
+    deliveries = dict(Delivery.choices)
+    sections = []
+    for (rule_set, volume), group in groupby(capped(values, fmt), key=lambda row: row[:2]):
+        rows = []
+        for (
+            _rule_set,
+            _volume,
+            number,
+            code,
+            name,
+            sets,
+            applicant,
+            address,
+            phone,
+            unit_name,
+            received,
+            due,
+            completed,
+            returned,
+            delivery,
+            note,
+            status,
+            ended,
+            sent,
+            apologised,
+            promised,
+        ) in group:
+            shown = citizen_contact(user, id_number="", phone=phone, address=address)
+            contact = " / ".join(part for part in (shown.address, shown.phone) if part)
+            notes = _notes(note, status, ended, apologised, promised)
+            last_day = local_day(received)
+            if rule_set == RuleSet.V2018:
+                rows.append(
+                    [
+                        number,
+                        code,
+                        name,
+                        sets,
+                        applicant,
+                        contact,
+                        unit_name,
+                        _moment(received),
+                        _moment(due),
+                        _moment(sent),
+                        _moment(completed),
+                        _moment(returned),
+                        notes,
+                    ]
+                )
+            else:
+                rows.append(
+                    [
+                        number,
+                        code,
+                        name,
+                        applicant,
+                        contact,
+                        unit_name,
+                        _moment(received),
+                        _moment(due),
+                        _moment(returned),
+                        str(deliveries[delivery]),
+                        "",
+                        notes,
+                    ]
+                )
+        header = [name for name, _width in COLUMNS[rule_set]]
+        sections.append((rule_set, volume, header, rows, last_day))
+    if not sections:
+        rule_set = RuleSet.for_receipt(date_from)
+        header = [name for name, _width in COLUMNS[rule_set]]
+        sections.append((rule_set, date_from.year, header, [], date_to))
+    return sections
 
 
-def _title(date_from: date, date_to: date, unit: Unit | None) -> str:
+def _title(date_from: date, date_to: date, unit: Unit | None, volume: int) -> str:
     scope = f" – {unit.name}" if unit else ""
-    return f"SỔ THEO DÕI HỒ SƠ{scope} (từ {short_date(date_from)} đến {short_date(date_to)})"
+    return (
+        f"SỔ THEO DÕI HỒ SƠ{scope} – Quyển số: {volume} "
+        f"(từ {short_date(date_from)} đến {short_date(date_to)})"
+    )
 
 
 def tracking_book_xlsx(
     date_from: date, date_to: date, unit: Unit | None = None, user=None
 ) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit, "xlsx", user)
+    sections = tracking_book(date_from, date_to, unit, "xlsx", user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
     write_row(sheet, [Organisation.current().identity_on(date_to).name.upper()])
-    write_row(sheet, [FORM[rule_set]])
-    write_row(sheet, [_title(date_from, date_to, unit)])
-    write_row(sheet, header)
-    for row in rows:
-        write_row(sheet, row)
+    for rule_set, volume, header, rows, _last_day in sections:
+        write_row(sheet, [FORM[rule_set]])
+        write_row(sheet, [_title(date_from, date_to, unit, volume)])
+        write_row(sheet, header)
+        for row in rows:
+            write_row(sheet, row)
     return workbook_bytes(book)
 
 
 def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, user=None) -> bytes:
-    rule_set, header, rows = tracking_book(date_from, date_to, unit, "pdf", user)
-    story = [
-        paragraph(FORM[rule_set], "small"),
-        official_heading(Organisation.current().identity_on(date_to), desk=True),
-        paragraph(_title(date_from, date_to, unit), "title"),
-        grid(
-            [header, *[[str(cell) for cell in row] for row in rows]],
-            [width * mm for _name, width in COLUMNS[rule_set]],
-            small=True,
-        ),
-    ]
-    return build_pdf(story, title=_title(date_from, date_to, unit), pagesize=landscape(A4))
+    sections = tracking_book(date_from, date_to, unit, "pdf", user)
+    story = []
+    for index, (rule_set, volume, header, rows, last_day) in enumerate(sections):
+        if index:
+            story.append(PageBreak())
+        story += [
+            paragraph(FORM[rule_set], "small"),
+            official_heading(Organisation.current().identity_on(last_day), desk=True),
+            paragraph(_title(date_from, date_to, unit, volume), "title"),
+            grid(
+                [header, *[[str(cell) for cell in row] for row in rows]],
+                [width * mm for _name, width in COLUMNS[rule_set]],
+                small=True,
+            ),
+        ]
+    titles = ", ".join(sorted({str(section[1]) for section in sections}))
+    return build_pdf(story, title=_title(date_from, date_to, unit, titles), pagesize=landscape(A4))

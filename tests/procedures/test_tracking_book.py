@@ -3,18 +3,22 @@
 import io
 import subprocess
 import unicodedata
+from datetime import date
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
 from procedures import dossier_services
+from procedures.models import Dossier
 from qms import exports
 from qms.models import OrganisationIdentity
 from qms.roles import Role
-from tests.procedures.test_dossiers import receive
+from tests.procedures.test_dossiers import at, receive
+from tests.procedures.test_forms_02_04 import approve, draft
 
 
 @pytest.fixture
@@ -183,3 +187,46 @@ def test_a_book_with_more_rows_than_its_format_holds_is_refused(
     assert not out.exists()
     monkeypatch.setitem(exports.ROW_CAPS, fmt, 2)  # as many rows as the cap: a book
     assert not viewer.get(BOOK, query)["Content-Type"].startswith("text/html")
+
+
+def test_a_period_across_1_july_2025_prints_a_section_per_form(effective, personas, tmp_path):
+    """R12: STT is the row given at receipt, the volume is the year, each row in its
+    dossier's form, the delivery method (not the channel), and the notes."""
+    officer = personas[Role.OFFICER]
+    june = receive(effective.procedure, officer, "2025-06-30 09:00", applicant_name="Vũ Thị Lan")
+    receive(effective.procedure, officer, "2025-06-30 09:30", decision="refuse", reason="Sai")
+    stopped = receive(effective.procedure, officer, "2025-07-01 08:00",
+                      applicant_name="Đinh Văn Tú", channel="online", delivery="post")  # fmt: skip
+    late = receive(effective.procedure, officer, "2025-07-02 08:00", applicant_name="Lê Văn Ba")
+    apology = draft(late, officer, "2025-07-03 09:00", date(2025, 7, 15))
+    approve(apology, personas[Role.CHAIRMAN], "2025-07-03 10:00")  # issued: a fact of the book
+    with time_machine.travel(at("2025-07-02 15:00"), tick=False):
+        dossier_services.dossier_stop(
+            dossier=stopped, user=officer, reason="Tự rút", withdrawn=True
+        )
+    Dossier.objects.filter(pk=june.pk).update(book_row=41)  # STT is the stored row, not a count
+    out = tmp_path / "so.xlsx"
+    export_book(out, date_from="2025-06-01", date_to="2025-07-31")
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][0] == "Mẫu số 06 (Thông tư số 01/2018/TT-VPCP)"
+    assert "Quyển số: 2025" in rows[2][0]
+    assert rows[3][0] == "STT" and rows[3][3] == "Số lượng hồ sơ (bộ)"
+    assert rows[4][:2] == (41, june.code) and rows[4][4] == "Vũ Thị Lan"
+    assert rows[5][0] == "Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)"
+    assert rows[7][9] == "Phương thức nhận kết quả" and rows[7][11] == "Ghi chú"
+    assert rows[8][:2] == (stopped.book_row, stopped.code)
+    assert rows[8][9] == "Qua dịch vụ bưu chính công ích"
+    assert rows[8][11].startswith("Rút hồ sơ ngày 02/07/2025")
+    assert rows[9][9] == "Trực tiếp tại nơi tiếp nhận hồ sơ"
+    assert rows[9][11].startswith("Xin lỗi ngày 03/07/2025, hẹn lại ngày 15/07/2025")
+    assert len(rows) == 10  # the refusal at intake has no row
+    pdf = tmp_path / "so.pdf"
+    export_book(pdf, date_from="2025-06-01", date_to="2025-07-31", fmt="pdf")
+    text = unicodedata.normalize("NFC", subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True).stdout.decode())  # fmt: skip
+    assert "Mẫu số 06" in text and "Mẫu số 07" in text
+    assert text.index("Mẫu số 06") < text.index("Vũ Thị Lan") < text.index("Mẫu số 07")
+    assert text.index("Mẫu số 07") < text.index(stopped.code)
+    assert "Quyển số: 2025" in text and "Chuyển hồ" in text and "Phương thức" in text
+    assert "Rút hồ sơ ngày" in text and "hẹn lại" in text
+    assert "Trực tuyến" not in text.split("Mẫu số 07")[1]  # the channel is not the delivery

@@ -14,11 +14,13 @@ from django.core.management import CommandError, call_command
 
 from audits.models import Audit, Clause, Finding
 from procedures.models import Apology, Dossier, Procedure, ProcedureRevision, SupplementRequest
+from procedures.pdf import dossier_pdf
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from qms.models import Objective, Organisation, Unit, User
 from qms.oversight.kpi import rate, value
 from qms.roles import Role
 from tests.audits.test_audit_pages import pdf_words
+from tests.procedures.test_form_identity import pdf_words as pdf_words_of
 
 
 def seed() -> str:
@@ -163,3 +165,21 @@ def test_the_demo_audit_report_holds_every_clause_and_finding(demo, db, tmp_path
     for finding in findings:
         assert re.sub(r"\s+", " ", finding.evidence) in text
     assert "SHA-256" in text and audit.lead_auditor.full_name in text
+
+
+def test_every_finished_demo_dossier_has_its_hand_over_trail(demo, db):
+    """R11: the 2023 dossiers' control slips are not empty: a hand-over per step, the
+    last at the completion, and the slip prints them up to the return."""
+    year = Dossier.objects.filter(received_on__year=2023)
+    assert not year.filter(handoffs__isnull=True).exists()
+    paused = SupplementRequest.objects.filter(dossier__received_on__year=2023).first().dossier
+    steps = paused.revision.steps.count()
+    trail = list(paused.handoffs.order_by("handed_at"))
+    assert len(trail) == steps and trail[-1].handed_at == paused.completed_at
+    request = paused.supplements.get()
+    assert trail[0].handed_at < request.requested_at < request.answered_at < trail[1].handed_at
+    text = pdf_words_of(dossier_pdf("control-slip", paused))
+    assert text.count("1. Giao:") == steps + 3  # the steps, the pause, the restart, the return
+    assert "1. Giao: Bộ phận Một cửa" in text and "(đã ký điện tử)" in text
+    assert "Tạm dừng:" in text and "Tiếp tục:" in text and "Trả kết quả cho" in text
+    assert "Hồ sơ nhập từ hệ thống khác" not in text
