@@ -50,7 +50,7 @@ def test_an_event_rolled_back_gives_its_number_back_and_a_number_never_changes(d
     assert numbers(REPORT, 2025) == [1, 2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_documents_numbered_at_once_get_every_number_once():
     def issue():
         with transaction.atomic():

@@ -40,7 +40,11 @@ def test_writes_follow_the_roles(db):
         "add_nonconformity",
         "change_nonconformity",
     }
-    assert writes(Role.CHAIRMAN) == {"approve_procedurerevision", "change_dossier"}
+    assert writes(Role.CHAIRMAN) == {
+        "approve_procedurerevision",
+        "approve_apology",  # form 04 is issued by the head (R11)
+        "change_dossier",
+    }
 
 
 def test_the_iso_secretary_configures(db):
