@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bench.version import code_version
 from procedures.demo import _completion_day, _name
+from procedures.dossier_services import next_book_rows
 from procedures.importer import build_dossiers
 from procedures.models import Dossier, Handoff, Outcome, Procedure, ProcedureRevision
 from procedures.models.controlled import Appointment
@@ -133,6 +134,7 @@ def generate(n: int, log) -> None:
     left = missing - base * rounds
     if left:
         Generator(left, log, prefix="C").run()
+    number_the_book(log)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -189,6 +191,30 @@ def copy_dossiers(first_id: int, copies: int, log) -> None:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+
+
+def number_the_book(log) -> None:
+    """Rule R12's rows for the generated dossiers, which the database's copies cannot
+    carry (a copied row would repeat its base's): each year's in receipt order, after
+    the rows the demo's desk gave, from the year's sequence as a receipt takes them,
+    so the tracking book measured has its 10,000 rows."""
+    unnumbered = (
+        Dossier.objects.filter(book_row__isnull=True)
+        .exclude(status__in=[Dossier.Status.INCOMPLETE, Dossier.Status.REFUSED])
+        .order_by("received_at", "pk")
+    )
+    by_year: dict[int, list[int]] = {}
+    for pk, received_on in unnumbered.values_list("pk", "received_on").iterator():
+        by_year.setdefault(received_on.year, []).append(pk)
+    for year, pks in sorted(by_year.items()):
+        with transaction.atomic():
+            rows = next_book_rows(year, len(pks))
+            numbered = [
+                Dossier(pk=pk, book_year=year, book_row=row)
+                for pk, row in zip(pks, rows, strict=True)
+            ]
+            Dossier.objects.bulk_update(numbered, ["book_year", "book_row"], batch_size=2000)
+        log(f"  tracking book {year}: {len(pks):,} rows")
 
 
 def _span(model, key: str, first: int) -> int:
