@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
 from qms.dates import short_date
-from qms.models import ApprovedRecord, NumberSequence, Unit
+from qms.models import ApprovedRecord, NumberSequence, Unit, document_number_field
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -188,13 +188,7 @@ class Dossier(DeletesReplacedFiles):
     reception_reason = models.TextField(
         _("reason"), blank=True, help_text=_("What is missing, or why it cannot be accepted.")
     )
-    reception_number = models.OneToOneField(
-        "qms.DocumentNumber",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
+    reception_number = document_number_field(
         verbose_name=_("number of the form issued at receipt"),
         help_text=_("Form 02 (incomplete) or form 03 (refused), numbered when received."),
     )
@@ -395,15 +389,7 @@ class SupplementRequest(models.Model):
     reason = models.TextField(_("items to supplement and why"))
     answered_at = models.DateTimeField(_("complete dossier back at"), null=True, blank=True)
     new_due_date = models.DateField(_("new appointment date"), null=True, blank=True)
-    number = models.OneToOneField(
-        "qms.DocumentNumber",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("number"),
-    )
+    number = document_number_field(verbose_name=_("number"))
     history = HistoricalRecords()
 
     class Meta:
@@ -436,14 +422,7 @@ class Apology(ApprovedRecord):
     reason = models.TextField(_("reason for the delay"))
     new_due_date = models.DateField(_("new appointment date"))
     # Form 04's number (R10), given when the head issues it; a draft has none.
-    number = models.OneToOneField(
-        "qms.DocumentNumber",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    number = document_number_field()
     history = HistoricalRecords()
 
     class Meta:

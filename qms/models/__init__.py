@@ -21,6 +21,7 @@ from qms.models.numbering import (
     DocumentNumber,
     DocumentSequence,
     NumberSequence,
+    document_number_field,
 )
 from qms.models.oversight import (
     ManagementReview,
@@ -59,4 +60,5 @@ __all__ = [
     "UnitDeletionError",
     "UnitQuerySet",
     "User",
+    "document_number_field",
 ]

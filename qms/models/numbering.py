@@ -126,3 +126,17 @@ class DocumentNumber(models.Model):
         return cls.objects.create(
             kind=kind, year=day.year, number=DocumentSequence.take((kind, day.year))
         )
+
+
+def document_number_field(**options) -> models.OneToOneField:
+    """The number a numbered document keeps (R10): given by `DocumentNumber.assign` at
+    its event, so never typed, never shared and never deleted under the document."""
+    return models.OneToOneField(
+        DocumentNumber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        **options,
+    )

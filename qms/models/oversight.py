@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
 from qms.models.core import ApprovedRecord, Unit, User
+from qms.models.numbering import document_number_field
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet
 
@@ -370,15 +371,7 @@ class PeriodicReport(models.Model):
         default="Như trên;\nTT Đảng ủy, HĐND phường;\nLưu: VT",
         help_text=_("One a line."),
     )
-    number = models.OneToOneField(
-        "qms.DocumentNumber",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("number"),
-    )
+    number = document_number_field(verbose_name=_("number"))
     figures = models.JSONField(_("figures as submitted"), null=True, blank=True, editable=False)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
