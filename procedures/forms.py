@@ -38,6 +38,8 @@ class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
             "fee",
             "result_document",
             "online_submission",
+            "result_validity",
+            "result_valid_months",
             "in_use",
             "review_interval_months",
             "legal_basis_changed",

@@ -107,7 +107,9 @@ class Objective(ApprovedRecord):
     class Measure(models.TextChoices):
         ON_TIME = "on_time_rate", _("Dossiers resolved early or on time (%)")
         SATISFACTION = "satisfaction_rate", _("Satisfied citizens (%)")
-        DIGITISED = "digitised_rate", _("Results digitised (%)")
+        DIGITISED_IN_FORCE = "digitised_in_force_rate", _("Valid results digitised (%)")
+        # The flow of a year's returns: what objectives measured before R16.
+        DIGITISED = "digitised_rate", _("Results returned in the year digitised (%)")
         ISO_COVERAGE = "iso_coverage_rate", _("Procedures under ISO 9001:2015 (%)")
         PLAN_TASKS = "plan_tasks_on_time_rate", _("Plan tasks done on time (%)")
 

@@ -29,8 +29,8 @@ TARGETS = [
     ("100% hồ sơ TTHC giải quyết đúng hạn", Objective.Measure.ON_TIME, "gte", "100"),
     ("Mức độ hài lòng của người dân đạt trên 95%", Objective.Measure.SATISFACTION, "gt", "95"),
     (
-        "Số hóa kết quả giải quyết TTHC đạt tối thiểu 55%",
-        Objective.Measure.DIGITISED,
+        "Số hóa kết quả giải quyết TTHC đang còn hiệu lực đạt tỷ lệ tối thiểu 55%",
+        Objective.Measure.DIGITISED_IN_FORCE,
         "gte",
         "55",
     ),

@@ -25,6 +25,7 @@ KEYS = (
     "on_time_rate",
     "online_rate",
     "digitised_rate",
+    "digitised_in_force_rate",
     "satisfaction_rate",
     "procedures_in_use",
     "procedures_controlled",
@@ -48,7 +49,8 @@ LABELS = {
     "open_overdue": _("Still open and overdue"),
     "on_time_rate": _("On-time rate"),
     "online_rate": _("Online submissions"),
-    "digitised_rate": _("Results digitised"),
+    "digitised_rate": _("Results returned in the period digitised"),
+    "digitised_in_force_rate": _("Valid results digitised"),
     "satisfaction_rate": _("Satisfied citizens"),
     "procedures_in_use": _("Procedures in use"),
     "procedures_controlled": _("Procedures with a controlled revision in force"),
@@ -119,14 +121,16 @@ def value(figures: dict, measure: str) -> float | None:
 def measure(scope: Scope) -> dict:
     """The KPIs of rule R7 (domain-vn.md) for `scope`, each an aggregate over stored,
     indexed fields, counting events up to the cutoff. Beside R7, for the plan's other
-    targets: ISO coverage (procedures in use with a controlled revision in force at
-    the cutoff), audits planned in the whole period (the programme) and how many of
+    targets: the valid results digitised at the cutoff (R16), ISO coverage
+    (procedures in use with a controlled revision in force at the cutoff), audits
+    planned in the whole period (the programme) and how many of
     them were reported, nonconformities open at the cutoff (found by then, not closed
     or cancelled), open ones with an action overdue at the cutoff, those closed by
     then, and plan tasks due by the cutoff and done by their deadline; and the rates
     the 766 group scores read (`scores_766`)."""
     return {
         **_dossiers(scope),
+        **_results_in_force(scope),
         **_procedures(scope),
         **_audits(scope),
         **_nonconformities(scope),
@@ -249,6 +253,22 @@ def _dossiers(scope: Scope) -> dict:
             0.0, round(100 - late_share - (rate(rated["unsatisfied"], rated["rated"]) or 0), 1)
         ),
     }
+
+
+def _results_in_force(scope: Scope) -> dict:
+    """The plan's digitisation target (R16): the stock of results still valid at the
+    cutoff, whenever they were issued, and how many of them were digitised by then
+    (a result is scanned when it is returned). The period's start does not narrow a
+    stock; the flow of the period is `digitised_rate`."""
+    counts = (
+        _dossiers_in(scope)
+        .results_in_force_on(scope.cutoff)
+        .aggregate(
+            in_force=Count("pk"),
+            digitised=Count("pk", filter=Q(digitised=True, returned_on__lte=scope.cutoff)),
+        )
+    )
+    return {"digitised_in_force_rate": rate(counts["digitised"], counts["in_force"])}
 
 
 def monthly(scope: Scope) -> list[dict]:

@@ -200,7 +200,10 @@ class Section:
 
 
 def _facts(figures: dict, *keys: str) -> list[tuple[str, str]]:
-    return [(str(kpi.LABELS[key]), kpi.display(key, figures[key])) for key in keys]
+    # A snapshot stored before a measure existed prints without it: what was
+    # signed is shown as it was.
+    shown = [key for key in keys if key in figures]
+    return [(str(kpi.LABELS[key]), kpi.display(key, figures[key])) for key in shown]
 
 
 def day(iso: str | None) -> str:
@@ -225,6 +228,7 @@ def dossier_section(data: dict) -> Section:
             "on_time_rate",
             "online_rate",
             "digitised_rate",
+            "digitised_in_force_rate",
             "satisfaction_rate",
         ),
         [_("Procedure"), _("Resolved"), _("Resolved late")],
