@@ -92,6 +92,21 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+# The nine criteria of the 2018 evaluation (domain-vn.md §8.1), each scored 0 to 2
+# beside the rating; stored in this order in `Dossier.criteria`.
+SATISFACTION_CRITERIA = [
+    _("Total processing time against the legal limit"),
+    _("Time taken by each agency involved"),
+    _("Number of contacts needed to complete the dossier"),
+    _("Number of agencies the applicant had to contact"),
+    _("Reception, processing and return all at the one-stop desk"),
+    _("Publicity of the procedure"),
+    _("Attitude of the officials"),
+    _("How feedback was taken up and answered"),
+    _("Online public services"),
+]
+
+
 def _status_is(*statuses: str) -> RawSQL:
     """`status IN (...)` written with literal values, not bound parameters: only
     then can SQLite see that a partial index on those statuses covers the query.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from audits.models import Audit
 from nonconformities.models import Nonconformity
 from procedures.models import Dossier, Outcome, Procedure, ProcedureRevision, Rating
+from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.models import PlanTask, Unit
 
 KEYS = (
@@ -269,6 +270,30 @@ def _results_in_force(scope: Scope) -> dict:
         )
     )
     return {"digitised_in_force_rate": rate(counts["digitised"], counts["in_force"])}
+
+
+def criteria(scope: Scope) -> dict:
+    """The nine criteria scored beside the ratings of the dossiers returned in
+    `scope` (§8.1): how many dossiers were scored, each criterion's average (0 to 2,
+    two decimals, None when none was scored) in the criteria's order."""
+    scores = (
+        _dossiers_in(scope)
+        .filter(returned_on__range=scope.reach, criteria__isnull=False)
+        .values_list("criteria", flat=True)
+    )
+    totals, scored = [0] * len(SATISFACTION_CRITERIA), 0
+    for row in scores.iterator():
+        scored += 1
+        totals = [total + score for total, score in zip(totals, row, strict=True)]
+    return {
+        "scored": scored,
+        "averages": [
+            float((Decimal(total) / scored).quantize(Decimal("0.01"), ROUND_HALF_UP))
+            if scored
+            else None
+            for total in totals
+        ],
+    }
 
 
 def monthly(scope: Scope) -> list[dict]:

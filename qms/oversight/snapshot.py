@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from nonconformities.models import Nonconformity
+from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
 from qms.models import Objective, PeriodicReport, PlanTask
 from qms.oversight import kpi
@@ -99,6 +100,7 @@ def snapshot(scope: Scope) -> dict:
             _objective(objective, kpi.value(figures, objective.measure), cutoff)
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
         ],
+        "criteria": kpi.criteria(scope),
         "worst_procedures": [
             {
                 "pk": row["procedure"],
@@ -235,6 +237,40 @@ def dossier_section(data: dict) -> Section:
         [
             [f"{row['code']} – {row['name']}", str(row["resolved"]), str(row["late"])]
             for row in data["worst_procedures"]
+        ],
+    )
+
+
+# How many of the worst items (procedures, criteria, sources) a page names.
+WORST = 3
+
+
+def criteria_section(data: dict) -> Section | None:
+    """The nine criteria's averages, the weakest named first; None for a snapshot
+    stored before the criteria were reported."""
+    if "criteria" not in data:
+        return None
+    averages = data["criteria"]["averages"]
+    numbered = [
+        (number, str(label), average)
+        for number, (label, average) in enumerate(
+            zip(SATISFACTION_CRITERIA, averages, strict=True), start=1
+        )
+    ]
+    weakest = sorted((row for row in numbered if row[2] is not None), key=lambda row: row[2])
+    return Section(
+        _("Satisfaction by criterion (0 to 2)"),
+        facts=[
+            (_("Dossiers scored on the nine criteria"), str(data["criteria"]["scored"])),
+            (
+                _("Weakest criteria"),
+                "; ".join(f"{number}. {label}" for number, label, _avg in weakest[:WORST]) or "—",
+            ),
+        ],
+        header=[_("Criterion"), _("Average")],
+        rows=[
+            [f"{number}. {label}", "—" if average is None else number_format(average, 2)]
+            for number, label, average in numbered
         ],
     )
 

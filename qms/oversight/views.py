@@ -120,6 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for key in kpi.KEYS
         ],
         "links": links,
+        "criteria": snapshot.criteria_section(data),
         "trend": {
             "labels": [f"{row['month']:02d}/{scope.start.year}" for row in months],
             "counts": {

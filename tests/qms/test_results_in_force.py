@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from procedures.forms import ProcedureForm
 from procedures.models import Procedure, ResultValidity
 from qms.models import Objective
+from qms.oversight.demo import TARGETS
 from qms.oversight.kpi import Scope, compute
 from tests.factories import ProcedureFactory, issue_revision
 from tests.qms.test_kpi import dossier
@@ -119,8 +120,8 @@ def test_the_procedure_form_puts_the_missing_months_beside_their_field(units):
 
 
 def test_the_plan_objective_measures_the_stock_in_the_plans_words():
-    assert Objective.Measure("digitised_in_force_rate").label == "Kết quả còn hiệu lực được số hóa (%)"
-    from qms.oversight.demo import TARGETS
+    label = Objective.Measure("digitised_in_force_rate").label
+    assert label == "Kết quả còn hiệu lực được số hóa (%)"
 
     titles = {measure: title for title, measure, _comparison, _target in TARGETS}
     assert "đang còn hiệu lực" in titles[Objective.Measure.DIGITISED_IN_FORCE]
