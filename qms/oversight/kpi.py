@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.formats import number_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from audits.models import Audit
 from nonconformities.models import Nonconformity
 from procedures.models import Dossier, Outcome, Procedure, ProcedureRevision, Rating
 from procedures.models.dossiers import SATISFACTION_CRITERIA
-from qms.models import PlanTask, Unit
+from qms.models import LegalDocument, PlanTask, Unit
 
 KEYS = (
     "received",
@@ -38,6 +38,8 @@ KEYS = (
     "nc_closed",
     "plan_tasks_due",
     "plan_tasks_done_on_time",
+    "legal_documents_due",
+    "legal_documents_on_time",
 )
 
 # What each figure is called on the dashboard, in reports and in review minutes.
@@ -63,6 +65,8 @@ LABELS = {
     "nc_closed": _("Nonconformities closed"),
     "plan_tasks_due": _("Plan tasks due"),
     "plan_tasks_done_on_time": _("Plan tasks done on time"),
+    "legal_documents_due": _("Legal documents planned"),
+    "legal_documents_on_time": _("Legal documents issued on time and posted"),
 }
 
 
@@ -111,6 +115,9 @@ def rate(part: int, whole: int) -> float | None:
 # Measures read from the KPIs rather than counted themselves.
 DERIVED = {
     "plan_tasks_on_time_rate": lambda f: rate(f["plan_tasks_done_on_time"], f["plan_tasks_due"]),
+    "legal_documents_on_time_rate": lambda f: rate(
+        f["legal_documents_on_time"], f["legal_documents_due"]
+    ),
 }
 
 
@@ -136,6 +143,7 @@ def measure(scope: Scope) -> dict:
         **_audits(scope),
         **_nonconformities(scope),
         **_plan_tasks(scope),
+        **_legal_documents(scope),
     }
 
 
@@ -392,3 +400,25 @@ def _plan_tasks(scope: Scope) -> dict:
         "plan_tasks_due": tasks.count(),
         "plan_tasks_done_on_time": tasks.done_on_time().count(),
     }
+
+
+def _legal_documents(scope: Scope) -> dict:
+    """The ward's legal documents planned in the period and those issued by their
+    planned date and posted on the ward's portal, both by the cutoff (the plan's
+    target: 100%)."""
+    documents = LegalDocument.objects.filter(planned_on__range=scope.reach)
+    if scope.unit or scope.procedure:
+        # The council's and committee's documents belong to no unit or procedure.
+        documents = documents.none()
+    counts = documents.aggregate(
+        due=Count("pk"),
+        on_time=Count(
+            "pk",
+            filter=Q(
+                issued_on__lte=F("planned_on"),
+                posted_on__isnull=False,
+                posted_on__lte=scope.cutoff,
+            ),
+        ),
+    )
+    return {"legal_documents_due": counts["due"], "legal_documents_on_time": counts["on_time"]}

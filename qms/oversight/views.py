@@ -219,7 +219,7 @@ def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_tasks(request: HttpRequest) -> HttpResponse:
     filterset = PlanTaskFilter(
         request.GET or None,
-        queryset=PlanTask.objects.select_related("plan").prefetch_related("units"),
+        queryset=PlanTask.objects.select_related("plan").prefetch_related("units", "progress"),
     )
     return render(
         request,
