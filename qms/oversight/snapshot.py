@@ -356,7 +356,13 @@ def nonconformity_section(data: dict) -> Section:
 def plan_section(data: dict) -> Section:
     return Section(
         _("Tasks of the reform plan"),
-        _facts(data["kpi"], "plan_tasks_due", "plan_tasks_done_on_time"),
+        _facts(
+            data["kpi"],
+            "plan_tasks_due",
+            "plan_tasks_done_on_time",
+            "legal_documents_due",
+            "legal_documents_on_time",
+        ),
         [_("Order no."), _("Task"), _("Deadline"), _("Status")],
         [
             [str(row["order"]), row["content"], day(row["deadline"]), row["status"]]
