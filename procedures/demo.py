@@ -26,6 +26,7 @@ from procedures.models import (
     Outcome,
     Procedure,
     ProcedureRevision,
+    ResultValidity,
     RevisionComponent,
     SupplementRequest,
 )
@@ -272,6 +273,21 @@ SECOND_ISSUE = {
 }
 
 
+# How long each demo procedure's result stays valid (R16), where it is not without a
+# time limit: a marital status certificate 6 months from issue (Decree 123/2015,
+# Art. 23), a building permit lapses when building has not started within 12 months
+# (Construction Law 2014, Art. 90); certified copies and signatures, a one-off
+# support decision and the reply to a festival notice are used once, not kept valid.
+RESULT_VALIDITY = {
+    "QT-TP-05": {"result_validity": ResultValidity.MONTHS, "result_valid_months": 6},
+    "QT-ĐC-01": {"result_validity": ResultValidity.MONTHS, "result_valid_months": 12},
+    "QT-CT-01": {"result_validity": ResultValidity.NOT_LASTING},
+    "QT-CT-02": {"result_validity": ResultValidity.NOT_LASTING},
+    "QT-VX-01": {"result_validity": ResultValidity.NOT_LASTING},
+    "QT-VX-02": {"result_validity": ResultValidity.NOT_LASTING},
+}
+
+
 def seed_procedures(*, secretary: User, approver: User, password: str) -> int:
     """Create the demo procedures that do not exist yet; returns how many were created."""
     units = Unit.objects.in_bulk(field_name="code")
@@ -289,6 +305,7 @@ def seed_procedures(*, secretary: User, approver: User, password: str) -> int:
                 fee=fee,
                 result_document=result,
                 online_submission=online,
+                **RESULT_VALIDITY.get(code, {}),
             ),
             user=secretary,
             reason="Dữ liệu mẫu",

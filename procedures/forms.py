@@ -18,6 +18,7 @@ from procedures.models import (
     RevisionRecord,
     RevisionStep,
 )
+from procedures.models.dossiers import SATISFACTION_CRITERIA
 from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
@@ -38,6 +39,8 @@ class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
             "fee",
             "result_document",
             "online_submission",
+            "result_validity",
+            "result_valid_months",
             "in_use",
             "review_interval_months",
             "legal_basis_changed",
@@ -329,19 +332,6 @@ class StopForm(ReasonForm):
     withdrawn = forms.BooleanField(label=_("The citizen withdraws the dossier"), required=False)
 
 
-CRITERIA = [
-    _("Total processing time against the legal limit"),
-    _("Time taken by each agency involved"),
-    _("Number of contacts needed to complete the dossier"),
-    _("Number of agencies the applicant had to contact"),
-    _("Reception, processing and return all at the one-stop desk"),
-    _("Publicity of the procedure"),
-    _("Attitude of the officials"),
-    _("How feedback was taken up and answered"),
-    _("Online public services"),
-]
-
-
 class ReturnForm(BootstrapMixin, forms.Form):
     """At return: digitisation and the citizen's rating (rule R6), with the nine
     optional criteria of the 2018 evaluation, each scored 0 to 2."""
@@ -358,7 +348,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for number, label in enumerate(CRITERIA, start=1):
+        for number, label in enumerate(SATISFACTION_CRITERIA, start=1):
             self.fields[f"criterion_{number}"] = forms.TypedChoiceField(
                 label=f"{number}. {label}",
                 choices=[("", "—"), (2, "2"), (1, "1"), (0, "0")],
@@ -370,7 +360,8 @@ class ReturnForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        scores = [data.pop(f"criterion_{n}", None) for n in range(1, len(CRITERIA) + 1)]
+        count = len(SATISFACTION_CRITERIA)
+        scores = [data.pop(f"criterion_{n}", None) for n in range(1, count + 1)]
         given = [score for score in scores if score is not None]
         if given and len(given) != len(scores):
             raise forms.ValidationError(_("Score all nine criteria, or none."))

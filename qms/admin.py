@@ -13,12 +13,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from qms.forms import OffersActiveUnits
 from qms.models import (
+    LegalDocument,
     ManagementReview,
     Objective,
     Organisation,
     PeriodicReport,
     Plan,
     PlanTask,
+    PlanTaskProgress,
     ReviewOutput,
     Unit,
     User,
@@ -232,6 +234,29 @@ class PlanTaskInline(admin.TabularInline):
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["number", "issued_on", "title"]
     inlines = [PlanTaskInline]
+
+
+class PlanTaskProgressInline(admin.TabularInline):
+    model = PlanTaskProgress
+    extra = 1
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(SimpleHistoryAdmin):
+    """A task on its own page, for the month-by-month progress of one carried out all
+    year."""
+
+    form = ActiveUnitsForm
+    list_display = ["order", "content", "plan", "deadline", "all_year", "status"]
+    list_filter = ["plan", "all_year", "status"]
+    inlines = [PlanTaskProgressInline]
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "issuer", "number", "planned_on", "issued_on", "posted_on"]
+    list_filter = ["issuer"]
+    date_hierarchy = "planned_on"
 
 
 class ReviewOutputInline(admin.TabularInline):

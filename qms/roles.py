@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "qms.change_objective",
         "qms.*_plan",
         "qms.*_plantask",
+        "qms.*_plantaskprogress",
+        "qms.*_legaldocument",
         "qms.*_managementreview",  # a signed review refuses every change
         "qms.*_reviewoutput",
         "qms.add_periodicreport",

@@ -49,6 +49,15 @@ class Field(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ResultValidity(models.TextChoices):
+    """How long a procedure's result stays valid (R16): what makes a returned result
+    part of the stock of results in force that the plan wants digitised."""
+
+    PERMANENT = "permanent", _("Valid without a time limit")
+    MONTHS = "months", _("Valid for a number of months")
+    NOT_LASTING = "not_lasting", _("Not a lasting result")
+
+
 class ProcedureQuerySet(models.QuerySet):
     def controlled(self):
         """Procedures with an effective controlled revision (ISO coverage)."""
@@ -87,6 +96,19 @@ class Procedure(models.Model):
     fee = models.CharField(_("fee"), max_length=200, blank=True)
     result_document = models.CharField(_("result document"), max_length=300)
     online_submission = models.BooleanField(_("online submission offered"), default=False)
+    result_validity = models.CharField(
+        _("result valid"),
+        max_length=12,
+        choices=ResultValidity.choices,
+        default=ResultValidity.PERMANENT,
+    )
+    result_valid_months = models.PositiveSmallIntegerField(
+        _("result valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for a result valid for a number of months, e.g. 6."),
+    )
     in_use = models.BooleanField(_("in use at the desk"), default=True)
     review_interval_months = models.PositiveSmallIntegerField(
         _("review every (months)"), default=12, validators=[MinValueValidator(1)]
@@ -106,6 +128,18 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(result_validity=ResultValidity.MONTHS) & Q(result_valid_months__isnull=False)
+                )
+                | (~Q(result_validity=ResultValidity.MONTHS) & Q(result_valid_months__isnull=True)),
+                name="procedure_result_months_with_limit",
+                violation_error_message=_(
+                    "A result valid for a number of months needs that number, and only then."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
@@ -123,6 +157,16 @@ class Procedure(models.Model):
     def clean(self) -> None:
         message = _("An approved revision of the procedure signed this: it can no longer change.")
         errors = {name: ValidationError(message, code="signed") for name in self._signed_changes()}
+        limited = self.result_validity == ResultValidity.MONTHS
+        if limited and self.result_valid_months is None:
+            errors["result_valid_months"] = ValidationError(
+                _("Enter how many months the result stays valid."), code="missing"
+            )
+        elif not limited and self.result_valid_months is not None:
+            errors["result_valid_months"] = ValidationError(
+                _("Leave the months empty: the result is not valid for a number of months."),
+                code="unexpected",
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from procedures.models.controlled import CopyType, Procedure, ProcedureRevision, RevisionStep
+from procedures.models.controlled import (
+    CopyType,
+    Procedure,
+    ProcedureRevision,
+    ResultValidity,
+    RevisionStep,
+)
 from qms.dates import short_date
 from qms.models import ApprovedRecord, NumberSequence, Unit, document_number_field
 from qms.privacy import CitizenContact, citizen_contact
@@ -85,6 +92,21 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+# The nine criteria of the 2018 evaluation (domain-vn.md §8.1), each scored 0 to 2
+# beside the rating; stored in this order in `Dossier.criteria`.
+SATISFACTION_CRITERIA = [
+    _("Total processing time against the legal limit"),
+    _("Time taken by each agency involved"),
+    _("Number of contacts needed to complete the dossier"),
+    _("Number of agencies the applicant had to contact"),
+    _("Reception, processing and return all at the one-stop desk"),
+    _("Publicity of the procedure"),
+    _("Attitude of the officials"),
+    _("How feedback was taken up and answered"),
+    _("Online public services"),
+]
+
+
 def _status_is(*statuses: str) -> RawSQL:
     """`status IN (...)` written with literal values, not bound parameters: only
     then can SQLite see that a partial index on those statuses covers the query.
@@ -107,6 +129,18 @@ class DossierQuerySet(models.QuerySet):
 
     def overdue(self, today: date):
         return self.open().followed().filter(followed_date__lt=today)
+
+    def results_in_force_on(self, day: date):
+        """Results issued by `day` and still valid on it (R16): every procedure's
+        result without a time limit, a limited one issued less than its months
+        before `day`, never one that is not a lasting result. Dossiers imported from
+        before the system count like any other."""
+        in_force = Q(procedure__result_validity=ResultValidity.PERMANENT)
+        limited = Procedure.objects.filter(result_validity=ResultValidity.MONTHS)
+        for procedure, months in limited.values_list("pk", "result_valid_months"):
+            since = day - relativedelta(months=months)
+            in_force |= Q(procedure=procedure, completed_on__gt=since)
+        return self.filter(in_force, completed_on__lte=day)
 
     def due_on(self, day: date):
         return self.open().followed().filter(followed_date=day)

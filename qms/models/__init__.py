@@ -24,12 +24,14 @@ from qms.models.numbering import (
     document_number_field,
 )
 from qms.models.oversight import (
+    LegalDocument,
     ManagementReview,
     Objective,
     PeriodicReport,
     PeriodicReportQuerySet,
     Plan,
     PlanTask,
+    PlanTaskProgress,
     PlanTaskQuerySet,
     ReviewOutput,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "DocumentNumber",
     "DocumentSequence",
     "FormToken",
+    "LegalDocument",
     "ManagementReview",
     "NumberSequence",
     "Objective",
@@ -52,6 +55,7 @@ __all__ = [
     "PeriodicReportQuerySet",
     "Plan",
     "PlanTask",
+    "PlanTaskProgress",
     "PlanTaskQuerySet",
     "ReviewOutput",
     "Signature",

@@ -42,7 +42,13 @@ class Plan(models.Model):
 
 class PlanTaskQuerySet(models.QuerySet):
     def due_between(self, start: date, end: date):
-        return self.filter(deadline__range=(start, end))
+        """Tasks due in the period. A period from 1 January also holds the tasks of
+        that year's plans dated before it (the 2023 plan's V.2 is dated 21/12/2022,
+        before the plan was issued): a plan's 100% is over its whole list."""
+        due = Q(deadline__range=(start, end))
+        if (start.month, start.day) == (1, 1):
+            due |= Q(plan__year=start.year, deadline__lt=start)
+        return self.filter(due)
 
     def done_on_time(self):
         return self.filter(completed_on__isnull=False, completed_on__lte=models.F("deadline"))
@@ -67,11 +73,22 @@ class PlanTask(models.Model):
     units = models.ManyToManyField(
         Unit, verbose_name=_("implementing units"), related_name="tasks", blank=True
     )
+    other_implementers = models.CharField(
+        _("other implementers"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the plan words it, e.g. “và công chức có liên quan”."),
+    )
     product = models.CharField(_("product"), max_length=300, blank=True)
     timeframe = models.CharField(
         _("timeframe"), max_length=200, blank=True, help_text=_("As the plan words it.")
     )
     deadline = models.DateField(_("deadline"), help_text=_("The completion date it implies."))
+    all_year = models.BooleanField(
+        _("carried out all year"),
+        default=False,
+        help_text=_("Done at the deadline, the year's end; each month's progress is recorded."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -99,6 +116,80 @@ class PlanTask(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.content[:80]}"
 
+    def clean(self) -> None:
+        if self.all_year and self.completed_on and self.completed_on < self.deadline:
+            raise ValidationError(
+                {
+                    "completed_on": _(
+                        "A task carried out all year is done at its deadline, %(day)s: "
+                        "record each month's progress until then."
+                    )
+                    % {"day": short_date(self.deadline)}
+                }
+            )
+
+
+class PlanTaskProgress(models.Model):
+    """What a task carried out all year achieved in one month: its evidence, month by
+    month, until it is done at the year's end."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="progress")
+    month = models.DateField(_("month"), help_text=_("Any day of the month."))
+    note = models.TextField(_("what was done"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("monthly progress")
+        verbose_name_plural = _("monthly progress")
+        ordering = ["task", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "month"], name="qms_plantaskprogress_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.order}: {self.month:%m/%Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)
+
+
+class LegalDocument(models.Model):
+    """A legal document the ward's council or committee plans to issue (the plan's
+    target: each issued on schedule and posted on the ward's portal)."""
+
+    class Issuer(models.TextChoices):
+        COUNCIL = "council", _("Ward People's Council")
+        COMMITTEE = "committee", _("Ward People's Committee")
+
+    issuer = models.CharField(_("issued by"), max_length=12, choices=Issuer.choices)
+    title = models.CharField(_("title"), max_length=300)
+    number = models.CharField(_("number"), max_length=64, blank=True)
+    planned_on = models.DateField(_("planned issue date"))
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    posted_on = models.DateField(_("posted on the ward's portal on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legal document of the ward")
+        verbose_name_plural = _("legal documents of the ward")
+        ordering = ["-planned_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(posted_on__isnull=True)
+                | Q(issued_on__isnull=False, posted_on__gte=models.F("issued_on")),
+                name="qms_legaldocument_posted_after_issue",
+                violation_error_message=_("A document is posted on or after its issue."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.title
+
+    def clean(self) -> None:
+        if self.issued_on and not self.number:
+            raise ValidationError({"number": _("Enter the number of the issued document.")})
+
 
 class Objective(ApprovedRecord):
     """A quality objective of the plan (ISO 9001:2015 clause 6.2): one of the KPIs of
@@ -107,9 +198,15 @@ class Objective(ApprovedRecord):
     class Measure(models.TextChoices):
         ON_TIME = "on_time_rate", _("Dossiers resolved early or on time (%)")
         SATISFACTION = "satisfaction_rate", _("Satisfied citizens (%)")
-        DIGITISED = "digitised_rate", _("Results digitised (%)")
+        DIGITISED_IN_FORCE = "digitised_in_force_rate", _("Valid results digitised (%)")
+        # The flow of a year's returns: what objectives measured before R16.
+        DIGITISED = "digitised_rate", _("Results returned in the year digitised (%)")
         ISO_COVERAGE = "iso_coverage_rate", _("Procedures under ISO 9001:2015 (%)")
         PLAN_TASKS = "plan_tasks_on_time_rate", _("Plan tasks done on time (%)")
+        LEGAL_DOCUMENTS = (
+            "legal_documents_on_time_rate",
+            _("Legal documents issued on time and posted (%)"),
+        )
 
     class Comparison(models.TextChoices):
         AT_LEAST = "gte", _("at least")
@@ -138,8 +235,12 @@ class Objective(ApprovedRecord):
         verbose_name = _("quality objective")
         verbose_name_plural = _("quality objectives")
         ordering = ["-year", "pk"]
+        # one measure may carry two targets (the plan's satisfaction: above 95% for
+        # the desk, above 97% as its headline)
         constraints = [
-            models.UniqueConstraint(fields=["year", "measure"], name="qms_objective_year_measure")
+            models.UniqueConstraint(
+                fields=["year", "measure", "target"], name="qms_objective_year_measure_target"
+            )
         ]
 
     def __str__(self) -> str:

@@ -12,11 +12,13 @@ import time_machine
 from qms import signing
 from qms.dates import short_date
 from qms.models import (
+    LegalDocument,
     ManagementReview,
     Objective,
     PeriodicReport,
     Plan,
     PlanTask,
+    PlanTaskProgress,
     ReviewOutput,
     Unit,
     User,
@@ -29,8 +31,14 @@ TARGETS = [
     ("100% hồ sơ TTHC giải quyết đúng hạn", Objective.Measure.ON_TIME, "gte", "100"),
     ("Mức độ hài lòng của người dân đạt trên 95%", Objective.Measure.SATISFACTION, "gt", "95"),
     (
-        "Số hóa kết quả giải quyết TTHC đạt tối thiểu 55%",
-        Objective.Measure.DIGITISED,
+        "Tỷ lệ hài lòng của người dân, tổ chức đạt trên 97%",
+        Objective.Measure.SATISFACTION,
+        "gt",
+        "97",
+    ),
+    (
+        "Số hóa kết quả giải quyết TTHC đang còn hiệu lực đạt tỷ lệ tối thiểu 55%",
+        Objective.Measure.DIGITISED_IN_FORCE,
         "gte",
         "55",
     ),
@@ -46,6 +54,35 @@ TARGETS = [
         "gte",
         "100",
     ),
+    (
+        "100% văn bản quy phạm pháp luật do HĐND, UBND phường ban hành trong năm 2023 đúng "
+        "tiến độ, trình tự, thủ tục; đăng công khai trên Cổng thông tin điện tử của phường",
+        Objective.Measure.LEGAL_DOCUMENTS,
+        "gte",
+        "100",
+    ),
+]
+
+# The ward's legal documents of 2023 that the plan's target follows (demo records).
+LEGAL_DOCUMENTS = [
+    {
+        "issuer": LegalDocument.Issuer.COUNCIL,
+        "title": "Nghị quyết về biện pháp bảo đảm thi hành pháp luật trên địa bàn phường "
+        "(dữ liệu mẫu)",
+        "number": "05/2023/NQ-HĐND",
+        "planned_on": date(2023, 7, 14),
+        "issued_on": date(2023, 7, 12),
+        "posted_on": date(2023, 7, 13),
+    },
+    {
+        "issuer": LegalDocument.Issuer.COMMITTEE,
+        "title": "Quyết định ban hành quy chế phối hợp tiếp nhận, giải quyết TTHC tại Bộ phận "
+        "Một cửa phường (dữ liệu mẫu)",
+        "number": "12/2023/QĐ-UBND",
+        "planned_on": date(2023, 3, 31),
+        "issued_on": date(2023, 3, 29),
+        "posted_on": date(2023, 3, 31),
+    },
 ]
 
 
@@ -71,7 +108,8 @@ def seed_objectives(*, chairman: User, password: str) -> int:
 
 def seed_plan() -> int:
     """The 2023 plan and every task of its appendix; by the end of 2023 all were done,
-    two of them after their deadline."""
+    two of them after their deadline; the tasks carried out all year with their
+    progress month by month; the ward's legal documents its target follows."""
     if Plan.objects.filter(number=plan_2023.PLAN["number"], year=PLAN_YEAR).exists():
         return 0
     plan = Plan.objects.create(**plan_2023.PLAN)
@@ -80,21 +118,36 @@ def seed_plan() -> int:
     for order, (section, content, leader, codes, product, timeframe, deadline) in enumerate(
         plan_2023.TASKS, start=1
     ):
-        completed = deadline + timedelta(days=20 if order in late else -3)
+        all_year = "cả năm" in timeframe.lower()
+        on_time = deadline if all_year else deadline - timedelta(days=3)
+        completed = deadline + timedelta(days=20) if order in late else on_time
         task = PlanTask.objects.create(
             plan=plan,
             order=order,
             section=section,
             content=content,
             leader_role=leader,
+            other_implementers=plan_2023.OTHER_IMPLEMENTERS.get(order, ""),
             product=product,
             timeframe=timeframe,
             deadline=deadline,
+            all_year=all_year,
             status=PlanTask.Status.DONE,
             completed_on=completed,
             evidence=f"Báo cáo kết quả ngày {short_date(completed)}",
         )
         task.units.set([units[code] for code in codes])
+        if all_year:
+            PlanTaskProgress.objects.bulk_create(
+                PlanTaskProgress(
+                    task=task,
+                    month=date(PLAN_YEAR, month, 1),
+                    note=f"Báo cáo tiến độ tháng {month:02d}/{PLAN_YEAR}",
+                )
+                for month in range(1, 13)
+            )
+    for document in LEGAL_DOCUMENTS:
+        LegalDocument.objects.create(**document)
     return len(plan_2023.TASKS)
 
 

@@ -1,6 +1,7 @@
 """The filters and the scope form of the oversight pages (dashboard, plan)."""
 
 from dataclasses import replace
+from datetime import date
 
 import django_filters
 from django import forms
@@ -20,12 +21,8 @@ class PlanTaskFilter(django_filters.FilterSet):
         label=_("Unit"), field_name="units", queryset=Unit.objects.all()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanTask.Status.choices)
-    due_from = django_filters.DateFilter(
-        label=_("Deadline from"), field_name="deadline", lookup_expr="gte"
-    )
-    due_to = django_filters.DateFilter(
-        label=_("Deadline to"), field_name="deadline", lookup_expr="lte"
-    )
+    due_from = django_filters.DateFilter(label=_("Deadline from"), method="by_deadline")
+    due_to = django_filters.DateFilter(label=_("Deadline to"), method="by_deadline")
     on_time = django_filters.BooleanFilter(
         label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
     )
@@ -34,6 +31,14 @@ class PlanTaskFilter(django_filters.FilterSet):
         model = PlanTask
         fields = []
         form = FilterForm
+
+    def by_deadline(self, queryset, name, value):
+        # Both ends are read together, as the KPI reads them (`due_between`), so that
+        # the list a figure links to holds exactly the tasks it counts.
+        data = self.form.cleaned_data
+        return queryset.due_between(
+            data.get("due_from") or date.min, data.get("due_to") or date.max
+        )
 
     def by_on_time(self, queryset, name, value):
         on_time = queryset.done_on_time()

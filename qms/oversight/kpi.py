@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.formats import number_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from audits.models import Audit
 from nonconformities.models import Nonconformity
 from procedures.models import Dossier, Outcome, Procedure, ProcedureRevision, Rating
-from qms.models import PlanTask, Unit
+from procedures.models.dossiers import SATISFACTION_CRITERIA
+from qms.models import LegalDocument, PlanTask, Unit
 
 KEYS = (
     "received",
@@ -25,6 +26,7 @@ KEYS = (
     "on_time_rate",
     "online_rate",
     "digitised_rate",
+    "digitised_in_force_rate",
     "satisfaction_rate",
     "procedures_in_use",
     "procedures_controlled",
@@ -36,6 +38,8 @@ KEYS = (
     "nc_closed",
     "plan_tasks_due",
     "plan_tasks_done_on_time",
+    "legal_documents_due",
+    "legal_documents_on_time",
 )
 
 # What each figure is called on the dashboard, in reports and in review minutes.
@@ -48,7 +52,8 @@ LABELS = {
     "open_overdue": _("Still open and overdue"),
     "on_time_rate": _("On-time rate"),
     "online_rate": _("Online submissions"),
-    "digitised_rate": _("Results digitised"),
+    "digitised_rate": _("Results returned in the period digitised"),
+    "digitised_in_force_rate": _("Valid results digitised"),
     "satisfaction_rate": _("Satisfied citizens"),
     "procedures_in_use": _("Procedures in use"),
     "procedures_controlled": _("Procedures with a controlled revision in force"),
@@ -60,6 +65,8 @@ LABELS = {
     "nc_closed": _("Nonconformities closed"),
     "plan_tasks_due": _("Plan tasks due"),
     "plan_tasks_done_on_time": _("Plan tasks done on time"),
+    "legal_documents_due": _("Legal documents planned"),
+    "legal_documents_on_time": _("Legal documents issued on time and posted"),
 }
 
 
@@ -108,6 +115,9 @@ def rate(part: int, whole: int) -> float | None:
 # Measures read from the KPIs rather than counted themselves.
 DERIVED = {
     "plan_tasks_on_time_rate": lambda f: rate(f["plan_tasks_done_on_time"], f["plan_tasks_due"]),
+    "legal_documents_on_time_rate": lambda f: rate(
+        f["legal_documents_on_time"], f["legal_documents_due"]
+    ),
 }
 
 
@@ -119,18 +129,21 @@ def value(figures: dict, measure: str) -> float | None:
 def measure(scope: Scope) -> dict:
     """The KPIs of rule R7 (domain-vn.md) for `scope`, each an aggregate over stored,
     indexed fields, counting events up to the cutoff. Beside R7, for the plan's other
-    targets: ISO coverage (procedures in use with a controlled revision in force at
-    the cutoff), audits planned in the whole period (the programme) and how many of
+    targets: the valid results digitised at the cutoff (R16), ISO coverage
+    (procedures in use with a controlled revision in force at the cutoff), audits
+    planned in the whole period (the programme) and how many of
     them were reported, nonconformities open at the cutoff (found by then, not closed
     or cancelled), open ones with an action overdue at the cutoff, those closed by
     then, and plan tasks due by the cutoff and done by their deadline; and the rates
     the 766 group scores read (`scores_766`)."""
     return {
         **_dossiers(scope),
+        **_results_in_force(scope),
         **_procedures(scope),
         **_audits(scope),
         **_nonconformities(scope),
         **_plan_tasks(scope),
+        **_legal_documents(scope),
     }
 
 
@@ -251,6 +264,46 @@ def _dossiers(scope: Scope) -> dict:
     }
 
 
+def _results_in_force(scope: Scope) -> dict:
+    """The plan's digitisation target (R16): the stock of results still valid at the
+    cutoff, whenever they were issued, and how many of them were digitised by then
+    (a result is scanned when it is returned). The period's start does not narrow a
+    stock; the flow of the period is `digitised_rate`."""
+    counts = (
+        _dossiers_in(scope)
+        .results_in_force_on(scope.cutoff)
+        .aggregate(
+            in_force=Count("pk"),
+            digitised=Count("pk", filter=Q(digitised=True, returned_on__lte=scope.cutoff)),
+        )
+    )
+    return {"digitised_in_force_rate": rate(counts["digitised"], counts["in_force"])}
+
+
+def criteria(scope: Scope) -> dict:
+    """The nine criteria scored beside the ratings of the dossiers returned in
+    `scope` (§8.1): how many dossiers were scored, each criterion's average (0 to 2,
+    two decimals, None when none was scored) in the criteria's order."""
+    scores = (
+        _dossiers_in(scope)
+        .filter(returned_on__range=scope.reach, criteria__isnull=False)
+        .values_list("criteria", flat=True)
+    )
+    totals, scored = [0] * len(SATISFACTION_CRITERIA), 0
+    for row in scores.iterator():
+        scored += 1
+        totals = [total + score for total, score in zip(totals, row, strict=True)]
+    return {
+        "scored": scored,
+        "averages": [
+            float((Decimal(total) / scored).quantize(Decimal("0.01"), ROUND_HALF_UP))
+            if scored
+            else None
+            for total in totals
+        ],
+    }
+
+
 def monthly(scope: Scope) -> list[dict]:
     """The dossier KPIs of each month of `scope` (which lies within one year), each
     month read exactly as a period of its own."""
@@ -347,3 +400,25 @@ def _plan_tasks(scope: Scope) -> dict:
         "plan_tasks_due": tasks.count(),
         "plan_tasks_done_on_time": tasks.done_on_time().count(),
     }
+
+
+def _legal_documents(scope: Scope) -> dict:
+    """The ward's legal documents planned in the period and those issued by their
+    planned date and posted on the ward's portal, both by the cutoff (the plan's
+    target: 100%)."""
+    documents = LegalDocument.objects.filter(planned_on__range=scope.reach)
+    if scope.unit or scope.procedure:
+        # The council's and committee's documents belong to no unit or procedure.
+        documents = documents.none()
+    counts = documents.aggregate(
+        due=Count("pk"),
+        on_time=Count(
+            "pk",
+            filter=Q(
+                issued_on__lte=F("planned_on"),
+                posted_on__isnull=False,
+                posted_on__lte=scope.cutoff,
+            ),
+        ),
+    )
+    return {"legal_documents_due": counts["due"], "legal_documents_on_time": counts["on_time"]}

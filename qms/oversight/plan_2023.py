@@ -15,7 +15,10 @@ PLAN = {
 
 
 # (section, content, leader, units, product, timeframe, deadline)
-# An empty product means the source's "Sản phẩm" cell is empty.
+# An empty product means the source's "Sản phẩm" cell is empty. A task whose timeframe
+# says "cả năm" is carried out all year: due at the year's end (what it issues in
+# January is its first month's progress). "Cán bộ, công chức" are every unit's
+# officers, the one-stop desk's included.
 TASKS = [
     # I.1 (source lines 334-355)
     (
@@ -27,7 +30,7 @@ TASKS = [
         "Tháng 01/2023",
         date(2023, 1, 31),
     ),
-    # I.2 (lines 357-385); due at the end of the first named period.
+    # I.2 (lines 357-385); carried out all year: due at the year's end.
     (
         "I. Công tác chỉ đạo điều hành, kiểm tra và tuyên truyền",
         "Xây dựng kế hoạch và tổ chức kiểm tra thực hiện nhiệm vụ tuyên truyền CCHC",
@@ -35,7 +38,7 @@ TASKS = [
         ("VH-XH",),
         "Kế hoạch tuyên truyền CCHC",
         "Quý I/2023; thực hiện cả năm 2023",
-        date(2023, 3, 31),
+        date(2023, 12, 31),
     ),
     # I.3 (lines 387-419)
     (
@@ -49,8 +52,7 @@ TASKS = [
         date(2023, 12, 31),
     ),
     # I.4 (lines 421-435); source says: "CC VP-TK, TP-HT, ĐC-XD, VH-XH và CC có liên
-    # quan" (the vague "và CC có liên quan" is not represented). The timeframe keeps the
-    # source spelling "Qúy".
+    # quan" (kept in OTHER_IMPLEMENTERS). The timeframe keeps the source spelling "Qúy".
     (
         "I. Công tác chỉ đạo điều hành, kiểm tra và tuyên truyền",
         "Tổ chức thực hiện việc xác định Chỉ số CCHC năm 2023",
@@ -72,7 +74,7 @@ TASKS = [
         "Cả năm 2023",
         date(2023, 12, 31),
     ),
-    # II.1 (lines 461-490); due at the end of the first named period.
+    # II.1 (lines 461-490); carried out all year: due at the year's end.
     (
         "II. Cải cách thể chế",
         "Xây dựng, ban hành và tổ chức thực hiện Kế hoạch kiểm tra, rà soát văn bản QPPL năm 2023",
@@ -80,7 +82,7 @@ TASKS = [
         ("TP-HT",),
         "Kế hoạch kiểm tra, rà soát văn bản QPPL",
         "Tháng 01/2023; thực hiện cả năm 2023",
-        date(2023, 1, 31),
+        date(2023, 12, 31),
     ),
     # II.2 (lines 492-519, product ends with "luật" on line 545 after the page break).
     (
@@ -90,7 +92,7 @@ TASKS = [
         ("TP-HT",),
         "Kế hoạch theo dõi tình hình thi hành pháp luật",
         "Tháng 01/2023; thực hiện cả năm 2023",
-        date(2023, 1, 31),
+        date(2023, 12, 31),
     ),
     # II.3 (lines 547-568)
     (
@@ -101,7 +103,7 @@ TASKS = [
         ("TP-HT",),
         "",
         "Tháng 01/2023; thực hiện cả năm 2023",
-        date(2023, 1, 31),
+        date(2023, 12, 31),
     ),
     # II.4 (lines 570-607)
     (
@@ -112,9 +114,9 @@ TASKS = [
         ("TP-HT",),
         "Kế hoạch thực hiện các nhiệm vụ trọng tâm công tác bồi thường nhà nước",
         "Tháng 02/2023; thực hiện cả năm 2023",
-        date(2023, 2, 28),
+        date(2023, 12, 31),
     ),
-    # III.1 (lines 611-637); due at the end of the first named period.
+    # III.1 (lines 611-637); carried out all year: due at the year's end.
     (
         "III. Cải cách TTHC và thực hiện cơ chế một cửa, một cửa liên thông",
         "Xây dựng, ban hành và tổ chức thực hiện Kế hoạch kiểm soát TTHC năm 2023",
@@ -122,7 +124,7 @@ TASKS = [
         ("VP-TK",),
         "Kế hoạch kiểm soát TTHC",
         "Tháng 01/2023 và tổ chức thực hiện cả năm 2023",
-        date(2023, 1, 31),
+        date(2023, 12, 31),
     ),
     # III.2 (lines 639-663)
     (
@@ -132,7 +134,7 @@ TASKS = [
         ("VP-TK",),
         "Kế hoạch rà soát TTHC",
         "Tháng 01/2023 và tổ chức thực hiện cả năm 2023",
-        date(2023, 1, 31),
+        date(2023, 12, 31),
     ),
     # III.3 (lines 665-689); source says: "CC VP-TK, TP-HT, ĐC-XD, VH-XH và CC có liên
     # quan".
@@ -167,7 +169,7 @@ TASKS = [
         "chức. Tạo điều kiện để CBCC học tập nâng cao trình độ chuyên môn nghiệp vụ và lý "
         "luận chính trị đáp ứng yêu cầu nhiệm vụ",
         "chairman",
-        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT"),
+        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT", "BP-MC"),
         "",
         "Tổ chức thực hiện cả năm 2023",
         date(2023, 12, 31),
@@ -179,7 +181,7 @@ TASKS = [
         "Tổ chức ký cam kết không gây phiền hà sách nhiễu, tiêu cực trong thực thi công vụ "
         "năm 2023",
         "chairman",
-        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT"),
+        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT", "BP-MC"),
         "Ký cam kết không gây phiền hà sách nhiễu, tiêu cực trong thực thi công vụ",
         "Ngày 21/12/2022",
         date(2022, 12, 21),
@@ -191,7 +193,7 @@ TASKS = [
         "cán bộ, công chức; lấy kết quả việc đánh giá làm cơ sở cho việc đề xuất hình thức "
         "thi đua, khen thưởng cuối năm",
         "chairman",
-        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT"),
+        ("VP-TK", "TP-HT", "ĐC-XD", "VH-XH", "TC-KT", "BP-MC"),
         "Phiếu đánh giá, xếp loại chất lượng CBCC",
         "Quý IV/2023",
         date(2023, 12, 31),
@@ -263,3 +265,8 @@ TASKS = [
         date(2023, 12, 31),
     ),
 ]
+
+
+# The implementers a task names beyond its units, by the task's order (1-based):
+# I.4, I.5 and III.3 add "và CC có liên quan".
+OTHER_IMPLEMENTERS = {order: "và công chức có liên quan" for order in (4, 5, 12)}

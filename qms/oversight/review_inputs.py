@@ -13,7 +13,7 @@ from procedures.models import ProcedureRevision
 from qms.models import ManagementReview, ReviewOutput
 from qms.oversight import kpi, snapshot
 from qms.oversight.kpi import Scope
-from qms.oversight.snapshot import Section
+from qms.oversight.snapshot import WORST, Section
 
 
 def compile_inputs(review: ManagementReview) -> dict:
@@ -145,15 +145,7 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
             ],
             note=review.issues_changes,
         ),
-        Section(
-            _("c1) Customer satisfaction and feedback from interested parties"),
-            facts=[
-                dossiers.facts[-1],
-                (_("Complaints and recommendations received"), str(data["complaints"]["received"])),
-                (_("Complaints answered"), str(data["complaints"]["answered"])),
-            ],
-            note=review.feedback,
-        ),
+        _satisfaction_section(review, data, dossiers),
         replace(
             snapshot.objectives_section(data),
             title=_("c2) Extent to which quality objectives have been met"),
@@ -179,7 +171,22 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
     ]
 
 
-WORST = 3
+def _satisfaction_section(review: ManagementReview, data: dict, dossiers: Section) -> Section:
+    """Input c1): the satisfaction rate, the nine criteria's averages with the weakest
+    named, and the complaints."""
+    criteria = snapshot.criteria_section(data)
+    return Section(
+        _("c1) Customer satisfaction and feedback from interested parties"),
+        facts=[
+            dossiers.facts[-1],
+            *(criteria.facts if criteria else []),
+            (_("Complaints and recommendations received"), str(data["complaints"]["received"])),
+            (_("Complaints answered"), str(data["complaints"]["answered"])),
+        ],
+        header=criteria.header if criteria else [],
+        rows=criteria.rows if criteria else [],
+        note=review.feedback,
+    )
 
 
 def _performance_section(data: dict, dossiers: Section) -> Section:

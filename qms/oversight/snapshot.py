@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Finding
 from nonconformities.models import Nonconformity
+from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
 from qms.models import Objective, PeriodicReport, PlanTask
 from qms.oversight import kpi
@@ -99,6 +100,7 @@ def snapshot(scope: Scope) -> dict:
             _objective(objective, kpi.value(figures, objective.measure), cutoff)
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
         ],
+        "criteria": kpi.criteria(scope),
         "worst_procedures": [
             {
                 "pk": row["procedure"],
@@ -200,7 +202,10 @@ class Section:
 
 
 def _facts(figures: dict, *keys: str) -> list[tuple[str, str]]:
-    return [(str(kpi.LABELS[key]), kpi.display(key, figures[key])) for key in keys]
+    # A snapshot stored before a measure existed prints without it: what was
+    # signed is shown as it was.
+    shown = [key for key in keys if key in figures]
+    return [(str(kpi.LABELS[key]), kpi.display(key, figures[key])) for key in shown]
 
 
 def day(iso: str | None) -> str:
@@ -225,12 +230,47 @@ def dossier_section(data: dict) -> Section:
             "on_time_rate",
             "online_rate",
             "digitised_rate",
+            "digitised_in_force_rate",
             "satisfaction_rate",
         ),
         [_("Procedure"), _("Resolved"), _("Resolved late")],
         [
             [f"{row['code']} – {row['name']}", str(row["resolved"]), str(row["late"])]
             for row in data["worst_procedures"]
+        ],
+    )
+
+
+# How many of the worst items (procedures, criteria, sources) a page names.
+WORST = 3
+
+
+def criteria_section(data: dict) -> Section | None:
+    """The nine criteria's averages, the weakest named first; None for a snapshot
+    stored before the criteria were reported."""
+    if "criteria" not in data:
+        return None
+    averages = data["criteria"]["averages"]
+    numbered = [
+        (number, str(label), average)
+        for number, (label, average) in enumerate(
+            zip(SATISFACTION_CRITERIA, averages, strict=True), start=1
+        )
+    ]
+    weakest = sorted((row for row in numbered if row[2] is not None), key=lambda row: row[2])
+    return Section(
+        _("Satisfaction by criterion (0 to 2)"),
+        facts=[
+            (_("Dossiers scored on the nine criteria"), str(data["criteria"]["scored"])),
+            (
+                _("Weakest criteria"),
+                "; ".join(f"{number}. {label}" for number, label, _avg in weakest[:WORST]) or "—",
+            ),
+        ],
+        header=[_("Criterion"), _("Average")],
+        rows=[
+            [f"{number}. {label}", "—" if average is None else number_format(average, 2)]
+            for number, label, average in numbered
         ],
     )
 
@@ -316,7 +356,13 @@ def nonconformity_section(data: dict) -> Section:
 def plan_section(data: dict) -> Section:
     return Section(
         _("Tasks of the reform plan"),
-        _facts(data["kpi"], "plan_tasks_due", "plan_tasks_done_on_time"),
+        _facts(
+            data["kpi"],
+            "plan_tasks_due",
+            "plan_tasks_done_on_time",
+            "legal_documents_due",
+            "legal_documents_on_time",
+        ),
         [_("Order no."), _("Task"), _("Deadline"), _("Status")],
         [
             [str(row["order"]), row["content"], day(row["deadline"]), row["status"]]

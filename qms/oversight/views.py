@@ -120,6 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for key in kpi.KEYS
         ],
         "links": links,
+        "criteria": snapshot.criteria_section(data),
         "trend": {
             "labels": [f"{row['month']:02d}/{scope.start.year}" for row in months],
             "counts": {
@@ -218,7 +219,7 @@ def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_tasks(request: HttpRequest) -> HttpResponse:
     filterset = PlanTaskFilter(
         request.GET or None,
-        queryset=PlanTask.objects.select_related("plan").prefetch_related("units"),
+        queryset=PlanTask.objects.select_related("plan").prefetch_related("units", "progress"),
     )
     return render(
         request,

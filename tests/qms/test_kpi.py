@@ -56,6 +56,7 @@ def test_an_empty_period_counts_nothing_and_has_no_rates(db):
         "on_time_rate",
         "online_rate",
         "digitised_rate",
+        "digitised_in_force_rate",
         "satisfaction_rate",
         "iso_coverage_rate",
     ]

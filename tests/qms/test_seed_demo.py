@@ -10,10 +10,18 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
 
 from audits.models import Audit, Clause, Finding
-from procedures.models import Apology, Dossier, Procedure, ProcedureRevision, SupplementRequest
+from procedures.models import (
+    Apology,
+    Dossier,
+    Procedure,
+    ProcedureRevision,
+    ResultValidity,
+    SupplementRequest,
+)
 from procedures.pdf import dossier_pdf
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from qms.models import Objective, Organisation, Unit, User
@@ -136,14 +144,36 @@ def test_the_kpi_command_agrees_with_a_count_of_the_demo_records(demo, db):
     satisfied = sum(rating != "unsatisfied" for rating in rated)
     assert figures["satisfaction_rate"] == rate(satisfied, len(rated))
 
-    objectives = {objective.measure: objective for objective in Objective.objects.filter(year=2023)}
-    assert len(objectives) == 5
+    cutoff = date(2023, 12, 31)
+
+    def in_force(row):
+        procedure = row.procedure
+        if procedure.result_validity == ResultValidity.MONTHS:
+            return row.completed_on > cutoff - relativedelta(months=procedure.result_valid_months)
+        return procedure.result_validity == ResultValidity.PERMANENT
+
+    stock = [
+        row
+        for row in Dossier.objects.select_related("procedure")
+        if row.completed_on and row.completed_on <= cutoff and in_force(row)
+    ]
+    scanned = sum(row.digitised and row.returned_on <= cutoff for row in stock)
+    assert figures["digitised_in_force_rate"] == rate(scanned, len(stock))
+    assert len(stock) < len(resolved)  # some results lapse or are not lasting
+
+    objectives = {
+        (objective.measure, objective.target): objective
+        for objective in Objective.objects.filter(year=2023)
+    }
+    assert len(objectives) == 7
     assert all(objective.approval.matches() for objective in objectives.values())
     after = date(2024, 1, 2)
-    on_time = objectives["on_time_rate"]
+    on_time = objectives["on_time_rate", 100]
     assert on_time.status(value(figures, "on_time_rate"), after) == "missed"  # some were late
-    digitised = objectives["digitised_rate"]
-    assert digitised.status(value(figures, "digitised_rate"), after) == "met"
+    digitised = objectives["digitised_in_force_rate", 55]
+    assert digitised.status(value(figures, "digitised_in_force_rate"), after) == "met"
+    legal = objectives["legal_documents_on_time_rate", 100]
+    assert legal.status(value(figures, "legal_documents_on_time_rate"), after) == "met"
 
 
 def test_the_demo_audit_report_holds_every_clause_and_finding(demo, db, tmp_path):
