@@ -329,6 +329,8 @@ class Generator:
         dossiers, _skipped, errors = build_dossiers(rows)
         if errors:
             raise ValueError("; ".join(map(str, errors[:5])))
+        for dossier in dossiers:
+            dossier.received_by = self.officer  # received at the desk, as the demo's are
         history = {"default_user": self.officer, "default_change_reason": "Dữ liệu đo hiệu năng"}
         with transaction.atomic():
             bulk_create_with_history(dossiers, Dossier, batch_size=2000, **history)
@@ -345,7 +347,7 @@ class Generator:
         appointment = Appointment(dossier.clock_started_at, dossier.due_at)
         spent = dossier.completed_at - dossier.received_at
         rows, elapsed = [], Decimal(0)
-        for step, following in zip(steps, [*steps[1:], None], strict=True):
+        for index, (step, following) in enumerate(zip(steps, [*steps[1:], None], strict=True)):
             elapsed += step.allotment
             handed_at = dossier.received_at + spent * float(elapsed / total)
             deadline = revision.step_deadline(step, self.calendar, appointment, self.office_hours)
@@ -353,7 +355,9 @@ class Generator:
                 Handoff(
                     dossier=dossier,
                     step=step,
-                    from_user=self.members.get(step.unit_id, self.officer),
+                    from_user=dossier.received_by  # the slip's first row: the receipt
+                    if index == 0
+                    else self.members.get(step.unit_id, self.officer),
                     to_unit=following.unit if following else None,
                     to_role=following.role if following else "",
                     handed_at=handed_at,

@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -288,65 +289,90 @@ RESULT_VALIDITY = {
 }
 
 
+# The secretary drafts an issue a week before the chairman's decision approves it.
+DRAFTED_BEFORE_DECISION = timedelta(days=7)
+
+
+def at(day: date, hour: int, minute: int = 0) -> time_machine.travel:
+    """Back to that moment of `day` (the ward's time), so that what the services
+    stamp with the present moment (signatures, approvals, history) carries the date
+    of its own event, not the day the demo is seeded."""
+    return time_machine.travel(
+        datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ), tick=False
+    )
+
+
 def seed_procedures(*, secretary: User, approver: User, password: str) -> int:
-    """Create the demo procedures that do not exist yet; returns how many were created."""
+    """Create the demo procedures that do not exist yet; returns how many were created.
+    Each issue is drafted, approved on its decision's date and put in force on its
+    effective date, as the schedule (`activate_revisions`) does."""
     units = Unit.objects.in_bulk(field_name="code")
     created = 0
     for code, name, field, unit, limit, basis, fee, result, online, records in PROCEDURES:
         if Procedure.objects.filter(code=code).exists():
             continue
-        procedure = services.procedure_save(
-            procedure=Procedure(
-                code=code,
-                name=name,
-                field=field,
-                unit=units[unit],
-                legal_basis=basis,
-                fee=fee,
-                result_document=result,
-                online_submission=online,
-                **RESULT_VALIDITY.get(code, {}),
-            ),
-            user=secretary,
-            reason="Dữ liệu mẫu",
-        )
+        issues = [FIRST_ISSUE, SECOND_ISSUE] if code == REISSUED else [FIRST_ISSUE]
         limit_unit, amount, cutoff = limit
         steps = (
             _same_day_steps(unit) if limit_unit == LimitUnit.SAME_DAY else _day_steps(unit, amount)
         )
-        issues = [FIRST_ISSUE, SECOND_ISSUE] if code == REISSUED else [FIRST_ISSUE]
-        for number, issue in enumerate(issues, start=1):
-            revision = services.revision_draft(procedure=procedure, user=secretary)
-            revision.purpose = f"Quy định trình tự, thời hạn giải quyết thủ tục {name.lower()}."
-            revision.scope = (
-                "Áp dụng tại Bộ phận Một cửa và các bộ phận chuyên môn của UBND phường."
-            )
-            revision.references = basis
-            revision.limit_unit, revision.limit_amount, revision.cutoff = limit_unit, amount, cutoff
-            revision.forms_used = "Mẫu 01, 02, 03, 04 và Phiếu kiểm soát quá trình giải quyết hồ sơ"
-            revision.change_summary = (
-                "" if number == 1 else "Cập nhật căn cứ pháp lý; điều chỉnh thời gian thẩm định."
-            )
-            step_rows = steps if number == len(issues) else _older(steps)
-            services.revision_update(
-                revision=revision,
-                steps=[
-                    {"name": n, "unit": units.get(u), "role": r, "allotment": a}
-                    for n, u, r, a in step_rows
-                ],
-                records=[{"name": n, "keeper": k, "retention": t} for n, k, t in records],
-                components=_components(name),
+        with at(issues[0]["decision_date"] - DRAFTED_BEFORE_DECISION, 8):
+            procedure = services.procedure_save(
+                procedure=Procedure(
+                    code=code,
+                    name=name,
+                    field=field,
+                    unit=units[unit],
+                    legal_basis=basis,
+                    fee=fee,
+                    result_document=result,
+                    online_submission=online,
+                    **RESULT_VALIDITY.get(code, {}),
+                ),
                 user=secretary,
                 reason="Dữ liệu mẫu",
             )
-            services.revision_submit(revision=revision, user=secretary)
-            services.revision_approve(
-                revision=revision,
-                user=approver,
-                password=password,
-                seen_sha256=shown_sha256(revision),
-                **issue,
-            )
+        for number, issue in enumerate(issues, start=1):
+            with at(issue["decision_date"] - DRAFTED_BEFORE_DECISION, 8):
+                revision = services.revision_draft(procedure=procedure, user=secretary)
+                revision.purpose = f"Quy định trình tự, thời hạn giải quyết thủ tục {name.lower()}."
+                revision.scope = (
+                    "Áp dụng tại Bộ phận Một cửa và các bộ phận chuyên môn của UBND phường."
+                )
+                revision.references = basis
+                revision.limit_unit, revision.limit_amount = limit_unit, amount
+                revision.cutoff = cutoff
+                revision.forms_used = (
+                    "Mẫu 01, 02, 03, 04 và Phiếu kiểm soát quá trình giải quyết hồ sơ"
+                )
+                revision.change_summary = (
+                    ""
+                    if number == 1
+                    else "Cập nhật căn cứ pháp lý; điều chỉnh thời gian thẩm định."
+                )
+                step_rows = steps if number == len(issues) else _older(steps)
+                services.revision_update(
+                    revision=revision,
+                    steps=[
+                        {"name": n, "unit": units.get(u), "role": r, "allotment": a}
+                        for n, u, r, a in step_rows
+                    ],
+                    records=[{"name": n, "keeper": k, "retention": t} for n, k, t in records],
+                    components=_components(name),
+                    user=secretary,
+                    reason="Dữ liệu mẫu",
+                )
+                services.revision_submit(revision=revision, user=secretary)
+            with at(issue["decision_date"], 9):
+                services.revision_approve(
+                    revision=revision,
+                    user=approver,
+                    password=password,
+                    seen_sha256=shown_sha256(revision),
+                    **issue,
+                )
+            with at(issue["effective_from"], 0):
+                services.revision_make_effective(revision=revision, user=None)
         created += 1
     return created
 
@@ -474,7 +500,8 @@ def _hand_over_trail(dossiers, saved, paused, calendar, office_hours, officer) -
                 Handoff(
                     dossier=saved[dossier.code],
                     step=step,
-                    from_user=taker(step),
+                    # the slip's first row is the desk's receipt
+                    from_user=dossier.received_by if index == 0 else taker(step),
                     to_unit=following.unit if following else None,
                     to_role=following.role if following else "",
                     handed_at=handed,
@@ -504,6 +531,9 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
         raise ValueError("; ".join(map(str, errors[:5])))
     supplements, apologies = [], []
     for dossier in dossiers:
+        # The desk officer who received it signs form 01 and the control slip's
+        # first row (R11); the importer, which cannot know who did, leaves it empty.
+        dossier.received_by = officer
         roll = rng.random()
         if roll < 0.04 and dossier.outcome != Outcome.LATE:
             asked = dossier.received_at + timedelta(hours=3)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import time_machine
 
+from procedures.demo import at
 from qms import signing
 from qms.dates import short_date
 from qms.models import (
@@ -87,22 +88,24 @@ LEGAL_DOCUMENTS = [
 
 
 def seed_objectives(*, chairman: User, password: str) -> int:
+    """The plan's targets, approved by the chairman on the day the plan was issued."""
     if Objective.objects.filter(year=PLAN_YEAR).exists():
         return 0
-    for title, measure, comparison, target in TARGETS:
-        objective = Objective.objects.create(
-            year=PLAN_YEAR,
-            title=title,
-            measure=measure,
-            comparison=comparison,
-            target=Decimal(target),
-        )
-        signing.chairman_approve(
-            record=objective,
-            user=chairman,
-            password=password,
-            seen_sha256=signing.shown_sha256(objective),
-        )
+    with at(plan_2023.PLAN["issued_on"], 9):
+        for title, measure, comparison, target in TARGETS:
+            objective = Objective.objects.create(
+                year=PLAN_YEAR,
+                title=title,
+                measure=measure,
+                comparison=comparison,
+                target=Decimal(target),
+            )
+            signing.chairman_approve(
+                record=objective,
+                user=chairman,
+                password=password,
+                seen_sha256=signing.shown_sha256(objective),
+            )
     return len(TARGETS)
 
 

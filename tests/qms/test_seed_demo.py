@@ -6,17 +6,21 @@ runs one of its tests under `make test`'s pytest-xdist) and read by each test.""
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.utils.timezone import localdate
 
-from audits.models import Audit, Clause, Finding
+from audits.models import Audit, Clause, Finding, Programme
+from nonconformities.models import Nonconformity
 from procedures.models import (
     Apology,
     Dossier,
+    Handoff,
     Procedure,
     ProcedureRevision,
     ResultValidity,
@@ -24,7 +28,17 @@ from procedures.models import (
 )
 from procedures.pdf import dossier_pdf
 from qms.management.commands.seed_demo import DEMO_PASSWORD, USERS
-from qms.models import Objective, Organisation, Unit, User
+from qms.models import (
+    ApprovedRecord,
+    ManagementReview,
+    Objective,
+    Organisation,
+    Plan,
+    Signature,
+    Unit,
+    User,
+)
+from qms.oversight.demo import TARGETS
 from qms.oversight.kpi import rate, value
 from qms.roles import Role
 from tests.audits.test_audit_pages import pdf_words
@@ -213,3 +227,75 @@ def test_every_finished_demo_dossier_has_its_hand_over_trail(demo, db):
     assert "1. Giao: Bộ phận Một cửa" in text and "(đã ký điện tử)" in text
     assert "Tạm dừng:" in text and "Tiếp tục:" in text and "Trả kết quả cho" in text
     assert "Hồ sơ nhập từ hệ thống khác" not in text
+
+
+def test_every_accepted_demo_dossier_names_the_officer_who_received_it(demo, db):
+    """Issue 16: form 01 and the control slip's first row (the desk's receipt) print
+    the receiving officer; the demo's dossiers of 2023 had none."""
+    accepted = Dossier.objects.filter(status__in=Dossier.ACCEPTED_STATUSES)
+    assert accepted.filter(received_on__year=2023).count() > 2000
+    assert not accepted.filter(received_by__isnull=True).exists()
+    first_giver = (
+        Handoff.objects.filter(dossier=OuterRef("pk"))
+        .order_by("handed_at", "id")
+        .values("from_user")[:1]
+    )
+    handed_on = accepted.filter(Exists(Handoff.objects.filter(dossier=OuterRef("pk"))))
+    assert handed_on.filter(received_on__year=2023).count() > 2000
+    assert (
+        not handed_on.annotate(giver=Subquery(first_giver)).exclude(giver=F("received_by")).exists()
+    )
+
+    dossier = accepted.filter(received_on__year=2023).order_by("received_at").first()
+    officer = dossier.received_by.get_full_name()
+    receipt = pdf_words_of(dossier_pdf("receipt", dossier))
+    assert f"NGƯỜI TIẾP NHẬN HỒ SƠ {officer}" in receipt
+    slip = pdf_words_of(dossier_pdf("control-slip", dossier))
+    first_row = slip.split("1. Giao:")[1]
+    assert first_row.startswith(" Bộ phận Một cửa") and f"{officer} (đã ký điện tử)" in first_row
+
+
+def test_every_signature_and_approval_of_the_demo_carries_the_date_of_its_event(demo, db):
+    """Issue 16: every date on a document is the date of its own event. The demo
+    signs and approves its records of 2023 on the days they were signed then, never on
+    the day it is seeded: each signed model is listed here with the days its
+    signature may carry, and a model signed by the demo but not listed fails."""
+    plan = Plan.objects.get(number="07/KH-UBND", year=2023)
+    audits = Audit.objects.filter(year=2023)
+    first_audit = min(audit.planned_start for audit in audits)
+    window = {  # the first and last day the record's signature may carry
+        ProcedureRevision: lambda revision: (revision.decision_date, revision.decision_date),
+        Objective: lambda objective: (date(objective.year, 1, 1), plan.issued_on),
+        Programme: lambda programme: (
+            date(programme.year, 1, 1),
+            first_audit - timedelta(days=1),
+        ),
+        Audit: lambda audit: (audit.actual_end, audit.actual_end),
+        ManagementReview: lambda review: (review.held_on, review.held_on),
+        # issued before the appointment it apologises for (R5)
+        Apology: lambda apology: (apology.dossier.received_on, apology.dossier.due_date),
+    }
+    signatures = list(Signature.objects.select_related("content_type"))
+    assert {signature.content_type.model_class() for signature in signatures} == set(window)
+    for signature in signatures:
+        record = signature.record
+        earliest, latest = window[type(record)](record)
+        assert earliest <= localdate(signature.signed_at) <= latest, (str(record), signature)
+        if isinstance(record, ApprovedRecord):
+            assert record.approved_at == signature.signed_at, str(record)
+    assert ProcedureRevision.objects.filter(decision_date__year=2023).exists()
+    assert Objective.objects.filter(year=2023).count() == len(TARGETS) == 7
+
+    # the approvals that are not signatures: the audit plans, the audits' opening,
+    # a nonconformity's verification
+    for audit in audits:
+        assert audit.actual_start == audit.planned_start, audit.code
+    approved = audits.filter(plan_approved_at__isnull=False)
+    assert approved.exists()
+    for audit in approved:
+        assert date(2023, 1, 1) <= localdate(audit.plan_approved_at) < audit.planned_start
+    verified = Nonconformity.objects.filter(verified_on__isnull=False)
+    assert verified.exists()
+    for nc in verified:
+        assert nc.verified_on.year == 2023, nc.code
+        assert all(action.done_on <= nc.verified_on for action in nc.actions.all()), nc.code
