@@ -156,7 +156,7 @@ def test_an_issued_apology_is_never_edited_nor_withdrawn(dossier, personas, offi
     # nor behind the services' back: the queryset refuses, and the database too
     with pytest.raises(SignedRecordError):
         Apology.objects.filter(pk=apology.pk).update(withdrawn_at=timezone.now())
-    with transaction.atomic(), pytest.raises(IntegrityError), connection.cursor() as cursor:
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE procedures_apology SET withdrawn_at = %s WHERE id = %s",
             [timezone.now(), apology.pk],
