@@ -38,7 +38,7 @@ from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import CalendarDay, DocumentKind, DocumentNumber, Organisation, Signature, User
 from qms.roles import Role
-from qms.signing import refuse_if_approved, signature_sign
+from qms.signing import signature_sign
 from qms.working_days import CalendarRangeError
 
 
@@ -372,23 +372,60 @@ def _check_apology_dates(dossier: Dossier, new_due_date: date, issued_on: date) 
         )
 
 
+def _require_drafter(user: User) -> None:
+    """The unit at fault drafts the apology (R11): a one-stop officer or a specialist;
+    whoever may draft it may also edit or withdraw the draft."""
+    if not user.has_role(Role.OFFICER, Role.SPECIALIST):
+        raise ValidationError(_("Only a one-stop officer or a specialist can draft an apology."))
+
+
+def _check_apology_draft(dossier: Dossier, reason: str, new_due_date: date) -> None:
+    """What a draft must say, every reason at once so that the form shows each
+    beside its field: the reason for the delay, and a new date the head could
+    still issue today (`_check_apology_dates`)."""
+    errors: dict = {}
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the delay.")]
+    try:
+        _check_apology_dates(dossier, new_due_date, timezone.localdate())
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked_draft(apology: Apology) -> Apology:
+    """The apology's row, locked, refused unless it is still a draft: an issued
+    apology never changes, a withdrawn one is history."""
+    apology = Apology.objects.select_for_update().get(pk=apology.pk)
+    if apology.withdrawn_at:
+        raise ValidationError(
+            _("This draft apology was withdrawn on %(day)s.")
+            % {"day": short_date(apology.withdrawn_at)}
+        )
+    if apology.approved_at:
+        raise ValidationError(
+            _("The apology was issued on %(day)s: an issued apology never changes.")
+            % {"day": short_date(apology.approved_at)}
+        )
+    return apology
+
+
 @transaction.atomic
 def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date: date) -> Apology:
     """Draft the apology letter with a new appointment (form 04), once per dossier:
     the unit at fault drafts it (R11), the chairman or a vice-chairman issues it
-    (`apology_approve`). The outcome stays late (R5)."""
-    if not user.has_role(Role.OFFICER, Role.SPECIALIST):
-        raise ValidationError(_("Only a one-stop officer or a specialist can draft an apology."))
+    (`apology_approve`). A withdrawn draft leaves room for a new one. The outcome
+    stays late (R5)."""
+    _require_drafter(user)
     dossier = _lock(dossier)
     # While the clock is stopped the appointment is not known yet (R4).
     _require(dossier, Dossier.Status.IN_PROGRESS)
-    if Apology.objects.filter(dossier=dossier).exists():
+    if hasattr(dossier, "apology"):
         raise ValidationError(
             _("An apology was already drafted for this dossier; only one is allowed.")
         )
-    _check_apology_dates(dossier, new_due_date, timezone.localdate())
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the delay.")})
+    _check_apology_draft(dossier, reason, new_due_date)
     apology = Apology(
         dossier=dossier,
         drafted_at=timezone.now(),
@@ -404,13 +441,47 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
 
 
 @transaction.atomic
+def apology_edit(*, apology: Apology, user: User, reason: str, new_due_date: date) -> Apology:
+    """Correct the draft's reason and new date before the head issues it; checked as
+    a new draft is. The head's approval page then shows a changed draft, and the
+    seen hash refuses to sign the one opened before the edit."""
+    _require_drafter(user)
+    dossier = _lock(apology.dossier)
+    apology = _locked_draft(apology)
+    _require(dossier, Dossier.Status.IN_PROGRESS)
+    _check_apology_draft(dossier, reason, new_due_date)
+    apology.reason, apology.new_due_date = reason, new_due_date
+    track(apology, user, _("Draft apology edited"))
+    apology.save(update_fields=["reason", "new_due_date"])
+    track(dossier, user, _("Draft apology edited"))
+    dossier.save()
+    return apology
+
+
+@transaction.atomic
+def apology_withdraw(*, apology: Apology, user: User) -> Apology:
+    """Withdraw the draft before it is issued: it stays on record, never printed nor
+    numbered, and the dossier may get a new draft. The dossier's dates are
+    untouched (only an issued apology gives a promised date)."""
+    _require_drafter(user)
+    dossier = _lock(apology.dossier)
+    apology = _locked_draft(apology)
+    apology.withdrawn_at, apology.withdrawn_by = timezone.now(), user
+    track(apology, user, _("Draft apology withdrawn"))
+    apology.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    track(dossier, user, _("Draft apology withdrawn"))
+    dossier.save()
+    return apology
+
+
+@transaction.atomic
 def apology_approve(*, apology: Apology, user: User, password: str, seen_sha256: str) -> Apology:
     """The chairman or a vice-chairman issues the drafted apology by signing what they
-    were shown: the day of issue is today, so the dates are checked again for it;
-    from now on the dossier carries the new date as its promised date (R11)."""
+    were shown (an edit since then is refused by the seen hash): the day of issue is
+    today, so the dates are checked again for it; from now on the dossier carries
+    the new date as its promised date (R11)."""
     dossier = _lock(apology.dossier)
-    apology = Apology.objects.select_for_update().get(pk=apology.pk)
-    refuse_if_approved(apology)
+    apology = _locked_draft(apology)
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _check_apology_dates(dossier, apology.new_due_date, timezone.localdate())
     apology.approved_at = timezone.now()

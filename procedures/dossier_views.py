@@ -114,13 +114,23 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _dossier_page(
-    request: HttpRequest, dossier: Dossier, approve_form: SignForm | None = None, status=200
+    request: HttpRequest, dossier: Dossier, sent: dict | None = None, status=200
 ) -> HttpResponse:
-    """The dossier's page; a refused approval of its apology shows it again with the
-    reason beside the form."""
+    """The dossier's page; a refused apology form (`sent`: the draft, the edit or the
+    approval, by name) shows it again as it was typed, with the reasons beside its
+    fields."""
+    sent = sent or {}
     apology = getattr(dossier, "apology", None)
-    if approve_form is None and apology and not apology.approved_at:
-        approve_form = SignForm(prefix="approve", request=request, record=apology)
+    draft = apology if apology and not apology.approved_at else None
+    approve_form = sent.get("approve_form")
+    if approve_form is None and draft:
+        approve_form = SignForm(prefix="approve", request=request, record=draft)
+    edit_form = sent.get("edit_form")
+    if edit_form is None and draft:
+        edit_form = ApologyForm(
+            prefix="apology-edit",
+            initial={"reason": draft.reason, "new_due_date": draft.new_due_date},
+        )
     return render(
         request,
         "procedures/dossier_detail.html",
@@ -133,11 +143,17 @@ def _dossier_page(
             "supplements": dossier.supplements.all(),
             "documents": dossier.documents.all(),
             "apology": apology,
+            "draft": draft,
+            "withdrawn_apologies": dossier.apologies.filter(
+                withdrawn_at__isnull=False
+            ).select_related("drafted_by", "withdrawn_by"),
+            # the apology's forms sit apart from `forms`: a refused one comes back bound
+            "apology_form": sent.get("apology_form") or ApologyForm(prefix="apology"),
+            "edit_form": edit_form,
             "approve_form": approve_form,
             "history": dossier.history.select_related("history_user"),
             "forms": {
                 "supplement": ReasonForm(prefix="supplement"),
-                "apology": ApologyForm(prefix="apology"),
                 "stop": StopForm(prefix="stop"),
                 "return": ReturnForm(prefix="return"),
                 "correct": CorrectionForm(
@@ -158,25 +174,91 @@ def _dossier_page(
     )
 
 
+def _apology_form(
+    request: HttpRequest, code: str, name: str, form, write, success: str
+) -> HttpResponse:
+    """One of the apology's forms sent: `write(cleaned_data)` (a service call) when
+    the form is valid; a refusal, the form's or the service's, shows the dossier's
+    page again with the form as typed and each reason beside its field."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            form_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("procedures:dossier_detail", code=code)
+    return _dossier_page(request, _dossier(code), {name: form}, status=400)
+
+
+def _apology(dossier: Dossier) -> Apology:
+    """The apology the forms act on: the one in force, else the latest withdrawn
+    draft (so that a page opened before the withdrawal is told so)."""
+    apology = dossier.apologies.order_by(F("withdrawn_at").desc(nulls_first=True)).first()
+    if apology is None:
+        raise Http404
+    return apology
+
+
+@require_POST
+@permission_required(WORK)
+def dossier_apology_draft(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit at fault drafts the apology (form 04) for the head to issue."""
+    dossier = _dossier(code)
+    return _apology_form(
+        request,
+        code,
+        "apology_form",
+        ApologyForm(request.POST, prefix="apology"),
+        lambda data: dossier_services.dossier_apologise(dossier=dossier, user=request.user, **data),
+        _("The apology for %(code)s is drafted: the chairman or a vice-chairman issues it.")
+        % {"code": code},
+    )
+
+
+@require_POST
+@permission_required(WORK)
+def dossier_apology_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The draft's reason and new date corrected before the head issues it."""
+    apology = _apology(_dossier(code))
+    return _apology_form(
+        request,
+        code,
+        "edit_form",
+        ApologyForm(request.POST, prefix="apology-edit"),
+        lambda data: dossier_services.apology_edit(apology=apology, user=request.user, **data),
+        _("The draft apology for %(code)s is saved.") % {"code": code},
+    )
+
+
+@require_POST
+@permission_required(WORK)
+def dossier_apology_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """The draft withdrawn before it is issued (a button: nothing typed to keep)."""
+    apology = _apology(_dossier(code))
+    return run_action(
+        request,
+        lambda: dossier_services.apology_withdraw(apology=apology, user=request.user),
+        success=_("The draft apology for %(code)s is withdrawn.") % {"code": code},
+        redirect_to=reverse("procedures:dossier_detail", args=[code]),
+    )
+
+
 @require_POST
 @permission_required(APPROVE_APOLOGY)
 def dossier_apology_approve(request: HttpRequest, code: str) -> HttpResponse:
     """The chairman or a vice-chairman issues the drafted apology (form 04) by
     signing it."""
-    dossier = _dossier(code)
-    apology = get_object_or_404(Apology, dossier=dossier)
+    apology = _apology(_dossier(code))
     form = SignForm(request.POST, prefix="approve", request=request, record=apology)
-    if form.is_valid():
-        try:
-            dossier_services.apology_approve(
-                apology=apology, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_service_error(form, error)
-        else:
-            messages.success(request, _("The apology for %(code)s is issued.") % {"code": code})
-            return redirect("procedures:dossier_detail", code=code)
-    return _dossier_page(request, _dossier(code), form, status=400)
+    return _apology_form(
+        request,
+        code,
+        "approve_form",
+        form,
+        lambda data: dossier_services.apology_approve(apology=apology, user=request.user, **data),
+        _("The apology for %(code)s is issued.") % {"code": code},
+    )
 
 
 ACTIONS = {
@@ -187,10 +269,6 @@ ACTIONS = {
     "supplement": (
         ReasonForm,
         lambda d, u, data: dossier_services.dossier_request_supplement(dossier=d, user=u, **data),
-    ),
-    "apology": (
-        ApologyForm,
-        lambda d, u, data: dossier_services.dossier_apologise(dossier=d, user=u, **data),
     ),
     "stop": (StopForm, lambda d, u, data: dossier_services.dossier_stop(dossier=d, user=u, **data)),
     "return": (

@@ -41,6 +41,15 @@ dossier_patterns = [
         dossier_views.dossier_document_scan,
         name="dossier_document_scan",
     ),
+    path("<str:code>/xin-loi/", dossier_views.dossier_apology_draft, name="dossier_apology_draft"),
+    path(
+        "<str:code>/xin-loi/sua/", dossier_views.dossier_apology_edit, name="dossier_apology_edit"
+    ),
+    path(
+        "<str:code>/xin-loi/rut/",
+        dossier_views.dossier_apology_withdraw,
+        name="dossier_apology_withdraw",
+    ),
     path(
         "<str:code>/xin-loi/phe-duyet/",
         dossier_views.dossier_apology_approve,

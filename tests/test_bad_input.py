@@ -198,6 +198,20 @@ TARGETS = [
     Target("procedures:revision_withdraw", CHAIRMAN, plain(procedure_forms.NoteForm), "revision"),
     Target("procedures:dossier_receive", OFFICER, plain(procedure_forms.ReceiveForm)),
     Target(
+        "procedures:dossier_apology_draft",
+        OFFICER,
+        plain(procedure_forms.ApologyForm, prefix="apology"),
+        "dossier",
+        bad_request=True,
+    ),
+    Target(
+        "procedures:dossier_apology_edit",
+        OFFICER,
+        plain(procedure_forms.ApologyForm, prefix="apology-edit"),
+        "apology",
+        bad_request=True,
+    ),
+    Target(
         "procedures:dossier_apology_approve",
         CHAIRMAN,
         lambda records: [

@@ -127,6 +127,12 @@ MATRIX = [
         "procedures:dossier_document_scan", "GET", EVERYONE, "dossier", {"order": 1}, missing=True
     ),
     *each("procedures:dossier_action", "POST", DOSSIER_WORK, "dossier", "action", ACTIONS),
+    # form 04's draft: written, edited and withdrawn by the desk's staff (the service
+    # refuses those who may not draft)
+    Row("procedures:dossier_apology_draft", "POST", DOSSIER_WORK, "dossier"),
+    Row("procedures:dossier_apology_edit", "POST", DOSSIER_WORK, "apology"),
+    Row("procedures:dossier_apology_withdraw", "POST", DOSSIER_WORK, "apology"),
+    Row("procedures:dossier_apology_edit", "POST", DOSSIER_WORK, "dossier", missing=True),
     # issuing form 04: the chairman and the vice-chairmen only
     Row("procedures:dossier_apology_approve", "POST", APPROVERS, "apology"),
     # audits

@@ -363,6 +363,17 @@ class Dossier(DeletesReplacedFiles):
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATUSES
 
+    @property
+    def apology(self) -> "Apology":
+        """The apology in force: the draft waiting for the head, or the issued letter
+        (withdrawn drafts stay in `apologies` only). Without one it raises an
+        AttributeError, as the one-to-one accessor it stands for did, so that
+        `hasattr(dossier, "apology")` asks whether the dossier has one."""
+        try:
+            return self.apologies.get(withdrawn_at__isnull=True)
+        except Apology.DoesNotExist as missing:
+            raise AttributeError("apology") from missing
+
     # Labels by enum lookup: long lists show them on every row, and Django's
     # get_FOO_display() rebuilds the whole choices dict on each call.
     @property
@@ -436,16 +447,18 @@ class SupplementRequest(models.Model):
 
 
 class Apology(ApprovedRecord):
-    """The apology letter with a new appointment (form 04), at most one per dossier
-    (R5). The unit at fault drafts it; it is issued when the head of the ward (the
-    chairman or a vice-chairman) approves it by signing (R11): `approved_at` is the
-    day of issue, and from then on the dossier carries the new date as its
-    `promised_date`."""
+    """The apology letter with a new appointment (form 04), at most one in force per
+    dossier (R5). The unit at fault drafts it and may edit or withdraw the draft; it
+    is issued when the head of the ward (the chairman or a vice-chairman) approves it
+    by signing (R11): `approved_at` is the day of issue, and from then on the dossier
+    carries the new date as its `promised_date`. A withdrawn draft stays on record
+    (who drafted what, who withdrew it) but is never printed nor numbered, and the
+    dossier may get a new draft: only an issued apology is the one of R5."""
 
     SIGNED_FIELDS = ("dossier_id", "drafted_by_id", "reason", "new_due_date")
     SIGNER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
     drafted_at = models.DateTimeField(_("drafted at"))
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -457,12 +470,35 @@ class Apology(ApprovedRecord):
     new_due_date = models.DateField(_("new appointment date"))
     # Form 04's number (R10), given when the head issues it; a draft has none.
     number = document_number_field()
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("apology letter")
         verbose_name_plural = _("apology letters")
         permissions = [("approve_apology", _("Can issue an apology letter by approving it"))]
+        constraints = [
+            # R5's one apology per dossier: the draft waiting for the head, or the
+            # issued letter; withdrawn drafts do not count
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="procedures_apology_one_in_force",
+            ),
+            # an issued apology is never withdrawn
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(approved_at__isnull=True),
+                name="procedures_apology_issued_not_withdrawn",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier} – {short_date(self.new_due_date)}"

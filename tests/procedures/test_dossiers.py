@@ -408,4 +408,4 @@ def test_no_apology_on_a_weekend_for_monday_nor_while_waiting(effective, officer
             dossier_services.dossier_apologise(
                 dossier=dossier, user=officer, reason="Chậm", new_due_date=date(2023, 3, 8)
             )
-    assert not Dossier.objects.filter(apology__isnull=False).exists()
+    assert not Dossier.objects.filter(apologies__isnull=False).exists()
