@@ -101,7 +101,9 @@ def _year() -> tuple[date, date]:
 
 LOWER_BOUND_SQL = [
     # the dossier aggregates of rule R7 written by hand: the same rows, no ORM
-    """SELECT COUNT(*), COUNT(*) FILTER (WHERE channel = 'online'),
+    """SELECT COUNT(*) FILTER (WHERE status NOT IN ('incomplete', 'refused')),
+       COUNT(*) FILTER (WHERE channel = 'online' AND status NOT IN ('incomplete', 'refused')),
+       COUNT(*) FILTER (WHERE status = 'refused'), COUNT(*) FILTER (WHERE status = 'incomplete'),
        COUNT(*) FILTER (WHERE status IN ('in_progress', 'waiting', 'completed', 'returned')
                         AND due_date < %(cutoff)s
                         AND (completed_on IS NULL OR completed_on > %(cutoff)s))

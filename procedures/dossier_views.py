@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procedures import dossier_services
-from procedures.filters import DossierFilter
+from procedures.filters import DossierFilter, TurnedAwayFilter
 from procedures.forms import (
     ApologyForm,
     CorrectionForm,
@@ -26,6 +26,7 @@ from procedures.importer import ImportRejected, import_dossiers
 from procedures.models import Apology, Dossier, DossierDocument, Procedure, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
+from procedures.turned_away import register, summary, turned_away_xlsx
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
 from qms.forms import SignForm
@@ -347,6 +348,43 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:  # more rows than the format holds
             form_service_error(form, error)
     return render(request, "procedures/tracking_book.html", {"form": form})
+
+
+@permission_required(VIEW)
+def turned_away(request: HttpRequest) -> HttpResponse:
+    """The register of requests turned away at intake (R13), newest first, with how
+    many were turned away by decision and by procedure."""
+    filterset = TurnedAwayFilter(request.GET or None, queryset=Dossier.objects.all())
+    try:
+        page = keyset_page(register(filterset.qs), request.GET)
+    except ValidationError as error:
+        error_messages(request, error)
+        page = keyset_page(register(filterset.qs), request.GET.dict() | {"after": ""})
+    return render(
+        request,
+        "procedures/turned_away.html",
+        {"filter": filterset, "page": page, "summary": summary(filterset.qs)},
+    )
+
+
+@permission_required(VIEW)
+def turned_away_export(request: HttpRequest) -> HttpResponse:
+    """The register as filtered on its page; a wrong filter or more rows than an
+    export holds sends back to the page with the reason."""
+    filterset = TurnedAwayFilter(request.GET or None, queryset=Dossier.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        form_error_messages(request, filterset.form)
+    else:
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        try:
+            content = turned_away_xlsx(
+                filterset.qs, data.get("received_from"), data.get("received_to"), request.user
+            )
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            return xlsx_response(content, "so-tu-choi-tiep-nhan")
+    return redirect(f"{reverse('procedures:turned_away')}?{request.GET.urlencode()}")
 
 
 @permission_required(RECEIVE)

@@ -86,13 +86,18 @@ class DossierFilter(django_filters.FilterSet):
         label=_("Resolved to"), field_name="completed_on", lookup_expr="lte"
     )
     overdue_on = django_filters.DateFilter(label=_("Open and overdue on"), method="by_overdue_on")
+    accepted = django_filters.BooleanFilter(
+        label=_("Accepted at the desk"),
+        method="by_accepted",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     worklist = django_filters.ChoiceFilter(
         label=_("Worklist"), choices=list(DossierQuerySet.WORKLISTS.items()), method="by_worklist"
     )
 
     # Filters the dashboard's figures link with; shown only when one of them is set.
-    LINKED = ("completed_from", "completed_to", "overdue_on")
+    LINKED = ("completed_from", "completed_to", "overdue_on", "accepted")
 
     class Meta:
         model = Dossier
@@ -105,8 +110,42 @@ class DossierFilter(django_filters.FilterSet):
     def by_overdue_on(self, queryset, name, value):
         return queryset.filter(Dossier.overdue_open_on(value))
 
+    def by_accepted(self, queryset, name, value):
+        return queryset.received() if value else queryset.turned_away()
+
     def by_worklist(self, queryset, name, value):
         today = localdate()
         return queryset.worklist(
             value, today, CalendarDay.objects.calendar().add_working_days(today, 1)
         )
+
+
+class TurnedAwayFilter(django_filters.FilterSet):
+    """The register of requests turned away at intake (R13): by the day they came,
+    the desk's decision, the procedure and its unit."""
+
+    received_from = django_filters.DateFilter(
+        label=_("Came from"), field_name="received_on", lookup_expr="gte"
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Came to"), field_name="received_on", lookup_expr="lte"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Decision"),
+        choices=[
+            (status.value, status.label)
+            for status in Dossier.Status
+            if status in Dossier.TURNED_AWAY_STATUSES
+        ],
+    )
+    procedure = django_filters.ModelChoiceFilter(
+        label=_("Procedure"), queryset=Procedure.objects.all()
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), field_name="procedure__unit", queryset=Unit.objects.all()
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+        form = FilterForm

@@ -35,6 +35,7 @@ from nonconformities.models import Nonconformity
 from nonconformities.views import _steps as nc_steps
 from procedures import forms as procedure_forms
 from procedures.dossier_views import ACTIONS
+from procedures.filters import TurnedAwayFilter
 from procedures.importer import COLUMNS
 from procedures.models import Apology, Dossier, ProcedureRevision
 from qms import forms as qms_forms
@@ -238,6 +239,12 @@ TARGETS = [
     ],
     Target(
         "procedures:tracking_book", OFFICER, plain(procedure_forms.TrackingBookForm), method="GET"
+    ),
+    Target(  # the register's filter: a wrong value is shown beside its field
+        "procedures:turned_away",
+        OFFICER,
+        lambda records: [TurnedAwayFilter().form],
+        method="GET",
     ),
     Target(  # sent as a real import (dry_run off): a dry run writes nothing by design
         "procedures:dossier_import",

@@ -110,6 +110,8 @@ MATRIX = [
     Row("procedures:dossier_receive", "POST", OFFICER),
     Row("procedures:dossier_queue", "GET", EVERYONE),
     Row("procedures:tracking_book", "GET", EVERYONE),
+    Row("procedures:turned_away", "GET", EVERYONE),
+    Row("procedures:turned_away_export", "GET", EVERYONE),
     Row("procedures:dossier_import", "GET", OFFICER),
     Row("procedures:dossier_detail", "GET", EVERYONE, "dossier"),
     # a dossier in progress offers its receipt and control slip only

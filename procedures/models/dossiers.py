@@ -163,6 +163,17 @@ class DossierQuerySet(models.QuerySet):
             "ready": lambda: self.filter(_status_is(Dossier.Status.COMPLETED)),
         }[name]()
 
+    def received(self):
+        """Rule R13: the dossiers the desk accepted. One turned away at intake was
+        never received; one accepted and later sent for a supplement, refused, stopped
+        or withdrawn during processing was."""
+        return self.exclude(status__in=Dossier.TURNED_AWAY_STATUSES)
+
+    def turned_away(self):
+        """Rule R13: the requests the desk turned away at intake (form 02 before
+        acceptance, form 03), kept as the register of who was turned away and why."""
+        return self.filter(status__in=Dossier.TURNED_AWAY_STATUSES)
+
     def in_queue_of(self, user):
         """Dossiers waiting at a step that `user` runs: the steps of their unit, and
         for the chairman and vice-chairmen, the leadership steps (either may sign)."""
@@ -184,6 +195,8 @@ class Dossier(DeletesReplacedFiles):
         WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
 
     OPEN_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
+    # Rule R13: the desk's decisions at intake that mean the dossier was never received.
+    TURNED_AWAY_STATUSES = (Status.INCOMPLETE, Status.REFUSED)
     RESULT_STATUSES = (Status.COMPLETED, Status.RETURNED)
     ACCEPTED_STATUSES = (
         Status.IN_PROGRESS,

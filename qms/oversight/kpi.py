@@ -18,6 +18,8 @@ from qms.models import LegalDocument, PlanTask, Unit
 
 KEYS = (
     "received",
+    "refused_at_intake",
+    "returned_incomplete_at_intake",
     "resolved",
     "early",
     "on_time",
@@ -45,6 +47,8 @@ KEYS = (
 # What each figure is called on the dashboard, in reports and in review minutes.
 LABELS = {
     "received": _("Dossiers received"),
+    "refused_at_intake": _("Refused at intake (form 03)"),
+    "returned_incomplete_at_intake": _("Handed back incomplete at intake (form 02)"),
     "resolved": _("Dossiers resolved"),
     "early": _("Resolved early"),
     "on_time": _("Resolved on time"),
@@ -216,7 +220,15 @@ def _dossiers_in(scope: Scope):
 
 # The counts behind the dossier KPIs, by the date that places a dossier in a period:
 # received by `received_on`, resolved by `completed_on`, rated by `returned_on`.
-RECEIVED = {"received": Count("pk"), "online": Count("pk", filter=Q(channel="online"))}
+# A request turned away at intake was never received (R13): it is counted apart and
+# is in no rate's denominator.
+TURNED_AWAY = Q(status__in=Dossier.TURNED_AWAY_STATUSES)
+RECEIVED = {
+    "received": Count("pk", filter=~TURNED_AWAY),
+    "online": Count("pk", filter=~TURNED_AWAY & Q(channel="online")),
+    "refused_at_intake": Count("pk", filter=Q(status=Dossier.Status.REFUSED)),
+    "returned_incomplete_at_intake": Count("pk", filter=Q(status=Dossier.Status.INCOMPLETE)),
+}
 RESOLVED = {
     "resolved": Count("pk"),
     "early": Count("pk", filter=Q(outcome=Outcome.EARLY)),
@@ -233,8 +245,8 @@ RATED = {
 
 
 def _dossiers(scope: Scope) -> dict:
-    """The dossier KPIs of rule R7, with the 766 timeliness and satisfaction rates
-    beside them."""
+    """The dossier KPIs of rule R7, the requests turned away at intake counted apart
+    (R13), with the 766 timeliness and satisfaction rates beside them."""
     dossiers = _dossiers_in(scope)
     period = scope.reach
     received = dossiers.filter(received_on__range=period).aggregate(
@@ -245,6 +257,8 @@ def _dossiers(scope: Scope) -> dict:
     late_share = rate(resolved["late"], resolved["resolved"])
     return {
         "received": received["received"],
+        "refused_at_intake": received["refused_at_intake"],
+        "returned_incomplete_at_intake": received["returned_incomplete_at_intake"],
         "resolved": resolved["resolved"],
         "early": resolved["early"],
         "on_time": resolved["on_time"],

@@ -222,6 +222,8 @@ def dossier_section(data: dict) -> Section:
         _facts(
             data["kpi"],
             "received",
+            "refused_at_intake",
+            "returned_incomplete_at_intake",
             "resolved",
             "early",
             "on_time",

@@ -65,8 +65,13 @@ def figure_links(scope: kpi.Scope) -> dict[str, str]:
     in_use = {"in_use": "true", **unit}
     planned = {"planned_from": scope.start, "planned_to": scope.end, **unit}
     tasks = {"due_from": start, "due_to": cutoff, **unit}
+    turned_away = "procedures:turned_away"
     return {
-        "received": _url(dossiers, **received),
+        "received": _url(dossiers, **received, accepted="true"),
+        "refused_at_intake": _url(turned_away, **received, status=Dossier.Status.REFUSED),
+        "returned_incomplete_at_intake": _url(
+            turned_away, **received, status=Dossier.Status.INCOMPLETE
+        ),
         "resolved": _url(dossiers, **resolved),
         "early": _url(dossiers, **resolved, outcome=Outcome.EARLY),
         "on_time": _url(dossiers, **resolved, outcome=Outcome.ON_TIME),

@@ -74,7 +74,7 @@ def test_dossier_figures_follow_r7(effective):
     dossier(effective, d(2023, 3, 28), d(2023, 3, 31), channel="online")  # due on the last day
     dossier(effective, d(2023, 3, 20), d(2023, 3, 23), status="waiting")  # overdue
     dossier(effective, d(2023, 3, 21), d(2023, 3, 24), status="withdrawn")  # ended, not overdue
-    dossier(effective, d(2023, 3, 22), None, status="refused")
+    dossier(effective, d(2023, 3, 22), None, status="refused")  # never received (R13)
     returned = {"status": "returned", "returned_on": d(2023, 3, 9)}
     dossier(
         effective,
@@ -95,7 +95,8 @@ def test_dossier_figures_follow_r7(effective):
     dossier(effective, d(2023, 3, 1), d(2023, 3, 6), completed_on=d(2023, 3, 6), **returned)
 
     figures = compute(MARCH)
-    assert figures["received"] == 11
+    assert figures["received"] == 10
+    assert figures["refused_at_intake"] == 1
     assert (figures["resolved"], figures["early"], figures["on_time"], figures["late"]) == (
         7,
         2,
@@ -104,14 +105,14 @@ def test_dossier_figures_follow_r7(effective):
     )
     assert figures["open_overdue"] == 2
     assert figures["on_time_rate"] == rate(6, 7) == 85.7
-    assert figures["online_rate"] == rate(2, 11) == 18.2
+    assert figures["online_rate"] == rate(2, 10) == 20.0
     assert figures["digitised_rate"] == rate(2, 7) == 28.6
     assert figures["satisfaction_rate"] == 50.0  # one of the two rated; unrated not counted
 
     other = ProcedureFactory(code="QT-VH-01", unit=Unit.objects.get(code="VH-XH"))
     assert compute(Scope(MARCH.start, MARCH.end, procedure=other))["received"] == 0
     own_unit = effective.procedure.unit
-    assert compute(Scope(MARCH.start, MARCH.end, unit=own_unit))["received"] == 11
+    assert compute(Scope(MARCH.start, MARCH.end, unit=own_unit))["received"] == 10
 
 
 @time_machine.travel(datetime(2023, 12, 31, 12, tzinfo=timezone.get_current_timezone()))

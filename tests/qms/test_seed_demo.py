@@ -133,12 +133,17 @@ def test_the_kpi_command_agrees_with_a_count_of_the_demo_records(demo, db):
     call_command("kpi", "--from", "2023-01-01", "--to", "2023-12-31", "--json", stdout=out)
     figures = json.loads(out.getvalue())
 
-    year = [row for row in Dossier.objects.all() if row.received_on.year == 2023]
+    came = [row for row in Dossier.objects.all() if row.received_on.year == 2023]
+    # a request turned away at intake was never received (R13)
+    year = [row for row in came if row.status not in Dossier.TURNED_AWAY_STATUSES]
+    statuses = [row.status for row in came]
     resolved = [
         row for row in Dossier.objects.all() if row.completed_on and row.completed_on.year == 2023
     ]
     outcomes = [row.outcome for row in resolved]
     assert figures["received"] == len(year) > 0
+    assert figures["refused_at_intake"] == statuses.count(Dossier.Status.REFUSED)
+    assert figures["returned_incomplete_at_intake"] == statuses.count(Dossier.Status.INCOMPLETE)
     assert figures["resolved"] == len(resolved) > 0
     assert (figures["early"], figures["on_time"], figures["late"]) == (
         outcomes.count("early"),
