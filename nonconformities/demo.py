@@ -1,6 +1,8 @@
-"""Demo register for `seed_demo`: the late dossiers of 2023 and the audit's findings
-(raised when its report was signed), nonconformities at every stage (one taken to a
-verified closure, one with an overdue action, one cancelled), and a complaint."""
+"""Demo register for `seed_demo`: the late dossiers of 2023 as nonconforming outputs
+(closed when their result was delivered) and the corrective actions their patterns
+opened, taken to every stage (one to a verified closure, one with an overdue action,
+one cancelled), one output escalated by the ISO secretary, the audit's findings
+(raised when its report was signed), and a complaint."""
 
 from datetime import date
 
@@ -13,13 +15,18 @@ from qms.models import User
 def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> int:
     if Nonconformity.objects.filter(source=Nonconformity.Source.LATE_DOSSIER).exists():
         return 0
-    for dossier in Dossier.objects.filter(
-        received_on__year=2023, outcome=Outcome.LATE
-    ).select_related("procedure__unit"):
+    for dossier in (
+        Dossier.objects.filter(received_on__year=2023, outcome=Outcome.LATE)
+        .select_related("procedure__unit")
+        .order_by("completed_on", "pk")
+    ):
         services.nc_from_late_dossier(dossier=dossier, user=None)
-    closed, open_one = Nonconformity.objects.filter(source="late_dossier").order_by("found_on")[:2]
+    cases = Nonconformity.objects.filter(source=Nonconformity.Source.LATE_PATTERN)
+    closed, open_one = cases.order_by("found_on", "pk")[:2]
     for nc, finish in ((closed, True), (open_one, False)):
-        services.nc_record_correction(nc=nc, user=secretary, correction="Đã xin lỗi và hẹn lại.")
+        services.nc_record_correction(
+            nc=nc, user=secretary, correction="Đã xin lỗi và hẹn lại từng hồ sơ."
+        )
         services.nc_analyse(
             nc=nc,
             user=secretary,
@@ -43,9 +50,9 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
             services.nc_verify(
                 nc=nc, user=auditor, effective=True, evidence="Quý 3 không còn hồ sơ trễ hạn."
             )
-    analysis, plan, verification, cancelled = Nonconformity.objects.filter(
-        source="late_dossier", stage=Nonconformity.Stage.DRAFT
-    ).order_by("found_on")[:4]
+    analysis, plan, verification, cancelled = cases.filter(
+        stage=Nonconformity.Stage.DRAFT
+    ).order_by("found_on", "pk")[:4]
     services.nc_analyse(nc=analysis, user=secretary, root_cause="")
     services.nc_analyse(nc=plan, user=secretary, root_cause="Công chức thụ lý nghỉ ốm.")
     services.nc_analyse(nc=verification, user=secretary, root_cause="Thiếu người dự phòng.")
@@ -65,6 +72,13 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
     services.nc_cancel(
         nc=cancelled, user=secretary, reason="Trễ do lỗi của hệ thống cấp tỉnh, đã báo cáo."
     )
+    lone = Nonconformity.objects.outputs().filter(corrective_action__isnull=True).first()
+    if lone is not None:
+        services.nc_escalate(
+            nc=lone,
+            user=secretary,
+            reason="Công dân phải đi lại nhiều lần: cần rà soát cách hẹn lại.",
+        )
     if not Complaint.objects.exists():
         complaint = services.complaint_record(
             user=officer,
