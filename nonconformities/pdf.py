@@ -39,12 +39,34 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
         if nc.verified_on
         else "Chưa kiểm tra"
     )
+    if nc.is_output:  # an output is corrected: no root cause, actions nor verification
+        by = f" ({nc.verified_by.get_full_name()})" if nc.verified_by else ""
+        closing = [
+            paragraph("4. Khắc phục xong", "heading"),
+            paragraph(f"{short_date(nc.verified_on)}{by}" if nc.verified_on else "Chưa"),
+            paragraph("5. Hành động khắc phục (10.2)", "heading"),
+            paragraph(
+                nc.corrective_action.code
+                if nc.corrective_action
+                else "Không mở: khắc phục từng trường hợp"
+            ),
+        ]
+    else:
+        closing = [
+            paragraph("4. Nguyên nhân gốc", "heading"),
+            paragraph(nc.root_cause or "—"),
+            paragraph("5. Hành động khắc phục", "heading"),
+            grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
+            paragraph("6. Kiểm tra hiệu lực", "heading"),
+            paragraph(verification),
+        ]
     story = [
         official_heading(identity),
         place_and_date(identity, nc.found_on),
         paragraph(f"PHIẾU THEO DÕI SỰ KHÔNG PHÙ HỢP\n{nc.code}", "title"),
         grid(
             [
+                ["Loại", nc.get_kind_display()],
                 ["Nguồn", nc.get_source_display()],
                 ["Mức độ", nc.get_severity_display()],
                 ["Điều khoản ISO", nc.clause or "—"],
@@ -62,12 +84,7 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
         paragraph(nc.evidence or "—"),
         paragraph("3. Khắc phục tức thời", "heading"),
         paragraph(nc.correction or "—"),
-        paragraph("4. Nguyên nhân gốc", "heading"),
-        paragraph(nc.root_cause or "—"),
-        paragraph("5. Hành động khắc phục", "heading"),
-        grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
-        paragraph("6. Kiểm tra hiệu lực", "heading"),
-        paragraph(verification),
+        *closing,
     ]
     return build_pdf(story, title=f"{nc.code}", footer=nc.code)
 
@@ -85,6 +102,7 @@ def register_xlsx(nonconformities) -> bytes:
         sheet,
         [
             "Mã",
+            "Loại",
             "Ngày phát hiện",
             "Nguồn",
             "Mức độ",
@@ -104,6 +122,7 @@ def register_xlsx(nonconformities) -> bytes:
             sheet,
             [
                 nc.code,
+                nc.get_kind_display(),
                 nc.found_on,
                 nc.get_source_display(),
                 nc.get_severity_display(),

@@ -131,3 +131,31 @@ def test_the_iso_secretary_escalates_an_output_with_a_reason(effective, personas
     assert Nonconformity.objects.corrective().count() == 1
     services.nc_analyse(nc=case, user=secretary, root_cause="Chưa có hướng dẫn hẹn lại")
     assert Nonconformity.objects.get(pk=case.pk).stage == Stage.ACTION_PLAN
+
+
+def test_an_outputs_report_and_the_register_export_show_its_kind(organisation, effective, personas):
+    import io
+    import unicodedata
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from nonconformities.pdf import nonconformity_pdf, register_xlsx
+
+    officer = personas[Role.OFFICER]
+    output = late(effective.procedure, officer, "2023-03-02 09:00", date(2023, 3, 9))
+    output.stage, output.verified_on = Stage.CLOSED, date(2023, 3, 10)  # closed with no one named
+    output.save()
+    pages = PdfReader(io.BytesIO(nonconformity_pdf(output))).pages
+    text = unicodedata.normalize("NFC", "".join(page.extract_text() for page in pages))
+    assert "Đầu ra không phù hợp (8.7)" in text and "khắc phục từng trường hợp" in text
+    assert "Nguyên nhân gốc" not in text
+    rows = list(
+        load_workbook(io.BytesIO(register_xlsx(Nonconformity.objects.all()))).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[2][:2] == ("Mã", "Loại") and rows[3][:2] == (
+        output.code,
+        "Đầu ra không phù hợp (8.7)",
+    )
