@@ -22,23 +22,6 @@ def _done(action) -> str:
 def nonconformity_pdf(nc: Nonconformity) -> bytes:
     # Dated by its opening, the day the nonconformity was found and recorded.
     identity = Organisation.current().identity_on(nc.found_on)
-    actions = [["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]] + [
-        [
-            action.get_kind_display(),
-            action.description,
-            action.owner.get_full_name(),
-            short_date(action.due_date),
-            _done(action),
-        ]
-        for action in nc.actions.select_related("owner", "done_by")
-    ]
-    verification = (
-        f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
-        f"{nc.verification_evidence} "
-        f"({nc.verified_by.get_full_name()}, {short_date(nc.verified_on)})"
-        if nc.verified_on
-        else "Chưa kiểm tra"
-    )
     if nc.is_output:  # an output is corrected: no root cause, actions nor verification
         by = f" ({nc.verified_by.get_full_name()})" if nc.verified_by else ""
         closing = [
@@ -52,6 +35,25 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
             ),
         ]
     else:
+        actions = [
+            ["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]
+        ] + [
+            [
+                action.get_kind_display(),
+                action.description,
+                action.owner.get_full_name(),
+                short_date(action.due_date),
+                _done(action),
+            ]
+            for action in nc.actions.select_related("owner", "done_by")
+        ]
+        verification = (
+            f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
+            f"{nc.verification_evidence} "
+            f"({nc.verified_by.get_full_name()}, {short_date(nc.verified_on)})"
+            if nc.verified_on
+            else "Chưa kiểm tra"
+        )
         closing = [
             paragraph("4. Nguyên nhân gốc", "heading"),
             paragraph(nc.root_cause or "—"),
