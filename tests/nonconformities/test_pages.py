@@ -49,7 +49,8 @@ def test_the_register_page_shows_the_kinds_and_overdue_actions(effective, person
     page = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:register"))
     html = page.content.decode()
     assert html.count("Đầu ra không phù hợp (8.7) → ") == 2  # both rows, linked
-    assert html.count(f'href="/khong-phu-hop/{case.pk}/">NC-T-CA</a>') == 3
+    # its own row, the two outputs linked to it, its overdue action
+    assert html.count(f'href="/khong-phu-hop/{case.pk}/">NC-T-CA</a>') == 4
     assert "Sửa quy trình" in page.context["overdue_actions"][0].description
     outputs = client_for(personas[Role.VIEWER]).get(
         reverse("nonconformities:register"), {"kind": "output"}
