@@ -1,9 +1,11 @@
-"""Demo register for `seed_demo`: the late dossiers of 2023 and the audit's findings
-(raised when its report was signed), nonconformities at every stage (one taken to a
-verified closure, one with an overdue action, one cancelled), and a complaint.
+"""Demo register for `seed_demo`: the late dossiers of 2023 as nonconforming outputs
+(closed when their result was delivered) and the corrective actions their patterns
+opened, taken to every stage (one to a verified closure, one with an overdue action,
+one cancelled), one output escalated by the ISO secretary, the audit's findings
+(raised when its report was signed), and a complaint.
 
-Each step happens on a day of its own (`at`): a nonconformity is raised when its
-dossier is completed late, handled in the working days after, its actions done and
+Each step happens on a day of its own (`at`): an output is recorded when its dossier
+is completed late, a case handled in the working days after, its actions done and
 verified on the dates the register shows, not on the day the demo is seeded."""
 
 from datetime import date
@@ -28,11 +30,12 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
     ):
         with at(dossier.completed_on, 17):  # the day it was completed late
             services.nc_from_late_dossier(dossier=dossier, user=None)
-    closed, open_one = Nonconformity.objects.filter(source="late_dossier").order_by("found_on")[:2]
+    cases = Nonconformity.objects.filter(source=Nonconformity.Source.LATE_PATTERN)
+    closed, open_one = cases.order_by("found_on", "pk")[:2]
     for nc, finish in ((closed, True), (open_one, False)):
         with at(calendar.add_working_days(nc.found_on, HANDLED_AFTER), 9):
             services.nc_record_correction(
-                nc=nc, user=secretary, correction="Đã xin lỗi và hẹn lại."
+                nc=nc, user=secretary, correction="Đã xin lỗi và hẹn lại từng hồ sơ."
             )
             services.nc_analyse(
                 nc=nc,
@@ -62,9 +65,9 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
                 services.nc_verify(
                     nc=nc, user=auditor, effective=True, evidence="Quý 3 không còn hồ sơ trễ hạn."
                 )
-    analysis, plan, verification, cancelled = Nonconformity.objects.filter(
-        source="late_dossier", stage=Nonconformity.Stage.DRAFT
-    ).order_by("found_on")[:4]
+    analysis, plan, verification, cancelled = cases.filter(
+        stage=Nonconformity.Stage.DRAFT
+    ).order_by("found_on", "pk")[:4]
     for nc, root_cause in (
         (analysis, ""),
         (plan, "Công chức thụ lý nghỉ ốm."),
@@ -91,6 +94,19 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
         services.nc_cancel(
             nc=cancelled, user=secretary, reason="Trễ do lỗi của hệ thống cấp tỉnh, đã báo cáo."
         )
+    lone = (
+        Nonconformity.objects.outputs()
+        .filter(corrective_action__isnull=True)
+        .order_by("found_on", "pk")
+        .first()
+    )
+    if lone is not None:
+        with at(calendar.add_working_days(lone.found_on, HANDLED_AFTER), 14):
+            services.nc_escalate(
+                nc=lone,
+                user=secretary,
+                reason="Công dân phải đi lại nhiều lần: cần rà soát cách hẹn lại.",
+            )
     if not Complaint.objects.exists():
         complaint = services.complaint_record(
             user=officer,

@@ -10,6 +10,7 @@ from qms.models import Unit
 
 
 class NonconformityFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Nonconformity.Kind.choices)
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Nonconformity.Stage.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Nonconformity.Source.choices)
     severity = django_filters.ChoiceFilter(
@@ -17,6 +18,12 @@ class NonconformityFilter(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
     year = YearFilter(label=_("Year"), field_name="found_on", lookup_expr="year")
+    found_from = django_filters.DateFilter(
+        label=_("Found from"), field_name="found_on", lookup_expr="gte"
+    )
+    found_to = django_filters.DateFilter(
+        label=_("Found to"), field_name="found_on", lookup_expr="lte"
+    )
     clause = django_filters.CharFilter(label=_("Clause"), lookup_expr="startswith")
     overdue = django_filters.BooleanFilter(
         label=_("With overdue actions"),

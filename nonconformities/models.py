@@ -3,14 +3,23 @@
 One register, fed by audit findings, late dossiers, citizens' complaints, management
 reviews and staff. Each nonconformity moves through its stages only by
 `nonconformities.services`, which holds the guards between them.
+
+A record is of one of two kinds (rule R15 of domain-vn.md). A nonconforming output
+(8.7), such as a late dossier, is recorded with its correction and closes when
+corrected; it has no root cause, actions nor verification. A corrective action case
+(10.2) goes the whole way: correction, root cause, actions, verification of
+effectiveness. Both are one model with a `kind` rather than two models: they share
+the code sequence, the register and its filters and export, the PDF, the history and
+the open-on/closed-by reading of the KPIs, and an output is often the evidence of a
+case (`corrective_action` links the outputs a case was opened from); a second model
+would copy all of that for the few fields an output leaves empty.
 """
 
 from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,24 +65,24 @@ class NonconformityQuerySet(models.QuerySet):
     def open(self):
         return self.filter(stage__in=Nonconformity.OPEN_STAGES)
 
-    def late_patterns(self, minimum: int = 2):
-        """Procedures with `minimum` or more late dossiers in one month: a pattern that
-        calls for a corrective action rather than case-by-case corrections."""
-        return (
-            self.filter(source=Nonconformity.Source.LATE_DOSSIER)
-            .annotate(month=TruncMonth("found_on"))
-            .values("procedure__code", "procedure__name", "month")
-            .annotate(count=Count("pk"))
-            .filter(count__gte=minimum)
-            .order_by("-month", "-count")
-        )
+    def outputs(self):
+        return self.filter(kind=Nonconformity.Kind.OUTPUT)
+
+    def corrective(self):
+        return self.filter(kind=Nonconformity.Kind.CORRECTIVE)
 
 
 class Nonconformity(models.Model):
+    class Kind(models.TextChoices):
+        OUTPUT = "output", _("Nonconforming output (8.7)")
+        CORRECTIVE = "corrective", _("Corrective action (10.2)")
+
     class Source(models.TextChoices):
         INTERNAL_AUDIT = "internal_audit", _("Internal audit finding")
         EXTERNAL_AUDIT = "external_audit", _("External audit")
         LATE_DOSSIER = "late_dossier", _("Late dossier")
+        LATE_PATTERN = "late_pattern", _("Repeated late dossiers of one procedure")
+        ESCALATION = "escalation", _("Nonconforming output escalated by the ISO secretary")
         COMPLAINT = "complaint", _("Citizen complaint or recommendation")
         MANAGEMENT_REVIEW = "management_review", _("Management review")
         STAFF = "staff", _("Found by staff")
@@ -101,6 +110,7 @@ class Nonconformity(models.Model):
     )
 
     code = models.CharField(_("code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTIVE)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
     clause = models.CharField(_("ISO clause"), max_length=10, blank=True)
@@ -129,6 +139,16 @@ class Nonconformity(models.Model):
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="nonconformities"
     )
+    # The corrective action case an output was taken into (by a pattern or an
+    # escalation): at most one, so that no two cases are opened for the same outputs.
+    corrective_action = models.ForeignKey(
+        "self",
+        verbose_name=_("corrective action"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outputs",
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.DRAFT)
     correction = models.TextField(_("immediate correction"), blank=True)
     root_cause = models.TextField(_("root cause (e.g. five whys)"), blank=True)
@@ -142,6 +162,8 @@ class Nonconformity(models.Model):
         blank=True,
         related_name="+",
     )
+    # For an output: the day its correction was completed (the result delivered),
+    # which closes it, by whoever delivered it; the KPIs read closure from this field.
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     history = HistoricalRecords()
@@ -152,6 +174,12 @@ class Nonconformity(models.Model):
         verbose_name = _("nonconformity")
         verbose_name_plural = _("nonconformities")
         ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrective_action__isnull=True) | Q(kind="output"),
+                name="nc_only_outputs_join_a_corrective_action",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.description[:60]}"
@@ -159,6 +187,10 @@ class Nonconformity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in self.OPEN_STAGES
+
+    @property
+    def is_output(self) -> bool:
+        return self.kind == self.Kind.OUTPUT
 
     @classmethod
     def open_on(cls, day: date) -> Q:

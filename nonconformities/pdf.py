@@ -22,29 +22,53 @@ def _done(action) -> str:
 def nonconformity_pdf(nc: Nonconformity) -> bytes:
     # Dated by its opening, the day the nonconformity was found and recorded.
     identity = Organisation.current().identity_on(nc.found_on)
-    actions = [["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]] + [
-        [
-            action.get_kind_display(),
-            action.description,
-            action.owner.get_full_name(),
-            short_date(action.due_date),
-            _done(action),
+    if nc.is_output:  # an output is corrected: no root cause, actions nor verification
+        by = f" ({nc.verified_by.get_full_name()})" if nc.verified_by else ""
+        closing = [
+            paragraph("4. Khắc phục xong", "heading"),
+            paragraph(f"{short_date(nc.verified_on)}{by}" if nc.verified_on else "Chưa"),
+            paragraph("5. Hành động khắc phục (10.2)", "heading"),
+            paragraph(
+                nc.corrective_action.code
+                if nc.corrective_action
+                else "Không mở: khắc phục từng trường hợp"
+            ),
         ]
-        for action in nc.actions.select_related("owner", "done_by")
-    ]
-    verification = (
-        f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
-        f"{nc.verification_evidence} "
-        f"({nc.verified_by.get_full_name()}, {short_date(nc.verified_on)})"
-        if nc.verified_on
-        else "Chưa kiểm tra"
-    )
+    else:
+        actions = [
+            ["Loại", "Hành động", "Người thực hiện", "Thời hạn", "Hoàn thành, bằng chứng"]
+        ] + [
+            [
+                action.get_kind_display(),
+                action.description,
+                action.owner.get_full_name(),
+                short_date(action.due_date),
+                _done(action),
+            ]
+            for action in nc.actions.select_related("owner", "done_by")
+        ]
+        verification = (
+            f"{'Có hiệu lực' if nc.verdict_effective else 'Không hiệu lực'} — "
+            f"{nc.verification_evidence} "
+            f"({nc.verified_by.get_full_name()}, {short_date(nc.verified_on)})"
+            if nc.verified_on
+            else "Chưa kiểm tra"
+        )
+        closing = [
+            paragraph("4. Nguyên nhân gốc", "heading"),
+            paragraph(nc.root_cause or "—"),
+            paragraph("5. Hành động khắc phục", "heading"),
+            grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
+            paragraph("6. Kiểm tra hiệu lực", "heading"),
+            paragraph(verification),
+        ]
     story = [
         official_heading(identity),
         place_and_date(identity, nc.found_on),
         paragraph(f"PHIẾU THEO DÕI SỰ KHÔNG PHÙ HỢP\n{nc.code}", "title"),
         grid(
             [
+                ["Loại", nc.get_kind_display()],
                 ["Nguồn", nc.get_source_display()],
                 ["Mức độ", nc.get_severity_display()],
                 ["Điều khoản ISO", nc.clause or "—"],
@@ -62,12 +86,7 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
         paragraph(nc.evidence or "—"),
         paragraph("3. Khắc phục tức thời", "heading"),
         paragraph(nc.correction or "—"),
-        paragraph("4. Nguyên nhân gốc", "heading"),
-        paragraph(nc.root_cause or "—"),
-        paragraph("5. Hành động khắc phục", "heading"),
-        grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
-        paragraph("6. Kiểm tra hiệu lực", "heading"),
-        paragraph(verification),
+        *closing,
     ]
     return build_pdf(story, title=f"{nc.code}", footer=nc.code)
 
@@ -85,6 +104,7 @@ def register_xlsx(nonconformities) -> bytes:
         sheet,
         [
             "Mã",
+            "Loại",
             "Ngày phát hiện",
             "Nguồn",
             "Mức độ",
@@ -104,6 +124,7 @@ def register_xlsx(nonconformities) -> bytes:
             sheet,
             [
                 nc.code,
+                nc.get_kind_display(),
                 nc.found_on,
                 nc.get_source_display(),
                 nc.get_severity_display(),

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Finding
+from nonconformities import patterns
 from nonconformities.models import Action, Complaint, Nonconformity
-from procedures.models import Dossier, Outcome
+from procedures.models import Dossier, Outcome, Procedure
 from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import CalendarDay, User
@@ -68,17 +69,21 @@ def nc_from_finding(*, finding: Finding, user: User) -> Nonconformity | None:
     )
 
 
+@transaction.atomic
 def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformity | None:
-    """A dossier completed late raises a nonconformity; its apology letter, if any,
-    is recorded as the correction once issued (a draft the head never approved was
-    never sent)."""
+    """A dossier completed late is a nonconforming output (R15), recorded with its
+    correction: the apology, if issued (a draft the head never approved was never
+    sent), with its promised date; and the result delivered, which closes it (at once
+    for a dossier recorded already returned). It opens no corrective action by
+    itself: one is opened when it completes a pattern (`ca_from_pattern`)."""
     if dossier.outcome != Outcome.LATE or Nonconformity.objects.filter(dossier=dossier).exists():
         return None
     apology = getattr(dossier, "apology", None)
     if apology and not apology.approved_at:
         apology = None
-    return nc_raise(
+    output = nc_raise(
         user=user,
+        kind=Nonconformity.Kind.OUTPUT,
         source=Nonconformity.Source.LATE_DOSSIER,
         severity=Nonconformity.Severity.MINOR,
         clause="8.7",
@@ -100,6 +105,123 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
         ),
         found_on=dossier.completed_on,
     )
+    if dossier.returned_on:
+        _close_output(output, user, dossier)
+    ca_from_pattern(output=output, user=user)
+    return output
+
+
+def _close_output(output: Nonconformity, user: User | None, dossier: Dossier) -> None:
+    """The correction is complete when the result is delivered: it closes the output,
+    on the day of delivery, by whoever delivered it."""
+    delivered = _("Result delivered to the citizen on %(day)s.") % {
+        "day": short_date(dossier.returned_on)
+    }
+    output.correction = "\n".join(part for part in (output.correction, delivered) if part)
+    output.stage = Stage.CLOSED
+    output.verified_on, output.verified_by = dossier.returned_on, user
+    track(output, user, _("Corrected: the result was delivered"))
+    output.save()
+
+
+@transaction.atomic
+def nc_output_corrected(*, dossier: Dossier, user: User) -> Nonconformity | None:
+    """The result of a late dossier is delivered: its open output closes."""
+    output = (
+        Nonconformity.objects.select_for_update()
+        .filter(
+            dossier=dossier, kind=Nonconformity.Kind.OUTPUT, stage__in=Nonconformity.OPEN_STAGES
+        )
+        .first()
+    )
+    if output is not None:
+        _close_output(output, user, dossier)
+    return output
+
+
+@transaction.atomic
+def ca_from_pattern(*, output: Nonconformity, user: User | None) -> Nonconformity | None:
+    """The corrective action that `output` calls for when it completes a pattern of its
+    procedure (`patterns.late_pattern`) among the outputs no case has taken yet; the
+    case links them all, so the same outputs never open a second one. The procedure's
+    row is locked: two late dossiers of one procedure at once see each other."""
+    if output.procedure_id is None:
+        return None
+    procedure = Procedure.objects.select_for_update().get(pk=output.procedure_id)
+    start, end = patterns.quarter_bounds(output.found_on)
+    free = (
+        Nonconformity.objects.outputs()
+        .filter(procedure=procedure, corrective_action__isnull=True, found_on__range=(start, end))
+        .exclude(stage=Stage.CANCELLED)
+        .order_by("found_on", "pk")
+    )
+    found = patterns.late_pattern(output.found_on, free.values_list("pk", "found_on"))
+    if found is None:
+        return None
+    rule, keys = found
+    outputs = list(free.filter(pk__in=keys))
+    period = (
+        _("in %(month)s") % {"month": output.found_on.strftime("%m/%Y")}
+        if rule == "month"
+        else _("in quarter %(quarter)s/%(year)s")
+        % {"quarter": patterns.quarter(output.found_on), "year": output.found_on.year}
+    )
+    case = nc_raise(
+        user=user,
+        kind=Nonconformity.Kind.CORRECTIVE,
+        source=Nonconformity.Source.LATE_PATTERN,
+        severity=Nonconformity.Severity.MINOR,
+        clause="10.2",
+        unit=procedure.unit,
+        procedure=procedure,
+        description=_("%(count)s dossiers of %(procedure)s completed late %(period)s.")
+        % {"count": len(outputs), "procedure": procedure.code, "period": period},
+        evidence=", ".join(each.code for each in outputs),
+        found_on=output.found_on,
+        reason=_("Opened from a pattern of late dossiers"),
+    )
+    for each in outputs:
+        _join(each, case, user)
+    return case
+
+
+def _join(output: Nonconformity, case: Nonconformity, user: User | None) -> None:
+    output.corrective_action = case
+    track(output, user, _("Taken into corrective action %(code)s") % {"code": case.code})
+    output.save()
+
+
+@transaction.atomic
+def nc_escalate(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
+    """The ISO secretary opens a corrective action from one nonconforming output, open
+    or closed, that needs its cause removed; the reason is the case's description."""
+    _require_secretary(user)
+    nc = _lock(nc)
+    if not nc.is_output:
+        raise ValidationError(_("Only a nonconforming output is escalated to a corrective action."))
+    if nc.stage == Stage.CANCELLED:
+        raise ValidationError(_("%(code)s is cancelled: it is not escalated.") % {"code": nc.code})
+    if nc.corrective_action_id:
+        raise ValidationError(
+            _("%(code)s is already handled by the corrective action %(case)s.")
+            % {"code": nc.code, "case": nc.corrective_action.code}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the corrective action.")})
+    case = nc_raise(
+        user=user,
+        kind=Nonconformity.Kind.CORRECTIVE,
+        source=Nonconformity.Source.ESCALATION,
+        severity=nc.severity,
+        clause="10.2",
+        unit=nc.unit,
+        procedure=nc.procedure,
+        description=reason,
+        evidence=f"{nc.code}: {nc.description}",
+        reason=_("Escalated from %(code)s") % {"code": nc.code},
+    )
+    _join(nc, case, user)
+    return case
 
 
 @transaction.atomic
@@ -176,6 +298,17 @@ def _lock(nc: Nonconformity) -> Nonconformity:
     return Nonconformity.objects.select_for_update().get(pk=nc.pk)
 
 
+def _require_corrective(nc: Nonconformity) -> None:
+    if nc.is_output:
+        raise ValidationError(
+            _(
+                "%(code)s is a nonconforming output: it is corrected, not analysed; "
+                "escalate it to open a corrective action."
+            )
+            % {"code": nc.code}
+        )
+
+
 def _require_open(nc: Nonconformity) -> None:
     if not nc.is_open:
         raise ValidationError(
@@ -200,6 +333,7 @@ def nc_record_correction(*, nc: Nonconformity, user: User, correction: str) -> N
 def nc_analyse(*, nc: Nonconformity, user: User, root_cause: str) -> Nonconformity:
     _require_secretary(user)
     nc = _lock(nc)
+    _require_corrective(nc)
     if nc.stage not in (Stage.DRAFT, Stage.ANALYSIS, Stage.ACTION_PLAN):
         raise ValidationError(_("The root cause is analysed before the actions start."))
     nc.root_cause = root_cause
@@ -328,6 +462,8 @@ def what_is_missing(nc: Nonconformity) -> str:
     """What stands between the nonconformity and its next stage, in words."""
     if not nc.is_open:
         return ""
+    if nc.is_output:
+        return _("It closes when the result is delivered to the citizen.")
     if nc.stage in (Stage.DRAFT, Stage.ANALYSIS) or not nc.root_cause.strip():
         return _("Record the immediate correction if any, then analyse the root cause.")
     if nc.stage == Stage.ACTION_PLAN:

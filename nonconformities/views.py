@@ -34,14 +34,14 @@ WORK = "nonconformities.change_nonconformity"
 @permission_required(VIEW)
 def register(request: HttpRequest) -> HttpResponse:
     filterset = NonconformityFilter(
-        request.GET or None, queryset=Nonconformity.objects.select_related("unit", "procedure")
+        request.GET or None,
+        queryset=Nonconformity.objects.select_related("unit", "procedure", "corrective_action"),
     )
     return render(
         request,
         "nonconformities/register.html",
         {
             "filter": filterset,
-            "patterns": Nonconformity.objects.late_patterns()[:12],
             "overdue_actions": Action.objects.overdue(localdate()).select_related(
                 "nonconformity", "owner"
             ),
@@ -61,13 +61,16 @@ def raise_nonconformity(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nc = get_object_or_404(Nonconformity.objects.select_related("unit", "procedure"), pk=pk)
+    nc = get_object_or_404(
+        Nonconformity.objects.select_related("unit", "procedure", "corrective_action"), pk=pk
+    )
     return render(
         request,
         "nonconformities/detail.html",
         {
             "nc": nc,
             "actions": nc.actions.select_related("owner", "done_by"),
+            "outputs": nc.outputs.select_related("dossier").order_by("found_on", "pk"),
             "history": nc.history.select_related("history_user"),
             # Each step's form has its own prefix, so that every label points at its field.
             "forms": {
@@ -96,6 +99,7 @@ def _steps(nc, user):
         "verification": (None, lambda d: services.nc_request_verification(nc=nc, user=user)),
         "verify": (VerifyForm, lambda d: services.nc_verify(nc=nc, user=user, **d)),
         "cancel": (TextForm, lambda d: services.nc_cancel(nc=nc, user=user, reason=d["text"])),
+        "escalate": (TextForm, lambda d: services.nc_escalate(nc=nc, user=user, reason=d["text"])),
     }
 
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nonconformities.services import nc_from_late_dossier
+from nonconformities.services import nc_from_late_dossier, nc_output_corrected
 from procedures.models import (
     Apology,
     BookSequence,
@@ -550,7 +550,9 @@ def dossier_return(
     dossier.rating = rating
     dossier.criteria = criteria
     dossier.status = Dossier.Status.RETURNED
-    return save_tracked(dossier, user=user, reason=_("Returned to the citizen"))
+    save_tracked(dossier, user=user, reason=_("Returned to the citizen"))
+    nc_output_corrected(dossier=dossier, user=user)  # a late result delivered is corrected
+    return dossier
 
 
 @transaction.atomic

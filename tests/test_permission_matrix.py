@@ -33,7 +33,16 @@ DOSSIER_WORK = frozenset(
 AUDIT_WORK = frozenset({Role.ISO_SECRETARY, Role.AUDITOR})
 NC_WORK = AUDIT_WORK
 COMPLAINT_WORK = frozenset({Role.OFFICER, Role.ISO_SECRETARY})
-NC_STEPS = ("start", "correction", "analyse", "action", "verification", "verify", "cancel")
+NC_STEPS = (
+    "start",
+    "correction",
+    "analyse",
+    "action",
+    "verification",
+    "verify",
+    "cancel",
+    "escalate",
+)
 
 
 @dataclass(frozen=True)

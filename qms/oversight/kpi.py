@@ -38,6 +38,8 @@ KEYS = (
     "nc_open",
     "nc_overdue",
     "nc_closed",
+    "nc_outputs",
+    "nc_outputs_open",
     "plan_tasks_due",
     "plan_tasks_done_on_time",
     "legal_documents_due",
@@ -64,9 +66,11 @@ LABELS = {
     "iso_coverage_rate": _("ISO 9001:2015 coverage"),
     "audits_planned": _("Audits planned"),
     "audits_done": _("Audits done"),
-    "nc_open": _("Nonconformities open"),
-    "nc_overdue": _("Nonconformities with overdue actions"),
-    "nc_closed": _("Nonconformities closed"),
+    "nc_open": _("Corrective actions open"),
+    "nc_overdue": _("Corrective actions with overdue actions"),
+    "nc_closed": _("Corrective actions closed"),
+    "nc_outputs": _("Nonconforming outputs recorded"),
+    "nc_outputs_open": _("Nonconforming outputs not yet corrected"),
     "plan_tasks_due": _("Plan tasks due"),
     "plan_tasks_done_on_time": _("Plan tasks done on time"),
     "legal_documents_due": _("Legal documents planned"),
@@ -383,23 +387,36 @@ def _audits(scope: Scope) -> dict:
 
 
 def _nonconformities(scope: Scope) -> dict:
+    """The two kinds apart (R15): corrective action cases open, overdue and closed,
+    as before; nonconforming outputs recorded in the period (not cancelled) and
+    those not yet corrected at the cutoff."""
     records = Nonconformity.objects.all()
     if scope.unit:
         records = records.filter(unit=scope.unit)
     if scope.procedure:
         records = records.filter(procedure=scope.procedure)
+    case, output = Q(kind=Nonconformity.Kind.CORRECTIVE), Q(kind=Nonconformity.Kind.OUTPUT)
     counts = records.aggregate(
-        open=Count("pk", filter=Nonconformity.open_on(scope.cutoff)),
-        overdue=Count("pk", filter=Nonconformity.overdue_on(scope.cutoff)),
+        open=Count("pk", filter=case & Nonconformity.open_on(scope.cutoff)),
+        overdue=Count("pk", filter=case & Nonconformity.overdue_on(scope.cutoff)),
         closed=Count(
             "pk",
-            filter=Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=scope.reach),
+            filter=case & Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=scope.reach),
         ),
+        outputs=Count(
+            "pk",
+            filter=output
+            & Q(found_on__range=scope.reach)
+            & ~Q(stage=Nonconformity.Stage.CANCELLED),
+        ),
+        outputs_open=Count("pk", filter=output & Nonconformity.open_on(scope.cutoff)),
     )
     return {
         "nc_open": counts["open"],
         "nc_overdue": counts["overdue"],
         "nc_closed": counts["closed"],
+        "nc_outputs": counts["outputs"],
+        "nc_outputs_open": counts["outputs_open"],
     }
 
 

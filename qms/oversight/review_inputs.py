@@ -214,12 +214,12 @@ def _performance_section(data: dict, dossiers: Section) -> Section:
 
 
 def _nonconformity_section(data: dict) -> Section:
-    """Counts by stage and by source, and the worst three named: overdue ones first,
-    then the oldest."""
+    """The two kinds apart (R15): counts by stage, and by kind and source, and the
+    worst three named: overdue ones first, then the oldest."""
     records = data["nonconformities"]
-    by_stage = Counter(row["stage"] for row in records)
-    by_source = Counter(row["source"] for row in records)
-    overdue = Counter(row["source"] for row in records if row["overdue"])
+    by_stage = Counter(row["stage"] for row in records if not row.get("output"))
+    by_source = Counter((row.get("kind", ""), row["source"]) for row in records)
+    overdue = Counter((row.get("kind", ""), row["source"]) for row in records if row["overdue"])
     worst = sorted(records, key=lambda row: not row["overdue"])[:WORST]
     base = snapshot.nonconformity_section(data)
     return Section(
@@ -229,8 +229,11 @@ def _nonconformity_section(data: dict) -> Section:
             (_("Open at stage: %(stage)s") % {"stage": stage}, str(n))
             for stage, n in by_stage.items()
         ],
-        header=[_("Source"), _("Not closed"), _("Of which overdue")],
-        rows=[[source, str(n), str(overdue[source])] for source, n in by_source.most_common()],
+        header=[_("Kind"), _("Source"), _("Not closed"), _("Of which overdue")],
+        rows=[
+            [kind, source, str(n), str(overdue[kind, source])]
+            for (kind, source), n in by_source.most_common()
+        ],
         note="\n".join(
             [_("Most pressing:")]
             + [

@@ -136,6 +136,8 @@ def snapshot(scope: Scope) -> dict:
             {
                 "pk": record.pk,
                 "code": record.code,
+                "kind": record.get_kind_display(),
+                "output": record.is_output,
                 "source": record.get_source_display(),
                 "description": record.description,
                 "stage": record.get_stage_display(),
@@ -339,13 +341,19 @@ def iso_section(data: dict) -> Section:
 
 
 def nonconformity_section(data: dict) -> Section:
+    """Both kinds (R15): the cases' figures, then the outputs'; a snapshot frozen
+    before the kinds has neither the outputs' figures nor a kind per row."""
     return Section(
         _("Nonconformities and corrective actions"),
-        _facts(data["kpi"], "nc_open", "nc_overdue", "nc_closed"),
-        [_("Code"), _("Source"), _("Description"), _("Stage now")],
+        _facts(data["kpi"], "nc_open", "nc_overdue", "nc_closed")
+        + _facts(
+            data["kpi"], *(key for key in ("nc_outputs", "nc_outputs_open") if key in data["kpi"])
+        ),
+        [_("Code"), _("Kind"), _("Source"), _("Description"), _("Stage now")],
         [
             [
                 row["code"],
+                row.get("kind", ""),
                 row["source"],
                 row["description"],
                 row["stage"] + (f" ({_('overdue')})" if row["overdue"] else ""),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.models import Audit
-from nonconformities.models import Action
+from nonconformities.models import Action, Nonconformity
 from procedures.models import Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
@@ -62,6 +62,7 @@ def figure_links(scope: kpi.Scope) -> dict[str, str]:
     received = {"received_from": start, "received_to": cutoff, **unit}
     resolved = {"completed_from": start, "completed_to": cutoff, **unit}
     dossiers, ncs, audits = "procedures:dossier_list", "nonconformities:register", "audits:list"
+    case, output = Nonconformity.Kind.CORRECTIVE, Nonconformity.Kind.OUTPUT
     in_use = {"in_use": "true", **unit}
     planned = {"planned_from": scope.start, "planned_to": scope.end, **unit}
     tasks = {"due_from": start, "due_to": cutoff, **unit}
@@ -81,9 +82,13 @@ def figure_links(scope: kpi.Scope) -> dict[str, str]:
         "procedures_controlled": _url("procedures:list", **in_use, status="controlled"),
         "audits_planned": _url(audits, **planned),
         "audits_done": _url(audits, **planned, done="true"),
-        "nc_open": _url(ncs, open_on=cutoff, **unit),
-        "nc_overdue": _url(ncs, overdue_on=cutoff, **unit),
-        "nc_closed": _url(ncs, stage="closed", closed_from=start, closed_to=cutoff, **unit),
+        "nc_open": _url(ncs, kind=case, open_on=cutoff, **unit),
+        "nc_overdue": _url(ncs, kind=case, overdue_on=cutoff, **unit),
+        "nc_closed": _url(
+            ncs, kind=case, stage="closed", closed_from=start, closed_to=cutoff, **unit
+        ),
+        "nc_outputs": _url(ncs, kind=output, found_from=start, found_to=cutoff, **unit),
+        "nc_outputs_open": _url(ncs, kind=output, open_on=cutoff, **unit),
         "plan_tasks_due": _url("qms:plan_tasks", **tasks),
         "plan_tasks_done_on_time": _url("qms:plan_tasks", **tasks, on_time="true"),
     }

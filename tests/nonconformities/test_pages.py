@@ -13,26 +13,34 @@ from qms.roles import Role
 from tests.factories import pdf_bytes
 
 
-def test_the_register_page_shows_patterns_and_overdue_actions(effective, personas, client_for):
+def test_the_register_page_shows_the_kinds_and_overdue_actions(effective, personas, client_for):
     from tests.procedures.test_dossiers import receive
 
     officer = personas[Role.OFFICER]
+    case = Nonconformity.objects.create(
+        code="NC-T-CA",
+        source="late_pattern",
+        severity="minor",
+        description="Trễ lặp lại",
+        found_on=date(2023, 3, 9),
+        procedure=effective.procedure,
+        stage="in_progress",
+    )
     for hour in ("09:00", "10:00"):
         dossier = receive(effective.procedure, officer, f"2023-03-02 {hour}")
         Nonconformity.objects.create(
             code=f"NC-T-{hour[:2]}",
+            kind="output",
             source="late_dossier",
             severity="minor",
             description="Trễ",
             found_on=date(2023, 3, 9),
             procedure=effective.procedure,
             dossier=dossier,
+            corrective_action=case,
         )
-    nc = Nonconformity.objects.first()
-    nc.stage = "in_progress"
-    nc.save()
     Action.objects.create(
-        nonconformity=nc,
+        nonconformity=case,
         kind="corrective",
         description="Sửa quy trình",
         owner=officer,
@@ -40,8 +48,18 @@ def test_the_register_page_shows_patterns_and_overdue_actions(effective, persona
     )
     page = client_for(personas[Role.VIEWER]).get(reverse("nonconformities:register"))
     html = page.content.decode()
-    assert "2 hồ sơ trễ hạn trong tháng 03/2023" in html
+    assert html.count("Đầu ra không phù hợp (8.7) → ") == 2  # both rows, linked
+    # its own row, the two outputs linked to it, its overdue action
+    assert html.count(f'href="/khong-phu-hop/{case.pk}/">NC-T-CA</a>') == 4
     assert "Sửa quy trình" in page.context["overdue_actions"][0].description
+    outputs = client_for(personas[Role.VIEWER]).get(
+        reverse("nonconformities:register"), {"kind": "output"}
+    )
+    assert [nc.code for nc in outputs.context["filter"].qs] == ["NC-T-10", "NC-T-09"]
+    detail = client_for(personas[Role.VIEWER]).get(
+        reverse("nonconformities:detail", args=[case.pk])
+    )
+    assert "NC-T-09" in detail.content.decode() and "NC-T-10" in detail.content.decode()
     home = client_for(officer).get(reverse("qms:home")).content.decode()
     assert "Sửa quy trình" in home and "quá hạn" in home
 

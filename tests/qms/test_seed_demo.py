@@ -304,3 +304,24 @@ def test_every_signature_and_approval_of_the_demo_carries_the_date_of_its_event(
     for nc in verified:
         assert nc.verified_on.year == 2023, nc.code
         assert all(action.done_on <= nc.verified_on for action in nc.actions.all()), nc.code
+
+
+def test_the_demo_late_dossiers_are_outputs_and_their_patterns_open_cases(demo, db):
+    """R15: each late dossier of 2023 is a nonconforming output, none a case of its
+    own; each pattern's case links the outputs of one procedure that formed it."""
+    from nonconformities.models import Nonconformity
+    from qms.oversight.kpi import Scope, compute
+
+    late = Dossier.objects.filter(received_on__year=2023, outcome="late")
+    outputs = Nonconformity.objects.outputs()
+    assert set(outputs.values_list("dossier", flat=True)) == set(late.values_list("pk", flat=True))
+    assert not Nonconformity.objects.corrective().filter(dossier__isnull=False).exists()
+    cases = Nonconformity.objects.corrective().filter(source="late_pattern")
+    assert cases.exists()
+    for case in cases:
+        linked = list(case.outputs.all())
+        assert len(linked) >= 2 and {o.procedure_id for o in linked} == {case.procedure_id}
+    figures = compute(Scope(date(2023, 1, 1), date(2023, 12, 31)))
+    recorded = outputs.filter(found_on__year=2023).exclude(stage="cancelled")
+    assert figures["nc_outputs"] == recorded.count() > 0
+    assert figures["nc_open"] < figures["nc_outputs"]
