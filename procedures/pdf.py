@@ -21,6 +21,7 @@ from qms.models import Organisation
 from qms.pdf import (
     Signer,
     build_pdf,
+    columns,
     grid,
     number_line,
     official_heading,
@@ -47,8 +48,6 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
     identity = Organisation.current().identity_on(day)
     steps = list(revision.steps.select_related("unit"))
     approval = revision.approval
-    width = 170 * mm
-
     story = [
         official_heading(identity),
         place_and_date(identity, day),
@@ -63,7 +62,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                     revision.limit_display(),
                 ],
             ],
-            [width / 4] * 4,
+            columns(1, 1, 1, 1),
         ),
         Spacer(1, 4 * mm),
         paragraph(
@@ -90,7 +89,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 for step in steps
             ]
             + [["", "Tổng cộng", "", decimal_text(sum(step.allotment for step in steps))]],
-            [12 * mm, 78 * mm, 50 * mm, 30 * mm],
+            columns(12, 78, 50, 30),
         ),
         paragraph("5. Biểu mẫu sử dụng", "heading"),
         paragraph(revision.forms_used or "Không có."),
@@ -101,7 +100,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 [str(record.order), record.name, record.keeper, record.retention]
                 for record in revision.records.all()
             ],
-            [12 * mm, 88 * mm, 40 * mm, 30 * mm],
+            columns(12, 88, 40, 30),
         ),
         paragraph("7. Theo dõi sửa đổi", "heading"),
         grid(
@@ -117,7 +116,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 .filter(number__lte=revision.number)
                 .order_by("number")
             ],
-            [14 * mm, 28 * mm, 48 * mm, 80 * mm],
+            columns(14, 28, 48, 80),
         ),
         signature_block(
             Signer("Người soạn thảo", revision.created_by.get_full_name()),
@@ -146,6 +145,9 @@ def _approval_text(signature) -> str:
 
 
 # -- the one-stop forms of a dossier, in the version of its rule set (R1) -------------
+
+# A form's two-column table of labels and their values.
+LABEL_COLUMNS = columns(60, 110)
 
 CIRCULAR = {"2018": "Thông tư số 01/2018/TT-VPCP", "2025": "Thông tư số 03/2025/TT-VPCP"}
 
@@ -208,7 +210,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
     """Form 01 (R11): what was received, when, when the result is due and how it
     goes back, the tracking-book row; after a supplement restart (R4), the new
     appointment beside the original one."""
-    label_width = [68 * mm, 102 * mm]
+    label_width = columns(68, 102)
     documents = list(dossier.documents.all())
     restarted = dossier.supplements.filter(answered_at__isnull=False).last()
     if restarted:
@@ -248,7 +250,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
             ]
             if documents
             else [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"], ["", "—", "", ""]],
-            [10 * mm, 90 * mm, 45 * mm, 25 * mm],
+            columns(10, 90, 45, 25),
         ),
         Spacer(1, 3 * mm),
         grid(
@@ -325,7 +327,7 @@ def _supplement_body(
     text = request.reason if request else dossier.reception_reason
     items = [line.strip() for line in text.splitlines() if line.strip()]
     return [
-        grid(_applicant_rows(dossier, contact), [60 * mm, 110 * mm], header_rows=0),
+        grid(_applicant_rows(dossier, contact), LABEL_COLUMNS, header_rows=0),
         paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
         *[paragraph(f"{index}. {item}") for index, item in enumerate(items, 1)],
         paragraph(
@@ -345,7 +347,7 @@ def _form_body(
     request: SupplementRequest | None = None,
 ) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
-    label_width = [60 * mm, 110 * mm]
+    label_width = LABEL_COLUMNS
     if kind == "receipt":
         return _receipt_body(dossier, contact, received_by, identity)
     if kind == "supplement-request":
@@ -542,9 +544,9 @@ def _control_slip_body(dossier: Dossier, contact: CitizenContact, identity) -> l
         ["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)],
     ]
     story = [
-        grid(header, [60 * mm, 110 * mm], header_rows=0),
+        grid(header, LABEL_COLUMNS, header_rows=0),
         Spacer(1, 4 * mm),
-        grid(rows, [40 * mm, 36 * mm, 25 * mm, 25 * mm, 18 * mm, 26 * mm], small=True),
+        grid(rows, columns(40, 36, 25, 25, 18, 26), small=True),
     ]
     if imported:
         story.append(
