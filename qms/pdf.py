@@ -268,9 +268,16 @@ def columns(*weights: float, width: float = CONTENT_WIDTH) -> list[float]:
     return [width * weight / total for weight in weights]
 
 
-def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool = False) -> Table:
+def grid(
+    rows: list[list],
+    col_widths: list,
+    header_rows: int = 1,
+    small: bool = False,
+    compact: bool = False,
+) -> Table:
     """A bordered table whose cells are Paragraphs (so long text wraps); `small` sets
-    it in a smaller type for wide registers."""
+    it in a smaller type for wide registers, `compact` closes up its rows (form 01,
+    whose copy should hold on one page)."""
     s = styles()
     body, bold = ("tiny", "tiny_bold") if small else ("cell", "cell_bold")
     cells = [
@@ -293,6 +300,11 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool =
                 *(
                     [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
                     if small
+                    else []
+                ),
+                *(
+                    [("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+                    if compact
                     else []
                 ),
             ]
