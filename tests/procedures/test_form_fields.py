@@ -8,8 +8,6 @@ title and name, and each field §2.2 lists for the form, quoted beside the text 
 print must show for it."""
 
 import re
-import subprocess
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +27,7 @@ from tests.procedures.test_form_identity import (
     DISTRICT,
     WARD,
     in_era,
+    pdf_words,
 )
 from tests.procedures.test_forms_02_04 import approve, draft
 
@@ -79,15 +78,6 @@ DOCUMENTS = [
     {"name": "Tờ khai đăng ký", "copy_type": "original", "quantity": 1},
     {"name": "Giấy khai sinh", "copy_type": "certified", "quantity": 2},
 ]
-
-
-def pdf_words(data: bytes) -> str:
-    """The PDF's text in the order it is drawn (`-raw`: a table row by row, a cell's
-    lines together), runs of white space folded to one space."""
-    raw = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.decode()))
 
 
 def _words(phrase: str) -> list[str]:

@@ -29,8 +29,12 @@ ERAS = {
 
 
 def pdf_words(data: bytes) -> str:
-    """The PDF's text, its line breaks and runs of spaces folded to one space."""
-    raw = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    """The PDF's text in the order it is drawn (`-raw`: a table row by row, a cell's
+    lines together, where the layout order would interleave the cells of a wrapped
+    row), its line breaks and runs of spaces folded to one space."""
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
+    )
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw.stdout.decode()))
 
 

@@ -25,6 +25,7 @@ from qms.pdf import (
     TOP_MARGIN,
     Signer,
     build_pdf,
+    columns,
     grid,
     heading_table,
     paragraph,
@@ -218,7 +219,7 @@ def test_a_signature_block_never_stands_alone_on_a_page(lead, tmp_path, db):
             story.append(Spacer(1, 8 * mm))
         else:
             rows = [["Câu hỏi", "Kết quả"]] + [[f"Câu {n}", "Phù hợp"] for n in range(30)]
-            story.append(grid([*rows, ["KẾT THÚC BẢNG", "Phù hợp"]], [120 * mm, 50 * mm]))
+            story.append(grid([*rows, ["KẾT THÚC BẢNG", "Phù hợp"]], columns(120, 50)))
         story.append(
             signature_block(
                 Signer("Trưởng đoàn đánh giá", "Phạm Minh Tuấn"), recipients="Lưu: VT, ISO."
