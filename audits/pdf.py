@@ -10,6 +10,7 @@ from qms.models import Organisation
 from qms.pdf import (
     Signer,
     build_pdf,
+    columns,
     grid,
     official_heading,
     paragraph,
@@ -62,7 +63,7 @@ def _timetable(audit: Audit) -> list:
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
-    return [grid(rows, [24 * mm, 26 * mm, 50 * mm, 40 * mm, 30 * mm], small=True)]
+    return [grid(rows, columns(24, 26, 50, 40, 30), small=True)]
 
 
 def _plan_approval(audit: Audit) -> str:
@@ -79,11 +80,11 @@ def audit_plan_pdf(audit: Audit) -> bytes:
         audit,
         "KẾ HOẠCH ĐÁNH GIÁ NỘI BỘ",
         [
-            grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+            grid(_scope(audit), columns(50, 120), header_rows=0),
             paragraph("Lịch đánh giá", "heading"),
             *_timetable(audit),
             Spacer(1, 6 * mm),
-            grid([["NGƯỜI PHÊ DUYỆT KẾ HOẠCH"], [_plan_approval(audit)]], [170 * mm]),
+            grid([["NGƯỜI PHÊ DUYỆT KẾ HOẠCH"], [_plan_approval(audit)]], columns(1)),
         ],
         audit.planned_start,
         watermark=None if audit.plan_approved_at else "DỰ THẢO",
@@ -111,7 +112,7 @@ def _checklist_table(audit: Audit) -> Table:
                 ),
             ]
         )
-    table = grid(rows, [90 * mm, 28 * mm, 52 * mm], small=True)
+    table = grid(rows, columns(90, 28, 52), small=True)
     table.setStyle(
         TableStyle(
             [("SPAN", (0, row), (-1, row)) for row in clause_rows]
@@ -156,7 +157,7 @@ def audit_report_pdf(audit: Audit) -> bytes:
     )
     signer = signature.signer if signature else audit.lead_auditor
     body = [
-        grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+        grid(_scope(audit), columns(50, 120), header_rows=0),
         paragraph("1. Tóm tắt", "heading"),
         paragraph(audit.summary or "—"),
         paragraph("2. Điểm mạnh", "heading"),
@@ -164,7 +165,7 @@ def audit_report_pdf(audit: Audit) -> bytes:
         paragraph("3. Cơ hội cải tiến", "heading"),
         paragraph(audit.improvements or "—"),
         paragraph("4. Các phát hiện", "heading"),
-        grid(findings, [17 * mm, 17 * mm, 24 * mm, 38 * mm, 37 * mm, 37 * mm], small=True),
+        grid(findings, columns(17, 17, 24, 38, 37, 37), small=True),
         paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
         paragraph(audit.conclusion or "—"),
         paragraph("6. Kết quả danh mục kiểm tra", "heading"),

@@ -2,13 +2,12 @@
 
 from django.utils.timezone import localdate
 from openpyxl import Workbook
-from reportlab.lib.units import mm
 
 from nonconformities.models import Nonconformity
 from qms.dates import short_date
 from qms.exports import capped
 from qms.models import Organisation
-from qms.pdf import build_pdf, grid, official_heading, paragraph, place_and_date
+from qms.pdf import build_pdf, columns, grid, official_heading, paragraph, place_and_date
 from qms.xlsx import workbook_bytes, write_row
 
 
@@ -58,7 +57,7 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
             paragraph("4. Nguyên nhân gốc", "heading"),
             paragraph(nc.root_cause or "—"),
             paragraph("5. Hành động khắc phục", "heading"),
-            grid(actions, [25 * mm, 55 * mm, 30 * mm, 20 * mm, 40 * mm], small=True),
+            grid(actions, columns(25, 55, 30, 20, 40), small=True),
             paragraph("6. Kiểm tra hiệu lực", "heading"),
             paragraph(verification),
         ]
@@ -77,7 +76,7 @@ def nonconformity_pdf(nc: Nonconformity) -> bytes:
                 ["Ngày phát hiện", short_date(nc.found_on)],
                 ["Giai đoạn", nc.get_stage_display()],
             ],
-            [45 * mm, 125 * mm],
+            columns(45, 125),
             header_rows=0,
         ),
         paragraph("1. Mô tả", "heading"),

@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from procedures.models import (
     Apology,
@@ -21,12 +21,15 @@ from qms.models import Organisation
 from qms.pdf import (
     Signer,
     build_pdf,
+    columns,
     grid,
     number_line,
     official_heading,
     paragraph,
     place_and_date,
     signature_block,
+    styles,
+    text,
 )
 from qms.privacy import CitizenContact
 from qms.roles import Role
@@ -47,8 +50,6 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
     identity = Organisation.current().identity_on(day)
     steps = list(revision.steps.select_related("unit"))
     approval = revision.approval
-    width = 170 * mm
-
     story = [
         official_heading(identity),
         place_and_date(identity, day),
@@ -63,7 +64,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                     revision.limit_display(),
                 ],
             ],
-            [width / 4] * 4,
+            columns(1, 1, 1, 1),
         ),
         Spacer(1, 4 * mm),
         paragraph(
@@ -90,7 +91,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 for step in steps
             ]
             + [["", "Tổng cộng", "", decimal_text(sum(step.allotment for step in steps))]],
-            [12 * mm, 78 * mm, 50 * mm, 30 * mm],
+            columns(12, 78, 50, 30),
         ),
         paragraph("5. Biểu mẫu sử dụng", "heading"),
         paragraph(revision.forms_used or "Không có."),
@@ -101,7 +102,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 [str(record.order), record.name, record.keeper, record.retention]
                 for record in revision.records.all()
             ],
-            [12 * mm, 88 * mm, 40 * mm, 30 * mm],
+            columns(12, 88, 40, 30),
         ),
         paragraph("7. Theo dõi sửa đổi", "heading"),
         grid(
@@ -117,7 +118,7 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 .filter(number__lte=revision.number)
                 .order_by("number")
             ],
-            [14 * mm, 28 * mm, 48 * mm, 80 * mm],
+            columns(14, 28, 48, 80),
         ),
         signature_block(
             Signer("Người soạn thảo", revision.created_by.get_full_name()),
@@ -146,6 +147,9 @@ def _approval_text(signature) -> str:
 
 
 # -- the one-stop forms of a dossier, in the version of its rule set (R1) -------------
+
+# A form's two-column table of labels and their values.
+LABEL_COLUMNS = columns(60, 110)
 
 CIRCULAR = {"2018": "Thông tư số 01/2018/TT-VPCP", "2025": "Thông tư số 03/2025/TT-VPCP"}
 
@@ -189,26 +193,38 @@ TITLES_2025 = {"apology": "Phiếu xin lỗi và đề nghị gia hạn thời g
 
 
 def _applicant_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
+    """Whose dossier and what it asks (§2.2: forms 02, 03 and the stop notice)."""
+    receiving_desk = Organisation.current().identity_on(dossier.received_on).desk_name
     return [
         ["Mã hồ sơ", dossier.code],
+        ["Nơi tiếp nhận hồ sơ", receiving_desk],
         ["Người nộp hồ sơ", dossier.applicant_name],
         ["Số định danh cá nhân", contact.id_number or "—"],
         ["Địa chỉ", contact.address or "—"],
         ["Số điện thoại", contact.phone or "—"],
+        ["Thư điện tử", dossier.applicant_email or "—"],
         ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
-        ["Thời gian nộp hồ sơ", short_moment(dossier.received_at)],
+        ["Thời gian nộp hồ sơ", moment_words(dossier.received_at)],
     ]
 
 
-# Form 01 is made in two copies (liên), each marked with where it goes.
-RECEIPT_COPIES = ("Liên 1: giao người nộp hồ sơ", "Liên 2: lưu kèm hồ sơ")
+# Form 01 is made in two copies (liên), each marked under the title as the model
+# form's "(Liên: Lưu/giao khách hàng)" says: the one given to the applicant, the one
+# the desk keeps.
+RECEIPT_COPIES = ("(Liên: Giao khách hàng)", "(Liên: Lưu)")
+
+
+def _copy_mark(mark: str) -> Paragraph:
+    marked = Paragraph(f"<i>{text(mark)}</i>", styles()["centred"])
+    marked.receipt_copy = True
+    return marked
 
 
 def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, identity) -> list:
     """Form 01 (R11): what was received, when, when the result is due and how it
     goes back, the tracking-book row; after a supplement restart (R4), the new
     appointment beside the original one."""
-    label_width = [68 * mm, 102 * mm]
+    label_width = columns(68, 102)
     documents = list(dossier.documents.all())
     restarted = dossier.supplements.filter(answered_at__isnull=False).last()
     if restarted:
@@ -222,13 +238,12 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
         ]
     else:
         due = [["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)]]
-    mark = paragraph(RECEIPT_COPIES[0], "small")
-    mark.receipt_copy = True
     return [
-        mark,
+        _copy_mark(RECEIPT_COPIES[0]),
         grid(
             [
                 ["Mã hồ sơ", dossier.code],
+                ["Nơi tiếp nhận hồ sơ", identity.desk_name],
                 ["Người nộp hồ sơ", dossier.applicant_name],
                 ["Số định danh cá nhân", contact.id_number or "—"],
                 ["Địa chỉ", contact.address or "—"],
@@ -238,6 +253,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
             ],
             label_width,
             header_rows=0,
+            compact=True,
         ),
         paragraph("Thành phần hồ sơ nộp gồm:", "heading"),
         grid(
@@ -248,7 +264,8 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
             ]
             if documents
             else [["TT", "Tên giấy tờ", "Hình thức", "Số lượng"], ["", "—", "", ""]],
-            [10 * mm, 90 * mm, 45 * mm, 25 * mm],
+            columns(14, 86, 45, 25),
+            compact=True,
         ),
         Spacer(1, 3 * mm),
         grid(
@@ -268,6 +285,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
             ],
             label_width,
             header_rows=0,
+            compact=True,
         ),
         signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
     ]
@@ -294,7 +312,7 @@ def receipt_copies(story: list) -> list:
     second = copy.deepcopy(story)
     for index, flowable in enumerate(second):
         if getattr(flowable, "receipt_copy", False):
-            second[index] = paragraph(RECEIPT_COPIES[1], "small")
+            second[index] = _copy_mark(RECEIPT_COPIES[1])
     return [*story, PageBreak(), *second]
 
 
@@ -322,12 +340,18 @@ def _supplement_body(
     contact, with the desk's phone; signed by that officer."""
     asker = request.requested_by if request else dossier.received_by
     asker_name = asker.get_full_name() if asker else ""
-    text = request.reason if request else dossier.reception_reason
-    items = [line.strip() for line in text.splitlines() if line.strip()]
+    reasons = request.reason if request else dossier.reception_reason
+    items = [line.strip() for line in reasons.splitlines() if line.strip()]
     return [
-        grid(_applicant_rows(dossier, contact), [60 * mm, 110 * mm], header_rows=0),
+        grid(_applicant_rows(dossier, contact), LABEL_COLUMNS, header_rows=0),
         paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", "heading"),
         *[paragraph(f"{index}. {item}") for index, item in enumerate(items, 1)],
+        # The request records its items with their reasons in one text; the form's
+        # "Lý do" line states the ground every request shares.
+        paragraph(
+            "Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định của thủ tục hành chính "
+            f"{dossier.procedure.name} (chi tiết tại từng nội dung nêu trên)."
+        ),
         paragraph(
             "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "
             f"{asker_name or identity.desk_name} ({identity.desk_name}), số điện thoại "
@@ -345,7 +369,7 @@ def _form_body(
     request: SupplementRequest | None = None,
 ) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
-    label_width = [60 * mm, 110 * mm]
+    label_width = LABEL_COLUMNS
     if kind == "receipt":
         return _receipt_body(dossier, contact, received_by, identity)
     if kind == "supplement-request":
@@ -360,32 +384,59 @@ def _form_body(
             ),
         ]
     if kind == "apology":
-        apology = dossier.apology
-        receiving_desk = Organisation.current().identity_on(dossier.received_on).desk_name
-        return [
-            paragraph(f"Kính gửi: {dossier.applicant_name}"),
-            paragraph(
-                f"Ngày {short_date(dossier.received_on)}, {receiving_desk} tiếp nhận hồ sơ mã số "
-                f"{dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name}. "
-                f"Thời gian hẹn trả kết quả: {short_moment(dossier.due_at)}."
-            ),
-            paragraph(f"Hồ sơ chưa giải quyết đúng hạn với lý do: {apology.reason}"),
-            paragraph(
-                "Cơ quan xin lỗi ông/bà vì sự chậm trễ này và hẹn trả kết quả vào ngày "
-                f"{short_date(apology.new_due_date)}."
-            ),
-            signature_block(_apology_signer(apology)),
-        ]
+        return _apology_body(dossier, contact)
     if kind == "stop-notice":
+        stopped_by = _stopped_by(dossier)
         return [
             grid(_applicant_rows(dossier, contact), label_width, header_rows=0),
             paragraph(
-                f"Theo đề nghị của ông/bà, hồ sơ mã số {dossier.code} đã được dừng giải quyết. "
-                f"Lý do: {dossier.ended_reason}"
+                f"Theo đề nghị của ông/bà {date_words(dossier.ended_at)}, hồ sơ mã số "
+                f"{dossier.code} đã được dừng giải quyết. Lý do: {dossier.ended_reason}"
             ),
-            signature_block(Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
+            signature_block(
+                Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", stopped_by.get_full_name() if stopped_by else "")
+            ),
         ]
     return _control_slip_body(dossier, contact, identity)
+
+
+def _apology_body(dossier: Dossier, contact: CitizenContact) -> list:
+    """Form 04 in the words of the model form (§2.2): to whom, the receipt and its
+    appointment, that the result was not returned on time and why, the apology and
+    the new date, signed by the head who issued it."""
+    apology = dossier.apology
+    receiving_desk = Organisation.current().identity_on(dossier.received_on).desk_name
+    identifier = f" (số định danh cá nhân: {contact.id_number})" if contact.id_number else ""
+    return [
+        paragraph(f"Kính gửi: ông/bà {dossier.applicant_name}{identifier}"),
+        paragraph(
+            f"{receiving_desk} tiếp nhận hồ sơ của ông/bà đề nghị giải quyết thủ tục hành chính "
+            f"{dossier.procedure.name}, mã hồ sơ {dossier.code}, {date_words(dossier.received_on)}."
+            f" Thời gian hẹn trả kết quả giải quyết hồ sơ: {moment_words(dossier.due_at)}."
+        ),
+        paragraph(
+            "Tuy nhiên đến nay, cơ quan chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hạn "
+            "ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
+        ),
+        paragraph(f"Lý do: {apology.reason}"),
+        paragraph(
+            "Sự chậm trễ này đã gây phiền hà cho ông/bà. Cơ quan xin lỗi ông/bà và sẽ trả kết "
+            f"quả giải quyết hồ sơ cho ông/bà vào {date_words(apology.new_due_date)}."
+        ),
+        paragraph("Xin trân trọng cảm ơn./."),
+        signature_block(_apology_signer(apology)),
+    ]
+
+
+def _stopped_by(dossier: Dossier):
+    """The desk officer who recorded the stop, from the dossier's history."""
+    stop = (
+        dossier.history.filter(status=dossier.status, ended_at=dossier.ended_at)
+        .order_by("history_date", "history_id")
+        .select_related("history_user")
+        .first()
+    )
+    return stop.history_user if stop else None
 
 
 def _party(unit, desk_name: str) -> str:
@@ -524,13 +575,15 @@ def _control_slip_body(dossier: Dossier, contact: CitizenContact, identity) -> l
         for step in dossier.revision.steps.select_related("unit")
         if step.unit and not step.unit.is_one_stop_desk and step.unit != dossier.procedure.unit
     }
-    header = [["Mã hồ sơ", dossier.code], ["Người nộp hồ sơ", dossier.applicant_name]]
-    if dossier.rule_set == "2018":
+    if dossier.rule_set == "2018":  # the 2018 slip's own wording and applicant fields
+        header = [["Kèm theo hồ sơ số", dossier.code], ["Người nộp hồ sơ", dossier.applicant_name]]
         header += [
             ["Địa chỉ", contact.address or "—"],
             ["Số điện thoại", contact.phone or "—"],
             ["Thư điện tử", dossier.applicant_email or "—"],
         ]
+    else:
+        header = [["Mã hồ sơ", dossier.code], ["Người nộp hồ sơ", dossier.applicant_name]]
     header += [
         ["Thủ tục hành chính", dossier.procedure.name],
         ["Cơ quan (bộ phận) giải quyết", dossier.procedure.unit.name],
@@ -542,9 +595,9 @@ def _control_slip_body(dossier: Dossier, contact: CitizenContact, identity) -> l
         ["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)],
     ]
     story = [
-        grid(header, [60 * mm, 110 * mm], header_rows=0),
+        grid(header, LABEL_COLUMNS, header_rows=0),
         Spacer(1, 4 * mm),
-        grid(rows, [40 * mm, 36 * mm, 25 * mm, 25 * mm, 18 * mm, 26 * mm], small=True),
+        grid(rows, columns(40, 36, 25, 25, 18, 26), small=True),
     ]
     if imported:
         story.append(

@@ -18,18 +18,18 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak
 
 from procedures.models import Apology, Delivery, Dossier, Handoff, RuleSet
 from qms.dates import local_day, short_date
 from qms.exports import capped
 from qms.models import Organisation, Unit
-from qms.pdf import build_pdf, grid, official_heading, paragraph
+from qms.pdf import LANDSCAPE_WIDTH, build_pdf, columns, grid, official_heading, paragraph
 from qms.privacy import citizen_contact
 from qms.xlsx import workbook_bytes, write_row
 
-# (column, width in mm) of each form; the widths fill a landscape A4 page.
+# (column, relative width) of each form; the widths fill a landscape A4 page's text
+# width.
 COLUMNS = {
     RuleSet.V2018: [
         ("STT", 8),
@@ -260,7 +260,7 @@ def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, 
             paragraph(_title(date_from, date_to, unit, volume), "title"),
             grid(
                 [header, *[[str(cell) for cell in row] for row in rows]],
-                [width * mm for _name, width in COLUMNS[rule_set]],
+                columns(*[width for _name, width in COLUMNS[rule_set]], width=LANDSCAPE_WIDTH),
                 small=True,
             ),
         ]

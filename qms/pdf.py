@@ -47,11 +47,18 @@ FONT, BOLD, ITALIC, BOLD_ITALIC = (
     "LiberationSerif-Italic",
     "LiberationSerif-BoldItalic",
 )
-MARGIN = 20 * mm
-TOP_MARGIN = 20 * mm  # Decree 30: 20-25 mm above, where the page number sits
+# Decree 30/2020, Annex I: 20-25 mm above (where the page number sits) and below,
+# 30-35 mm on the binding side (left), 15-20 mm on the other. A landscape page (the
+# tracking book, a register bound at its left edge like any book) keeps the same
+# margins on the same sides, so its binding side has the 30 mm too.
+LEFT_MARGIN = 30 * mm
+RIGHT_MARGIN = 20 * mm
+TOP_MARGIN = 20 * mm
+BOTTOM_MARGIN = 20 * mm
+CONTENT_WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN
+LANDSCAPE_WIDTH = A4[1] - LEFT_MARGIN - RIGHT_MARGIN
 # The heading's two columns: the national motto, the widest line, fits the right one.
-HEADING_COLUMNS = (76 * mm, 94 * mm)
-CONTENT_WIDTH = A4[0] - 2 * MARGIN
+HEADING_COLUMNS = (CONTENT_WIDTH - 89 * mm, 89 * mm)
 # A table names its cells' font even where they hold flowables: else Helvetica, which
 # the PDF would not embed.
 TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), FONT)]
@@ -253,9 +260,24 @@ def place_and_date(identity, day: date) -> Paragraph:
     )
 
 
-def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool = False) -> Table:
+def columns(*weights: float, width: float = CONTENT_WIDTH) -> list[float]:
+    """Column widths in the proportions of `weights` that fill `width` (the text
+    width of a portrait page unless told), so that a table is laid out once in
+    relative terms and fits whatever the margins leave."""
+    total = sum(weights)
+    return [width * weight / total for weight in weights]
+
+
+def grid(
+    rows: list[list],
+    col_widths: list,
+    header_rows: int = 1,
+    small: bool = False,
+    compact: bool = False,
+) -> Table:
     """A bordered table whose cells are Paragraphs (so long text wraps); `small` sets
-    it in a smaller type for wide registers."""
+    it in a smaller type for wide registers, `compact` closes up its rows (form 01,
+    whose copy should hold on one page)."""
     s = styles()
     body, bold = ("tiny", "tiny_bold") if small else ("cell", "cell_bold")
     cells = [
@@ -278,6 +300,11 @@ def grid(rows: list[list], col_widths: list, header_rows: int = 1, small: bool =
                 *(
                     [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
                     if small
+                    else []
+                ),
+                *(
+                    [("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+                    if compact
                     else []
                 ),
             ]
@@ -407,9 +434,11 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
             number = self.getPageNumber()
             if number > 1:
                 self.setFont(FONT, 13)
-                self.drawCentredString(width / 2, height - TOP_MARGIN + 7 * mm, str(number))
+                # centred over the text, as a word processor's header centres it
+                centre = (LEFT_MARGIN + width - RIGHT_MARGIN) / 2
+                self.drawCentredString(centre, height - TOP_MARGIN + 7 * mm, str(number))
             self.setFont(FONT, 9)
-            self.drawString(MARGIN, 10 * mm, nfc(footer))
+            self.drawString(LEFT_MARGIN, 10 * mm, nfc(footer))
             if watermark:
                 # Across the middle of the page, level, so that it also reads as text.
                 self.setFont(BOLD, 48)
@@ -429,10 +458,10 @@ def build_pdf(
     document = SimpleDocTemplate(
         buffer,
         pagesize=pagesize,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
         topMargin=TOP_MARGIN,
-        bottomMargin=20 * mm,
+        bottomMargin=BOTTOM_MARGIN,
         title=nfc(title),
     )
     document.build(

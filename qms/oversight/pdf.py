@@ -13,8 +13,10 @@ from qms.models import ManagementReview, Organisation
 from qms.oversight import kpi, review_inputs, snapshot
 from qms.oversight.snapshot import Section
 from qms.pdf import (
+    CONTENT_WIDTH,
     Signer,
     build_pdf,
+    columns,
     grid,
     number_line,
     official_heading,
@@ -25,13 +27,13 @@ from qms.pdf import (
 from qms.roles import Role
 from qms.xlsx import workbook_bytes, write_row
 
-WIDTH = 170 * mm
+WIDTH = CONTENT_WIDTH
 
 
 def _section_story(section: Section) -> list:
     story = [paragraph(section.title, "heading")]
     if section.facts:
-        story.append(grid([list(fact) for fact in section.facts], [120 * mm, 50 * mm], 0))
+        story.append(grid([list(fact) for fact in section.facts], columns(120, 50), 0))
         story.append(Spacer(1, 2 * mm))
     if section.header:
         if section.rows:
@@ -167,7 +169,7 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         paragraph("II. ĐẦU RA XEM XÉT (9.3.3)", "heading"),
         grid(
             [review_inputs.outputs_header(), *review_inputs.output_rows(data)],
-            [40 * mm, 70 * mm, 35 * mm, 25 * mm],
+            columns(40, 70, 35, 25),
             small=True,
         ),
         paragraph("III. KẾT LUẬN", "heading"),

@@ -70,7 +70,7 @@ def test_receipt_stores_and_form_01_prints_documents_email_delivery_and_row(
     assert "Quyển số: 2023 — Số thứ tự: 1" in text
     assert "Qua dịch vụ bưu chính công ích" in text
     assert "09 giờ 05 phút, ngày 19 tháng 01 năm 2023" in text
-    assert "Liên 1: giao người nộp hồ sơ" in text and "Liên 2: lưu kèm hồ sơ" in text
+    assert "(Liên: Giao khách hàng)" in text and "(Liên: Lưu)" in text
 
 
 def test_documents_typed_at_the_desk_replace_the_list(listed, officer):

@@ -20,10 +20,12 @@ from qms.pdf import (
     FONT,
     HEADING_COLUMNS,
     ITALIC,
-    MARGIN,
+    LEFT_MARGIN,
+    RIGHT_MARGIN,
     TOP_MARGIN,
     Signer,
     build_pdf,
+    columns,
     grid,
     heading_table,
     paragraph,
@@ -149,7 +151,8 @@ LONG_ISSUER = "Trung tâm phục vụ hành chính công"
         (
             "Ủy ban nhân dân quận Lê Chân",
             "Ủy ban nhân dân phường An Dương",
-            ["ỦY BAN NHÂN DÂN QUẬN LÊ CHÂN", "ỦY BAN NHÂN DÂN", "PHƯỜNG AN DƯƠNG"],
+            # 72 mm: wider than the left column of a page with Decree 30's margins
+            ["ỦY BAN NHÂN DÂN", "QUẬN LÊ CHÂN", "ỦY BAN NHÂN DÂN", "PHƯỜNG AN DƯƠNG"],
         ),
     ],
 )
@@ -170,7 +173,7 @@ def test_the_heading_in_the_sizes_of_decree_30_fits_its_columns(
     for value, face, size in expected:
         assert (value, f"/AAAAAA+{face}", size) in drawn, value
     # Every word of a column within it: the balanced lines break nowhere else.
-    split = MARGIN + HEADING_COLUMNS[0]
+    split = LEFT_MARGIN + HEADING_COLUMNS[0]
     page = words(save(data, tmp_path), 1)
     body_top = min(y0 for word, _x0, y0, _x1, _y1 in page if word == "Nội")
     heading = [word for word in page if word[4] < body_top]
@@ -193,7 +196,7 @@ def test_pages_are_numbered_from_the_second_at_the_top_centre(tmp_path, db):
         else:
             ((number, x0, _y0, x1, _y1),) = top
             assert number == str(page)
-            assert abs((x0 + x1) / 2 - 595.2756 / 2) < 1
+            assert abs((x0 + x1) / 2 - (LEFT_MARGIN + 595.2756 - RIGHT_MARGIN) / 2) < 1
         assert "QT-TP-05" in page_text(path, page) and "Trang" not in page_text(path, page)
 
 
@@ -216,7 +219,7 @@ def test_a_signature_block_never_stands_alone_on_a_page(lead, tmp_path, db):
             story.append(Spacer(1, 8 * mm))
         else:
             rows = [["Câu hỏi", "Kết quả"]] + [[f"Câu {n}", "Phù hợp"] for n in range(30)]
-            story.append(grid([*rows, ["KẾT THÚC BẢNG", "Phù hợp"]], [120 * mm, 50 * mm]))
+            story.append(grid([*rows, ["KẾT THÚC BẢNG", "Phù hợp"]], columns(120, 50)))
         story.append(
             signature_block(
                 Signer("Trưởng đoàn đánh giá", "Phạm Minh Tuấn"), recipients="Lưu: VT, ISO."
