@@ -27,12 +27,21 @@ from procedures.models import (
     Outcome,
     Procedure,
     ProcedureRevision,
+    Reception,
     ResultValidity,
     RevisionComponent,
     SupplementRequest,
 )
 from procedures.models.controlled import Appointment
-from qms.models import CalendarDay, Organisation, Signature, Unit, User
+from qms.models import (
+    CalendarDay,
+    DocumentKind,
+    DocumentNumber,
+    Organisation,
+    Signature,
+    Unit,
+    User,
+)
 from qms.roles import Role
 from qms.signatures import content_hash
 from qms.signing import shown_sha256
@@ -599,8 +608,11 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
                     reason="Bổ sung bản sao giấy tờ tùy thân có chứng thực.",
                     answered_at=back,
                     new_due_date=d.due_date,
+                    number=DocumentNumber.assign(
+                        DocumentKind.SUPPLEMENT_REQUEST, timezone.localdate(asked)
+                    ),
                 )
-                for d, asked, back in supplements
+                for d, asked, back in sorted(supplements, key=lambda row: row[1])
             ],
             SupplementRequest,
             **history,
@@ -614,8 +626,9 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
                     reason="Hồ sơ cần xác minh thêm tại nơi cư trú.",
                     new_due_date=d.promised_date,
                     approved_at=datetime.combine(issued_on, time(9), tzinfo=LOCAL_TZ),
+                    number=DocumentNumber.assign(DocumentKind.APOLOGY, issued_on),
                 )
-                for d, issued_on in apologies
+                for d, issued_on in sorted(apologies, key=lambda row: row[1])
             ],
             Apology,
             **history,
@@ -633,6 +646,12 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
             for apology in issued
         )
     return len(dossiers)
+
+
+TURNED_AWAY = [
+    (Reception.INCOMPLETE, "Thiếu bản sao giấy tờ tùy thân có chứng thực."),
+    (Reception.REFUSE, "Việc đề nghị không thuộc thẩm quyền giải quyết của phường."),
+]
 
 
 def seed_open_dossiers(*, officer: User) -> int:
@@ -662,4 +681,16 @@ def seed_open_dossiers(*, officer: User) -> int:
             if count % 2:
                 dossier_services.dossier_hand_on(dossier=dossier, user=officer)
             count += 1
+    # two requests turned away at the desk this week (R13): never received, in the
+    # register of requests turned away with their form 02 or 03
+    for decision, reason in TURNED_AWAY:
+        dossier_services.dossier_receive(
+            procedure=rng.choice(procedures),
+            user=officer,
+            applicant_name=_name(rng),
+            channel="direct",
+            decision=decision,
+            reason=reason,
+            received_at=received,
+        )
     return count
