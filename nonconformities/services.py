@@ -104,7 +104,13 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
 
 @transaction.atomic
 def complaint_record(
-    *, user: User, citizen: str, content: str, contact: str = "", dossier: Dossier | None = None
+    *,
+    user: User,
+    citizen: str,
+    content: str,
+    contact: str = "",
+    dossier: Dossier | None = None,
+    repeated: bool = False,
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
@@ -113,6 +119,7 @@ def complaint_record(
         contact=contact,
         content=content,
         dossier=dossier,
+        repeated=repeated,
         received_by=user,
         answer_due=CalendarDay.objects.calendar().add_working_days(
             timezone.localdate(now), COMPLAINT_ANSWER_DAYS
