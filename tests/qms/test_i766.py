@@ -283,9 +283,10 @@ def test_5_4_takes_the_late_share_and_the_pakn_or_unsatisfied_share_off(effectiv
         rating="unsatisfied",
     )
     with_pakn = completed(effective, d(2023, 3, 1), d(2023, 3, 6), at(d(2023, 3, 3), 15))
-    complaint_services.complaint_record(
-        user=officer, citizen="Lê Thị Ý", content="Thái độ", dossier=with_pakn
-    )
+    with time_machine.travel(at(d(2023, 3, 10)), tick=False):
+        complaint_services.complaint_record(
+            user=officer, citizen="Lê Thị Ý", content="Thái độ", dossier=with_pakn
+        )
     completed(effective, d(2023, 3, 1), d(2023, 3, 6), at(d(2023, 3, 3), 15))  # clean
     # 100% − (1/4 late + 2/4 with a PAKN or unsatisfied) = 25%
     assert i766.indicators(MARCH)["5.4"] == {
