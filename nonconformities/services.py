@@ -149,6 +149,18 @@ def complaint_answer(
 
 
 @transaction.atomic
+def complaint_disliked(*, complaint: Complaint, user: User) -> Complaint:
+    """Record that the citizen disliked the answer (Decision 766, indicator 5.3)."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not complaint.answered_at:
+        raise ValidationError(_("This complaint is not answered yet."))
+    if complaint.disliked:
+        raise ValidationError(_("The citizen's dislike of this answer is already recorded."))
+    complaint.disliked = True
+    return save_tracked(complaint, user=user, reason=_("The citizen disliked the answer"))
+
+
+@transaction.atomic
 def nc_from_complaint(*, complaint: Complaint, user: User, severity: str) -> Nonconformity | None:
     """A complaint raises at most one nonconformity, and only by someone who may raise
     nonconformities (the answer form offers it to them alone, but a form can be forged)."""

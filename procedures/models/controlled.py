@@ -104,7 +104,9 @@ class Procedure(models.Model):
         max_length=8,
         choices=OnlineLevel.choices,
         default=OnlineLevel.NONE,
-        help_text=_("Decision 766 indicator 3.1 counts procedures offered online, partly or fully."),
+        help_text=_(
+            "Decision 766 indicator 3.1 counts procedures offered online, partly or fully."
+        ),
     )
     paper_result = models.BooleanField(
         _("issues a paper result"),

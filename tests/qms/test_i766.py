@@ -372,3 +372,24 @@ def test_a_stop_measures_the_766_flag(effective_dossier, personas):
     )
     assert record.on_time_766 is True
     assert timedelta() == record.waiting_total
+
+
+def test_the_complaints_page_records_a_repeat_and_a_disliked_answer(personas, client_for):
+    from django.urls import reverse
+
+    officer = client_for(personas[Role.OFFICER])
+    url = reverse("nonconformities:complaints")
+    officer.post(url, {"citizen": "Lê Thị Ý", "content": "Chờ lâu", "repeated": "on"})
+    complaint = Complaint.objects.get()
+    assert complaint.repeated and not complaint.disliked
+    disliked = reverse("nonconformities:complaint_disliked", args=[complaint.pk])
+    officer.post(disliked)  # not answered yet: refused
+    complaint.refresh_from_db()
+    assert not complaint.disliked
+    officer.post(
+        reverse("nonconformities:complaint_answer", args=[complaint.pk]), {"text": "Đã xử lý"}
+    )
+    officer.post(disliked)
+    complaint.refresh_from_db()
+    assert complaint.disliked
+    assert "Người dân không hài lòng với câu trả lời" in officer.get(url).content.decode()

@@ -10,7 +10,7 @@ from qms.oversight.kpi import Scope, compute
 
 
 class Command(BaseCommand):
-    help = "Print the KPIs of a period (rule R7) and the Decision 766 indicators (R14) as one JSON object."
+    help = "Print the KPIs of a period (rule R7) and the 766 indicators (R14) as one JSON object."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", required=True, help="First day, YYYY-MM-DD")
