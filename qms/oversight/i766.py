@@ -156,20 +156,23 @@ def _timeliness(scope: Scope) -> dict:
     counts = processed.aggregate(
         total=Count("pk"),
         ended_on_time=Count("pk", filter=ended & Q(on_time_766=True)),
-        disliked=Count("pk", filter=Q(rating=Rating.UNSATISFIED) | Q(Exists(complained))),
+        complained=Count(
+            "pk",
+            filter=Q(rating=Rating.UNSATISFIED, returned_on__lte=cutoff) | Q(Exists(complained)),
+        ),
     )
-    still_open = list(processed.exclude(ended).only("pk", "first_due_date", "due_date"))
+    still_open = processed.exclude(ended)
     requests: dict[int, list] = {}
-    for request in SupplementRequest.objects.filter(dossier__in=[d.pk for d in still_open]):
+    for request in SupplementRequest.objects.filter(dossier__in=still_open.values("pk")):
         requests.setdefault(request.dossier_id, []).append(request)
     on_time = counts["ended_on_time"] + sum(
         _open_on_time(d, sorted(requests.get(d.pk, []), key=lambda r: r.requested_at), day_end)
-        for d in still_open
+        for d in still_open.only("pk", "first_due_date", "due_date")
     )
     total = counts["total"]
     late = total - on_time
     nothing = _("No dossier was being processed in the period.")
-    satisfied = indicator(max(total - late - counts["disliked"], 0), total, nothing, 90)
+    satisfied = indicator(max(total - late - counts["complained"], 0), total, nothing, 90)
     return {"2.1": indicator(on_time, total, nothing), "5.4": satisfied}
 
 
