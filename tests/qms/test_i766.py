@@ -393,3 +393,39 @@ def test_the_complaints_page_records_a_repeat_and_a_disliked_answer(personas, cl
     complaint.refresh_from_db()
     assert complaint.disliked
     assert "Người dân không hài lòng với câu trả lời" in officer.get(url).content.decode()
+
+
+def test_dashboard_report_and_minutes_show_the_same_766_figures(
+    effective, client_for, chairman, secretary
+):
+    import subprocess
+
+    from django.urls import reverse
+
+    from qms.models import PeriodicReport
+    from qms.oversight import services
+    from qms.oversight.pdf import report_pdf
+
+    d = date
+    completed(effective, d(2023, 3, 1), d(2023, 3, 6), at(d(2023, 3, 3), 15))  # on time
+    completed(effective, d(2023, 3, 1), d(2023, 3, 6), at(d(2023, 3, 8), 15))  # late
+    client = client_for(chairman)
+    response = client.get(reverse("qms:dashboard"), {"year": 2023, "period": "h1"})
+    rows = {row["key"]: row for row in response.context["rows_766"]}
+    assert rows["2.1"]["shown"] == "50,00% (1/2)"
+    assert rows["2.1"]["group"]["estimate"] == 10.0  # 50% × 20
+    assert rows["1.1"]["rate"] is None and rows["1.1"]["reason"]
+    listing = client.get(rows["2.2"]["procedures"][0]["url"])
+    assert len(listing.context["dossiers"]) == 2  # 2.2's two dossiers of QT-TP-05
+
+    report = services.report_save(report=PeriodicReport(year=2023, period="h1"), user=secretary)
+    services.report_submit(report=report, user=secretary)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=report_pdf(2023, "h1"),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "50,00% (1/2)" in text
+    assert "ước tính" in text.lower()
+    assert report.figures["i766"]["2.1"] == response.context["data"]["i766"]["2.1"]
