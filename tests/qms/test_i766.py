@@ -280,6 +280,7 @@ def test_5_4_takes_the_late_share_and_the_pakn_or_unsatisfied_share_off(effectiv
         d(2023, 3, 6),
         at(d(2023, 3, 3), 15),
         status="returned",
+        returned_on=d(2023, 3, 3),
         rating="unsatisfied",
     )
     with_pakn = completed(effective, d(2023, 3, 1), d(2023, 3, 6), at(d(2023, 3, 3), 15))
