@@ -73,5 +73,5 @@ class ComplaintForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = ["citizen", "contact", "content"]
+        fields = ["citizen", "contact", "content", "repeated"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}

@@ -50,6 +50,14 @@ class Complaint(models.Model):
     answer_due = models.DateField(_("answer due"))
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Decision 766 indicator 5.3 counts a PAKN as unsatisfactory when it is repeated,
+    # disliked or answered late.
+    repeated = models.BooleanField(
+        _("raised before"),
+        default=False,
+        help_text=_("The citizen raises again a matter already raised."),
+    )
+    disliked = models.BooleanField(_("the citizen disliked the answer"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -226,7 +226,13 @@ def nc_escalate(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
 
 @transaction.atomic
 def complaint_record(
-    *, user: User, citizen: str, content: str, contact: str = "", dossier: Dossier | None = None
+    *,
+    user: User,
+    citizen: str,
+    content: str,
+    contact: str = "",
+    dossier: Dossier | None = None,
+    repeated: bool = False,
 ) -> Complaint:
     now = timezone.now()
     complaint = Complaint(
@@ -235,6 +241,7 @@ def complaint_record(
         contact=contact,
         content=content,
         dossier=dossier,
+        repeated=repeated,
         received_by=user,
         answer_due=CalendarDay.objects.calendar().add_working_days(
             timezone.localdate(now), COMPLAINT_ANSWER_DAYS
@@ -261,6 +268,18 @@ def complaint_answer(
     if raise_severity:
         nc_from_complaint(complaint=complaint, user=user, severity=raise_severity)
     return complaint
+
+
+@transaction.atomic
+def complaint_disliked(*, complaint: Complaint, user: User) -> Complaint:
+    """Record that the citizen disliked the answer (Decision 766, indicator 5.3)."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not complaint.answered_at:
+        raise ValidationError(_("This complaint is not answered yet."))
+    if complaint.disliked:
+        raise ValidationError(_("The citizen's dislike of this answer is already recorded."))
+    complaint.disliked = True
+    return save_tracked(complaint, user=user, reason=_("The citizen disliked the answer"))
 
 
 @transaction.atomic

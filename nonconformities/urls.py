@@ -15,4 +15,5 @@ urlpatterns = [
     path("hanh-dong/<int:pk>/tep/", views.action_evidence, name="action_evidence"),
     path("phan-anh/", views.complaints, name="complaints"),
     path("phan-anh/<int:pk>/tra-loi/", views.complaint_answer, name="complaint_answer"),
+    path("phan-anh/<int:pk>/khong-hai-long/", views.complaint_disliked, name="complaint_disliked"),
 ]

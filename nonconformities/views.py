@@ -197,6 +197,18 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@permission_required("nonconformities.change_complaint")
+@one_time_form
+def complaint_disliked(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint, pk=pk)
+    return run_action(
+        request,
+        lambda: services.complaint_disliked(complaint=complaint, user=request.user),
+        redirect_to="nonconformities:complaints",
+    )
+
+
 @permission_required(VIEW)
 def nonconformity_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     nc = get_object_or_404(Nonconformity, pk=pk)

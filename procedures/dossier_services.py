@@ -569,6 +569,7 @@ def dossier_stop(*, dossier: Dossier, user: User, reason: str, withdrawn: bool =
         dossier.waiting_since = None
     dossier.status = Dossier.Status.WITHDRAWN if withdrawn else Dossier.Status.STOPPED
     dossier.ended_at, dossier.ended_reason = now, reason
+    dossier.end_processing(now)
     dossier.enter_step(None)
     track(dossier, user, reason)
     dossier.save()

@@ -176,6 +176,7 @@ MATRIX = [
     Row("nonconformities:complaints", "GET", EVERYONE),
     Row("nonconformities:complaints", "POST", OFFICER),  # recording one
     Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
+    Row("nonconformities:complaint_disliked", "POST", COMPLAINT_WORK, "complaint"),
     # last: it ends each client's session
     Row("logout", "POST", EVERYONE, everyone_gets="login"),
 ]

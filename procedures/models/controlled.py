@@ -75,6 +75,19 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(Q(next_review_on__lte=today) | Q(legal_basis_changed=True))
 
 
+class OnlineLevel(models.TextChoices):
+    """How far the procedure is offered as an online public service (Decision 766, 3.1):
+    partly (the dossier is submitted online, the rest is done at the desk) or fully."""
+
+    NONE = "none", _("Not offered online")
+    PARTIAL = "partial", _("Partly online (một phần)")
+    FULL = "full", _("Fully online (toàn trình)")
+
+    @classmethod
+    def offered(cls) -> tuple[str, ...]:
+        return (cls.PARTIAL, cls.FULL)
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("code"),
@@ -95,7 +108,22 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     fee = models.CharField(_("fee"), max_length=200, blank=True)
     result_document = models.CharField(_("result document"), max_length=300)
-    online_submission = models.BooleanField(_("online submission offered"), default=False)
+    online_level = models.CharField(
+        _("online public service"),
+        max_length=8,
+        choices=OnlineLevel.choices,
+        default=OnlineLevel.NONE,
+        help_text=_(
+            "Decision 766 indicator 3.1 counts procedures offered online, partly or fully."
+        ),
+    )
+    paper_result = models.BooleanField(
+        _("issues a paper result"),
+        default=True,
+        help_text=_(
+            "Decision 766 (3.3, 4.1, 4.2) then asks each dossier for an electronic result file."
+        ),
+    )
     result_validity = models.CharField(
         _("result valid"),
         max_length=12,

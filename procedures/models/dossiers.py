@@ -288,6 +288,7 @@ class Dossier(DeletesReplacedFiles):
     completed_at = models.DateTimeField(_("result ready at"), null=True, blank=True)
     completed_on = models.DateField(_("result ready on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
+    # set when the processing ends (`end_processing`)
     on_time_766 = models.BooleanField(_("on time (Decision 766)"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
@@ -416,12 +417,19 @@ class Dossier(DeletesReplacedFiles):
         self.due_date = timezone.localdate(appointment.due_at)
 
     def finish(self, completed_at: datetime) -> None:
-        """The result is ready: the outcome by rule R5, and the 766 flag beside it
-        (waiting time subtracted, measured against the first appointment, more than
-        one supplement request counting as late)."""
+        """The result is ready: the outcome by rule R5, and the 766 flag beside it."""
         self.completed_at, self.completed_on = completed_at, timezone.localdate(completed_at)
         self.outcome = Outcome.compare(self.completed_on, self.due_date)
-        measured_on = timezone.localdate(completed_at - self.waiting_total)
+        self.end_processing(completed_at)
+
+    def end_processing(self, ended_at: datetime) -> None:
+        """Decision 766's on-time test (indicator 2.1, rule R14) at the end of the
+        processing (the result ready, or the stop or withdrawal): the time waited for
+        supplements subtracted, measured against the appointment set at receipt, and
+        more than one supplement request late whatever the dates. Indicator 2.1 reads
+        this flag for every dossier that ended; it measures the still-open ones itself
+        (qms/oversight/i766.py)."""
+        measured_on = timezone.localdate(ended_at - self.waiting_total)
         self.on_time_766 = self.supplement_count <= 1 and measured_on <= self.first_due_date
 
     def enter_step(self, step: RevisionStep | None) -> None:

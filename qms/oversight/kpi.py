@@ -142,8 +142,8 @@ def measure(scope: Scope) -> dict:
     planned in the whole period (the programme) and how many of
     them were reported, nonconformities open at the cutoff (found by then, not closed
     or cancelled), open ones with an action overdue at the cutoff, those closed by
-    then, and plan tasks due by the cutoff and done by their deadline; and the rates
-    the 766 group scores read (`scores_766`)."""
+    then, and plan tasks due by the cutoff and done by their deadline. Decision 766's
+    indicators are measured beside them (qms/oversight/i766.py)."""
     return {
         **_dossiers(scope),
         **_results_in_force(scope),
@@ -159,58 +159,6 @@ def compute(scope: Scope) -> dict:
     """Exactly the KPIs of `KEYS` (what `manage.py kpi` prints)."""
     figures = measure(scope)
     return {key: figures[key] for key in KEYS}
-
-
-@dataclass(frozen=True)
-class Group766:
-    """A group of Decision 766's index (domain-vn.md §3.1) and the one indicator of
-    it that the ward's records measure, with its threshold T (§3.2)."""
-
-    number: int
-    name: str
-    points: int
-    indicator: str | None = None
-    indicator_name: str = ""
-    threshold: int = 100
-
-    def value(self, figures: dict) -> float | None:
-        """The indicator's rate among `figures`; None where these records cannot tell."""
-        return figures[self.indicator] if self.indicator else None
-
-    def score(self, figures: dict) -> float | None:
-        """Full points at or above T, else in proportion (rate × points / T)."""
-        value = self.value(figures)
-        if value is None:
-            return None
-        points = Decimal(self.points) * min(Decimal(str(value)) / self.threshold, Decimal(1))
-        return float(points.quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
-# The weights of the indicators within a group are published nowhere (§3.2), so each
-# group is scored on its headline indicator alone: timeliness on 2.1 (the 766 on-time
-# flag), online services on 3.3 (online submissions, T = 50%), satisfaction on 5.4
-# (T = 90%), digitisation on 4.2 read as digitised results (T = 80%). Transparency
-# and online payment are measured on the national portal, not in these records.
-GROUPS_766 = (
-    Group766(1, _("Publicity and transparency"), 18),
-    Group766(2, _("Processing timeliness"), 20, "on_time_766_rate", _("2.1 on time by 766")),
-    Group766(3, _("Online public services"), 12, "online_rate", _("3.3 online"), 50),
-    Group766(4, _("Online payment"), 10),
-    Group766(5, _("Satisfaction"), 18, "satisfaction_766_rate", _("5.4 by 766"), 90),
-    Group766(6, _("Digitisation"), 22, "digitised_rate", _("4.2 digitised"), 80),
-)
-
-
-def scores_766(figures: dict) -> list[dict]:
-    """Each 766 group with its indicator's value and score (None where not measured)."""
-    return [
-        {
-            "group": group,
-            "value": group.value(figures),
-            "score": group.score(figures),
-        }
-        for group in GROUPS_766
-    ]
 
 
 def _dossiers_in(scope: Scope):
@@ -239,18 +187,16 @@ RESOLVED = {
     "on_time": Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
     "late": Count("pk", filter=Q(outcome=Outcome.LATE)),
     "digitised": Count("pk", filter=Q(digitised=True)),
-    "on_time_766": Count("pk", filter=Q(on_time_766=True)),
 }
 RATED = {
     "rated": Count("pk"),
     "satisfied": Count("pk", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])),
-    "unsatisfied": Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
 }
 
 
 def _dossiers(scope: Scope) -> dict:
     """The dossier KPIs of rule R7, the requests turned away at intake counted apart
-    (R13), with the 766 timeliness and satisfaction rates beside them."""
+    (R13)."""
     dossiers = _dossiers_in(scope)
     period = scope.reach
     received = dossiers.filter(received_on__range=period).aggregate(
@@ -258,7 +204,6 @@ def _dossiers(scope: Scope) -> dict:
     )
     resolved = dossiers.filter(completed_on__range=period).aggregate(**RESOLVED)
     rated = dossiers.filter(returned_on__range=period).exclude(rating="").aggregate(**RATED)
-    late_share = rate(resolved["late"], resolved["resolved"])
     return {
         "received": received["received"],
         "refused_at_intake": received["refused_at_intake"],
@@ -272,13 +217,6 @@ def _dossiers(scope: Scope) -> dict:
         "online_rate": rate(received["online"], received["received"]),
         "digitised_rate": rate(resolved["digitised"], resolved["resolved"]),
         "satisfaction_rate": rate(rated["satisfied"], rated["rated"]),
-        "on_time_766_rate": rate(resolved["on_time_766"], resolved["resolved"]),
-        # 766 indicator 5.4: 100% − (late share + "dislike" share)
-        "satisfaction_766_rate": None
-        if late_share is None
-        else max(
-            0.0, round(100 - late_share - (rate(rated["unsatisfied"], rated["rated"]) or 0), 1)
-        ),
     }
 
 

@@ -14,7 +14,7 @@ from nonconformities.models import Nonconformity
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
 from qms.models import Objective, PeriodicReport, PlanTask
-from qms.oversight import kpi
+from qms.oversight import i766, kpi
 from qms.oversight.kpi import Scope
 
 Period = PeriodicReport.Period
@@ -75,27 +75,20 @@ def next_report(today: date) -> ScheduledReport | None:
 
 def snapshot(scope: Scope) -> dict:
     """Every figure and list a report or a review prints for `scope`, JSON-ready:
-    the KPIs, the 766 group scores, the year's approved objectives measured over the
-    scope, the procedures with most late dossiers, the audits planned in the period,
-    the nonconformities open at its cutoff and the plan tasks due in it."""
+    the KPIs, Decision 766's indicators and group estimates, the year's approved
+    objectives measured over the scope, the procedures with most late dossiers, the
+    audits planned in the period, the nonconformities open at its cutoff and the plan
+    tasks due in it."""
     figures = kpi.measure(scope)
+    indicators = i766.indicators(scope)
     cutoff = scope.cutoff
     return {
         "start": scope.start.isoformat(),
         "end": scope.end.isoformat(),
         "as_of": cutoff.isoformat(),
         "kpi": figures,
-        "scores_766": [
-            {
-                "number": row["group"].number,
-                "name": str(row["group"].name),
-                "indicator": str(row["group"].indicator_name),
-                "points": row["group"].points,
-                "value": row["value"],
-                "score": row["score"],
-            }
-            for row in kpi.scores_766(figures)
-        ],
+        "i766": indicators,
+        "groups_766": i766.groups(indicators),
         "objectives": [
             _objective(objective, kpi.value(figures, objective.measure), cutoff)
             for objective in Objective.objects.frozen().filter(year=scope.end.year).order_by("pk")
@@ -279,7 +272,52 @@ def criteria_section(data: dict) -> Section | None:
     )
 
 
+def figure_766(value: dict) -> str:
+    """An indicator's rate as printed: "95,24% (20/21)", or "—" with the reason."""
+    if value.get("rate") is None:
+        return f"— ({value['reason']})" if value.get("reason") else "—"
+    if value["key"] == "2.2":
+        return _("%(days)s working days (%(numerator)s/%(denominator)s)") % {
+            "days": number_format(value["rate"], 2),
+            "numerator": value["numerator"],
+            "denominator": value["denominator"],
+        }
+    return f"{number_format(value['rate'], 2)}% ({value['numerator']}/{value['denominator']})"
+
+
 def scores_section(data: dict) -> Section:
+    if "groups_766" not in data:
+        return _scores_as_submitted(data)
+    rows = []
+    for group in data["groups_766"]:
+        estimate = "—" if group["estimate"] is None else number_format(group["estimate"], 2)
+        for number, value in enumerate(group["indicators"]):
+            rows.append(
+                [
+                    f"{group['number']}. {group['name']}" if number == 0 else "",
+                    f"{value['key']} {value['name']}",
+                    figure_766(value),
+                    "—"
+                    if value.get("attainment") is None
+                    else f"{number_format(value['attainment'], 2)}%",
+                    f"{estimate} / {group['points']}" if number == 0 else "",
+                ]
+            )
+    return Section(
+        _("Decision 766 indicators"),
+        header=[_("Group"), _("Indicator"), _("Rate"), _("Attainment"), _("Estimate")],
+        rows=rows,
+        note=_(
+            "Estimates (ước tính): the decision publishes no split of a group's points "
+            "between its indicators, so a group's estimate is the mean attainment of its "
+            "measured indicators times its points; attainment is min(rate / threshold, 1)."
+        ),
+    )
+
+
+def _scores_as_submitted(data: dict) -> Section:
+    """The group scores of a report or review submitted before the indicators were
+    measured as R14 writes them: printed as they were sent."""
     return Section(
         _("Decision 766 group scores"),
         header=[_("Group"), _("Indicator"), _("Points"), _("Maximum")],
@@ -290,12 +328,8 @@ def scores_section(data: dict) -> Section:
                 "—" if row["score"] is None else number_format(row["score"], 1),
                 str(row["points"]),
             ]
-            for row in data["scores_766"]
+            for row in data.get("scores_766", [])
         ],
-        note=_(
-            "Each group is scored on the one indicator these records measure; "
-            "transparency and online payment are measured on the national portal."
-        ),
     )
 
 

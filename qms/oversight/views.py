@@ -94,6 +94,37 @@ def figure_links(scope: kpi.Scope) -> dict[str, str]:
     }
 
 
+def rows_766(data: dict, scope: kpi.Scope) -> list[dict]:
+    """The dashboard's Decision 766 table: each group's indicators as the report prints
+    them, with the records linked where a list filters exactly those: 2.2's dossiers
+    of each procedure (received in the period, completed by its cutoff) and 3.1's
+    procedures in use."""
+    start, cutoff = scope.reach
+    unit = {"unit": scope.unit.pk if scope.unit else None}
+    completed = {"received_from": start, "received_to": cutoff, "completed_to": cutoff}
+    denominators = {"3.1": _url("procedures:list", in_use="true", **unit)}
+    rows = []
+    for group in data["groups_766"]:
+        for number, value in enumerate(group["indicators"]):
+            row = {
+                **value,
+                "group": group if number == 0 else None,
+                "shown": snapshot.figure_766(value),
+                "denominator_url": denominators.get(value["key"]),
+            }
+            if value["key"] == "2.2":
+                row["procedures"] = [
+                    {
+                        **entry,
+                        "shown": snapshot.figure_766({**entry, "key": "2.2"}),
+                        "url": _url("procedures:dossier_list", **completed, procedure=entry["pk"]),
+                    }
+                    for entry in data["i766"]["2.2"]["procedures"]
+                ]
+            rows.append(row)
+    return rows
+
+
 def personal(user) -> dict:
     """What waits for `user` personally: documents to read, actions they own."""
     return {
@@ -131,6 +162,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "links": links,
         "criteria": snapshot.criteria_section(data),
+        "rows_766": rows_766(data, scope),
         "trend": {
             "labels": [f"{row['month']:02d}/{scope.start.year}" for row in months],
             "counts": {

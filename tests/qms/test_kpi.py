@@ -13,6 +13,7 @@ from django.utils import timezone
 from nonconformities.models import Action, Nonconformity
 from procedures.models import Dossier, Outcome
 from qms.models import Plan, PlanTask, Unit
+from qms.oversight import i766
 from qms.oversight.kpi import KEYS, Scope, compute, rate
 from qms.roles import Role
 from tests.factories import ProcedureFactory
@@ -210,7 +211,7 @@ def test_the_command_prints_the_same_figures_as_json(effective):
     dossier(effective, date(2023, 3, 1), date(2023, 3, 6), completed_on=date(2023, 3, 3))
     out = StringIO()
     call_command("kpi", "--from", "2023-03-01", "--to", "2023-03-31", "--json", stdout=out)
-    assert json.loads(out.getvalue()) == compute(MARCH)
+    assert json.loads(out.getvalue()) == {**compute(MARCH), "i766": i766.indicators(MARCH)}
     code = effective.procedure.code
     out = StringIO()
     call_command(

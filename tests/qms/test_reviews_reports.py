@@ -1,4 +1,4 @@
-"""Trends, 766 scores, the report schedule, periodic reports and management reviews."""
+"""Trends, the report schedule, periodic reports and management reviews."""
 
 import re
 import subprocess
@@ -72,33 +72,6 @@ def test_monthly_trends_are_the_kpis_of_each_month(half_year):
     assert (months[0]["received"], months[0]["on_time"], months[0]["late"]) == (3, 2, 1)
     assert months[1]["on_time_rate"] is None  # nothing resolved in February
     assert months[2]["satisfaction_rate"] == 0.0
-
-
-def test_766_groups_score_full_points_at_the_threshold_and_in_proportion_below():
-    figures = {
-        "on_time_766_rate": 97.7,
-        "online_rate": 27.1,
-        "satisfaction_766_rate": 95.0,
-        "digitised_rate": None,
-    }
-    scores = {row["group"].number: row["score"] for row in kpi.scores_766(figures)}
-    assert scores == {
-        1: None,  # transparency: measured on the national portal
-        2: 19.5,  # 97.7 × 20 / 100
-        3: 6.5,  # 27.1 × 12 / 50
-        4: None,  # online payment
-        5: 18.0,  # above T = 90: full points
-        6: None,  # nothing resolved, nothing to score
-    }
-    assert sum(group.points for group in kpi.GROUPS_766) == 100
-
-
-def test_766_satisfaction_takes_the_late_and_the_dissatisfied_shares_off(half_year):
-    figures = kpi.measure(snapshot.period_scope(2023, Period.Q1))
-    # 4 resolved, 1 late (25%); 1 rated, unsatisfied (100%): floored at 0
-    assert figures["satisfaction_766_rate"] == 0.0
-    figures = kpi.measure(Scope(date(2023, 1, 1), date(2023, 1, 31)))
-    assert figures["satisfaction_766_rate"] == 66.7  # 100 − 33.3, no ratings
 
 
 def test_the_report_schedule_follows_the_plan(db):

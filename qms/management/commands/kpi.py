@@ -5,11 +5,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from procedures.models import Procedure
 from qms.models import Unit
+from qms.oversight import i766
 from qms.oversight.kpi import Scope, compute
 
 
 class Command(BaseCommand):
-    help = "Print the KPIs of a period (rule R7) as one JSON object."
+    help = "Print the KPIs of a period (rule R7) and the 766 indicators (R14) as one JSON object."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", required=True, help="First day, YYYY-MM-DD")
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             raise CommandError("--to: ngày kết thúc phải không trước ngày bắt đầu (--from).")
         unit = self._record(Unit, options["unit"], "--unit", "đơn vị")
         procedure = self._record(Procedure, options["procedure"], "--procedure", "thủ tục")
-        figures = compute(Scope(start, end, unit=unit, procedure=procedure))
+        scope = Scope(start, end, unit=unit, procedure=procedure)
+        figures = {**compute(scope), "i766": i766.indicators(scope)}
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
     @staticmethod
