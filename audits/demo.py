@@ -2,7 +2,7 @@
 checklist covers every clause 4.1-10.3, answered, with findings and a signed report,
 and a second audit still in progress."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import time_machine
 
@@ -136,8 +136,7 @@ def seed_audits(
             },
         ],
     )
-    services.audit_plan_approve(audit=full, user=secretary)
-    services.audit_start(audit=full, user=lead)
+    _approve_and_start(full, secretary=secretary, lead=lead)
     sample = list(Dossier.objects.filter(received_on__year=2023, outcome=Outcome.LATE)[:2])
     found = set()  # one finding per clause: its first question carries it
     for item in full.items.all():
@@ -199,6 +198,29 @@ def seed_audits(
         team=[],
         user=secretary,
         reason="Chương trình đánh giá 2023",
+        timetable=[
+            {"day": date(2023, 12, 4), "start": time(8), "end": time(8, 30), "auditor": lead},
+            {
+                "day": date(2023, 12, 4),
+                "start": time(8, 30),
+                "end": time(16),
+                "unit": hotich,
+                "auditor": lead,
+                "clauses": "7.5.3, 8.5.1, 8.7",
+            },
+        ],
     )
-    services.audit_start(audit=in_progress, user=lead)
+    _approve_and_start(in_progress, secretary=secretary, lead=lead)
     return 2
+
+
+def _approve_and_start(audit: Audit, *, secretary: User, lead: User) -> None:
+    """The plan approved the week before the audit and the audit started on its first
+    day, as it was (each record dated by its own event), not on the day the demo is
+    seeded."""
+    first_day = audit.planned_start
+    approved = datetime.combine(first_day - timedelta(days=7), time(9), tzinfo=LOCAL_TZ)
+    with time_machine.travel(approved, tick=False):
+        services.audit_plan_approve(audit=audit, user=secretary)
+    with time_machine.travel(datetime.combine(first_day, time(8), tzinfo=LOCAL_TZ), tick=False):
+        services.audit_start(audit=audit, user=lead)

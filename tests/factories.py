@@ -138,6 +138,21 @@ def issue_revision(
     return revision
 
 
+def approve_plan(audit, secretary):
+    """`audit`'s plan approved by the ISO secretary, as an audit needs before it starts;
+    a plan without a timetable gets the opening meeting as its one row."""
+    from datetime import time
+
+    from audits import services
+    from audits.models import TimetableRow
+
+    if not audit.timetable.exists():
+        TimetableRow.objects.create(
+            audit=audit, day=audit.planned_start, start=time(8), auditor=audit.lead_auditor
+        )
+    return services.audit_plan_approve(audit=audit, user=secretary)
+
+
 def pdf_bytes() -> bytes:
     """A one-page PDF: an upload must open as the kind it claims to be."""
     buffer = io.BytesIO()

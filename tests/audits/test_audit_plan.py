@@ -90,6 +90,25 @@ def test_an_approved_plan_never_changes(timetabled, secretary, client_for):
     assert TimetableRow.objects.filter(audit=audit).count() == 2
 
 
+def test_an_audit_starts_only_from_its_approved_plan(timetabled, lead, secretary, client_for):
+    refused = "chưa phê duyệt kế hoạch của cuộc đánh giá này"
+    with pytest.raises(ValidationError, match=refused):
+        services.audit_start(audit=timetabled, user=lead)
+    assert not timetabled.items.exists()
+    client = client_for(lead)
+    detail = reverse("audits:detail", args=[timetabled.pk])
+    page = client.get(detail).content.decode()
+    assert refused in page and reverse("audits:start", args=[timetabled.pk]) not in page
+    response = client.post(reverse("audits:start", args=[timetabled.pk]), follow=True)
+    assert any(refused in str(message) for message in response.context["messages"])
+    assert Audit.objects.get(pk=timetabled.pk).status == Audit.Status.PLANNED
+
+    services.audit_plan_approve(audit=timetabled, user=secretary)
+    assert refused not in client.get(detail).content.decode()
+    client.post(reverse("audits:start", args=[timetabled.pk]))
+    assert Audit.objects.get(pk=timetabled.pk).status == Audit.Status.IN_PROGRESS
+
+
 def test_only_the_secretary_approves_a_plan_with_a_timetable(audit, lead, secretary):
     with pytest.raises(ValidationError, match="thư ký ISO"):
         services.audit_plan_approve(audit=audit, user=lead)
