@@ -235,6 +235,7 @@ def records(personas, effective, audit, secretary, chairman):
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo",
         ),
         user=secretary,
