@@ -2,7 +2,8 @@
 the one general question every clause shared (written by 0002).
 
 The general question of a clause is rewritten in place, so that a checklist template
-naming it keeps its link; a second question is added beside it. Audits never read
+naming it keeps its link; any further question of its list would be added beside it
+(there is none: each of the 84 clauses has one question, 84 in all). Audits never read
 the bank after they start (their checklist items are copies), so no audit changes.
 The data is frozen here, as in 0002.
 """
