@@ -1,10 +1,11 @@
 """The audit plan, the filled checklist and the signed audit report."""
 
+from django.db.models import Count
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from audits.models import Audit
+from audits.models import Audit, Result
 from qms.dates import short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
@@ -34,6 +35,49 @@ def _scope(audit: Audit) -> list:
         ["Người được đánh giá", audit.auditees or "—"],
         ["Chuẩn mực đánh giá", audit.criteria or "TCVN ISO 9001:2015"],
     ]
+
+
+def _report_scope(audit: Audit) -> list:
+    """The scope as the report states it (ISO 19011 6.5.1): its objective, the days
+    the audit was actually carried out, and the approved plan it followed."""
+    rows = _scope(audit)
+    if audit.actual_start:
+        end = short_date(audit.actual_end) if audit.actual_end else "…"
+        rows[3] = ["Thời gian đánh giá", f"{short_date(audit.actual_start)} – {end}"]
+    plan = (
+        f"Phê duyệt ngày {short_date(audit.plan_approved_at)} "
+        f"({audit.plan_approved_by.get_full_name()}, thư ký ISO)"
+        if audit.plan_approved_at
+        else "Chưa phê duyệt"
+    )
+    return [["Mục tiêu", OBJECTIVE], *rows, ["Kế hoạch đánh giá", plan]]
+
+
+# The objective ISO 9001:2015 9.2.1 sets every internal audit.
+OBJECTIVE = (
+    "Xác định hệ thống quản lý chất lượng có phù hợp với các yêu cầu của UBND phường và "
+    "của TCVN ISO 9001:2015, có được áp dụng và duy trì một cách hiệu lực không (9.2.1)."
+)
+# ISO 19011 6.5.1 k): an audit samples.
+SAMPLING = (
+    "Đánh giá được thực hiện trên cơ sở lấy mẫu hồ sơ, tài liệu và phỏng vấn; bằng chứng "
+    "xem xét có thể chưa đại diện cho toàn bộ hoạt động."
+)
+
+
+def _fulfilment(audit: Audit) -> str:
+    """How far the criteria were met (ISO 19011 6.5.1 i), from the checklist."""
+    counts = dict(
+        audit.items.order_by().values("result").annotate(n=Count("pk")).values_list("result", "n")
+    )
+    asked = sum(counts.values()) - counts.get(Result.NOT_APPLICABLE, 0)
+    return (
+        f"Mức độ đáp ứng chuẩn mực: {counts.get(Result.CONFORMING, 0)}/{asked} nội dung kiểm "
+        f"tra phù hợp; {counts.get(Result.MAJOR, 0)} điểm không phù hợp nặng, "
+        f"{counts.get(Result.MINOR, 0)} điểm không phù hợp nhẹ, "
+        f"{counts.get(Result.OBSERVATION, 0)} điểm cần lưu ý; "
+        f"{counts.get(Result.NOT_APPLICABLE, 0)} nội dung không áp dụng."
+    )
 
 
 def _document(audit: Audit, title: str, body: list, day, watermark: str | None = None) -> bytes:
@@ -156,7 +200,9 @@ def audit_report_pdf(audit: Audit) -> bytes:
     )
     signer = signature.signer if signature else audit.lead_auditor
     body = [
-        grid(_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+        grid(_report_scope(audit), [50 * mm, 120 * mm], header_rows=0),
+        paragraph("Lịch đánh giá đã thực hiện", "heading"),
+        *_timetable(audit),
         paragraph("1. Tóm tắt", "heading"),
         paragraph(audit.summary or "—"),
         paragraph("2. Điểm mạnh", "heading"),
@@ -167,6 +213,8 @@ def audit_report_pdf(audit: Audit) -> bytes:
         grid(findings, [17 * mm, 17 * mm, 24 * mm, 38 * mm, 37 * mm, 37 * mm], small=True),
         paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
         paragraph(audit.conclusion or "—"),
+        paragraph(_fulfilment(audit)),
+        paragraph(SAMPLING),
         paragraph("6. Kết quả danh mục kiểm tra", "heading"),
         _checklist_table(audit),
         signature_block(
