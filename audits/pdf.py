@@ -3,7 +3,7 @@
 from django.db.models import Count
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
 
 from audits.models import Audit, Result
 from qms.dates import short_date, short_moment
@@ -100,9 +100,12 @@ def _document(audit: Audit, title: str, body: list, day, watermark: str | None =
 
 def _timetable(audit: Audit) -> list:
     rows = [["Ngày", "Thời gian", "Bộ phận được đánh giá", "Chuyên gia đánh giá", "Điều khoản"]]
-    for row in audit.timetable.select_related("unit", "auditor"):
+    timetable = list(audit.timetable.select_related("unit", "auditor"))
+    for number, row in enumerate(timetable):
         time = f"{row.start:%H:%M}" + (f" – {row.end:%H:%M}" if row.end else "")
-        unit = str(row.unit) if row.unit else "Họp khai mạc, kết thúc"
+        # a row without a unit is the opening meeting, or at the end the closing one
+        meeting = "Họp kết thúc" if number and number == len(timetable) - 1 else "Họp khai mạc"
+        unit = str(row.unit) if row.unit else meeting
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
@@ -177,6 +180,11 @@ def audit_checklist_pdf(audit: Audit) -> bytes:
     )
 
 
+def _heading(title: str) -> list:
+    """A section heading that never stands alone at the foot of a page."""
+    return [CondPageBreak(25 * mm), paragraph(title, "heading")]
+
+
 def audit_report_pdf(audit: Audit) -> bytes:
     findings = [
         ["Điều khoản", "Bộ phận", "Mức độ", "Yêu cầu", "Bằng chứng", "Nội dung phát hiện"]
@@ -201,21 +209,21 @@ def audit_report_pdf(audit: Audit) -> bytes:
     signer = signature.signer if signature else audit.lead_auditor
     body = [
         grid(_report_scope(audit), [50 * mm, 120 * mm], header_rows=0),
-        paragraph("Lịch đánh giá đã thực hiện", "heading"),
+        *_heading("Lịch đánh giá đã thực hiện"),
         *_timetable(audit),
-        paragraph("1. Tóm tắt", "heading"),
+        *_heading("1. Tóm tắt"),
         paragraph(audit.summary or "—"),
-        paragraph("2. Điểm mạnh", "heading"),
+        *_heading("2. Điểm mạnh"),
         paragraph(audit.strengths or "—"),
-        paragraph("3. Cơ hội cải tiến", "heading"),
+        *_heading("3. Cơ hội cải tiến"),
         paragraph(audit.improvements or "—"),
-        paragraph("4. Các phát hiện", "heading"),
+        *_heading("4. Các phát hiện"),
         grid(findings, [17 * mm, 17 * mm, 24 * mm, 38 * mm, 37 * mm, 37 * mm], small=True),
-        paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
+        *_heading("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL"),
         paragraph(audit.conclusion or "—"),
         paragraph(_fulfilment(audit)),
         paragraph(SAMPLING),
-        paragraph("6. Kết quả danh mục kiểm tra", "heading"),
+        *_heading("6. Kết quả danh mục kiểm tra"),
         _checklist_table(audit),
         signature_block(
             Signer("Trưởng đoàn đánh giá", signer.get_full_name(), signed),
