@@ -3,7 +3,8 @@ the one general question every clause shared (written by 0002).
 
 The general question of a clause is rewritten in place, so that a checklist template
 naming it keeps its link; any further question of its list would be added beside it
-(there is none: each of the 84 clauses has one question, 84 in all). Audits never read
+(each list holds one). With the 12 specific questions 0002 wrote beside the general
+ones, the bank holds 96 questions for the 84 clauses. Audits never read
 the bank after they start (their checklist items are copies), so no audit changes.
 The data is frozen here, as in 0002.
 """
