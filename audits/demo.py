@@ -211,7 +211,20 @@ def seed_audits(
             team=[],
             user=secretary,
             reason="Chương trình đánh giá 2023",
+            timetable=[
+                {"day": date(2023, 12, 4), "start": time(8), "end": time(8, 30), "auditor": lead},
+                {
+                    "day": date(2023, 12, 4),
+                    "start": time(8, 30),
+                    "end": time(16),
+                    "unit": hotich,
+                    "auditor": lead,
+                    "clauses": "7.5.3, 8.5.1, 8.7",
+                },
+            ],
         )
+    with at(date(2023, 11, 27), 15):  # the week before the audit
+        services.audit_plan_approve(audit=in_progress, user=secretary)
     with at(date(2023, 12, 4), 8):
         services.audit_start(audit=in_progress, user=lead)
     return 2

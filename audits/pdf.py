@@ -1,10 +1,11 @@
 """The audit plan, the filled checklist and the signed audit report."""
 
+from django.db.models import Count
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
 
-from audits.models import Audit
+from audits.models import Audit, Result
 from qms.dates import short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
@@ -37,6 +38,49 @@ def _scope(audit: Audit) -> list:
     ]
 
 
+def _report_scope(audit: Audit) -> list:
+    """The scope as the report states it (ISO 19011 6.5.1): its objective, the days
+    the audit was actually carried out, and the approved plan it followed."""
+    rows = _scope(audit)
+    if audit.actual_start:
+        end = short_date(audit.actual_end) if audit.actual_end else "…"
+        rows[3] = ["Thời gian đánh giá", f"{short_date(audit.actual_start)} – {end}"]
+    plan = (
+        f"Phê duyệt ngày {short_date(audit.plan_approved_at)} "
+        f"({audit.plan_approved_by.get_full_name()}, thư ký ISO)"
+        if audit.plan_approved_at
+        else "Chưa phê duyệt"
+    )
+    return [["Mục tiêu", OBJECTIVE], *rows, ["Kế hoạch đánh giá", plan]]
+
+
+# The objective ISO 9001:2015 9.2.1 sets every internal audit.
+OBJECTIVE = (
+    "Xác định hệ thống quản lý chất lượng có phù hợp với các yêu cầu của UBND phường và "
+    "của TCVN ISO 9001:2015, có được áp dụng và duy trì một cách hiệu lực không (9.2.1)."
+)
+# ISO 19011 6.5.1 k): an audit samples.
+SAMPLING = (
+    "Đánh giá được thực hiện trên cơ sở lấy mẫu hồ sơ, tài liệu và phỏng vấn; bằng chứng "
+    "xem xét có thể chưa đại diện cho toàn bộ hoạt động."
+)
+
+
+def _fulfilment(audit: Audit) -> str:
+    """How far the criteria were met (ISO 19011 6.5.1 i), from the checklist."""
+    counts = dict(
+        audit.items.order_by().values("result").annotate(n=Count("pk")).values_list("result", "n")
+    )
+    asked = sum(counts.values()) - counts.get(Result.NOT_APPLICABLE, 0)
+    return (
+        f"Mức độ đáp ứng chuẩn mực: {counts.get(Result.CONFORMING, 0)}/{asked} nội dung kiểm "
+        f"tra phù hợp; {counts.get(Result.MAJOR, 0)} điểm không phù hợp nặng, "
+        f"{counts.get(Result.MINOR, 0)} điểm không phù hợp nhẹ, "
+        f"{counts.get(Result.OBSERVATION, 0)} điểm cần lưu ý; "
+        f"{counts.get(Result.NOT_APPLICABLE, 0)} nội dung không áp dụng."
+    )
+
+
 def _document(audit: Audit, title: str, body: list, day, watermark: str | None = None) -> bytes:
     identity = Organisation.current().identity_on(day)
     story = [
@@ -57,9 +101,12 @@ def _document(audit: Audit, title: str, body: list, day, watermark: str | None =
 
 def _timetable(audit: Audit) -> list:
     rows = [["Ngày", "Thời gian", "Bộ phận được đánh giá", "Chuyên gia đánh giá", "Điều khoản"]]
-    for row in audit.timetable.select_related("unit", "auditor"):
+    timetable = list(audit.timetable.select_related("unit", "auditor"))
+    for number, row in enumerate(timetable):
         time = f"{row.start:%H:%M}" + (f" – {row.end:%H:%M}" if row.end else "")
-        unit = str(row.unit) if row.unit else "Họp khai mạc, kết thúc"
+        # a row without a unit is the opening meeting, or at the end the closing one
+        meeting = "Họp kết thúc" if number and number == len(timetable) - 1 else "Họp khai mạc"
+        unit = str(row.unit) if row.unit else meeting
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
@@ -134,6 +181,11 @@ def audit_checklist_pdf(audit: Audit) -> bytes:
     )
 
 
+def _heading(title: str) -> list:
+    """A section heading that never stands alone at the foot of a page."""
+    return [CondPageBreak(25 * mm), paragraph(title, "heading")]
+
+
 def audit_report_pdf(audit: Audit) -> bytes:
     findings = [
         ["Điều khoản", "Bộ phận", "Mức độ", "Yêu cầu", "Bằng chứng", "Nội dung phát hiện"]
@@ -157,18 +209,22 @@ def audit_report_pdf(audit: Audit) -> bytes:
     )
     signer = signature.signer if signature else audit.lead_auditor
     body = [
-        grid(_scope(audit), columns(50, 120), header_rows=0),
-        paragraph("1. Tóm tắt", "heading"),
+        grid(_report_scope(audit), columns(50, 120), header_rows=0),
+        *_heading("Lịch đánh giá đã thực hiện"),
+        *_timetable(audit),
+        *_heading("1. Tóm tắt"),
         paragraph(audit.summary or "—"),
-        paragraph("2. Điểm mạnh", "heading"),
+        *_heading("2. Điểm mạnh"),
         paragraph(audit.strengths or "—"),
-        paragraph("3. Cơ hội cải tiến", "heading"),
+        *_heading("3. Cơ hội cải tiến"),
         paragraph(audit.improvements or "—"),
-        paragraph("4. Các phát hiện", "heading"),
+        *_heading("4. Các phát hiện"),
         grid(findings, columns(17, 17, 24, 38, 37, 37), small=True),
-        paragraph("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL", "heading"),
+        *_heading("5. Kết luận về sự phù hợp và hiệu lực của HTQLCL"),
         paragraph(audit.conclusion or "—"),
-        paragraph("6. Kết quả danh mục kiểm tra", "heading"),
+        paragraph(_fulfilment(audit)),
+        paragraph(SAMPLING),
+        *_heading("6. Kết quả danh mục kiểm tra"),
         _checklist_table(audit),
         signature_block(
             Signer("Trưởng đoàn đánh giá", signer.get_full_name(), signed),

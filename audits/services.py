@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.models import (
     Audit,
@@ -191,13 +192,23 @@ def questions_for(audit: Audit, template: ChecklistTemplate | None = None) -> li
     return list(questions.select_related("clause").order_by("clause__order", "id"))
 
 
+# Also shown where the lead auditor would start the audit.
+PLAN_NOT_APPROVED = gettext_lazy(
+    "The ISO secretary has not approved this audit's plan yet: the audit starts only "
+    "from an approved plan, which the auditees were told."
+)
+
+
 @transaction.atomic
 def audit_start(*, audit: Audit, user: User, template: ChecklistTemplate | None = None) -> Audit:
-    """Copy the questions into the audit's own checklist and start the audit."""
+    """Copy the questions into the audit's own checklist and start the audit, as its
+    approved plan says (ISO 19011 6.3.2: the plan is agreed before the audit)."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     _require_auditor(audit, user, lead=True)
     if audit.status != Audit.Status.PLANNED:
         raise ValidationError(_("Only a planned audit can start."))
+    if not audit.plan_approved_at:
+        raise ValidationError(PLAN_NOT_APPROVED)
     _recheck_independence(audit)
     questions = questions_for(audit, template)
     if not questions:

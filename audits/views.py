@@ -130,6 +130,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_lead": is_lead,
             "can_plan": request.user.has_role(Role.ISO_SECRETARY),
             "is_auditor": request.user.pk in audit.auditors(),
+            "plan_not_approved": services.PLAN_NOT_APPROVED,
             "findings": audit.findings.select_related("unit"),
             "counts": audit.items.aggregate(
                 total=Count("pk"), answered=Count("pk", filter=~Q(result=""))

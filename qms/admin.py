@@ -203,17 +203,17 @@ class UserAdmin(BaseUserAdmin):
 
 
 class ApprovedRecordAdmin(SimpleHistoryAdmin):
-    """Admin of an `ApprovedRecord`: read-only once approved."""
+    """Admin of an `ApprovedRecord`: read-only once signed."""
 
     @admin.display(boolean=True, description=_("Approved"))
     def approved(self, record) -> bool:
         return record.approval is not None
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return (obj is None or obj.approval is None) and super().has_change_permission(request, obj)
+        return (obj is None or not obj.is_signed) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return (obj is None or obj.approval is None) and super().has_delete_permission(request, obj)
+        return (obj is None or not obj.is_signed) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Objective)
@@ -266,7 +266,7 @@ class ReviewOutputInline(admin.TabularInline):
     readonly_fields = ["done_on", "result"]  # the follow-up is recorded on the review page
 
     def _unsigned(self, obj) -> bool:
-        return obj is None or obj.approval is None
+        return obj is None or not obj.is_signed
 
     def has_add_permission(self, request, obj=None) -> bool:
         return self._unsigned(obj) and super().has_add_permission(request, obj)

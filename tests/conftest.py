@@ -29,6 +29,7 @@ from tests.factories import (
     ProcedureFactory,
     UnitFactory,
     UserFactory,
+    approve_plan,
     issue_revision,
 )
 
@@ -177,7 +178,8 @@ def audit(personas, lead, colleague):
 
 
 @pytest.fixture
-def started(audit, lead):
+def started(audit, lead, personas):
+    approve_plan(audit, personas[Role.ISO_SECRETARY])
     return audit_services.audit_start(audit=audit, user=lead)
 
 
@@ -233,6 +235,7 @@ def records(personas, effective, audit, secretary, chairman):
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo",
         ),
         user=secretary,
@@ -260,6 +263,7 @@ def records(personas, effective, audit, secretary, chairman):
         user=secretary,
         reason="Kế hoạch",
     )
+    approve_plan(audit, secretary)
     started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
     Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
     return {

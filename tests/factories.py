@@ -138,6 +138,34 @@ def issue_revision(
     return revision
 
 
+def sign_review(review, *, chairman):
+    """The minutes signed by the meeting's secretary, then approved by `chairman`, in
+    the order `review_sign` takes them (with PASSWORD)."""
+    from qms.oversight import services
+
+    for user in (review.secretary, chairman):
+        services.review_sign(
+            review=review, user=user, password=PASSWORD, seen_sha256=page_sha256(review)
+        )
+    review.refresh_from_db()
+    return review
+
+
+def approve_plan(audit, secretary):
+    """`audit`'s plan approved by the ISO secretary, as an audit needs before it starts;
+    a plan without a timetable gets the opening meeting as its one row."""
+    from datetime import time
+
+    from audits import services
+    from audits.models import TimetableRow
+
+    if not audit.timetable.exists():
+        TimetableRow.objects.create(
+            audit=audit, day=audit.planned_start, start=time(8), auditor=audit.lead_auditor
+        )
+    return services.audit_plan_approve(audit=audit, user=secretary)
+
+
 def pdf_bytes() -> bytes:
     """A one-page PDF: an upload must open as the kind it claims to be."""
     buffer = io.BytesIO()

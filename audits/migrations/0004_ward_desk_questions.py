@@ -2,7 +2,9 @@
 the one general question every clause shared (written by 0002).
 
 The general question of a clause is rewritten in place, so that a checklist template
-naming it keeps its link; a second question is added beside it. Audits never read
+naming it keeps its link; any further question of its list would be added beside it
+(each list holds one). With the 12 specific questions 0002 wrote beside the general
+ones, the bank holds 96 questions for the 84 clauses. Audits never read
 the bank after they start (their checklist items are copies), so no audit changes.
 The data is frozen here, as in 0002.
 """

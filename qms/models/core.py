@@ -508,7 +508,8 @@ class ApprovedRecordQuerySet(FrozenQuerySet):
 
 class ApprovedRecord(models.Model):
     """A record approved by a signature: what `SIGNED_FIELDS` names is what the
-    signature covers, and it never changes (nor is the record deleted) once signed.
+    signature covers, and it never changes (nor is the record deleted) once signed —
+    by anyone: a review's secretary signs its minutes before the chairman approves.
     `approved_at` says so on the record itself (and in its history), so that a
     signature deleted behind the application's back is found by `verify_signatures`."""
 
@@ -524,16 +525,20 @@ class ApprovedRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk and self.approval:
+        if self.pk and self.is_signed:
             stored = type(self).objects.get(pk=self.pk)
             if stored.signed_content() != self.signed_content():
                 raise SignedRecordError(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.approval:
+        if self.is_signed:
             raise SignedRecordError(self)
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signatures.exists()
 
     @property
     def approval(self) -> Signature | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
-from qms.models.core import ApprovedRecord, Unit, User
+from qms.models.core import ApprovedRecord, Signature, Unit, User
 from qms.models.numbering import document_number_field
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet
@@ -354,6 +354,12 @@ class ManagementReview(ApprovedRecord):
             },
             "outputs": [output.signed_content() for output in self.outputs.order_by("pk")],
         }
+
+    @property
+    def secretary_signature(self) -> Signature | None:
+        """The secretary's signature, attesting that the minutes record the meeting;
+        the chairman approves them after it (`qms.oversight.services.review_sign`)."""
+        return self.signatures.filter(meaning=Signature.Meaning.SIGNED).first()
 
     @classmethod
     def requiring_signature(cls):

@@ -218,14 +218,16 @@ def seed_review(*, secretary: User, chairman: User, owner: User, password: str) 
             ),
             user=secretary,
         )
-    # Signed at the end of the meeting, as it was, not on the day the demo is seeded.
-    with time_machine.travel(datetime(2023, 12, 22, 11, 0, tzinfo=LOCAL_TZ), tick=False):
-        services.review_sign(
-            review=review,
-            user=chairman,
-            password=password,
-            seen_sha256=signing.shown_sha256(review),
-        )
+    # Signed at the end of the meeting, as it was, not on the day the demo is seeded:
+    # the secretary first, then the chairman.
+    for signer, moment in ((secretary, time(11)), (chairman, time(11, 15))):
+        with time_machine.travel(datetime.combine(review.held_on, moment, LOCAL_TZ), tick=False):
+            services.review_sign(
+                review=review,
+                user=signer,
+                password=password,
+                seen_sha256=signing.shown_sha256(ManagementReview.objects.get(pk=review.pk)),
+            )
     services.review_output_done(
         output=review.outputs.first(),
         user=owner,

@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from qms.dates import date_words, short_date, short_moment
 from qms.exports import check_row_count
-from qms.models import ManagementReview, Organisation
+from qms.models import ManagementReview, Organisation, Signature
 from qms.oversight import kpi, review_inputs, snapshot
 from qms.oversight.snapshot import Section
 from qms.pdf import (
@@ -148,7 +148,19 @@ def _secretary(review: ManagementReview, data: dict) -> str | None:
     return review.secretary.get_full_name() if review.secretary else None
 
 
+def _signed(signature: Signature | None) -> str:
+    """What stands in a signer's room: their electronic signature, with its own date."""
+    if signature is None:
+        return "Chưa ký"
+    return (
+        f"Đã ký điện tử lúc {short_moment(signature.signed_at)}\n"
+        f"SHA-256: {signature.content_sha256}"
+    )
+
+
 def review_minutes_pdf(review: ManagementReview) -> bytes:
+    """The minutes in Decree 30's layout, signed by the secretary (left) and the chair
+    (right), each with the date of their own signature."""
     identity = Organisation.current().identity_on(review.held_on)
     data = review_inputs.inputs_of(review)
     approval = review.approval
@@ -175,15 +187,15 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
         paragraph("III. KẾT LUẬN", "heading"),
         paragraph(review.conclusion or "Chưa có."),
     ]
-    signed = (
-        f"Đã ký điện tử lúc {short_moment(approval.signed_at)}\nSHA-256: {approval.content_sha256}"
-        if approval
-        else "Chưa ký"
-    )
+    attested = review.secretary_signature
     story.append(
         signature_block(
-            Signer("Thư ký", _secretary(review, data) or ""),
-            Signer("Chủ tịch UBND", approval.signer.get_full_name() if approval else "", signed),
+            Signer("Thư ký", _secretary(review, data) or "", _signed(attested)),
+            Signer(
+                "Chủ trì",
+                approval.signer.get_full_name() if approval else data["chair"],
+                _signed(approval),
+            ),
         )
     )
     return build_pdf(

@@ -16,28 +16,56 @@ from qms.models import (
     Organisation,
     PeriodicReport,
     ReviewOutput,
+    Signature,
     User,
 )
 from qms.oversight.review_inputs import compile_inputs
 from qms.oversight.snapshot import report_scope, snapshot
 from qms.roles import Role
-from qms.signing import chairman_approve, refuse_if_approved
+from qms.signing import chairman_approve, refuse_if_approved, signature_sign
 
 
 @transaction.atomic
 def review_sign(
     *, review: ManagementReview, user: User, password: str, seen_sha256: str
 ) -> ManagementReview:
-    """The chairman signs a management review off: its inputs are compiled once more
-    and stored as they are now, and the signature covers them with everything else.
-    Any refusal (not the chairman, wrong password, the review changed since it was
+    """The minutes are signed twice, in this order: first the meeting's secretary, who
+    attests that they record the meeting as it was held, then the chairman, who
+    approves them; they are final only with both (Decree 30 minutes carry the two).
+    The secretary's signature stores the inputs as compiled now and freezes the
+    review, so the chairman's covers the very content she signed. Any refusal (not
+    the one whose signature is due, wrong password, the review changed since it was
     shown) rolls the stored inputs back."""
     review = ManagementReview.objects.select_for_update().get(pk=review.pk)
     refuse_if_approved(review)
+    if review.secretary_signature:
+        return chairman_approve(
+            record=review, user=user, password=password, seen_sha256=seen_sha256
+        )
+    if review.secretary_id is None:
+        raise ValidationError(
+            _("Name the secretary of the meeting first: she signs the minutes before the chairman.")
+        )
+    if user.pk != review.secretary_id:
+        raise ValidationError(
+            _(
+                "Only %(name)s, the secretary of this meeting, signs the minutes now; "
+                "the chairman approves them after her."
+            )
+            % {"name": review.secretary.get_full_name()}
+        )
     review.inputs = compile_inputs(review)
     track(review, user)
     review.save()
-    return chairman_approve(record=review, user=user, password=password, seen_sha256=seen_sha256)
+    signature_sign(
+        record=review,
+        user=user,
+        password=password,
+        roles=tuple(Role),  # whatever her role: she signs as the meeting's secretary
+        meaning=Signature.Meaning.SIGNED,
+        seen_sha256=seen_sha256,
+    )
+    return review
 
 
 @transaction.atomic

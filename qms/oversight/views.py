@@ -131,7 +131,7 @@ def personal(user) -> dict:
         "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
         "my_review_actions": ReviewOutput.objects.filter(
-            owner=user, done_on__isnull=True, review__in=ManagementReview.objects.frozen()
+            owner=user, done_on__isnull=True, review__approved_at__isnull=False
         ).select_related("review"),
     }
 
@@ -301,7 +301,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @permission_required(PREPARE_REVIEWS)
 def review_update(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
-    if review.approval:
+    if review.is_signed:
         messages.error(
             request,
             _("%(record)s has been signed and can no longer be changed.") % {"record": review},
@@ -325,8 +325,9 @@ def _review_form(request: HttpRequest, review: ManagementReview) -> HttpResponse
 
 @permission_required(VIEW_REVIEWS)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(ManagementReview.objects.select_related("chair"), pk=pk)
-    approval = review.approval
+    review = get_object_or_404(ManagementReview.objects.select_related("chair", "secretary"), pk=pk)
+    approval, attested = review.approval, review.secretary_signature
+    user = request.user
     return render(
         request,
         "qms/review_detail.html",
@@ -339,8 +340,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done_form": OutputDoneForm(initial={"done_on": localdate()}),
             "sign_form": SignForm(record=review),
             "today": localdate(),
-            "can_prepare": not approval and request.user.has_perm(PREPARE_REVIEWS),
-            "can_sign": not approval and request.user.has_role(Role.CHAIRMAN),
+            "attested": attested,
+            "can_prepare": not (approval or attested) and user.has_perm(PREPARE_REVIEWS),
+            # whose signature is due: the secretary's, then the chairman's
+            "can_sign": not approval
+            and (user.has_role(Role.CHAIRMAN) if attested else user.pk == review.secretary_id),
         },
     )
 

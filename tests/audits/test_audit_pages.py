@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audits.models import Audit, Finding
 from qms.roles import Role
+from tests.factories import approve_plan
 
 
 def pdf_words(path) -> str:
@@ -97,7 +98,10 @@ def test_a_signed_report_cannot_be_changed_through_the_pages(started, lead, clie
     assert started.report_signature.matches()
 
 
-def test_starting_from_an_unknown_template_is_refused_with_a_message(audit, lead, client_for):
+def test_starting_from_an_unknown_template_is_refused_with_a_message(
+    audit, lead, secretary, client_for
+):
+    approve_plan(audit, secretary)
     url = reverse("audits:start", args=[audit.pk])
     for unknown in ("abc", "999999", "99999999999999999999", "1.5"):
         response = client_for(lead).post(url, {"template": unknown}, follow=True)

@@ -90,6 +90,25 @@ def test_an_approved_plan_never_changes(timetabled, secretary, client_for):
     assert TimetableRow.objects.filter(audit=audit).count() == 2
 
 
+def test_an_audit_starts_only_from_its_approved_plan(timetabled, lead, secretary, client_for):
+    refused = "chưa phê duyệt kế hoạch của cuộc đánh giá này"
+    with pytest.raises(ValidationError, match=refused):
+        services.audit_start(audit=timetabled, user=lead)
+    assert not timetabled.items.exists()
+    client = client_for(lead)
+    detail = reverse("audits:detail", args=[timetabled.pk])
+    page = client.get(detail).content.decode()
+    assert refused in page and reverse("audits:start", args=[timetabled.pk]) not in page
+    response = client.post(reverse("audits:start", args=[timetabled.pk]), follow=True)
+    assert any(refused in str(message) for message in response.context["messages"])
+    assert Audit.objects.get(pk=timetabled.pk).status == Audit.Status.PLANNED
+
+    services.audit_plan_approve(audit=timetabled, user=secretary)
+    assert refused not in client.get(detail).content.decode()
+    client.post(reverse("audits:start", args=[timetabled.pk]))
+    assert Audit.objects.get(pk=timetabled.pk).status == Audit.Status.IN_PROGRESS
+
+
 def test_only_the_secretary_approves_a_plan_with_a_timetable(audit, lead, secretary):
     with pytest.raises(ValidationError, match="thư ký ISO"):
         services.audit_plan_approve(audit=audit, user=lead)
@@ -149,3 +168,45 @@ def test_checklist_and_report_are_dated_by_the_audit_not_the_print_day(started, 
     assert "ngày 05 tháng 6 năm 2023" in write(tmp_path, audit_checklist_pdf(audit))
     # the report unsigned: the audit's planned end, never today
     assert "ngày 06 tháng 6 năm 2023" in write(tmp_path, audit_report_pdf(audit))
+
+
+def test_the_report_states_what_iso_19011_asks_of_it(timetabled, lead, secretary, tmp_path):
+    """6.5.1: objective, the days the audit was carried out and where (the approved
+    plan's timetable), the degree to which the criteria were met, and that an audit
+    samples; each date the date of its own event."""
+    from datetime import datetime
+
+    import time_machine
+
+    from qms.working_days import LOCAL_TZ
+    from tests.factories import PASSWORD, page_sha256
+
+    with time_machine.travel(datetime(2023, 5, 29, 9, tzinfo=LOCAL_TZ), tick=False):
+        services.audit_plan_approve(audit=timetabled, user=secretary)
+    with time_machine.travel(datetime(2023, 6, 5, 8, tzinfo=LOCAL_TZ), tick=False):
+        started = services.audit_start(audit=timetabled, user=lead)
+    first, *others = started.items.order_by("pk")
+    services.checklist_answer(
+        item=first,
+        user=lead,
+        result="minor",
+        evidence="HS-01 thiếu chữ ký",
+        requirement="QT-TP-05 bước 2",
+        statement="Hồ sơ chuyển không có chữ ký người nhận",
+    )
+    for item in others:
+        services.checklist_answer(item=item, user=lead, result="conforming", evidence="Sổ")
+    services.report_save(audit=started, user=lead, conclusion="Phù hợp")
+    with time_machine.travel(datetime(2023, 6, 6, 16, tzinfo=LOCAL_TZ), tick=False):
+        services.report_sign(
+            audit=started, user=lead, password=PASSWORD, seen_sha256=page_sha256(started)
+        )
+    text = write(tmp_path, audit_report_pdf(Audit.objects.get(pk=started.pk)))
+    assert "Mục tiêu Xác định hệ thống quản lý chất lượng" in text
+    assert "Thời gian đánh giá 05/06/2023 – 06/06/2023" in text
+    assert f"Phê duyệt ngày 29/05/2023 ({secretary.get_full_name()}, thư ký ISO)" in text
+    assert "Lịch đánh giá đã thực hiện" in text and "08:30 – 11:30" in text
+    total = started.items.count()
+    assert f"{total - 1}/{total} nội dung kiểm tra phù hợp" in text
+    assert "1 điểm không phù hợp nhẹ" in text and "lấy mẫu" in text
+    assert "ngày 06 tháng 6 năm 2023" in text

@@ -11,7 +11,14 @@ from audits.models import Audit, ChecklistItem, Clause, Finding, Question
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from qms.signing import chairman_approve
-from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, UserFactory, page_sha256
+from tests.factories import (
+    PASSWORD,
+    ProcedureFactory,
+    UnitFactory,
+    UserFactory,
+    approve_plan,
+    page_sha256,
+)
 from tests.threads import run_together
 
 
@@ -221,11 +228,12 @@ def test_the_chairman_approves_the_programme(personas, client_for):
     assert f"Đã phê duyệt bởi {personas[Role.CHAIRMAN].full_name}" in page
 
 
-def test_a_template_chooses_the_questions(audit, lead):
+def test_a_template_chooses_the_questions(audit, lead, secretary):
     from audits.models import ChecklistTemplate
 
     template = ChecklistTemplate.objects.create(name="Một cửa rút gọn")
     template.questions.set(Question.objects.filter(clause__number__in=["9.1.2", "10.2"]))
+    approve_plan(audit, secretary)
     services.audit_start(audit=audit, user=lead, template=template)
     assert {item.clause_number for item in audit.items.all()} == {"9.1.2", "10.2"}
     template.questions.clear()
@@ -295,6 +303,7 @@ def test_independence_covers_the_units_owning_the_procedures_audited(
     # A procedure moved to an auditor's unit after planning stops the start.
     audited = ProcedureFactory(code="QT-TP-09", unit=UnitFactory(code="TP-HT"))
     audit.procedures.add(audited)
+    approve_plan(audit, personas[Role.ISO_SECRETARY])
     audited.unit = lead.unit
     audited.save()
     with pytest.raises(ValidationError, match="QT-TP-09"):
@@ -309,6 +318,7 @@ def test_a_finding_falls_on_a_unit_in_scope_never_the_auditors_own(
 
     owner = UnitFactory(code="KT-HT")
     audit.procedures.add(ProcedureFactory(code="QT-KT-01", unit=owner))
+    approve_plan(audit, personas[Role.ISO_SECRETARY])
     started = services.audit_start(audit=audit, user=lead)
 
     def add(unit, user=lead):
@@ -369,15 +379,17 @@ def test_the_scope_team_and_samples_of_a_signed_audit_are_frozen(
     assert Audit.objects.get(pk=audit.pk).report_signature.matches()
 
 
-def test_what_a_signed_audit_names_cannot_be_deleted(started, lead, effective_dossier):
+def test_what_a_signed_audit_names_cannot_be_deleted(audit, lead, secretary, effective_dossier):
     """Deleting a record at the other end of a link deletes the link rows by cascade,
     without the m2m_changed the guard above hears: the deletion itself is refused."""
     procedure = ProcedureFactory(code="QT-DG-01")
     clause = Clause.objects.create(number="99.1", title="Điều khoản thử", order=999)
     member = UserFactory(role="auditor", unit=UnitFactory(code="TC-KT"))
-    started.procedures.add(procedure)
-    started.clauses.add(clause)
-    started.team.add(member)
+    audit.procedures.add(procedure)
+    audit.clauses.add(clause)
+    audit.team.add(member)
+    approve_plan(audit, secretary)
+    started = services.audit_start(audit=audit, user=lead)
     sign_ready(started, lead)
     services.checklist_answer(
         item=started.items.first(),

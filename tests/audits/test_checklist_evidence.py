@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audits import services
-from audits.models import ChecklistItem, Finding
+from audits.models import Audit, ChecklistItem, Finding, TimetableRow
 from audits.pdf import audit_checklist_pdf, audit_report_pdf
 from tests.audits.test_audit_plan import write
 
@@ -89,6 +89,10 @@ def test_the_row_answer_comes_back_with_what_was_typed(started, lead, client_for
 def test_answers_recorded_before_the_rule_stay_as_they_were(started, lead):
     """The rule is for new answers: an old conforming answer without evidence is a
     record, neither refused at signing nor given an invented evidence."""
+    # started, as audits then were, without an approved plan and its timetable
+    Audit.objects.filter(pk=started.pk).update(plan_approved_at=None, plan_approved_by=None)
+    TimetableRow.objects.filter(audit=started).delete()
+    started.refresh_from_db()
     ChecklistItem.objects.filter(audit=started).update(result="conforming")
     services.report_save(audit=started, user=lead, conclusion="Phù hợp")
     from tests.factories import PASSWORD, page_sha256

@@ -12,6 +12,7 @@ def bank():
 
 def test_every_clause_has_a_question_of_its_own(db):
     assert Clause.objects.count() == 84
+    assert bank().count() == 96  # one each, and 0002's 12 specific ones: 0004's docstring
     assert (
         not Clause.objects.annotate(
             asked=Count("questions", filter=Q(questions__procedure__isnull=True))

@@ -13,7 +13,13 @@ from audits.models import Audit, Clause
 from procedures import dossier_services
 from qms.roles import Role
 from tests.e2e.conftest import log_in
-from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, issue_revision
+from tests.factories import (
+    PASSWORD,
+    ProcedureFactory,
+    UnitFactory,
+    approve_plan,
+    issue_revision,
+)
 
 
 def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_path):
@@ -44,6 +50,7 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
         user=make_persona(Role.ISO_SECRETARY),
         reason="Kế hoạch",
     )
+    approve_plan(audit, make_persona(Role.ISO_SECRETARY))
     services.audit_start(audit=audit, user=lead)
 
     log_in(page, live_server, lead, PASSWORD)

@@ -10,7 +10,7 @@ from qms.models import ManagementReview
 from qms.oversight import services
 from qms.roles import Role
 from tests.e2e.conftest import log_in
-from tests.factories import PASSWORD, ProcedureFactory, issue_revision
+from tests.factories import PASSWORD, ProcedureFactory, issue_revision, page_sha256
 from tests.qms.test_kpi import dossier
 
 
@@ -29,9 +29,13 @@ def test_dashboard_late_figure_and_review_sign_off(page: Page, live_server, make
             period_start=d(year, 1, 1),
             period_end=d(year, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo UBND, thư ký ISO",
         ),
         user=secretary,
+    )
+    services.review_sign(  # the secretary signs first; the chairman approves below
+        review=review, user=secretary, password=PASSWORD, seen_sha256=page_sha256(review)
     )
 
     log_in(page, live_server, chairman, PASSWORD)

@@ -27,7 +27,7 @@ from qms.oversight.kpi import Scope
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
-from tests.factories import PASSWORD, page_sha256
+from tests.factories import PASSWORD, page_sha256, sign_review
 from tests.qms.test_kpi import dossier
 
 Period = PeriodicReport.Period
@@ -147,9 +147,7 @@ def test_the_report_pdf_and_xlsx_hold_the_dashboard_figures(
 
 
 def test_the_minutes_hold_the_dashboard_figures(review, client_for, chairman):
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     review.refresh_from_db()
     tiles = dashboard_tiles(client_for(chairman), 2023, Period.H1)
     assert_figures_printed(pdf_text(review_minutes_pdf(review)), tiles)
@@ -250,6 +248,7 @@ def review(half_year, secretary, chairman):
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo, thư ký ISO",
             resources="Thiếu máy quét",
         ),
@@ -280,9 +279,7 @@ def test_review_inputs_are_frozen_when_the_chairman_signs(review, half_year, cha
         ),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     review.refresh_from_db()
     signature = review.approval
     assert signature.content_sha256 == content_hash(review.signed_content())
@@ -307,9 +304,7 @@ def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
         ),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     review.refresh_from_db()
 
     review.resources = "Đã đủ"
@@ -349,7 +344,10 @@ def test_a_signed_review_is_read_only(review, chairman, secretary, client_for):
     assert reverse("qms:review_output_add", args=[review.pk]).encode() not in page.content
 
 
-def test_only_the_chairman_signs_a_review_with_their_password(review, personas):
+def test_only_the_chairman_approves_a_review_with_their_password(review, personas):
+    services.review_sign(  # the secretary's signature comes first
+        review=review, user=review.secretary, password=PASSWORD, seen_sha256=page_sha256(review)
+    )
     for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY, Role.VIEWER):
         with pytest.raises(ValidationError, match="Chủ tịch"):
             services.review_sign(
@@ -366,7 +364,7 @@ def test_only_the_chairman_signs_a_review_with_their_password(review, personas):
             seen_sha256=page_sha256(review),
         )
     review.refresh_from_db()
-    assert review.approval is None and review.inputs is None
+    assert review.approval is None and review.signatures.count() == 1
 
 
 def test_the_next_review_sees_the_actions_of_the_previous_one(review, chairman, secretary):
@@ -380,9 +378,7 @@ def test_the_next_review_sees_the_actions_of_the_previous_one(review, chairman, 
         ),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     following = services.review_save(
         review=ManagementReview(
             held_on=date(2024, 1, 10),
@@ -416,9 +412,7 @@ def test_decisions_of_a_signed_review_cannot_be_added_moved_or_deleted(review, c
         output=ReviewOutput(review=review, kind="change", decision="Rà soát quy trình"),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     draft = services.review_save(
         review=ManagementReview(
             held_on=date(2023, 12, 1),
@@ -540,13 +534,13 @@ def test_who_may_prepare_follow_up_and_sign_reviews_and_reports(review, personas
         ),
         user=secretary,
     )
-    for role in (Role.VICE_CHAIRMAN, Role.ISO_SECRETARY):
+    for role in (Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.ISO_SECRETARY):  # the secretary
         client_for(personas[role]).post(
             reverse("qms:review_sign", args=[review.pk]),
             {"password": PASSWORD, "seen_sha256": page_sha256(review)},
         )
     review.refresh_from_db()
-    assert review.approval is None
+    assert review.approval is None and review.secretary_signature.signer == secretary
     client_for(personas[Role.CHAIRMAN]).post(
         reverse("qms:review_sign", args=[review.pk]),
         {"password": PASSWORD, "seen_sha256": page_sha256(review)},
@@ -568,9 +562,7 @@ def test_the_admin_edits_a_review_being_prepared_and_only_shows_a_signed_one(
     change = reverse("admin:qms_managementreview_change", args=[review.pk])
     page = client.get(change)
     assert page.status_code == 200 and b'name="participants"' in page.content
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     page = client.get(change)
     assert page.status_code == 200 and b'name="participants"' not in page.content
     delete = reverse("admin:qms_managementreview_delete", args=[review.pk])

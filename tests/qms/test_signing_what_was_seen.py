@@ -87,6 +87,7 @@ def a_review(request) -> Signing:
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo",
         ),
         user=secretary,
@@ -99,7 +100,7 @@ def a_review(request) -> Signing:
 
     return Signing(
         review,
-        chairman,
+        secretary,  # hers is the first signature
         reverse("qms:review_detail", args=[review.pk]),
         reverse("qms:review_sign", args=[review.pk]),
         change,

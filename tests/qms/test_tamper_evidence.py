@@ -20,7 +20,7 @@ from qms.models import ManagementReview, Objective
 from qms.oversight import services
 from qms.roles import Role
 from qms.signatures import file_sha256
-from tests.factories import PASSWORD, issue_revision, page_sha256
+from tests.factories import PASSWORD, issue_revision, page_sha256, sign_review
 
 
 def verify() -> str:
@@ -97,13 +97,12 @@ def test_a_changed_management_review_is_reported(effective, chairman, secretary)
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo",
         ),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
+    sign_review(review, chairman=chairman)
     report = tampered(
         "UPDATE qms_managementreview SET participants = %s WHERE id = %s", ["Người khác", review.pk]
     )

@@ -9,14 +9,16 @@ from audits import services as audit_services
 from audits.models import Audit
 from qms.models import Unit, UnitDeletionError
 from qms.roles import Role
-from tests.factories import PASSWORD, UnitFactory, page_sha256
+from tests.factories import PASSWORD, UnitFactory, approve_plan, page_sha256
 
 
 @pytest.fixture
-def signed(started, lead):
-    """The started audit, with a second unit in its scope that nothing else names,
+def signed(audit, lead, secretary):
+    """The audit, with a second unit in its scope that nothing else names, started,
     answered and signed."""
-    started.units.add(UnitFactory(code="ĐC-XD", name="Địa chính - Xây dựng"))
+    audit.units.add(UnitFactory(code="ĐC-XD", name="Địa chính - Xây dựng"))
+    approve_plan(audit, secretary)
+    started = audit_services.audit_start(audit=audit, user=lead)
     for item in started.items.all():
         audit_services.checklist_answer(
             item=item, user=lead, result="conforming", evidence="Đã xem hồ sơ"
