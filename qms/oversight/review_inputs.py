@@ -25,7 +25,9 @@ def compile_inputs(review: ManagementReview) -> dict:
     # what earlier reviews decided and is still open, or was done since
     earlier = (
         ReviewOutput.objects.filter(
-            review__in=ManagementReview.objects.frozen().filter(held_on__lt=review.held_on),
+            review__in=ManagementReview.objects.filter(
+                approved_at__isnull=False, held_on__lt=review.held_on
+            ),
             owner__isnull=False,
         )
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=scope.start))
