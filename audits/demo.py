@@ -183,7 +183,7 @@ def seed_audits(
             improvements="Tổng hợp khảo sát hài lòng theo quý; tập huấn ISO cho công chức mới.",
             conclusion="HTQLCL phù hợp với TCVN ISO 9001:2015 và được duy trì có hiệu lực; "
             "cần khắc phục 2 điểm không phù hợp nhẹ.",
-            distribution="Chủ tịch UBND phường; các bộ phận; lưu: VT, ISO.",
+            distribution="Chủ tịch UBND phường; Các bộ phận; Lưu: VT, ISO.",
         )
     # Signed on the audit's last day, as it was, not on the day the demo is seeded:
     # the report is dated by its signing (R11).
