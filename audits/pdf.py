@@ -5,7 +5,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from audits.models import Audit
-from qms.dates import short_date, short_moment
+from qms.dates import local_day, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
     Signer,
@@ -36,8 +36,12 @@ def _scope(audit: Audit) -> list:
     ]
 
 
-def _document(audit: Audit, title: str, body: list, day, watermark: str | None = None) -> bytes:
-    identity = Organisation.current().identity_on(day)
+def _document(
+    audit: Audit, title: str, body: list, day, watermark: str | None = None, identity_day=None
+) -> bytes:
+    """`day` dates the document; None leaves the date line blank (an unapproved draft),
+    the identity then that of `identity_day`."""
+    identity = Organisation.current().identity_on(day or identity_day)
     story = [
         official_heading(identity),
         place_and_date(identity, day),
@@ -62,7 +66,7 @@ def _timetable(audit: Audit) -> list:
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
-    return [grid(rows, [24 * mm, 26 * mm, 50 * mm, 40 * mm, 30 * mm], small=True)]
+    return [grid(rows, [25 * mm, 27 * mm, 50 * mm, 38 * mm, 30 * mm])]
 
 
 def _plan_approval(audit: Audit) -> str:
@@ -85,8 +89,11 @@ def audit_plan_pdf(audit: Audit) -> bytes:
             Spacer(1, 6 * mm),
             grid([["NGƯỜI PHÊ DUYỆT KẾ HOẠCH"], [_plan_approval(audit)]], [170 * mm]),
         ],
-        audit.planned_start,
+        # dated by its approval, its own event; a draft has no date yet, and the
+        # heading of the audit it is drafted for
+        local_day(audit.plan_approved_at) if audit.plan_approved_at else None,
         watermark=None if audit.plan_approved_at else "DỰ THẢO",
+        identity_day=audit.planned_start,
     )
 
 

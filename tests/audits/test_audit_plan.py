@@ -1,9 +1,14 @@
 """The audit plan's timetable and the ISO secretary's approval, and the dates the
 plan, checklist and report print."""
 
+import subprocess
+import unicodedata
 from datetime import time
+from pathlib import Path
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -14,6 +19,8 @@ from audits.pdf import audit_checklist_pdf, audit_plan_pdf, audit_report_pdf
 from qms.roles import Role
 from qms.signatures import SignedRecordError
 from tests.audits.test_audit_pages import pdf_words
+from tests.html import parse
+from tests.procedures.test_dossiers import at
 
 
 def replan(audit, secretary, timetable):
@@ -49,6 +56,19 @@ def timetabled(audit, secretary, lead, colleague):
     )
 
 
+def word_heights(data: bytes, text: str) -> list[float]:
+    """The heights, in points, of the boxes of the words `text` in the PDF (pdftotext's
+    bounding boxes): they follow the size of the type."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return [
+        round(float(word.attrs["ymax"]) - float(word.attrs["ymin"]), 1)
+        for word in parse(html).find_all("word")
+        if unicodedata.normalize("NFC", word.text) == text
+    ]
+
+
 def write(tmp_path, data: bytes):
     path = tmp_path / "x.pdf"
     path.write_bytes(data)
@@ -60,12 +80,30 @@ def test_the_plan_prints_its_timetable_and_then_its_approval(timetabled, secreta
     assert "Lịch đánh giá" in draft and "Chưa phê duyệt" in draft and "DỰ THẢO" in draft
     assert "05/06/2023 08:30 – 11:30 TP-HT" in draft or "08:30 – 11:30" in draft
     assert "Đỗ Thị Kiểm" in draft and "7.5.3, 8.5.1" in draft
-    services.audit_plan_approve(audit=timetabled, user=secretary)
+    assert "An Dương, ngày … tháng … năm …" in draft  # a draft has no date yet
+    with time_machine.travel(at("2023-05-22 10:00"), tick=False):
+        services.audit_plan_approve(audit=timetabled, user=secretary)
     audit = Audit.objects.get(pk=timetabled.pk)
     approved = write(tmp_path, audit_plan_pdf(audit))
     assert "Chưa phê duyệt" not in approved and "DỰ THẢO" not in approved
     assert f"{secretary.get_full_name()}, thư ký ISO Đã phê duyệt lúc" in approved
-    assert "ngày 05 tháng 6 năm 2023" in approved  # the plan is dated by the audit's start
+    # dated by its approval, its own event, not by the audit's start (05/6)
+    assert "An Dương, ngày 22 tháng 5 năm 2023" in approved
+
+
+def test_the_plan_prints_its_timetable_in_the_body_size_or_one_step_below(timetabled):
+    heights = word_heights(audit_plan_pdf(timetabled), "Đỗ")
+    # a word's box is 0.91 of its type's size: 10.9 pt for the 12 pt cells (the body is
+    # 13 pt), 7.3 pt for the 8 pt type of the wide registers
+    assert heights and min(heights) >= 10.5, heights
+
+
+def test_planning_an_audit_writes_one_history_row(audit, secretary):
+    row = audit.history.get()  # created with its scope and team: one row, not two
+    assert row.history_type == "+" and row.history_change_reason == "Chương trình 2023"
+    assert [unit.code for unit in row.units.all()] == ["TP-HT"]
+    replan(audit, secretary, [])
+    assert list(audit.history.values_list("history_type", flat=True)) == ["~", "+"]
 
 
 def test_an_approved_plan_never_changes(timetabled, secretary, client_for):
@@ -149,3 +187,76 @@ def test_checklist_and_report_are_dated_by_the_audit_not_the_print_day(started, 
     assert "ngày 05 tháng 6 năm 2023" in write(tmp_path, audit_checklist_pdf(audit))
     # the report unsigned: the audit's planned end, never today
     assert "ngày 06 tháng 6 năm 2023" in write(tmp_path, audit_report_pdf(audit))
+
+
+def timetable_post(audit, rows: list[dict]) -> dict:
+    data = {
+        "code": audit.code,
+        "title": audit.title,
+        "kind": audit.kind,
+        "year": audit.year,
+        "units": [unit.pk for unit in audit.units.all()],
+        "clauses": [clause.pk for clause in audit.clauses.all()],
+        "planned_start": "05/06/2023",
+        "planned_end": "06/06/2023",
+        "lead_auditor": audit.lead_auditor_id,
+        "team": [user.pk for user in audit.team.all()],
+        "reason": "Lịch",
+        "timetable-TOTAL_FORMS": str(len(rows)),
+        "timetable-INITIAL_FORMS": "0",
+    }
+    for number, row in enumerate(rows):
+        data |= {f"timetable-{number}-{name}": value for name, value in row.items()}
+    return data
+
+
+def timetable_rows(page: str) -> list:
+    table = parse(page).find("table", **{"data-testid": "timetable-formset"})
+    return table.find("tbody").find_all("tr")
+
+
+def test_a_refused_row_shows_its_messages_in_the_row_with_its_values(audit, secretary, client_for):
+    lead = audit.lead_auditor_id
+    rows = [
+        {"day": "05/06/2023", "start": "08:00", "auditor": lead, "DELETE": "on"},
+        {"day": "05/06/2023", "start": "08:00", "end": "08:30", "auditor": lead},
+        {"day": "09/06/2023", "start": "09:00", "end": "08:00", "auditor": lead},
+    ]
+    url = reverse("audits:update", args=[audit.pk])
+    response = client_for(secretary).post(url, timetable_post(audit, rows))
+    assert response.status_code == 200 and not TimetableRow.objects.exists()
+    page = response.content.decode()
+    assert not parse(page).find_all(class_="alert-danger")  # nothing at the top
+    _deleted, fine, refused = timetable_rows(page)
+    assert "table-danger" not in fine.classes and "table-danger" in refused.classes
+    day, start, end = refused.find_all("td")[:3]
+    # numbered as the page shows it, beside its field, the values kept
+    assert "Dòng 3 của lịch đánh giá: 09/06/2023 nằm ngoài thời gian" in day.text
+    assert day.find("input").attrs["value"] == "09/06/2023"
+    assert "is-invalid" in day.find("input").classes
+    assert "Dòng 3 của lịch đánh giá: phải kết thúc sau khi bắt đầu" in end.text
+    assert end.find("input").attrs["value"] == "08:00" and "Dòng" not in start.text
+
+
+def test_every_row_input_is_named_by_its_column_and_row(audit, secretary, client_for):
+    page = client_for(secretary).get(reverse("audits:update", args=[audit.pk])).content
+    table = parse(page).find("table", **{"data-testid": "timetable-formset"})
+    headers = [th.text for th in table.find("thead").find_all("th")]
+    assert len(headers) == 8 and headers[-1] == "Xóa"  # #, six fields, remove
+    labels = {label.attrs["for"]: label.text for label in table.find_all("label")}
+    for number, row in enumerate(table.find("tbody").find_all("tr"), start=1):
+        fields = row.find_all("input") + row.find_all("select")
+        named = [labels[field.attrs["id"]] for field in fields if field.attrs["type"] != "hidden"]
+        assert named == [f"{header}, dòng {number}" for header in headers[1:-1]] + [
+            f"Xóa dòng {number}"
+        ]
+        assert all("formset-label" in label.classes for label in row.find_all("label"))
+
+
+def test_the_rows_stay_usable_on_a_narrow_screen_and_show_the_date_on_a_wide_one():
+    """Checked in Chromium at 400 and 1280 px; here the rules that do it."""
+    css = (Path(settings.BASE_DIR) / "static/css/app.css").read_text()
+    narrow = css.split("@media (max-width: 767.98px)", 1)[1]
+    assert ".formset-table thead { display: none; }" in narrow  # a card per row
+    assert ".formset-table .formset-label {" in narrow  # its labels shown
+    assert '.formset-table input[placeholder="dd/mm/yyyy"] { min-width: 8.5rem; }' in css

@@ -107,7 +107,9 @@ def test_audit_documents_are_dated_by_the_audit_never_the_print_day(started, sta
         planned_start=start, planned_end=end, actual_start=start, year=start.year
     )
     audit = Audit.objects.get(pk=started.pk)
-    headed(audit_plan_pdf(audit), start)
+    plan = pdf_words(audit_plan_pdf(audit))  # never approved: a draft, undated
+    assert "An Dương, ngày … tháng … năm …" in plan and WARD in plan
+    assert (DISTRICT if start < JULY_2025 else CITY) in plan  # the heading of its audit
     headed(audit_checklist_pdf(audit), start)
     headed(audit_report_pdf(audit), end)  # unsigned: due at the audit's end
 
