@@ -66,7 +66,7 @@ def _timetable(audit: Audit) -> list:
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
-    return [grid(rows, [25 * mm, 27 * mm, 50 * mm, 38 * mm, 30 * mm])]
+    return [grid(rows, [25 * mm, 33 * mm, 45 * mm, 37 * mm, 30 * mm])]
 
 
 def _plan_approval(audit: Audit) -> str:

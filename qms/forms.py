@@ -68,9 +68,9 @@ class BootstrapMixin:
         super().add_error(field, error)
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs["class"].split():
-                    widget.attrs["class"] += " is-invalid"
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", "").split():
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
 class OffersActiveUnits:

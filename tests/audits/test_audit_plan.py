@@ -16,6 +16,7 @@ from django.urls import reverse
 from audits import services
 from audits.models import Audit, TimetableRow
 from audits.pdf import audit_checklist_pdf, audit_plan_pdf, audit_report_pdf
+from procedures import services as procedure_services
 from qms.roles import Role
 from qms.signatures import SignedRecordError
 from tests.audits.test_audit_pages import pdf_words
@@ -101,7 +102,7 @@ def test_the_plan_prints_its_timetable_in_the_body_size_or_one_step_below(timeta
 def test_planning_an_audit_writes_one_history_row(audit, secretary):
     row = audit.history.get()  # created with its scope and team: one row, not two
     assert row.history_type == "+" and row.history_change_reason == "Chương trình 2023"
-    assert [unit.code for unit in row.units.all()] == ["TP-HT"]
+    assert [link.unit.code for link in row.units.all()] == ["TP-HT"]  # with its links
     replan(audit, secretary, [])
     assert list(audit.history.values_list("history_type", flat=True)) == ["~", "+"]
 
@@ -231,26 +232,45 @@ def test_a_refused_row_shows_its_messages_in_the_row_with_its_values(audit, secr
     assert "table-danger" not in fine.classes and "table-danger" in refused.classes
     day, start, end = refused.find_all("td")[:3]
     # numbered as the page shows it, beside its field, the values kept
-    assert "Dòng 3 của lịch đánh giá: 09/06/2023 nằm ngoài thời gian" in day.text
+    assert "Dòng 3 của lịch đánh giá: ngày 09/06/2023 nằm ngoài thời gian" in day.text
     assert day.find("input").attrs["value"] == "09/06/2023"
     assert "is-invalid" in day.find("input").classes
-    assert "Dòng 3 của lịch đánh giá: phải kết thúc sau khi bắt đầu" in end.text
+    assert "Dòng 3 của lịch đánh giá: buổi đánh giá phải kết thúc sau khi bắt đầu" in end.text
     assert end.find("input").attrs["value"] == "08:00" and "Dòng" not in start.text
+
+
+def assert_every_input_named_by_column_and_row(table) -> None:
+    """The shared formset table (templates/procedures/_formset_table.html): each input
+    of each row has a label, '<column header>, dòng <n>', or 'Xóa dòng <n>'."""
+    headers = [th.text for th in table.find("thead").find_all("th")]
+    labels = {label.attrs["for"]: label.text for label in table.find_all("label")}
+    rows = table.find("tbody").find_all("tr")
+    assert rows and headers[0] == "#" and headers[-1] == "Xóa"
+    for number, row in enumerate(rows, start=1):
+        fields = [
+            field
+            for field in row.find_all("input") + row.find_all("select") + row.find_all("textarea")
+            if field.attrs.get("type") != "hidden"
+        ]
+        named = sorted(labels[field.attrs["id"]] for field in fields)
+        expected = [f"{header}, dòng {number}" for header in headers[1:-1]]
+        assert named == sorted([*expected, f"Xóa dòng {number}"])
+        assert all("formset-label" in label.classes for label in row.find_all("label"))
 
 
 def test_every_row_input_is_named_by_its_column_and_row(audit, secretary, client_for):
     page = client_for(secretary).get(reverse("audits:update", args=[audit.pk])).content
     table = parse(page).find("table", **{"data-testid": "timetable-formset"})
-    headers = [th.text for th in table.find("thead").find_all("th")]
-    assert len(headers) == 8 and headers[-1] == "Xóa"  # #, six fields, remove
-    labels = {label.attrs["for"]: label.text for label in table.find_all("label")}
-    for number, row in enumerate(table.find("tbody").find_all("tr"), start=1):
-        fields = row.find_all("input") + row.find_all("select")
-        named = [labels[field.attrs["id"]] for field in fields if field.attrs["type"] != "hidden"]
-        assert named == [f"{header}, dòng {number}" for header in headers[1:-1]] + [
-            f"Xóa dòng {number}"
-        ]
-        assert all("formset-label" in label.classes for label in row.find_all("label"))
+    assert len(table.find("thead").find_all("th")) == 8  # #, six fields, remove
+    assert_every_input_named_by_column_and_row(table)
+
+
+def test_the_revision_page_names_the_inputs_of_its_three_tables(effective, secretary, client_for):
+    draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
+    url = reverse("procedures:revision_edit", args=[draft.pk])
+    page = parse(client_for(secretary).get(url).content)
+    for testid in ("steps-formset", "records-formset", "components-formset"):
+        assert_every_input_named_by_column_and_row(page.find("table", **{"data-testid": testid}))
 
 
 def test_the_rows_stay_usable_on_a_narrow_screen_and_show_the_date_on_a_wide_one():
@@ -260,3 +280,13 @@ def test_the_rows_stay_usable_on_a_narrow_screen_and_show_the_date_on_a_wide_one
     assert ".formset-table thead { display: none; }" in narrow  # a card per row
     assert ".formset-table .formset-label {" in narrow  # its labels shown
     assert '.formset-table input[placeholder="dd/mm/yyyy"] { min-width: 8.5rem; }' in css
+
+
+def test_the_edit_page_says_it_edits_the_plan(audit, secretary, client_for):
+    client = client_for(secretary)
+    edit = parse(client.get(reverse("audits:update", args=[audit.pk])).content)
+    assert edit.find("h1").text == "Sửa kế hoạch đánh giá"
+    assert edit.find("title").text.startswith("Sửa kế hoạch đánh giá")
+    assert parse(client.get(reverse("audits:create")).content).find("h1").text == (
+        "Lập kế hoạch đánh giá"
+    )
