@@ -53,12 +53,10 @@ def save_tracked_with_links(
     the related objects it now has): one history row, written after the links are set
     so that it holds them. simple_history alone would write one for the save and one
     more for each link changed, the same change shown as created and then modified."""
-    track(record, user, reason)
-    record.full_clean()
     history_type = "+" if record._state.adding else "~"
     record.skip_history_when_saving = True
     try:
-        record.save()
+        save_tracked(record, user=user, reason=reason)
         for name, related in links.items():
             getattr(record, name).set(related)
     finally:
