@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procedures.models import Dossier, Procedure
+from qms.history import HistoryWithLinks
 from qms.models import ApprovedRecord, Signature, Unit
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
 
@@ -173,7 +174,7 @@ class Audit(models.Model):
         _("plan approved at"), null=True, blank=True, editable=False
     )
     signatures = GenericRelation(Signature, object_id_field="object_id")
-    history = HistoricalRecords(m2m_fields=[units, procedures, clauses, team])
+    history = HistoryWithLinks(m2m_fields=[units, procedures, clauses, team])
 
     objects = AuditQuerySet.as_manager()
 

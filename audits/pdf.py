@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
 
 from audits.models import Audit, Result
-from qms.dates import short_date, short_moment
+from qms.dates import local_day, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
     Signer,
@@ -81,8 +81,12 @@ def _fulfilment(audit: Audit) -> str:
     )
 
 
-def _document(audit: Audit, title: str, body: list, day, watermark: str | None = None) -> bytes:
-    identity = Organisation.current().identity_on(day)
+def _document(
+    audit: Audit, title: str, body: list, day, watermark: str | None = None, identity_day=None
+) -> bytes:
+    """`day` dates the document; None leaves the date line blank (an unapproved draft),
+    the identity then that of `identity_day`."""
+    identity = Organisation.current().identity_on(day or identity_day)
     story = [
         official_heading(identity),
         place_and_date(identity, day),
@@ -110,7 +114,7 @@ def _timetable(audit: Audit) -> list:
         rows.append([short_date(row.day), time, unit, row.auditor.get_full_name(), row.clauses])
     if len(rows) == 1:
         return [paragraph("Chưa lập lịch đánh giá.")]
-    return [grid(rows, columns(24, 26, 50, 40, 30), small=True)]
+    return [grid(rows, columns(25, 33, 45, 37, 30))]
 
 
 def _plan_approval(audit: Audit) -> str:
@@ -133,8 +137,11 @@ def audit_plan_pdf(audit: Audit) -> bytes:
             Spacer(1, 6 * mm),
             grid([["NGƯỜI PHÊ DUYỆT KẾ HOẠCH"], [_plan_approval(audit)]], columns(1)),
         ],
-        audit.planned_start,
+        # dated by its approval, its own event; a draft has no date yet, and the
+        # heading of the audit it is drafted for
+        local_day(audit.plan_approved_at) if audit.plan_approved_at else None,
         watermark=None if audit.plan_approved_at else "DỰ THẢO",
+        identity_day=audit.planned_start,
     )
 
 

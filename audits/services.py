@@ -21,7 +21,7 @@ from audits.models import (
 from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
 from qms.dates import short_date
-from qms.history import save_tracked, track
+from qms.history import save_tracked, save_tracked_with_links, track
 from qms.models import Signature, Unit, User
 from qms.roles import Role
 from qms.signing import signature_sign
@@ -106,11 +106,12 @@ def audit_save(
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
     if timetable is not None:
         _check_timetable(audit, timetable, units=units, auditors=[audit.lead_auditor, *team])
-    save_tracked(audit, user=user, reason=reason)
-    audit.units.set(units)
-    audit.procedures.set(procedures)
-    audit.clauses.set(clauses)
-    audit.team.set(team)
+    save_tracked_with_links(
+        audit,
+        user=user,
+        reason=reason,
+        links={"units": units, "procedures": procedures, "clauses": clauses, "team": team},
+    )
     if timetable is not None:
         audit.timetable.all().delete()
         TimetableRow.objects.bulk_create(
@@ -126,27 +127,40 @@ def audit_save(
 
 def _check_timetable(audit: Audit, rows: list[dict], *, units, auditors) -> None:
     """Each row falls within the audit's dates, on a unit it audits, by one of its
-    auditors."""
+    auditors. Each refusal names its row (from 1) and field in its params, so that a
+    form shows it in that row."""
     errors = []
+
+    def refuse(message: str, number: int, field: str, **params) -> None:
+        errors.append(
+            ValidationError(
+                message, code="timetable_row", params={"row": number, "field": field, **params}
+            )
+        )
+
     for number, row in enumerate(rows, start=1):
         if not audit.planned_start <= row["day"] <= audit.planned_end:
-            errors.append(
-                _("Timetable row %(row)s: %(day)s is outside the audit's dates.")
-                % {"row": number, "day": short_date(row["day"])}
+            refuse(
+                _("Timetable row %(row)s: %(day)s is outside the audit's dates."),
+                number,
+                "day",
+                day=short_date(row["day"]),
             )
         if row.get("end") and row["end"] <= row["start"]:
-            errors.append(
-                _("Timetable row %(row)s: it must end after it starts.") % {"row": number}
-            )
+            refuse(_("Timetable row %(row)s: it must end after it starts."), number, "end")
         if row.get("unit") and row["unit"] not in units:
-            errors.append(
-                _("Timetable row %(row)s: %(unit)s is not among the units audited.")
-                % {"row": number, "unit": row["unit"]}
+            refuse(
+                _("Timetable row %(row)s: %(unit)s is not among the units audited."),
+                number,
+                "unit",
+                unit=row["unit"],
             )
         if row["auditor"] not in auditors:
-            errors.append(
-                _("Timetable row %(row)s: %(auditor)s is not in the audit team.")
-                % {"row": number, "auditor": row["auditor"]}
+            refuse(
+                _("Timetable row %(row)s: %(auditor)s is not in the audit team."),
+                number,
+                "auditor",
+                auditor=row["auditor"],
             )
     if errors:
         raise ValidationError({"timetable": errors})

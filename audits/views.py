@@ -21,7 +21,7 @@ from audits.forms import (
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
-from qms.feedback import form_error_messages, form_service_error, run_action
+from qms.feedback import form_error_messages, form_service_error, row_service_errors, run_action
 from qms.forms import SignForm, kept_rows
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
@@ -99,6 +99,8 @@ def _plan_form(request: HttpRequest, form: AuditForm) -> HttpResponse:
                 timetable=kept_rows(timetable),
             )
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                row_service_errors(timetable, error.error_dict.pop("timetable", []))
             form_service_error(form, error)
         else:
             messages.success(request, _("Audit %(code)s is planned.") % {"code": audit.code})

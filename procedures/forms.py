@@ -23,6 +23,7 @@ from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
 from qms.uploads import upload_validators
+from qms.validators import validate_phone
 
 
 class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
@@ -221,11 +222,8 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         required=False,
         error_messages={"invalid": _("An ID number has 9 or 12 digits.")},
     )
-    applicant_phone = forms.RegexField(
-        label=_("Phone"),
-        regex=r"^\+?[\d .]{8,15}$",
-        required=False,
-        error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
+    applicant_phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, validators=[validate_phone]
     )
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
     applicant_email = forms.EmailField(

@@ -8,7 +8,8 @@ in seconds. A book covers at most one year, and at most the rows `qms.exports`
 allows its format.
 """
 
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import PageBreak
 
 from procedures.models import Apology, Delivery, Dossier, Handoff, RuleSet
-from qms.dates import local_day, short_date
+from procedures.models.dossiers import RULES_2025_FROM
+from qms.dates import short_date
 from qms.exports import capped
 from qms.models import Organisation, Unit
 from qms.pdf import LANDSCAPE_WIDTH, build_pdf, columns, grid, official_heading, paragraph
@@ -104,9 +106,41 @@ def _notes(
     return "; ".join([*marks, *([note] if note else [])])
 
 
+@dataclass
+class Section:
+    """The part of a book in one form and volume: the days of the period it covers,
+    whose identity heads it, and its rows."""
+
+    rule_set: str
+    volume: int
+    start: date
+    end: date
+    rows: list = field(default_factory=list)
+
+    @property
+    def header(self) -> list[str]:
+        return [name for name, _width in COLUMNS[self.rule_set]]
+
+
+def _sections(date_from: date, date_to: date) -> list[Section]:
+    """The period cut where the form (1/7/2025, R1) or the volume (1 January) changes:
+    each part prints its own form and the identity of its own days, with or without
+    dossiers."""
+    sections, start = [], date_from
+    while start <= date_to:
+        rule_set = RuleSet.for_receipt(start)
+        cuts = [date_to, date(start.year, 12, 31)]
+        if rule_set == RuleSet.V2018:
+            cuts.append(RULES_2025_FROM - timedelta(days=1))
+        end = min(cuts)
+        sections.append(Section(rule_set, start.year, start, end))
+        start = end + timedelta(days=1)
+    return sections
+
+
 def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, user=None):
-    """[(rule set, volume, header, rows, last day)] for dossiers received in the period, oldest
-    first, one section per form and volume, with the applicants' contact details as
+    """The `Section`s of dossiers received in the period, oldest first, one per form
+    and volume (those without dossiers too), with the applicants' contact details as
     `user` may see them (None: in full); refused when the period or the rows exceed
     what a `fmt` book may hold. A dossier never received (R13) has no row number and
     is not in the book."""
@@ -150,11 +184,11 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
         )
     )
     deliveries = dict(Delivery.choices)
-    sections = []
-    for (rule_set, volume), group in groupby(capped(values, fmt), key=lambda row: row[:2]):
-        rows = []
+    sections = {(part.rule_set, part.volume): part for part in _sections(date_from, date_to)}
+    for key, group in groupby(capped(values, fmt), key=lambda row: row[:2]):
+        rows = sections[key].rows
         for (
-            _rule_set,
+            rule_set,
             _volume,
             number,
             code,
@@ -179,7 +213,6 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
             shown = citizen_contact(user, id_number="", phone=phone, address=address)
             contact = " / ".join(part for part in (shown.address, shown.phone) if part)
             notes = _notes(note, status, ended, apologised, promised)
-            last_day = local_day(received)
             if rule_set == RuleSet.V2018:
                 rows.append(
                     [
@@ -215,13 +248,7 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
                         notes,
                     ]
                 )
-        header = [name for name, _width in COLUMNS[rule_set]]
-        sections.append((rule_set, volume, header, rows, last_day))
-    if not sections:
-        rule_set = RuleSet.for_receipt(date_from)
-        header = [name for name, _width in COLUMNS[rule_set]]
-        sections.append((rule_set, date_from.year, header, [], date_to))
-    return sections
+    return list(sections.values())
 
 
 def _title(date_from: date, date_to: date, unit: Unit | None, volume: int) -> str:
@@ -232,37 +259,54 @@ def _title(date_from: date, date_to: date, unit: Unit | None, volume: int) -> st
     )
 
 
+def _empty(section: Section) -> str:
+    return (
+        f"Không có hồ sơ nào được tiếp nhận từ ngày {short_date(section.start)} "
+        f"đến ngày {short_date(section.end)}."
+    )
+
+
 def tracking_book_xlsx(
     date_from: date, date_to: date, unit: Unit | None = None, user=None
 ) -> bytes:
     sections = tracking_book(date_from, date_to, unit, "xlsx", user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
-    write_row(sheet, [Organisation.current().identity_on(date_to).name.upper()])
-    for rule_set, volume, header, rows, _last_day in sections:
-        write_row(sheet, [FORM[rule_set]])
-        write_row(sheet, [_title(date_from, date_to, unit, volume)])
-        write_row(sheet, header)
-        for row in rows:
+    organisation = Organisation.current()
+    for section in sections:
+        write_row(sheet, [organisation.identity_on(section.end).name.upper()])
+        write_row(sheet, [FORM[section.rule_set]])
+        write_row(sheet, [_title(section.start, section.end, unit, section.volume)])
+        write_row(sheet, section.header)
+        for row in section.rows:
             write_row(sheet, row)
+        if not section.rows:
+            write_row(sheet, [_empty(section)])
     return workbook_bytes(book)
 
 
 def tracking_book_pdf(date_from: date, date_to: date, unit: Unit | None = None, user=None) -> bytes:
     sections = tracking_book(date_from, date_to, unit, "pdf", user)
+    organisation = Organisation.current()
     story = []
-    for index, (rule_set, volume, header, rows, last_day) in enumerate(sections):
+    for index, section in enumerate(sections):
         if index:
             story.append(PageBreak())
         story += [
-            paragraph(FORM[rule_set], "small"),
-            official_heading(Organisation.current().identity_on(last_day), desk=True),
-            paragraph(_title(date_from, date_to, unit, volume), "title"),
+            paragraph(FORM[section.rule_set], "small"),
+            # the identity in force when this section closes: the district's before
+            # 1/7/2025, the ward centre's after
+            official_heading(organisation.identity_on(section.end), desk=True),
+            paragraph(_title(section.start, section.end, unit, section.volume), "title"),
             grid(
-                [header, *[[str(cell) for cell in row] for row in rows]],
-                columns(*[width for _name, width in COLUMNS[rule_set]], width=LANDSCAPE_WIDTH),
+                [section.header, *[[str(cell) for cell in row] for row in section.rows]],
+                columns(
+                    *[width for _name, width in COLUMNS[section.rule_set]], width=LANDSCAPE_WIDTH
+                ),
                 small=True,
             ),
         ]
-    titles = ", ".join(sorted({str(section[1]) for section in sections}))
+        if not section.rows:
+            story.append(paragraph(_empty(section)))
+    titles = ", ".join(sorted({str(section.volume) for section in sections}))
     return build_pdf(story, title=_title(date_from, date_to, unit, titles), pagesize=landscape(A4))

@@ -51,6 +51,7 @@ def moment_words(value: datetime | None) -> str:
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút, {date_words(moment)}"
 
 
-def date_line(place: str, value: date) -> str:
-    """The italic line under an official heading: '<place>, ngày dd tháng m năm yyyy'."""
-    return f"{place}, {date_words(value)}"
+def date_line(place: str, value: date | None) -> str:
+    """The italic line under an official heading: '<place>, ngày dd tháng m năm yyyy',
+    its date left blank on a draft not yet issued (None)."""
+    return f"{place}, {date_words(value) if value else 'ngày … tháng … năm …'}"

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 
+from qms.forms import kept_forms
+
 T = TypeVar("T")
 
 
@@ -53,6 +55,19 @@ def form_service_error(form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def row_service_errors(formset, errors: list[ValidationError]) -> None:
+    """A service's refusals of rows of `formset` (it was given `kept_rows`), each
+    shown in its row beside its field: each error's params name the `row` (its number
+    among the kept rows, from 1), which its message then gives as numbered on the page,
+    and the `field`."""
+    forms = kept_forms(formset)
+    for error in errors:
+        form = forms[error.params["row"] - 1]
+        # the number the page shows: deleted rows before it still have theirs
+        shown = {**error.params, "row": formset.forms.index(form) + 1}
+        form.add_error(error.params.get("field"), ValidationError(error.message, error.code, shown))
 
 
 def form_error_messages(request: HttpRequest, form, about: str = "") -> None:

@@ -58,12 +58,19 @@ class BootstrapMixin:
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name, errors in self.errors.items():
+        for errors in self.errors.values():
             for error in errors.data:
                 if error.code in UNTRANSLATED:
                     error.message = UNTRANSLATED[error.code]
+
+    def add_error(self, field, error) -> None:
+        """Every error marks its field, also one a service adds after validation."""
+        super().add_error(field, error)
+        for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", "").split():
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
 class OffersActiveUnits:
@@ -262,10 +269,14 @@ class SignForm(ConfirmsPassword, BootstrapMixin, forms.Form):
             self.fields["seen_sha256"].initial = lambda: shown_sha256(record)
 
 
+def kept_forms(formset) -> list:
+    """The forms of the filled rows of a valid formset, in order, without the deleted
+    ones."""
+    return [
+        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
 def kept_rows(formset) -> list[dict]:
     """The filled rows of a valid formset, in order, without the deleted ones."""
-    return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+    return [form.cleaned_data for form in kept_forms(formset)]

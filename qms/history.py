@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalChanges
+from simple_history.models import HistoricalChanges, HistoricalRecords
 
 
 def track(record: Any, user: Any, reason: str | None = None) -> Any:
@@ -32,6 +32,36 @@ def save_tracked(record: Any, *, user: Any, reason: str | None = None) -> Any:
     track(record, user, reason)
     record.full_clean()
     record.save()
+    return record
+
+
+class HistoryWithLinks(HistoricalRecords):
+    """simple_history's records of a model whose many-to-many links are part of its
+    history: they keep themselves on the model as `history_records`, so that
+    `save_tracked_with_links` writes a change's one row once its links are set."""
+
+    def finalize(self, sender, **kwargs) -> None:
+        super().finalize(sender, **kwargs)
+        if self.cls is sender:
+            sender.history_records = self
+
+
+def save_tracked_with_links(
+    record: Any, *, user: Any, reason: str | None, links: dict[str, list]
+) -> Any:
+    """`save_tracked` for a record saved together with its many-to-many `links` (name:
+    the related objects it now has): one history row, written after the links are set
+    so that it holds them. simple_history alone would write one for the save and one
+    more for each link changed, the same change shown as created and then modified."""
+    history_type = "+" if record._state.adding else "~"
+    record.skip_history_when_saving = True
+    try:
+        save_tracked(record, user=user, reason=reason)
+        for name, related in links.items():
+            getattr(record, name).set(related)
+    finally:
+        del record.skip_history_when_saving
+    type(record).history_records.create_historical_record(record, history_type)
     return record
 
 

@@ -252,7 +252,7 @@ def number_line(number) -> Table:
     return table
 
 
-def place_and_date(identity, day: date) -> Paragraph:
+def place_and_date(identity, day: date | None) -> Paragraph:
     """The date line: the place name of `identity`, the one in force on `day`."""
     return Paragraph(
         text(date_line(identity.place_name, day)),

@@ -31,6 +31,7 @@ from qms.models import ApprovedRecord, NumberSequence, Unit, document_number_fie
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
+from qms.validators import validate_phone
 
 RULES_2025_FROM = date(2025, 7, 1)
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -220,7 +221,9 @@ class Dossier(DeletesReplacedFiles):
     rule_set = models.CharField(_("rule set"), max_length=4, choices=RuleSet.choices)
     applicant_name = models.CharField(_("applicant"), max_length=200)
     applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     delivery = models.CharField(

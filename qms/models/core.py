@@ -24,6 +24,7 @@ from qms.signatures import (
     content_hash,
     file_sha256,
 )
+from qms.validators import validate_phone
 from qms.working_days import DEFAULT_OFFICE_HOURS, OfficeHours, WorkingCalendar
 
 
@@ -42,7 +43,7 @@ class Organisation(models.Model):
         max_length=16,
         help_text=_("Short code that starts every dossier code, e.g. ADU."),
     )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     morning_start = models.TimeField(_("morning opens"), default=time(7, 30))
     morning_end = models.TimeField(_("morning closes"), default=time(11, 30))
@@ -162,6 +163,7 @@ class OrganisationIdentity(models.Model):
         _("one-stop desk's phone"),
         max_length=20,
         blank=True,
+        validators=[validate_phone],
         help_text=_("Printed on the request to supplement (form 02) as the number to call."),
     )
     history = HistoricalRecords()

@@ -21,8 +21,7 @@ ONLY = {
     },
     "Quản trị": {Role.ISO_SECRETARY},
 }
-NAVIGATION = [
-    "Trang chủ",
+NAVIGATION = [  # no "Trang chủ": the brand is the link home
     "Tiếp nhận",
     "Hồ sơ",
     "Hồ sơ chờ xử lý",

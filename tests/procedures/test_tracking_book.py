@@ -212,14 +212,14 @@ def test_a_period_across_1_july_2025_prints_a_section_per_form(effective, person
     assert "Quyển số: 2025" in rows[2][0]
     assert rows[3][0] == "STT" and rows[3][3] == "Số lượng hồ sơ (bộ)"
     assert rows[4][:2] == (41, june.code) and rows[4][4] == "Vũ Thị Lan"
-    assert rows[5][0] == "Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)"
-    assert rows[7][9] == "Phương thức nhận kết quả" and rows[7][11] == "Ghi chú"
-    assert rows[8][:2] == (stopped.book_row, stopped.code)
-    assert rows[8][9] == "Qua dịch vụ bưu chính công ích"
-    assert rows[8][11].startswith("Rút hồ sơ ngày 02/07/2025")
-    assert rows[9][9] == "Trực tiếp tại nơi tiếp nhận hồ sơ"
-    assert rows[9][11].startswith("Xin lỗi ngày 03/07/2025, hẹn lại ngày 15/07/2025")
-    assert len(rows) == 10  # the refusal at intake has no row
+    assert rows[6][0] == "Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)"  # under its own heading
+    assert rows[8][9] == "Phương thức nhận kết quả" and rows[8][11] == "Ghi chú"
+    assert rows[9][:2] == (stopped.book_row, stopped.code)
+    assert rows[9][9] == "Qua dịch vụ bưu chính công ích"
+    assert rows[9][11].startswith("Rút hồ sơ ngày 02/07/2025")
+    assert rows[10][9] == "Trực tiếp tại nơi tiếp nhận hồ sơ"
+    assert rows[10][11].startswith("Xin lỗi ngày 03/07/2025, hẹn lại ngày 15/07/2025")
+    assert len(rows) == 11  # the refusal at intake has no row
     pdf = tmp_path / "so.pdf"
     export_book(pdf, date_from="2025-06-01", date_to="2025-07-31", fmt="pdf")
     text = unicodedata.normalize("NFC", subprocess.run(
@@ -230,3 +230,26 @@ def test_a_period_across_1_july_2025_prints_a_section_per_form(effective, person
     assert "Quyển số: 2025" in text and "Chuyển hồ" in text and "Phương thức" in text
     assert "Rút hồ sơ ngày" in text and "hẹn lại" in text
     assert "Trực tuyến" not in text.split("Mẫu số 07")[1]  # the channel is not the delivery
+
+
+def test_a_period_without_dossiers_prints_each_form_under_the_identity_of_its_days(
+    effective, tmp_path
+):
+    """Nothing received in June–July 2025: still one section per form, each headed by
+    the identity of its own days, each saying it has no dossier."""
+    pdf = tmp_path / "so.pdf"
+    export_book(pdf, date_from="2025-06-01", date_to="2025-07-31", fmt="pdf")
+    pages = unicodedata.normalize("NFC", subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True).stdout.decode()).split("\f")  # fmt: skip
+    june, july = (" ".join(page.split()) for page in pages[:2])
+    assert "Mẫu số 06" in june and "Mẫu số 07" not in june
+    assert "BỘ PHẬN MỘT CỬA" in june and "(từ 01/06/2025 đến 30/06/2025)" in june
+    assert "Không có hồ sơ nào được tiếp nhận từ ngày 01/06/2025 đến ngày 30/06/2025" in june
+    assert "Mẫu số 07" in july and "Mẫu số 06" not in july
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in july and "BỘ PHẬN MỘT CỬA" not in july
+    assert "Không có hồ sơ nào được tiếp nhận từ ngày 01/07/2025 đến ngày 31/07/2025" in july
+    out = tmp_path / "so.xlsx"
+    export_book(out, date_from="2025-06-01", date_to="2025-07-31")
+    rows = [row[0] for row in load_workbook(out).active.iter_rows(values_only=True)]
+    assert rows[1] == "Mẫu số 06 (Thông tư số 01/2018/TT-VPCP)" and rows[4].startswith("Không có")
+    assert rows[6] == "Mẫu số 07 (Thông tư số 03/2025/TT-VPCP)" and rows[9].startswith("Không có")

@@ -21,6 +21,10 @@ from qms.roles import Role
 from tests.procedures.test_form_identity import CITY, DISTRICT, WARD, dated, pdf_words
 
 JULY_2025 = date(2025, 7, 1)
+PHONE_MESSAGE = (
+    "Nhập số điện thoại gồm 8 đến 15 chữ số; có thể có dấu cách, dấu chấm, dấu ngoặc đơn "
+    "và dấu + ở đầu."
+)
 
 
 def test_the_identity_in_force_on_a_day(organisation):
@@ -103,7 +107,9 @@ def test_audit_documents_are_dated_by_the_audit_never_the_print_day(started, sta
         planned_start=start, planned_end=end, actual_start=start, year=start.year
     )
     audit = Audit.objects.get(pk=started.pk)
-    headed(audit_plan_pdf(audit), start)
+    plan = pdf_words(audit_plan_pdf(audit))  # never approved: a draft, undated
+    assert "An Dương, ngày … tháng … năm …" in plan and WARD in plan
+    assert (DISTRICT if start < JULY_2025 else CITY) in plan  # the heading of its audit
     headed(audit_checklist_pdf(audit), start)
     headed(audit_report_pdf(audit), end)  # unsigned: due at the audit's end
 
@@ -142,3 +148,59 @@ def test_a_periodic_report_is_dated_on_the_day_it_was_sent(secretary, organisati
     )
     services.report_submit(report=report, user=secretary, submitted_on=sent_on)
     headed(report_pdf(sent_on.year, PeriodicReport.Period.Q1), sent_on)
+
+
+def test_the_list_and_the_form_name_the_superior_authority_alike(
+    organisation, personas, client_for
+):
+    client = client_for(personas[Role.ISO_SECRETARY])
+    listing = client.get(reverse("qms:identities")).content.decode()
+    form = client.get(reverse("qms:identity_create")).content.decode()
+    for page in (listing, form):
+        assert "Cơ quan cấp trên" in page and "chủ quản" not in page
+
+
+IDENTITY = {
+    "valid_from": "01/01/2027",
+    "superior": "Ủy ban nhân dân thành phố Hải Phòng",
+    "name": "Ủy ban nhân dân phường Lê Chân",
+    "desk_name": "Trung tâm Phục vụ hành chính công phường Lê Chân",
+    "place_name": "Lê Chân",
+    "address": "Phường Lê Chân, thành phố Hải Phòng",
+    "reason": "Sáp nhập phường",
+}
+
+
+@pytest.mark.parametrize("phone", ["abc", "0225 abc 210", "12", "0225-3857-210", "02+25 3857"])
+def test_a_desk_phone_that_is_not_a_number_is_refused_beside_its_field(
+    organisation, personas, client_for, phone
+):
+    client = client_for(personas[Role.ISO_SECRETARY])
+    count = OrganisationIdentity.objects.count()
+    refused = client.post(reverse("qms:identity_create"), IDENTITY | {"desk_phone": phone})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["desk_phone"] == [PHONE_MESSAGE]
+    assert f'value="{phone}"' in refused.content.decode()
+    assert OrganisationIdentity.objects.count() == count
+
+
+@pytest.mark.parametrize("phone", ["0225 3857 210", "(0225) 3.857.210", "+84 225 3857 210"])
+def test_a_desk_phone_as_people_write_it_is_kept(organisation, personas, client_for, phone):
+    client = client_for(personas[Role.ISO_SECRETARY])
+    client.post(reverse("qms:identity_create"), IDENTITY | {"desk_phone": phone})
+    assert OrganisationIdentity.objects.get(valid_from=date(2027, 1, 1)).desk_phone == phone
+
+
+def test_every_phone_field_uses_the_one_phone_validator():
+    from procedures.forms import ReceiveForm
+    from procedures.models import Dossier
+    from qms.models import Organisation
+    from qms.validators import validate_phone
+
+    for model, name in (
+        (OrganisationIdentity, "desk_phone"),
+        (Organisation, "phone"),
+        (Dossier, "applicant_phone"),
+    ):
+        assert validate_phone in model._meta.get_field(name).validators, name
+    assert validate_phone in ReceiveForm.base_fields["applicant_phone"].validators
