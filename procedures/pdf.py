@@ -222,20 +222,21 @@ def _copy_mark(mark: str) -> Paragraph:
 
 def _representative_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
     """The person who brought the dossier on the applicant's behalf, in the model
-    form's words ("trường hợp ủy quyền …: họ và tên, địa chỉ, số định danh cá nhân,
-    số điện thoại, email, giấy tờ ủy quyền"); no row when there is none."""
+    form's words and order ("trường hợp ủy quyền …: họ và tên, địa chỉ, số định danh
+    cá nhân, số điện thoại, email, giấy tờ ủy quyền"), the phone and the e-mail on one
+    row as the model form writes the applicant's, so that a copy still holds on one
+    page; no row when there is none."""
     if not dossier.has_representative:
         return []
-    lines = [
-        ("Họ và tên", dossier.representative_name),
-        ("Địa chỉ", contact.address),
-        ("Số định danh cá nhân", contact.id_number),
-        ("Số điện thoại", contact.phone),
-        ("Email", dossier.representative_email),
-        ("Giấy tờ ủy quyền", dossier.representative_authorisation),
-    ]
     return [
-        ["Người được ủy quyền", "\n".join(f"{label}: {value or '—'}" for label, value in lines)]
+        ["Người được ủy quyền", dossier.representative_name],
+        ["Địa chỉ", contact.address or "—"],
+        ["Số định danh cá nhân", contact.id_number or "—"],
+        [
+            "Số điện thoại; email",
+            f"{contact.phone or '—'}; {dossier.representative_email or '—'}",
+        ],
+        ["Giấy tờ ủy quyền", dossier.representative_authorisation],
     ]
 
 
