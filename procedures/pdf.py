@@ -224,8 +224,8 @@ def _representative_rows(dossier: Dossier, contact: CitizenContact) -> list[list
     """The person who brought the dossier on the applicant's behalf, in the model
     form's words and order ("trường hợp ủy quyền …: họ và tên, địa chỉ, số định danh
     cá nhân, số điện thoại, email, giấy tờ ủy quyền"), the phone and the e-mail on one
-    row as the model form writes the applicant's, so that a copy still holds on one
-    page; no row when there is none."""
+    row as the model form writes the applicant's, to keep the copy short; no row when
+    there is none."""
     if not dossier.has_representative:
         return []
     return [

@@ -74,7 +74,8 @@ def test_a_representative_is_saved_printed_on_form_01_and_shown_on_the_page(
         assert text.count(line) == 2, line  # in both copies of form 01
     assert text.index("Người nộp hồ sơ Phạm Văn Đông") < text.index("Người được ủy quyền")
     assert text.index("Người được ủy quyền") < text.index("Nội dung yêu cầu giải quyết")
-    assert pdf_pages(receipt.content) == 2  # each copy still on one page
+    # an applicant with an ID number only and the procedure's list: each copy on one page
+    assert pdf_pages(receipt.content) == 2
 
     page = client.get(reverse("procedures:dossier_detail", args=[dossier.code])).content.decode()
     for value in REPRESENTATIVE.values():
