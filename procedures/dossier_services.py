@@ -128,6 +128,12 @@ def dossier_receive(
     applicant_phone: str = "",
     applicant_address: str = "",
     applicant_email: str = "",
+    representative_name: str = "",
+    representative_id_number: str = "",
+    representative_address: str = "",
+    representative_phone: str = "",
+    representative_email: str = "",
+    representative_authorisation: str = "",
     delivery: str = Delivery.DESK,
     documents: list[dict] | None = None,
     documents_count: int = 1,
@@ -141,7 +147,8 @@ def dossier_receive(
     An incomplete dossier (form 02) or a refused one (form 03) is logged too, with
     its reason, but gets no appointment and no row in the tracking book (R13).
     `documents` (name, copy type, quantity, optional scan) defaults to the
-    revision's list of dossier components.
+    revision's list of dossier components. The `representative_*` details are of
+    the person who brings the dossier on the applicant's behalf, if anyone does.
     """
     received_at = received_at or timezone.now()
     revision = procedure.revisions.effective().first()
@@ -165,6 +172,12 @@ def dossier_receive(
         applicant_phone=applicant_phone,
         applicant_address=applicant_address,
         applicant_email=applicant_email,
+        representative_name=representative_name,
+        representative_id_number=representative_id_number,
+        representative_address=representative_address,
+        representative_phone=representative_phone,
+        representative_email=representative_email,
+        representative_authorisation=representative_authorisation,
         delivery=delivery,
         channel=channel,
         documents_count=documents_count,

@@ -18,7 +18,11 @@ from procedures.models import (
     RevisionRecord,
     RevisionStep,
 )
-from procedures.models.dossiers import SATISFACTION_CRITERIA
+from procedures.models.dossiers import (
+    REPRESENTATIVE_FIELDS,
+    SATISFACTION_CRITERIA,
+    representative_problems,
+)
 from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
@@ -202,6 +206,17 @@ class MultipleFileField(forms.FileField):
 SCAN_NAME = re.compile(r"(?P<order>[0-9]+)\b")
 
 
+def id_number_field(label) -> forms.RegexField:
+    """A citizen's personal identifier (số định danh cá nhân, the number of the
+    chip-based ID card): 12 digits, or the 9 of an old ID card still in hand."""
+    return forms.RegexField(
+        label=label,
+        regex=r"^\d{9}(\d{3})?$",
+        required=False,
+        error_messages={"invalid": _("An ID number has 9 or 12 digits.")},
+    )
+
+
 class ReceiveForm(BootstrapMixin, forms.Form):
     """The desk's receipt form: built to be filled with the keyboard alone.
 
@@ -216,12 +231,7 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"list": "procedure-options", "autofocus": True}),
     )
     applicant_name = forms.CharField(label=_("Applicant"), max_length=200)
-    applicant_id_number = forms.RegexField(
-        label=_("ID number"),
-        regex=r"^\d{9}(\d{3})?$",
-        required=False,
-        error_messages={"invalid": _("An ID number has 9 or 12 digits.")},
-    )
+    applicant_id_number = id_number_field(_("ID number"))
     applicant_phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[validate_phone]
     )
@@ -272,6 +282,44 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         help_text=_("For an incomplete or refused dossier: what is missing, or why."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The optional section "Người được ủy quyền (nếu có)" (REPRESENTATIVE_FIELDS).
+    representative_name = forms.CharField(
+        label=_("Authorised person's full name"), max_length=200, required=False
+    )
+    representative_id_number = id_number_field(_("Authorised person's ID (CCCD)"))
+    representative_address = forms.CharField(
+        label=_("Authorised person's address"), max_length=300, required=False
+    )
+    representative_phone = forms.CharField(
+        label=_("Authorised person's phone"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+    )
+    representative_email = forms.EmailField(
+        label=_("Authorised person's e-mail"),
+        required=False,
+        error_messages={"invalid": _("Enter an e-mail address such as ten@example.vn.")},
+    )
+    representative_authorisation = forms.CharField(
+        label=_("Authorisation document"),
+        max_length=300,
+        required=False,
+        help_text=_("For example “Giấy ủy quyền số 12/2026 ngày 01/12/2026”."),
+    )
+
+    def applicant_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in REPRESENTATIVE_FIELDS]
+
+    def representative_fields(self) -> list:
+        return [self[name] for name in REPRESENTATIVE_FIELDS]
+
+    def representative_open(self) -> bool:
+        """The section stays closed for an ordinary dossier, open once anything in
+        it was typed (a refused form shows its values and messages)."""
+        return self.is_bound and any(
+            str(self[name].value() or "").strip() for name in REPRESENTATIVE_FIELDS
+        )
 
     def clean_procedure(self) -> Procedure:
         code = self.cleaned_data["procedure"].split(" – ")[0].strip()
@@ -285,8 +333,13 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         return parse_documents(text) if text.strip() else None
 
     def clean(self):
-        """Each scan goes to the document its file name numbers."""
+        """Each scan goes to the document its file name numbers; an authorised person
+        comes with a name and the authorisation document (the dossier's rule, on the
+        values as typed so that a refused field still counts as given)."""
         data = super().clean()
+        typed = {name: self[name].value() for name in REPRESENTATIVE_FIELDS}
+        for name, message in representative_problems(typed).items():
+            self.add_error(name, message)
         scans = data.pop("scans", None) or []
         if not scans or "documents" not in data or "procedure" not in data:
             return data

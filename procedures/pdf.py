@@ -220,7 +220,33 @@ def _copy_mark(mark: str) -> Paragraph:
     return marked
 
 
-def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, identity) -> list:
+def _representative_rows(dossier: Dossier, contact: CitizenContact) -> list[list[str]]:
+    """The person who brought the dossier on the applicant's behalf, in the model
+    form's words and order ("trường hợp ủy quyền …: họ và tên, địa chỉ, số định danh
+    cá nhân, số điện thoại, email, giấy tờ ủy quyền"), the phone and the e-mail on one
+    row as the model form writes the applicant's, to keep the copy short; no row when
+    there is none."""
+    if not dossier.has_representative:
+        return []
+    return [
+        ["Người được ủy quyền", dossier.representative_name],
+        ["Địa chỉ", contact.address or "—"],
+        ["Số định danh cá nhân", contact.id_number or "—"],
+        [
+            "Số điện thoại; email",
+            f"{contact.phone or '—'}; {dossier.representative_email or '—'}",
+        ],
+        ["Giấy tờ ủy quyền", dossier.representative_authorisation],
+    ]
+
+
+def _receipt_body(
+    dossier: Dossier,
+    contact: CitizenContact,
+    received_by: str,
+    identity,
+    representative: CitizenContact,
+) -> list:
     """Form 01 (R11): what was received, when, when the result is due and how it
     goes back, the tracking-book row; after a supplement restart (R4), the new
     appointment beside the original one."""
@@ -249,6 +275,7 @@ def _receipt_body(dossier: Dossier, contact: CitizenContact, received_by: str, i
                 ["Địa chỉ", contact.address or "—"],
                 ["Số điện thoại", contact.phone or "—"],
                 ["Thư điện tử", dossier.applicant_email or "—"],
+                *_representative_rows(dossier, representative),
                 ["Nội dung yêu cầu giải quyết", dossier.procedure.name],
             ],
             label_width,
@@ -367,11 +394,12 @@ def _form_body(
     contact: CitizenContact,
     identity,
     request: SupplementRequest | None = None,
+    representative: CitizenContact | None = None,
 ) -> list:
     received_by = dossier.received_by.get_full_name() if dossier.received_by else ""
     label_width = LABEL_COLUMNS
     if kind == "receipt":
-        return _receipt_body(dossier, contact, received_by, identity)
+        return _receipt_body(dossier, contact, received_by, identity, representative)
     if kind == "supplement-request":
         return _supplement_body(dossier, contact, identity, request)
     if kind == "refusal":
@@ -668,8 +696,8 @@ ISSUED_BY_THE_ORGANISATION = {"apology"}
 
 def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = None) -> bytes:
     """One of the official forms of `dossier`, in the version of its rule set, with
-    the applicant's contact details as `user` may see them (None: in full); form 02
-    for its `number`-th supplement request (None: the latest)."""
+    the applicant's and the authorised person's contact details as `user` may see
+    them (None: in full); form 02 for its `number`-th supplement request (None: the latest)."""
     if not DOSSIER_FORMS[kind][1](dossier):
         raise ValidationError(
             f"Hồ sơ {dossier.code} không có {DOSSIER_FORMS[kind][0].lower()} "
@@ -688,7 +716,14 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = Non
         *([number_line(_form_number(kind, dossier, request))] if kind in NUMBERED else []),
         place_and_date(identity, day),
         paragraph(title.upper(), "title"),
-        *_form_body(kind, dossier, dossier.contact_for(user), identity, request),
+        *_form_body(
+            kind,
+            dossier,
+            dossier.contact_for(user),
+            identity,
+            request,
+            dossier.representative_contact_for(user),
+        ),
     ]
     if kind == "receipt":
         story = receipt_copies(story)

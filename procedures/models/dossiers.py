@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -184,6 +185,36 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(status=Dossier.Status.IN_PROGRESS).filter(condition)
 
 
+REPRESENTATIVE_FIELDS = (
+    "representative_name",
+    "representative_id_number",
+    "representative_address",
+    "representative_phone",
+    "representative_email",
+    "representative_authorisation",
+)
+
+
+def representative_problems(values: dict[str, str]) -> dict[str, str]:
+    """Who acts for the applicant is known only by name and by the document that
+    authorises them (form 01 prints both): once any detail of an authorised person
+    is given, those two are required. `values`: the REPRESENTATIVE_FIELDS as typed."""
+    if not any(str(value or "").strip() for value in values.values()):
+        return {}
+    required = {
+        "representative_name": _("Give the authorised person's full name."),
+        "representative_authorisation": _(
+            "Give the authorisation document (for example “Giấy ủy quyền số 12/2026 "
+            "ngày 01/12/2026”)."
+        ),
+    }
+    return {
+        name: message
+        for name, message in required.items()
+        if not str(values.get(name) or "").strip()
+    }
+
+
 class Dossier(DeletesReplacedFiles):
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Not accepted: incomplete")
@@ -226,6 +257,21 @@ class Dossier(DeletesReplacedFiles):
     )
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
+    # The person who brings the dossier on the applicant's behalf (form 01, §2.2).
+    representative_name = models.CharField(_("authorised person"), max_length=200, blank=True)
+    representative_id_number = models.CharField(
+        _("authorised person's ID number"), max_length=20, blank=True
+    )
+    representative_phone = models.CharField(
+        _("authorised person's phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    representative_address = models.CharField(
+        _("authorised person's address"), max_length=300, blank=True
+    )
+    representative_email = models.EmailField(_("authorised person's e-mail"), blank=True)
+    representative_authorisation = models.CharField(
+        _("authorisation document"), max_length=300, blank=True
+    )
     delivery = models.CharField(
         _("result delivery"), max_length=8, choices=Delivery.choices, default=Delivery.DESK
     )
@@ -371,6 +417,28 @@ class Dossier(DeletesReplacedFiles):
             phone=self.applicant_phone,
             address=self.applicant_address,
         )
+
+    def representative_contact_for(self, user) -> CitizenContact:
+        """The authorised person's ID number, phone and address as `user` may see
+        them: a citizen's details like the applicant's, under the same rule."""
+        return citizen_contact(
+            user,
+            id_number=self.representative_id_number,
+            phone=self.representative_phone,
+            address=self.representative_address,
+        )
+
+    @property
+    def has_representative(self) -> bool:
+        return any(getattr(self, name) for name in REPRESENTATIVE_FIELDS)
+
+    def clean(self) -> None:
+        super().clean()
+        problems = representative_problems(
+            {name: getattr(self, name) for name in REPRESENTATIVE_FIELDS}
+        )
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def is_open(self) -> bool:

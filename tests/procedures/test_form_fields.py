@@ -30,6 +30,7 @@ from tests.procedures.test_form_identity import (
     pdf_words,
 )
 from tests.procedures.test_forms_02_04 import approve, draft
+from tests.procedures.test_representative import REPRESENTATIVE
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,9 @@ def _handed_on(effective, personas, era):
 
 
 BUILD = {
-    "receipt": _received,
+    "receipt": lambda effective, personas, era: _received(
+        effective, personas, era, **REPRESENTATIVE
+    ),
     "supplement-request": _supplement,
     "refusal": lambda effective, personas, era: _received(
         effective, personas, era, decision="refuse", reason="Không thuộc thẩm quyền của phường"
@@ -192,8 +195,19 @@ def _receipt_fields(dossier, era, desk_name) -> list[tuple[str, str]]:
         ("receiving unit", f"Nơi tiếp nhận hồ sơ {desk_name}"),
         *_contact(dossier),
         ("personal/organisation identifier (số định danh)", "Số định danh cá nhân 031090001234"),
-        # "If authorised: the authorising person's ...": the receipt does not capture an
-        # authorisation (see docs/forms/README.md), so there is nothing to print.
+        *[
+            (f"If authorised: the authorised person's {field}", printed)
+            for field, printed in (
+                ("name", f"Người được ủy quyền {REPRESENTATIVE['representative_name']}"),
+                ("address", f"Địa chỉ {REPRESENTATIVE['representative_address']}"),
+                ("identifier", "Số định danh cá nhân 031088004321"),
+                ("phone, email", "Số điện thoại; email 0987 654 320; cuong@example.vn"),
+                (
+                    "authorisation document",
+                    f"Giấy tờ ủy quyền {REPRESENTATIVE['representative_authorisation']}",
+                ),
+            )
+        ],
         *[
             (
                 "Documents submitted (numbered list): item | copy type | quantity",
