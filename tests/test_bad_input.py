@@ -232,6 +232,7 @@ TARGETS = [
             plain(form_class, prefix=action),
             "dossier",
             {"action": action},
+            bad_request=True,
         )
         for action, (form_class, _run) in ACTIONS.items()
         if form_class
