@@ -233,8 +233,8 @@ def may_act_on(user: User, dossier: Dossier) -> bool:
 
 
 def _require_desk(user: User) -> None:
-    """What the desk does with the citizen (resume after a supplement, apologise,
-    return, stop) is done by one-stop officers."""
+    """What the desk does with the citizen (resume after a supplement, return,
+    stop) is done by one-stop officers."""
     if not user.has_role(Role.OFFICER):
         raise ValidationError(_("Only a one-stop officer can do this."))
 
