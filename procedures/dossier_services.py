@@ -36,7 +36,15 @@ from procedures.models import (
 from procedures.models.controlled import Appointment
 from qms.dates import short_date
 from qms.history import save_tracked, track
-from qms.models import CalendarDay, DocumentKind, DocumentNumber, Organisation, Signature, User
+from qms.models import (
+    CalendarDay,
+    DocumentKind,
+    DocumentNumber,
+    Organisation,
+    Signature,
+    Unit,
+    User,
+)
 from qms.roles import Role
 from qms.signing import signature_sign
 from qms.working_days import CalendarRangeError
@@ -238,8 +246,8 @@ def may_act_on(user: User, dossier: Dossier) -> bool:
 
 
 def _require_desk(user: User) -> None:
-    """What the desk does with the citizen (resume after a supplement, apologise,
-    return, stop) is done by one-stop officers."""
+    """What the desk does with the citizen (resume after a supplement, return,
+    stop) is done by one-stop officers."""
     if not user.has_role(Role.OFFICER):
         raise ValidationError(_("Only a one-stop officer can do this."))
 
@@ -347,7 +355,7 @@ def _check_apology_dates(dossier: Dossier, new_due_date: date, issued_on: date) 
     ahead would hide the dossier from every overdue list. Checked when the unit
     drafts it and again when the head issues it, on that day."""
     calendar = CalendarDay.objects.calendar()
-    if issued_on > calendar.previous_working_day(dossier.due_date):
+    if issued_on > dossier.last_day_to_apologise(calendar):
         raise ValidationError(
             _(
                 "An apology must be issued at least one working day before the appointment "
@@ -385,11 +393,36 @@ def _check_apology_dates(dossier: Dossier, new_due_date: date, issued_on: date) 
         )
 
 
-def _require_drafter(user: User) -> None:
-    """The unit at fault drafts the apology (R11): a one-stop officer or a specialist;
-    whoever may draft it may also edit or withdraw the draft."""
-    if not user.has_role(Role.OFFICER, Role.SPECIALIST):
-        raise ValidationError(_("Only a one-stop officer or a specialist can draft an apology."))
+def apology_drafting_unit(dossier: Dossier) -> Unit | None:
+    """The unit at fault, which drafts form 04 (R11): the unit of the step the
+    dossier is at (the one-stop desk for its own steps), as for a turn
+    (`may_act_on`); at a leadership step, or once no step is current, the desk,
+    which speaks to the citizen for the ward (the leaders issue the apology, they do
+    not draft it)."""
+    return dossier.current_unit or Unit.objects.filter(is_one_stop_desk=True).first()
+
+
+def may_draft_apology(user: User, dossier: Dossier) -> bool:
+    """Whether `user` drafts, edits and withdraws the dossier's apology: an officer or
+    a specialist of the unit at fault (`apology_drafting_unit`)."""
+    unit = apology_drafting_unit(dossier)
+    return (
+        unit is not None
+        and user.unit_id == unit.pk
+        and user.has_role(Role.OFFICER, Role.SPECIALIST)
+    )
+
+
+def _require_drafter(user: User, dossier: Dossier) -> None:
+    if not may_draft_apology(user, dossier):
+        unit = apology_drafting_unit(dossier)
+        raise ValidationError(
+            _(
+                "Dossier %(code)s is held up at %(unit)s: only an officer or a specialist "
+                "of %(unit)s drafts, edits or withdraws its apology."
+            )
+            % {"code": dossier.code, "unit": unit.name if unit else _("the one-stop desk")}
+        )
 
 
 def _check_apology_draft(dossier: Dossier, reason: str, new_due_date: date) -> None:
@@ -430,8 +463,8 @@ def dossier_apologise(*, dossier: Dossier, user: User, reason: str, new_due_date
     the unit at fault drafts it (R11), the chairman or a vice-chairman issues it
     (`apology_approve`). A withdrawn draft leaves room for a new one. The outcome
     stays late (R5)."""
-    _require_drafter(user)
     dossier = _lock(dossier)
+    _require_drafter(user, dossier)
     # While the clock is stopped the appointment is not known yet (R4).
     _require(dossier, Dossier.Status.IN_PROGRESS)
     if hasattr(dossier, "apology"):
@@ -458,8 +491,8 @@ def apology_edit(*, apology: Apology, user: User, reason: str, new_due_date: dat
     """Correct the draft's reason and new date before the head issues it; checked as
     a new draft is. The head's approval page then shows a changed draft, and the
     seen hash refuses to sign the one opened before the edit."""
-    _require_drafter(user)
     dossier = _lock(apology.dossier)
+    _require_drafter(user, dossier)
     apology = _locked_draft(apology)
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _check_apology_draft(dossier, reason, new_due_date)
@@ -476,8 +509,8 @@ def apology_withdraw(*, apology: Apology, user: User) -> Apology:
     """Withdraw the draft before it is issued: it stays on record, never printed nor
     numbered, and the dossier may get a new draft. The dossier's dates are
     untouched (only an issued apology gives a promised date)."""
-    _require_drafter(user)
     dossier = _lock(apology.dossier)
+    _require_drafter(user, dossier)
     apology = _locked_draft(apology)
     apology.withdrawn_at, apology.withdrawn_by = timezone.now(), user
     track(apology, user, _("Draft apology withdrawn"))

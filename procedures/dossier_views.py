@@ -117,21 +117,27 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _dossier_page(
     request: HttpRequest, dossier: Dossier, sent: dict | None = None, status=200
 ) -> HttpResponse:
-    """The dossier's page; a refused apology form (`sent`: the draft, the edit or the
-    approval, by name) shows it again as it was typed, with the reasons beside its
-    fields."""
-    sent = sent or {}
+    """The dossier's page; a refused action form (`sent`: the form by its name in
+    `forms`) shows again as it was typed, with the reasons beside its fields."""
     apology = getattr(dossier, "apology", None)
     draft = apology if apology and not apology.approved_at else None
-    approve_form = sent.get("approve_form")
-    if approve_form is None and draft:
-        approve_form = SignForm(prefix="approve", request=request, record=draft)
-    edit_form = sent.get("edit_form")
-    if edit_form is None and draft:
-        edit_form = ApologyForm(
+    forms = {
+        "supplement": ReasonForm(prefix="supplement"),
+        "stop": StopForm(prefix="stop"),
+        "return": ReturnForm(prefix="return"),
+        "correct": CorrectionForm(
+            prefix="correct",
+            initial={"completed_at": dossier.completed_at, "returned_at": dossier.returned_at},
+        ),
+        "apology": ApologyForm(prefix="apology"),
+        "apology_edit": ApologyForm(
             prefix="apology-edit",
             initial={"reason": draft.reason, "new_due_date": draft.new_due_date},
         )
+        if draft
+        else None,
+        "approve": SignForm(prefix="approve", request=request, record=draft) if draft else None,
+    } | (sent or {})
     return render(
         request,
         "procedures/dossier_detail.html",
@@ -139,6 +145,7 @@ def _dossier_page(
             "dossier": dossier,
             "contact": dossier.contact_for(request.user),
             "may_act": dossier_services.may_act_on(request.user, dossier),
+            "may_draft": dossier_services.may_draft_apology(request.user, dossier),
             "can_correct": request.user.has_role(Role.ISO_SECRETARY),
             "handoffs": dossier.handoffs.select_related("step", "from_user", "to_unit"),
             "supplements": dossier.supplements.all(),
@@ -148,23 +155,8 @@ def _dossier_page(
             "withdrawn_apologies": dossier.apologies.filter(
                 withdrawn_at__isnull=False
             ).select_related("drafted_by", "withdrawn_by"),
-            # the apology's forms sit apart from `forms`: a refused one comes back bound
-            "apology_form": sent.get("apology_form") or ApologyForm(prefix="apology"),
-            "edit_form": edit_form,
-            "approve_form": approve_form,
             "history": dossier.history.select_related("history_user"),
-            "forms": {
-                "supplement": ReasonForm(prefix="supplement"),
-                "stop": StopForm(prefix="stop"),
-                "return": ReturnForm(prefix="return"),
-                "correct": CorrectionForm(
-                    prefix="correct",
-                    initial={
-                        "completed_at": dossier.completed_at,
-                        "returned_at": dossier.returned_at,
-                    },
-                ),
-            },
+            "forms": forms,
             "printable": [
                 (kind, title)
                 for kind, (title, applies) in DOSSIER_FORMS.items()
@@ -175,12 +167,13 @@ def _dossier_page(
     )
 
 
-def _apology_form(
+def _dossier_form(
     request: HttpRequest, code: str, name: str, form, write, success: str
 ) -> HttpResponse:
-    """One of the apology's forms sent: `write(cleaned_data)` (a service call) when
-    the form is valid; a refusal, the form's or the service's, shows the dossier's
-    page again with the form as typed and each reason beside its field."""
+    """One of the dossier page's action forms sent (`name`: its name in the page's
+    `forms`): `write(cleaned_data)` (a service call) when the form is valid; a
+    refusal, the form's or the service's, shows the dossier's page again with the
+    form as typed and each reason beside its field."""
     if form.is_valid():
         try:
             write(form.cleaned_data)
@@ -206,10 +199,10 @@ def _apology(dossier: Dossier) -> Apology:
 def dossier_apology_draft(request: HttpRequest, code: str) -> HttpResponse:
     """The unit at fault drafts the apology (form 04) for the head to issue."""
     dossier = _dossier(code)
-    return _apology_form(
+    return _dossier_form(
         request,
         code,
-        "apology_form",
+        "apology",
         ApologyForm(request.POST, prefix="apology"),
         lambda data: dossier_services.dossier_apologise(dossier=dossier, user=request.user, **data),
         _("The apology for %(code)s is drafted: the chairman or a vice-chairman issues it.")
@@ -222,10 +215,10 @@ def dossier_apology_draft(request: HttpRequest, code: str) -> HttpResponse:
 def dossier_apology_edit(request: HttpRequest, code: str) -> HttpResponse:
     """The draft's reason and new date corrected before the head issues it."""
     apology = _apology(_dossier(code))
-    return _apology_form(
+    return _dossier_form(
         request,
         code,
-        "edit_form",
+        "apology_edit",
         ApologyForm(request.POST, prefix="apology-edit"),
         lambda data: dossier_services.apology_edit(apology=apology, user=request.user, **data),
         _("The draft apology for %(code)s is saved.") % {"code": code},
@@ -252,10 +245,10 @@ def dossier_apology_approve(request: HttpRequest, code: str) -> HttpResponse:
     signing it."""
     apology = _apology(_dossier(code))
     form = SignForm(request.POST, prefix="approve", request=request, record=apology)
-    return _apology_form(
+    return _dossier_form(
         request,
         code,
-        "approve_form",
+        "approve",
         form,
         lambda data: dossier_services.apology_approve(apology=apology, user=request.user, **data),
         _("The apology for %(code)s is issued.") % {"code": code},
@@ -290,18 +283,21 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     if action not in ACTIONS:
         raise Http404
     form_class, run = ACTIONS[action]
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES, prefix=action)
-        if not form.is_valid():
-            form_error_messages(request, form)
-            return redirect("procedures:dossier_detail", code=code)
-        data = form.cleaned_data
-    return run_action(
+    success = _("Dossier %(code)s is updated.") % {"code": code}
+    if form_class is None:
+        return run_action(
+            request,
+            lambda: run(dossier, request.user, {}),
+            success=success,
+            redirect_to=reverse("procedures:dossier_detail", args=[code]),
+        )
+    return _dossier_form(
         request,
-        lambda: run(dossier, request.user, data),
-        success=_("Dossier %(code)s is updated.") % {"code": code},
-        redirect_to=reverse("procedures:dossier_detail", args=[code]),
+        code,
+        action,
+        form_class(request.POST, request.FILES, prefix=action),
+        lambda data: run(dossier, request.user, data),
+        success,
     )
 
 

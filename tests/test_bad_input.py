@@ -233,6 +233,7 @@ TARGETS = [
             plain(form_class, prefix=action),
             "dossier",
             {"action": action},
+            bad_request=True,
         )
         for action, (form_class, _run) in ACTIONS.items()
         if form_class
@@ -324,8 +325,10 @@ def refusals(response) -> list[str]:
     back, the import's errors by row, or the error messages shown after a redirect."""
     context = response.context or {}
     found = []
-    for key in context.keys():  # noqa: SIM118 (a ContextList iterates its contexts)
-        value = context[key]
+    values = [context[key] for key in context.keys()]  # noqa: SIM118 (a ContextList iterates its contexts)
+    # a page of many forms passes them in a dict by name (the dossier page's `forms`)
+    values += [item for value in values if isinstance(value, dict) for item in value.values()]
+    for value in values:
         sent = []
         if isinstance(value, forms.BaseFormSet) and value.is_bound:
             found += value.non_form_errors()

@@ -28,7 +28,13 @@ from procedures.models.controlled import (
     RevisionStep,
 )
 from qms.dates import short_date
-from qms.models import ApprovedRecord, NumberSequence, Unit, document_number_field
+from qms.models import (
+    ApprovedRecord,
+    ApprovedRecordQuerySet,
+    NumberSequence,
+    Unit,
+    document_number_field,
+)
 from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -487,6 +493,11 @@ class Dossier(DeletesReplacedFiles):
         self.due_at = appointment.due_at
         self.due_date = timezone.localdate(appointment.due_at)
 
+    def last_day_to_apologise(self, calendar) -> date:
+        """The last day the head can issue an apology (R5): the working day before
+        the appointment, so that the citizen is told before coming for nothing."""
+        return calendar.previous_working_day(self.due_date)
+
     def finish(self, completed_at: datetime) -> None:
         """The result is ready: the outcome by rule R5, and the 766 flag beside it."""
         self.completed_at, self.completed_on = completed_at, timezone.localdate(completed_at)
@@ -538,6 +549,18 @@ class SupplementRequest(models.Model):
         return f"{self.dossier} – {self.reason[:60]}"
 
 
+class ApologyQuerySet(ApprovedRecordQuerySet):
+    def awaiting_issue(self):
+        """Drafts the chairman or a vice-chairman may still sign: neither issued nor
+        withdrawn, on a dossier in progress (one waiting for a supplement has no
+        appointment to apologise for until it resumes, R4); the most urgent first."""
+        return self.filter(
+            approved_at__isnull=True,
+            withdrawn_at__isnull=True,
+            dossier__status=Dossier.Status.IN_PROGRESS,
+        ).order_by("dossier__due_date", "drafted_at")
+
+
 class Apology(ApprovedRecord):
     """The apology letter with a new appointment (form 04), at most one in force per
     dossier (R5). The unit at fault drafts it and may edit or withdraw the draft; it
@@ -549,6 +572,8 @@ class Apology(ApprovedRecord):
 
     SIGNED_FIELDS = ("dossier_id", "drafted_by_id", "reason", "new_due_date")
     SIGNER_ROLES = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+
+    objects = ApologyQuerySet.as_manager()
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
     drafted_at = models.DateTimeField(_("drafted at"))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audits.models import Audit
 from nonconformities.models import Action, Nonconformity
-from procedures.models import Dossier, Outcome, ProcedureRevision
+from procedures.models import Apology, Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
 from qms.decorators import permission_required
@@ -125,9 +125,26 @@ def rows_766(data: dict, scope: kpi.Scope) -> list[dict]:
     return rows
 
 
+def apologies_to_issue(user) -> list[Apology]:
+    """The drafts of form 04 waiting for `user`'s signature (the chairman's and the
+    vice-chairmen's), each with `issue_by`, the last day it can still be issued: a
+    draft nobody notices runs out of time (R5, R11)."""
+    if not user.has_role(*Apology.SIGNER_ROLES):
+        return []
+    calendar = CalendarDay.objects.calendar()
+    drafts = list(
+        Apology.objects.awaiting_issue().select_related("dossier__procedure", "drafted_by")
+    )
+    for draft in drafts:
+        draft.issue_by = draft.dossier.last_day_to_apologise(calendar)
+    return drafts
+
+
 def personal(user) -> dict:
-    """What waits for `user` personally: documents to read, actions they own."""
+    """What waits for `user` personally: documents to read, actions they own,
+    apologies to sign."""
     return {
+        "apologies_to_issue": apologies_to_issue(user),
         "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
         "my_review_actions": ReviewOutput.objects.filter(

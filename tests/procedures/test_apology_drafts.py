@@ -74,6 +74,8 @@ def test_a_draft_is_edited_then_withdrawn_and_a_new_one_issued(dossier, personas
     specialist, chairman = personas[Role.SPECIALIST], personas[Role.CHAIRMAN]
     first = draft(dossier, officer)
     with in_era(ERA["day1"]):
+        # the delay is now TP-HT's: the unit of the step the dossier is at edits
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)
         edited = dossier_services.apology_edit(
             apology=first,
             user=specialist,
@@ -89,23 +91,23 @@ def test_a_draft_is_edited_then_withdrawn_and_a_new_one_issued(dossier, personas
     # the draft prints as the draft it now is
     assert "Chờ ý kiến cơ quan phối hợp" in pdf_words(dossier_pdf("apology", dossier))
     with in_era(ERA["day1"]):
-        dossier_services.apology_withdraw(apology=first, user=officer)
+        dossier_services.apology_withdraw(apology=first, user=specialist)
     first.refresh_from_db()
-    assert first.withdrawn_at and first.withdrawn_by == officer and first.number is None
+    assert first.withdrawn_at and first.withdrawn_by == specialist and first.number is None
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert not hasattr(dossier, "apology")  # nothing in force: form 04 is not offered
     assert not DOSSIER_FORMS["apology"][1](dossier)
     # the withdrawn draft can no longer change
     for change in (
-        lambda: dossier_services.apology_withdraw(apology=first, user=officer),
+        lambda: dossier_services.apology_withdraw(apology=first, user=specialist),
         lambda: dossier_services.apology_edit(
-            apology=first, user=officer, reason="Khác", new_due_date=ERA["new_due"]
+            apology=first, user=specialist, reason="Khác", new_due_date=ERA["new_due"]
         ),
     ):
         with in_era(ERA["day1"]), pytest.raises(ValidationError) as refused:
             change()
         assert "đã được rút" in refused.value.messages[0]
-    second = draft(dossier, officer, reason="Chờ kết quả xác minh")
+    second = draft(dossier, specialist, reason="Chờ kết quả xác minh")
     approve(second, chairman)
     text = pdf_words(dossier_pdf("apology", Dossier.objects.get(pk=dossier.pk)))
     assert "Chờ kết quả xác minh" in text and "Chờ ý kiến" not in text
@@ -306,3 +308,102 @@ def test_only_the_issued_apology_moves_the_dates_the_desk_works_to(dossier, pers
         "overdue after it": False,
         "due_today on the new date": True,
     }
+
+
+def test_only_the_unit_at_fault_drafts_edits_and_withdraws(dossier, personas, officer):
+    """R11: the unit of the step the dossier is at drafts form 04 (the desk for its
+    own steps and for the leadership's); another unit is refused, told which unit
+    may."""
+    specialist, chairman = personas[Role.SPECIALIST], personas[Role.CHAIRMAN]
+    with in_era(ERA["day1"]):
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)  # now at TP-HT
+        with pytest.raises(ValidationError) as refused:
+            dossier_services.dossier_apologise(
+                dossier=dossier, user=officer, reason="Chờ", new_due_date=ERA["new_due"]
+            )
+        assert "chỉ công chức, viên chức của Bộ phận TP-HT" in refused.value.messages[0]
+    apology = draft(dossier, specialist)
+    assert apology.drafted_by == specialist
+    with in_era(ERA["day1"]):
+        for user in (officer, chairman):
+            with pytest.raises(ValidationError, match="Bộ phận TP-HT"):
+                dossier_services.apology_edit(
+                    apology=apology, user=user, reason="Khác", new_due_date=ERA["new_due"]
+                )
+            with pytest.raises(ValidationError, match="Bộ phận TP-HT"):
+                dossier_services.apology_withdraw(apology=apology, user=user)
+        # at the leadership's step the desk speaks for the ward: it edits, not TP-HT
+        dossier_services.dossier_hand_on(dossier=dossier, user=specialist)
+        with pytest.raises(ValidationError, match="Bộ phận BP-MC"):
+            dossier_services.apology_edit(
+                apology=apology, user=specialist, reason="Khác", new_due_date=ERA["new_due"]
+            )
+        dossier_services.apology_edit(
+            apology=apology, user=officer, reason="Chờ ý kiến", new_due_date=ERA["new_due"]
+        )
+        dossier_services.apology_withdraw(apology=apology, user=officer)
+    apology.refresh_from_db()
+    assert apology.reason == "Chờ ý kiến" and apology.withdrawn_by == officer
+
+
+def test_the_page_offers_the_draft_only_to_the_unit_at_fault(
+    dossier, personas, officer, client_for
+):
+    specialist = personas[Role.SPECIALIST]
+    with in_era(ERA["day1"]):
+        dossier_services.dossier_hand_on(dossier=dossier, user=officer)  # now at TP-HT
+        sent = {"apology-reason": "Chờ xác minh", "apology-new_due_date": "14/10/2026"}
+        url = f"/ho-so/{dossier.code}/xin-loi/"
+        page = client_for(officer).get(f"/ho-so/{dossier.code}/").content.decode()
+        assert 'data-testid="apology-draft"' not in page
+        refused = client_for(officer).post(url, sent)
+        assert refused.status_code == 400
+        assert "chỉ công chức, viên chức của Bộ phận TP-HT" in html.unescape(
+            refused.content.decode()
+        )
+        assert typed_value(field_block(refused.content.decode(), "apology-reason")) == (
+            "Chờ xác minh"
+        )
+        assert not Apology.objects.filter(dossier=dossier).exists()
+        client = client_for(specialist)
+        offered = client.get(f"/ho-so/{dossier.code}/").content.decode()
+        assert 'data-testid="apology-draft"' in offered
+        assert client.post(url, sent).status_code == 302
+        page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+    assert Apology.objects.get(dossier=dossier).drafted_by == specialist
+    assert 'data-testid="apology-edit"' in page and 'data-testid="apology-withdraw"' in page
+    page = client_for(officer).get(f"/ho-so/{dossier.code}/").content.decode()
+    assert 'data-testid="apology-edit"' not in page and 'data-testid="apology-withdraw"' not in page
+
+
+def test_the_heads_home_lists_the_drafts_waiting_for_their_signature(
+    effective, dossier, personas, officer, client_for
+):
+    """A draft nobody notices runs out of time: the chairman's and the vice-chairmen's
+    home page lists each draft they can still sign, with the day by which it must be
+    issued, linked to the dossier's approval; issued and withdrawn ones are gone."""
+    from tests.procedures.test_dossiers import receive
+
+    waiting = draft(dossier, officer)
+    withdrawn = draft(receive(effective.procedure, officer, ERA["received"]), officer)
+    issued = draft(receive(effective.procedure, officer, ERA["received"]), officer)
+    with in_era(ERA["day1"]):
+        dossier_services.apology_withdraw(apology=withdrawn, user=officer)
+    approve(issued, personas[Role.CHAIRMAN])
+    for role in (Role.CHAIRMAN, Role.VICE_CHAIRMAN):
+        with in_era(ERA["day1"]):
+            page = client_for(personas[role]).get("/").content.decode()
+        card = page.split('data-testid="apologies-to-issue"', 1)[1].split("</ul>", 1)[0]
+        assert 'data-testid="apologies-to-issue-count">1<' in card, role
+        rows = re.findall(r"<li[^>]*>(.*?)</li>", card, re.S)
+        assert len(rows) == 1 and waiting.dossier.code in rows[0]
+        assert f'href="/ho-so/{waiting.dossier.code}/#apology-approve"' in rows[0]
+        assert effective.procedure.name in rows[0] and str(officer) in rows[0]
+        # the appointment is on 08/10/2026: issued on the working day before at the latest
+        assert "ban hành chậm nhất ngày 07/10/2026" in html.unescape(rows[0])
+        assert withdrawn.dossier.code not in card and issued.dossier.code not in card
+    opened = client_for(personas[Role.CHAIRMAN]).get(f"/ho-so/{waiting.dossier.code}/")
+    assert 'id="apology-approve"' in opened.content.decode()
+    for role in (Role.OFFICER, Role.ISO_SECRETARY, Role.SPECIALIST):
+        page = client_for(personas[role]).get("/").content.decode()
+        assert 'data-testid="apologies-to-issue"' not in page, role

@@ -371,13 +371,19 @@ def test_concurrent_receipts_never_share_a_code(make_persona, monkeypatch):
 
 def test_desk_actions_are_for_one_stop_officers(effective, officer, specialist, chairman):
     dossier = receive(effective.procedure, officer, "2023-03-02 09:00")
-    for action in (
-        lambda: dossier_services.dossier_stop(dossier=dossier, user=specialist, reason="x"),
-        lambda: dossier_services.dossier_apologise(
-            dossier=dossier, user=chairman, reason="x", new_due_date=date(2023, 3, 9)
+    for action, refusal in (
+        (
+            lambda: dossier_services.dossier_stop(dossier=dossier, user=specialist, reason="x"),
+            "Chỉ công chức một cửa",
+        ),
+        (  # the unit at fault drafts form 04: here the desk, whose step it is (R11)
+            lambda: dossier_services.dossier_apologise(
+                dossier=dossier, user=chairman, reason="x", new_due_date=date(2023, 3, 9)
+            ),
+            "chỉ công chức, viên chức của Bộ phận BP-MC",
         ),
     ):
-        with pytest.raises(ValidationError, match="Chỉ công chức một cửa"):
+        with pytest.raises(ValidationError, match=refusal):
             action()
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROGRESS and not hasattr(dossier, "apology")
