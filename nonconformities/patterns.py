@@ -1,7 +1,7 @@
 """When late dossiers of one procedure form a pattern that calls for a corrective
 action (rule R15 of domain-vn.md): two or more in one calendar month, or three or more
-in one quarter. Plain dates in, no database: the live service and the data migration
-that applied the rule to the records kept before it both read it from here."""
+in one quarter. Plain dates in, no database. The data migration that applied the rule
+to the records kept before it holds a frozen copy (migrations import no live code)."""
 
 from collections.abc import Hashable, Iterable
 from datetime import date

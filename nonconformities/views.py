@@ -199,7 +199,6 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("nonconformities.change_complaint")
-@one_time_form
 def complaint_disliked(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
     return run_action(

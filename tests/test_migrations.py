@@ -12,7 +12,7 @@ PROJECT = ("qms", "procedures", "audits", "nonconformities")
 # makemigrations writes these references into field definitions itself (upload
 # validators, generated file names): Django needs them importable, and they carry
 # no data the migration writes.
-REFERENCED_BY_FIELDS = ("qms.uploads",)
+REFERENCED_BY_FIELDS = ("qms.uploads", "qms.validators")
 
 
 def migrations() -> list[Path]:

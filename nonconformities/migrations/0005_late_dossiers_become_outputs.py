@@ -10,11 +10,28 @@ found, as the service does for new ones. Every changed or new row gets its histo
 from django.db import migrations, models
 from django.utils import timezone
 
-from nonconformities.patterns import late_pattern, quarter
-
 REASON = "Quy tắc R15: hồ sơ trễ hạn là đầu ra không phù hợp (ISO 9001:2015, 8.7)"
 OPEN = ("draft", "analysis", "action_plan", "in_progress", "verification")
 MOVED = ("root_cause", "verdict_effective", "verification_evidence", "verified_by_id")
+
+
+# A frozen copy of the rule of R15 as it stood when this migration was written
+# (nonconformities/patterns.py): migrations never import live code.
+def quarter(day):
+    return (day.month - 1) // 3 + 1
+
+
+def late_pattern(day, outputs):
+    outputs = list(outputs)
+    month = [key for key, found in outputs if (found.year, found.month) == (day.year, day.month)]
+    if len(month) >= 2:
+        return "month", month
+    same = [
+        key for key, found in outputs if (found.year, quarter(found)) == (day.year, quarter(day))
+    ]
+    if len(same) >= 3:
+        return "quarter", same
+    return None
 
 
 def _day(value) -> str:

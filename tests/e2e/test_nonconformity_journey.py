@@ -24,7 +24,10 @@ def test_late_dossier_to_closure(page: Page, live_server, make_persona):
         procedure=procedure, user=officer, applicant_name="Hồ Văn Trễ", channel="direct"
     )
     dossier.outcome, dossier.completed_on = "late", date(2026, 11, 20)
-    nc = services.nc_from_late_dossier(dossier=dossier, user=None)
+    output = services.nc_from_late_dossier(dossier=dossier, user=None)  # R15: an output
+    nc = services.nc_escalate(
+        nc=output, user=secretary, reason="Hồ sơ trễ hạn do chờ xác minh ngoài quy trình"
+    )
 
     log_in(page, live_server, secretary, PASSWORD)
     page.get_by_test_id("main-nav").get_by_role("link", name="Sự không phù hợp").click()

@@ -165,8 +165,8 @@ def test_every_form_carries_the_names_and_dates_shown_on_screen(
     for kind in ("receipt", "apology", "control-slip"):
         response = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, kind]))
         text = pdf_text(response.content, tmp_path)
-        # form 01 and the control slip write their times in words (R11)
-        when = moment_words(dossier.due_at) if kind in ("receipt", "control-slip") else due
+        # the forms write their times in words (R11, form 04 as the model form does)
+        when = moment_words(dossier.due_at)
         for expected in ("ỦY BAN NHÂN DÂN PHƯỜNG AN DƯƠNG", "Ngô Thị Huệ", dossier.code, when):
             assert expected in text, (kind, expected)
     receipt = pdf_text(
@@ -179,7 +179,7 @@ def test_every_form_carries_the_names_and_dates_shown_on_screen(
         client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "apology"])).content,
         tmp_path,
     )
-    assert "09/03/2023" in apology and "Chờ xác minh" in apology
+    assert "ngày 09 tháng 3 năm 2023" in apology and "Chờ xác minh" in apology
     assert (
         client.get(reverse("procedures:dossier_pdf", args=[dossier.code, "refusal"])).status_code
         == 404
@@ -264,7 +264,12 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
                 "ỦY BAN NHÂN DÂN PHƯỜNG AN DƯƠNG",
                 dossier.applicant_name,
                 dossier.code,
-                moment_words(dossier.received_at) if kind in ("receipt", "control-slip") else shown,
+                {
+                    "receipt": moment_words(dossier.received_at),
+                    "control-slip": moment_words(dossier.received_at),
+                    # form 02 names no time: it is dated by its request, here at intake
+                    "supplement-request": "ngày 02 tháng 7 năm 2025",
+                }.get(kind, shown),
             ):
                 assert expected in text, (kind, expected)
 

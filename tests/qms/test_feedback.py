@@ -80,7 +80,13 @@ VIEW_MODULES = (
 
 # Refusals turned into messages by hand where `run_action` does not fit: a list page
 # that falls back to its first page, and exports whose success is a file, not a way.
-NOT_A_BUTTON = {"dossier_list", "register_export", "report_export"}
+NOT_A_BUTTON = {
+    "dossier_list",
+    "register_export",
+    "report_export",
+    "turned_away",
+    "turned_away_export",
+}
 
 
 def views_writing_the_skeleton_themselves() -> set[str]:

@@ -3,7 +3,7 @@ kept by the ISO secretary with history, and the documents of the audits, the
 nonconformities and the oversight that print the identity of their own date (the
 desk's forms: tests/procedures/test_form_identity.py)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from qms.models import ManagementReview, Organisation, OrganisationIdentity, Per
 from qms.oversight import services
 from qms.oversight.pdf import report_pdf, review_minutes_pdf
 from qms.roles import Role
+from qms.working_days import LOCAL_TZ
 from tests.procedures.test_form_identity import CITY, DISTRICT, WARD, dated, pdf_words
 
 JULY_2025 = date(2025, 7, 1)
@@ -106,8 +107,14 @@ def test_audit_documents_are_dated_by_the_audit_never_the_print_day(started, sta
     Audit.objects.filter(pk=started.pk).update(
         planned_start=start, planned_end=end, actual_start=start, year=start.year
     )
+    approved = start - timedelta(days=7)
+    Audit.objects.filter(pk=started.pk).update(
+        plan_approved_at=datetime.combine(approved, time(9), tzinfo=LOCAL_TZ)
+    )
+    headed(audit_plan_pdf(Audit.objects.get(pk=started.pk)), approved)  # by its approval
+    Audit.objects.filter(pk=started.pk).update(plan_approved_at=None, plan_approved_by=None)
     audit = Audit.objects.get(pk=started.pk)
-    plan = pdf_words(audit_plan_pdf(audit))  # never approved: a draft, undated
+    plan = pdf_words(audit_plan_pdf(audit))  # not approved: a draft, undated
     assert "An Dương, ngày … tháng … năm …" in plan and WARD in plan
     assert (DISTRICT if start < JULY_2025 else CITY) in plan  # the heading of its audit
     headed(audit_checklist_pdf(audit), start)

@@ -107,6 +107,8 @@ def procedure(records, personas) -> Case:
         "legal_basis": "Nghị định 23/2015/NĐ-CP",
         "fee": "0",
         "result_document": "Bản sao",
+        "online_level": "none",
+        "result_validity": "not_lasting",
         "in_use": "on",
         "review_interval_months": "12",
         "reason": "Quy trình mới",

@@ -22,7 +22,7 @@ from qms.oversight.kpi import KEYS, Scope, compute
 from qms.oversight.pdf import report_pdf, review_minutes_pdf
 from qms.roles import Role
 from qms.working_days import LOCAL_TZ
-from tests.factories import PASSWORD, page_sha256
+from tests.factories import sign_review
 from tests.qms.test_kpi import MARCH, dossier
 from tests.qms.test_reviews_reports import assert_figures_printed, dashboard_tiles, pdf_text
 
@@ -192,15 +192,13 @@ def test_the_dashboard_report_and_minutes_show_the_same_counts(
             period_start=date(2023, 1, 1),
             period_end=date(2023, 6, 30),
             chair=chairman,
+            secretary=secretary,
             participants="Lãnh đạo, thư ký ISO",
             resources="Thiếu máy quét",
         ),
         user=secretary,
     )
-    services.review_sign(
-        review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review)
-    )
-    review.refresh_from_db()
+    review = sign_review(review, chairman=chairman)
     assert review.inputs["kpi"]["returned_incomplete_at_intake"] == 1
     assert_figures_printed(pdf_text(review_minutes_pdf(review)), tiles)
 
