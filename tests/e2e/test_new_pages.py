@@ -69,7 +69,9 @@ def test_identity_audit_plan_and_apology(page: Page, live_server, make_persona, 
     page.get_by_label(re.compile(r"^Mã \*$")).fill("ĐGNB-2030-01")
     page.get_by_label("Tiêu đề").fill("Đánh giá Tư pháp - Hộ tịch")
     page.get_by_label("Năm chương trình").fill("2030")
-    page.get_by_label("Bộ phận được đánh giá", exact=True).select_option(label="TP-HT – Tư pháp - Hộ tịch")
+    page.get_by_label("Bộ phận được đánh giá", exact=True).select_option(
+        label="TP-HT – Tư pháp - Hộ tịch"
+    )
     page.get_by_label("Ngày bắt đầu dự kiến").fill("14/01/2030")
     page.get_by_label("Ngày kết thúc dự kiến").fill("15/01/2030")
     page.get_by_label("Trưởng đoàn đánh giá").select_option(label=lead.full_name)
