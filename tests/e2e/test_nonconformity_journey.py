@@ -31,7 +31,7 @@ def test_late_dossier_to_closure(page: Page, live_server, make_persona):
 
     log_in(page, live_server, secretary, PASSWORD)
     page.get_by_test_id("main-nav").get_by_role("link", name="Sự không phù hợp").click()
-    page.get_by_role("link", name=nc.code).click()
+    page.get_by_role("link", name=nc.code).first.click()  # the output's row names it too
     expect(page.get_by_test_id("nc-stage")).to_have_text("Đã ghi nhận")
     page.locator("form", has_text="Nguyên nhân gốc (5 câu hỏi tại sao)").get_by_label(
         "Nội dung"

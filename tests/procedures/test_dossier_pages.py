@@ -16,7 +16,7 @@ from django.utils.timezone import localtime
 
 from procedures import dossier_services
 from procedures.models import Dossier
-from qms.dates import moment_words
+from qms.dates import date_words, moment_words
 from qms.roles import Role
 from tests.factories import UnitFactory, UserFactory
 from tests.procedures.test_dossiers import at, receive
@@ -267,8 +267,14 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
                 {
                     "receipt": moment_words(dossier.received_at),
                     "control-slip": moment_words(dossier.received_at),
-                    # form 02 names no time: it is dated by its request, here at intake
+                    # forms 02 and 03 name no time: each is dated by its event, here at
+                    # intake
                     "supplement-request": "ngày 02 tháng 7 năm 2025",
+                    "refusal": "ngày 02 tháng 7 năm 2025",
+                    # the stop notice names the day of the stop
+                    "stop-notice": date_words(
+                        Dossier.objects.get(pk=dossier.pk).ended_at or dossier.received_at
+                    ),
                 }.get(kind, shown),
             ):
                 assert expected in text, (kind, expected)
