@@ -111,7 +111,7 @@ def indicators(scope: Scope) -> dict:
 
 
 def _accepted(scope: Scope):
-    return _dossiers_in(scope).filter(status__in=Dossier.ACCEPTED_STATUSES)
+    return _dossiers_in(scope).received()
 
 
 def _day_end(day: date) -> datetime:
