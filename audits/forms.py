@@ -117,6 +117,21 @@ class AnswerForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].widget.attrs["class"] = "form-check-input"
+        # A save redraws the errors beside the inputs, never the inputs the auditor
+        # may be typing in (audits/_answer_errors.html): each input names its errors.
+        for name, field in self.fields.items():
+            described = [f"{self[name].auto_id}_errors"]
+            if field.help_text:
+                described.append(f"{self[name].auto_id}_helptext")
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def withhold_blank_field_errors(self) -> None:
+        """Leaving a field saves the item, which is no attempt at the fields still
+        blank: the evidence is not asked for as soon as a result is chosen. What a
+        blank field lacks is said on the auditor's own save (the Save button)."""
+        for name in [name for name in self.errors if name in self.fields]:
+            if not str(self[name].value() or "").strip():
+                del self.errors[name]
 
     def clean_dossiers(self) -> list[Dossier]:
         codes = [code.strip() for code in self.cleaned_data["dossiers"].split(",") if code.strip()]

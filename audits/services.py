@@ -378,6 +378,12 @@ def report_save(*, audit: Audit, user: User, **fields: str) -> Audit:
     return audit
 
 
+def items_left(audit: Audit):
+    """The checklist items not answered yet, in their order: the report is signed
+    only without any, and the checklist and the report's page name them first."""
+    return audit.items.filter(result="").order_by("order")
+
+
 @transaction.atomic
 def report_sign(*, audit: Audit, user: User, password: str, seen_sha256: str) -> Audit:
     """The lead auditor signs the report as it was shown to them; from then on the
@@ -385,10 +391,11 @@ def report_sign(*, audit: Audit, user: User, password: str, seen_sha256: str) ->
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
     _require_auditor(audit, user, lead=True)
     _require_in_progress(audit)
-    unanswered = audit.items.filter(result="").count()
-    if unanswered:
+    left = list(items_left(audit))
+    if left:
         raise ValidationError(
-            _("%(count)s checklist items are not answered yet.") % {"count": unanswered}
+            _("%(count)s checklist items are not answered yet: %(items)s.")
+            % {"count": len(left), "items": "; ".join(str(item) for item in left)}
         )
     if not audit.conclusion.strip():
         raise ValidationError({"conclusion": _("Write the conclusion before signing.")})

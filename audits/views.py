@@ -140,6 +140,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": ReportForm(instance=audit),
             "finding_form": FindingForm(audit=audit),
             "sign_form": SignForm(record=audit),
+            "left": list(services.items_left(audit)),
             "signature": audit.report_signature,
             "pdfs": AUDIT_PDFS,
             "templates": ChecklistTemplate.objects.all(),
@@ -174,6 +175,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "audit": audit,
             "rows": [(item, _answer_form(item)) for item in items],
+            "left": list(services.items_left(audit)),
             "can_answer": request.user.pk in audit.auditors()
             and audit.status == Audit.Status.IN_PROGRESS,
         },
@@ -199,12 +201,10 @@ def _answer_form(item: ChecklistItem, data=None) -> AnswerForm:
 @require_POST
 @permission_required("audits.change_checklistitem")
 def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
-    """Saves one item; htmx swaps the item's row, other requests go back to the list."""
+    """Saves one item. htmx sends it on leaving a field and gets back only what a
+    save changes (its status, its errors, its dossiers, the items left): the inputs
+    stay, with what the auditor typed meanwhile. Other requests go back to the list."""
     item = get_object_or_404(ChecklistItem.objects.select_related("audit"), pk=item_pk)
-    htmx = request.headers.get("HX-Request") == "true"
-    if htmx and not request.POST.get(f"item-{item.pk}-result"):
-        # Evidence typed before a result is chosen: nothing to save yet, nothing to swap.
-        return HttpResponse(status=204)
     form = _answer_form(item, request.POST)
     saved = False
     if form.is_valid():
@@ -213,16 +213,17 @@ def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
             saved = True
         except ValidationError as error:
             form_service_error(form, error)
-    if htmx:
+    if request.headers.get("HX-Request") == "true":
+        if "save" not in request.POST:  # not the Save button: a field was left
+            form.withhold_blank_field_errors()
         return render(
             request,
-            "audits/_checklist_item.html",
+            "audits/_checklist_answer.html",
             {
                 "item": item,
-                # htmx swaps only successful responses: errors come back with 200 too.
-                "form": _answer_form(item) if saved else form,
+                "form": form,
                 "saved": saved,
-                "can_answer": True,
+                "left": list(services.items_left(item.audit)),
             },
         )
     if not saved:

@@ -67,7 +67,9 @@ def test_a_finding_added_by_hand_names_its_requirement(started, lead):
     assert not Finding.objects.exists()
 
 
-def test_the_row_answer_comes_back_with_what_was_typed(started, lead, client_for):
+def test_a_refused_row_keeps_what_was_typed(started, lead, client_for):
+    """The save's answer redraws the errors beside the inputs, never the inputs: what
+    was typed stays on the page as typed, and the lacking field is named."""
     item = started.items.first()
     prefix = f"item-{item.pk}"
     data = {
@@ -75,14 +77,16 @@ def test_the_row_answer_comes_back_with_what_was_typed(started, lead, client_for
         f"{prefix}-evidence": "Hồ sơ HS-009 thiếu chữ ký",
         f"{prefix}-requirement": "QT-TP-05 bước 2",
         f"{prefix}-statement": "",
+        "save": "1",
     }
     response = client_for(lead).post(
         reverse("audits:answer", args=[item.pk]), data, headers={"HX-Request": "true"}
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Hồ sơ HS-009 thiếu chữ ký" in page and "QT-TP-05 bước 2" in page
-    assert "Nêu điều không được đáp ứng" in page
+    assert "<textarea" not in page and "<input" not in page
+    statement = page.split(f'id="id_{prefix}-statement_errors"')[1].split("</div>")[0]
+    assert "Nêu điều không được đáp ứng" in statement
     assert ChecklistItem.objects.get(pk=item.pk).result == ""
 
 
