@@ -476,7 +476,7 @@ def test_a_report_recorded_afterwards_counts_up_to_the_day_it_was_sent(half_year
     )
     assert report.figures["as_of"] == "2023-02-27"  # the day before it was sent
     assert report.figures["kpi"]["received"] == 3  # the dossier of 1 March came later
-    with pytest.raises(ValidationError, match="trước khi năm"):
+    with pytest.raises(ValidationError, match="trước khi kỳ báo cáo"):
         services.report_submit(
             report=PeriodicReport(year=2023, period=Period.H1),
             user=secretary,
@@ -528,7 +528,7 @@ def test_who_may_prepare_follow_up_and_sign_reviews_and_reports(review, personas
     forbidden = [
         (reverse("qms:review_create"), {}),
         (reverse("qms:review_output_add", args=[review.pk]), {"kind": "change"}),
-        (reverse("qms:report_detail", args=[2023, "q1"]), {"summary": "x", "submit": ""}),
+        (reverse("qms:report_detail", args=["reform", 2023, "q1"]), {"summary": "x", "submit": ""}),
     ]
     for url, data in forbidden:
         assert client_for(viewer).post(url, data).status_code == 403, url
