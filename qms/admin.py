@@ -37,6 +37,9 @@ admin.site.index_title = _("Configuration")
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "code"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, form=ActiveUnitsForm, **kwargs)
+
     def has_add_permission(self, request) -> bool:
         return not Organisation.objects.exists() and super().has_add_permission(request)
 
@@ -292,8 +295,8 @@ class ManagementReviewAdmin(ApprovedRecordAdmin):
 class PeriodicReportAdmin(SimpleHistoryAdmin):
     """Corrections to a report not yet submitted; a submitted one is read-only."""
 
-    list_display = ["year", "period", "submitted_on", "submitted_by"]
-    list_filter = ["year"]
+    list_display = ["year", "kind", "period", "submitted_on", "submitted_by"]
+    list_filter = ["year", "kind"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return (obj is None or not obj.submitted_on) and super().has_change_permission(request, obj)

@@ -124,6 +124,7 @@ def styles() -> dict[str, ParagraphStyle]:
             leading=17,
             spaceBefore=8,
             spaceAfter=4,
+            keepWithNext=1,  # never alone at the foot of a page
         ),
         # Under the national motto, centred on it.
         "place_date": ParagraphStyle(

@@ -55,9 +55,13 @@ qms_patterns = [
         name="review_output_done",
     ),
     path("bao-cao/", oversight.report_list, name="reports"),
-    path("bao-cao/<year:year>/<slug:period>/", oversight.report_detail, name="report_detail"),
     path(
-        "bao-cao/<year:year>/<slug:period>/<slug:fmt>/",
+        "bao-cao/<slug:kind>/<year:year>/<slug:period>/",
+        oversight.report_detail,
+        name="report_detail",
+    ),
+    path(
+        "bao-cao/<slug:kind>/<year:year>/<slug:period>/<slug:fmt>/",
         oversight.report_export,
         name="report_export",
     ),

@@ -277,7 +277,7 @@ def records(personas, effective, audit, secretary, chairman):
         },
         "review": {"pk": review.pk},
         "output": {"pk": output.pk},
-        "report": {"year": 2023, "period": PeriodicReport.Period.Q1},
+        "report": {"kind": "reform", "year": 2023, "period": PeriodicReport.Period.Q1},
         "procedure": {"code": effective.procedure.code},
         "revision": {"pk": effective.pk},
         "draft": {"pk": draft.pk},

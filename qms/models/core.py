@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
@@ -49,6 +50,27 @@ class Organisation(models.Model):
     morning_end = models.TimeField(_("morning closes"), default=time(11, 30))
     afternoon_start = models.TimeField(_("afternoon opens"), default=time(13, 30))
     afternoon_end = models.TimeField(_("afternoon closes"), default=time(17, 0))
+    communication_unit = models.ForeignKey(
+        "Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit reporting on reform communication"),
+        help_text=_(
+            "Its officers write the quarterly report on reform communication to the "
+            "superior authority (the plan names the culture and society officer)."
+        ),
+    )
+    communication_report_days = models.SmallIntegerField(
+        _("communication report due, days after the quarter"),
+        default=5,
+        validators=[MinValueValidator(-60), MaxValueValidator(60)],
+        help_text=_(
+            "The plan gives no date: the quarterly communication report is due this many "
+            "days after the quarter's last day (a negative number: before it)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

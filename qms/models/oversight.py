@@ -2,6 +2,7 @@
 management reviews with their outputs, periodic reports. What they are computed from
 is read from every app by `qms.oversight`; no app reads them."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
-from qms.models.core import ApprovedRecord, Signature, Unit, User
+from qms.models.core import ApprovedRecord, Organisation, Signature, Unit, User
 from qms.models.numbering import document_number_field
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet
@@ -427,17 +429,59 @@ class PeriodicReportQuerySet(FrozenQuerySet):
         return self.filter(submitted_on__isnull=False)
 
 
+@dataclass(frozen=True)
+class Span:
+    """What one report of a schedule covers, as (month, day) in its year, and its
+    due day: a fixed day, or None for a day set by the ward (`due_after`)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    due: tuple[int, int] | None = None
+
+
 class PeriodicReport(models.Model):
-    """A report of the plan's schedule (ISO and one-stop results since 1 January),
-    written by the ISO secretary; its figures are stored when it is submitted, and it
-    no longer changes after that."""
+    """A scheduled report of the plan, sent by the committee to the superior
+    authority: the administrative-reform reports (ISO and one-stop results since
+    1 January), written by the ISO secretary, and the quarterly reports on reform
+    communication, written by the culture officer. Its figures are stored when it is
+    submitted, and it no longer changes after that."""
+
+    class Kind(models.TextChoices):
+        REFORM = "reform", _("Administrative reform and ISO")
+        COMMUNICATION = "communication", _("Reform communication")
 
     class Period(models.TextChoices):
         Q1 = "q1", _("Quarter I")
         H1 = "h1", _("Six months")
         NINE_MONTHS = "9m", _("Nine months")
         YEAR = "year", _("Year")
+        Q2 = "q2", _("Quarter II")
+        Q3 = "q3", _("Quarter III")
+        Q4 = "q4", _("Quarter IV")
 
+    # The plan's schedules (Kế hoạch 07/KH-UBND, section III). The reform reports
+    # cover the year from 1 January to the end of their period; "trước ngày 02/3"
+    # leaves 01/3 as the last day to send (rule R17), and so on. The culture officer
+    # reports each quarter on its own, by a day the plan does not give.
+    SCHEDULES = {
+        Kind.REFORM: {
+            Period.Q1: Span((1, 1), (3, 31), due=(3, 1)),
+            Period.H1: Span((1, 1), (6, 30), due=(6, 1)),
+            Period.NINE_MONTHS: Span((1, 1), (9, 30), due=(9, 1)),
+            Period.YEAR: Span((1, 1), (12, 31), due=(11, 19)),
+        },
+        Kind.COMMUNICATION: {
+            Period.Q1: Span((1, 1), (3, 31)),
+            Period.Q2: Span((4, 1), (6, 30)),
+            Period.Q3: Span((7, 1), (9, 30)),
+            Period.Q4: Span((10, 1), (12, 31)),
+        },
+    }
+
+    # Where each kind goes, through which office of the superior authority.
+    THROUGH = {Kind.REFORM: "Phòng Nội vụ", Kind.COMMUNICATION: "Phòng Văn hóa - Thông tin"}
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REFORM)
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=4, choices=Period.choices)
     summary = models.TextField(
@@ -451,7 +495,7 @@ class PeriodicReport(models.Model):
         blank=True,
         help_text=_(
             "Left empty: the superior authority of the day it is sent, through its "
-            "home-affairs office."
+            "home-affairs office (its culture office for a communication report)."
         ),
     )
     window_start = models.DateField(
@@ -499,7 +543,14 @@ class PeriodicReport(models.Model):
         verbose_name_plural = _("periodic reports")
         ordering = ["-year", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "period"], name="qms_report_year_period"),
+            models.UniqueConstraint(
+                fields=["kind", "year", "period"], name="qms_report_kind_year_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reform", period__in=["q1", "h1", "9m", "year"])
+                | Q(kind="communication", period__in=["q1", "q2", "q3", "q4"]),
+                name="qms_report_period_of_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(submitted_on__isnull=True, figures__isnull=True)
                 | Q(submitted_on__isnull=False, figures__isnull=False),
@@ -508,33 +559,73 @@ class PeriodicReport(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.COMMUNICATION:
+            return _("Communication %(period)s %(year)s") % {
+                "period": self.get_period_display(),
+                "year": self.year,
+            }
         return f"{self.get_period_display()} {self.year}"
 
     def save(self, *args, **kwargs) -> None:
         self._guard()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("qms:report_detail", args=[self.kind, self.year, self.period])
+
     def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
+        if self.period not in self.SCHEDULES[self.kind]:
+            raise ValidationError({"period": _("This kind of report has no such period.")})
         if self.window_start and self.window_end and self.window_start > self.window_end:
             raise ValidationError({"window_end": _("The figures cannot end before they begin.")})
 
+    @property
+    def span(self) -> Span:
+        return self.SCHEDULES[self.kind][self.period]
+
+    def start(self) -> date:
+        return date(self.year, *self.span.start)
+
+    def end(self) -> date:
+        return date(self.year, *self.span.end)
+
+    def due(self, due_after: int) -> date:
+        """The last day to send it: the plan's day, else `due_after` days after the
+        period's end (the ward's setting)."""
+        if self.span.due:
+            return date(self.year, *self.span.due)
+        return self.end() + timedelta(days=due_after)
+
     def window(self, sent_on: date) -> tuple[date, date]:
         """The days the figures cover (rule R17): as set on the report, else from
-        1 January to the day before it is sent (its own day is not over yet), within
-        the report's year."""
-        start = self.window_start or date(self.year, 1, 1)
-        end = min(sent_on - timedelta(days=1), date(self.year, 12, 31))
+        the start of its period (1 January for a reform report) to the day before it
+        is sent (its own day is not over yet); a reform report's figures stay within
+        its year, a quarter's within the quarter."""
+        start = self.window_start or self.start()
+        cap = self.end() if self.kind == self.Kind.COMMUNICATION else date(self.year, 12, 31)
+        end = min(sent_on - timedelta(days=1), cap)
         return start, self.window_end or max(start, end)
 
     def addressee_on(self, identity) -> str:
         """Who the report is sent to: as written on it, else the superior authority
-        of `identity` (the one of the day it is sent) through its home-affairs
-        office."""
-        return self.addressee or f"{identity.superior} (qua Phòng Nội vụ)"
+        of `identity` (the one of the day it is sent) through the office of its kind."""
+        return self.addressee or f"{identity.superior} (qua {self.THROUGH[self.kind]})"
+
+    def may_write(self, user: User) -> bool:
+        """The ISO secretary writes every report; the officers of the unit the ward
+        names write its communication reports too."""
+        if user.has_perm("qms.change_periodicreport"):
+            return True
+        return (
+            self.kind == self.Kind.COMMUNICATION
+            and user.is_active
+            and user.unit_id is not None
+            and user.unit_id == Organisation.current().communication_unit_id
+        )
 
     def _guard(self) -> None:
         if self.pk and type(self).objects.filter(pk=self.pk).frozen().exists():

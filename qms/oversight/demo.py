@@ -1,7 +1,7 @@
 """Demo oversight records for `seed_demo`, from the ward's 2023 plan (Kế hoạch
 07/KH-UBND, transcribed in `qms/oversight/plan_2023.py`): its targets as quality objectives approved
 by the
-chairman, its appendix of tasks, its four periodic reports and the year's management
+chairman, its appendix of tasks, its periodic reports of both kinds and the year's management
 review."""
 
 from datetime import date, datetime, time, timedelta
@@ -154,22 +154,48 @@ def seed_plan() -> int:
     return len(plan_2023.TASKS)
 
 
-def seed_reports(*, secretary: User) -> int:
-    """The four reports of 2023, each sent the day before its deadline."""
+# What the culture officer's quarterly reports of 2023 say.
+COMMUNICATION_SUMMARIES = (
+    "Đăng 9 tin, bài về cải cách hành chính và dịch vụ công trực tuyến trên Cổng "
+    "thông tin điện tử phường; 24 buổi phát thanh trên hệ thống loa của phường.",
+    "Đăng 11 tin, bài; 26 buổi phát thanh; treo 6 băng rôn hướng dẫn nộp hồ sơ trực "
+    "tuyến tại các tổ dân phố.",
+    "Đăng 10 tin, bài; 24 buổi phát thanh; hướng dẫn trực tiếp tại Bộ phận Một cửa "
+    "cách nộp hồ sơ trực tuyến và thanh toán không dùng tiền mặt.",
+    "Đăng 12 tin, bài; 25 buổi phát thanh; tổng kết công tác tuyên truyền năm 2023, "
+    "đề xuất tăng thời lượng phát thanh về chuyển đổi số.",
+)
+
+
+def seed_reports(*, secretary: User, culture_officer: User) -> int:
+    """The reports of 2023, each sent the day before its deadline: the four reform
+    reports by the ISO secretary, the four communication reports by the culture
+    officer."""
     if PeriodicReport.objects.filter(year=PLAN_YEAR).exists():
         return 0
-    for period in PeriodicReport.Period:
-        services.report_submit(
-            report=PeriodicReport(
-                year=PLAN_YEAR,
-                period=period,
-                summary="Các bộ phận thực hiện đúng quy trình ISO 9001:2015; "
-                "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng.",
-            ),
-            user=secretary,
-            submitted_on=snapshot.due_on(PLAN_YEAR, period) - timedelta(days=1),
-        )
-    return len(PeriodicReport.Period)
+    summaries = {
+        PeriodicReport.Kind.REFORM: [
+            "Các bộ phận thực hiện đúng quy trình ISO 9001:2015; "
+            "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng."
+        ]
+        * 4,
+        PeriodicReport.Kind.COMMUNICATION: COMMUNICATION_SUMMARIES,
+    }
+    writers = {
+        PeriodicReport.Kind.REFORM: secretary,
+        PeriodicReport.Kind.COMMUNICATION: culture_officer,
+    }
+    count = 0
+    for kind, spans in PeriodicReport.SCHEDULES.items():
+        for period, summary in zip(spans, summaries[kind], strict=True):
+            report = PeriodicReport(kind=kind, year=PLAN_YEAR, period=period, summary=summary)
+            services.report_submit(
+                report=report,
+                user=writers[kind],
+                submitted_on=snapshot.due_on(report) - timedelta(days=1),
+            )
+            count += 1
+    return count
 
 
 def seed_review(*, secretary: User, chairman: User, owner: User, password: str) -> int:

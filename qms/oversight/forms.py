@@ -77,6 +77,11 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.kind == PeriodicReport.Kind.COMMUNICATION:
+            self.fields["summary"].help_text = _(
+                "What was done: news and articles posted on the ward's portal, broadcasts, "
+                "banners, guidance at the desk; difficulties; proposals."
+            )
         self.fields["signer"].queryset = User.objects.filter(
             groups__name__in=[Role.CHAIRMAN, Role.VICE_CHAIRMAN], is_active=True
         ).distinct()

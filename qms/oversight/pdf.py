@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from qms.dates import date_words, short_date, short_moment
 from qms.exports import check_row_count
-from qms.models import ManagementReview, Organisation, Signature
+from qms.models import ManagementReview, Organisation, PeriodicReport, Signature
 from qms.oversight import kpi, review_inputs, snapshot
 from qms.oversight.snapshot import Section
 from qms.pdf import (
@@ -37,16 +37,22 @@ def _section_story(section: Section) -> list:
         story.append(Spacer(1, 2 * mm))
     if section.header:
         if section.rows:
-            width = WIDTH / len(section.header)
-            widths = [width * 1.8] + [(WIDTH - width * 1.8) / (len(section.header) - 1)] * (
-                len(section.header) - 1
-            )
-            story.append(grid([section.header, *section.rows], widths, small=True))
+            story.append(grid([section.header, *section.rows], _widths(section), small=True))
         else:
             story.append(paragraph("Không có.", "small"))
     if section.note:
         story.append(paragraph(section.note))
     return story
+
+
+def _widths(section: Section) -> list[float]:
+    """The section's own proportions, else the first column 1.8 times the others."""
+    if section.widths:
+        return columns(*section.widths)
+    width = WIDTH / len(section.header)
+    return [width * 1.8] + [(WIDTH - width * 1.8) / (len(section.header) - 1)] * (
+        len(section.header) - 1
+    )
 
 
 def _period_line(data: dict) -> str:
@@ -57,12 +63,27 @@ def _period_line(data: dict) -> str:
     return f"Kỳ báo cáo: từ ngày {start} đến ngày {end}{as_of}"
 
 
-def _report_sections(data: dict, fmt: str) -> list[Section]:
-    """The sections of a report's figures `data`, refused when their tables hold more
+def _report_sections(report, data: dict, fmt: str) -> list[Section]:
+    """The sections of `report`'s figures `data`, refused when their tables hold more
     rows than a `fmt` export may."""
-    sections = snapshot.report_sections(data)
+    sections = snapshot.sections_of(report, data)
     check_row_count(sum(len(section.rows) for section in sections), fmt)
     return sections
+
+
+# Each kind's title, after "Báo cáo".
+TITLES = {
+    PeriodicReport.Kind.REFORM: "kết quả thực hiện ISO 9001:2015 và cơ chế một cửa",
+    PeriodicReport.Kind.COMMUNICATION: "kết quả công tác tuyên truyền cải cách hành chính",
+}
+
+
+def _title(report: PeriodicReport) -> str:
+    """ "kết quả … quý I năm 2023"; the year report: "… năm 2023"."""
+    if report.period == PeriodicReport.Period.YEAR:
+        return f"{TITLES[report.kind]} năm {report.year}"
+    period = report.get_period_display()
+    return f"{TITLES[report.kind]} {period[0].lower()}{period[1:]} năm {report.year}"
 
 
 def _report_signer(report) -> Signer:
@@ -75,24 +96,23 @@ def _report_signer(report) -> Signer:
     return Signer("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", name)
 
 
-def report_pdf(year: int, period: str) -> bytes:
-    """The administrative-reform report to the superior authority (rule R17): its
-    number, addressee, the figures of its window, the ward's assessment and the
-    chairman's signature block, dated the day it is sent."""
-    report = snapshot.report_for(year, period)
+def report_pdf(report: PeriodicReport) -> bytes:
+    """A scheduled report to the superior authority (rule R17): its number,
+    addressee, the figures of its window, the assessment and the chairman's
+    signature block, dated the day it is sent."""
     data = snapshot.report_figures(report)
-    sections = _report_sections(data, "pdf")
+    sections = _report_sections(report, data, "pdf")
     day = report.submitted_on or localdate()  # a draft is dated the day it is read
     identity = Organisation.current().identity_on(day)
-    title = f"Báo cáo kết quả thực hiện ISO 9001:2015 và cơ chế một cửa {report}"
+    title = _title(report)
     story = [
         official_heading(identity),
         number_line(report.number),
         place_and_date(identity, day),
-        paragraph(f"BÁO CÁO\n{title.removeprefix('Báo cáo ').upper()}", "title"),
+        paragraph(f"BÁO CÁO\n{title.upper()}", "title"),
         paragraph(f"Kính gửi: {report.addressee_on(identity)}", "title"),
         paragraph(_period_line(data)),
-        paragraph(f"Hạn gửi báo cáo: {short_date(snapshot.due_on(year, period))}"),
+        paragraph(f"Hạn gửi báo cáo: {short_date(snapshot.due_on(report))}"),
     ]
     for section in sections:
         story += _section_story(section)
@@ -101,18 +121,17 @@ def report_pdf(year: int, period: str) -> bytes:
     story.append(signature_block(_report_signer(report), recipients=report.recipients))
     return build_pdf(
         story,
-        title=title,
+        title=f"Báo cáo {title}",
         footer=f"{identity.name} · {report}",
         watermark=None if report.submitted_on else "DỰ THẢO",
     )
 
 
-def report_xlsx(year: int, period: str) -> bytes:
+def report_xlsx(report: PeriodicReport) -> bytes:
     """Sheet 1 holds the organisation, then every KPI as a number; sheet 2 the
     report's tables."""
-    report = snapshot.report_for(year, period)
     data = snapshot.report_figures(report)
-    sections = _report_sections(data, "xlsx")
+    sections = _report_sections(report, data, "xlsx")
     workbook = Workbook(write_only=True)
     figures = workbook.create_sheet("Chỉ số")
     day = report.submitted_on or localdate()

@@ -20,7 +20,7 @@ from qms.models import (
     User,
 )
 from qms.oversight.review_inputs import compile_inputs
-from qms.oversight.snapshot import report_scope, snapshot
+from qms.oversight.snapshot import report_scope, report_snapshot
 from qms.roles import Role
 from qms.signing import chairman_approve, refuse_if_approved, signature_sign
 
@@ -91,15 +91,15 @@ def report_submit(
     as they are on the day it is sent — today, or `submitted_on` for a report sent
     on paper and recorded afterwards."""
     day = submitted_on or timezone.localdate()
-    if day < date(report.year, 1, 1):
-        raise ValidationError(_("A report cannot be sent before its year begins."))
+    if day < report.start():
+        raise ValidationError(_("A report cannot be sent before its period begins."))
     if report.window_end and report.window_end > day:
         raise ValidationError(
             {"window_end": _("The figures cannot go beyond the day the report is sent.")}
         )
     if report.pk:
         PeriodicReport.objects.select_for_update().filter(pk=report.pk).first()
-    report.figures = snapshot(report_scope(report, day))
+    report.figures = report_snapshot(report, report_scope(report, day))
     report.addressee = report.addressee_on(Organisation.current().identity_on(day))
     report.signer = report.signer or _chairman()
     report.number = DocumentNumber.assign(DocumentKind.REFORM_REPORT, day)

@@ -13,41 +13,28 @@ from audits.models import Audit, Finding
 from nonconformities.models import Nonconformity
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
-from qms.models import Objective, PeriodicReport, PlanTask
+from qms.models import Objective, Organisation, PeriodicReport, PlanTask
 from qms.oversight import i766, kpi
 from qms.oversight.kpi import Scope
 
+Kind = PeriodicReport.Kind
 Period = PeriodicReport.Period
-
-# The plan's schedule (Kế hoạch 07/KH-UBND, section III): each report covers the
-# year from 1 January to the end of its period and is due on the day given. "Trước
-# ngày 02/3" leaves 01/3 as the last day to send (rule R17), and so on.
-SCHEDULE = {
-    Period.Q1: {"end": (3, 31), "due": (3, 1)},
-    Period.H1: {"end": (6, 30), "due": (6, 1)},
-    Period.NINE_MONTHS: {"end": (9, 30), "due": (9, 1)},
-    Period.YEAR: {"end": (12, 31), "due": (11, 19)},
-}
 
 
 def period_scope(year: int, period: str, as_of: date | None = None) -> Scope:
-    return Scope(date(year, 1, 1), date(year, *SCHEDULE[period]["end"]), as_of=as_of)
-
-
-def due_on(year: int, period: str) -> date:
-    return date(year, *SCHEDULE[period]["due"])
+    """The dashboard's periods: a reform report's, from 1 January to its end."""
+    report = PeriodicReport(kind=Kind.REFORM, year=year, period=period)
+    return Scope(report.start(), report.end(), as_of=as_of)
 
 
 @dataclass(frozen=True)
 class ScheduledReport:
-    year: int
-    period: Period
+    report: PeriodicReport
     due: date
-    report: PeriodicReport | None
 
     @property
     def submitted(self) -> bool:
-        return bool(self.report and self.report.submitted_on)
+        return bool(self.report.submitted_on)
 
     def state(self, today: date) -> str:
         """submitted, overdue (its day has passed), or pending."""
@@ -57,16 +44,25 @@ class ScheduledReport:
 
 
 def schedule(year: int) -> list[ScheduledReport]:
-    reports = {report.period: report for report in PeriodicReport.objects.filter(year=year)}
-    return [
-        ScheduledReport(year, period, due_on(year, period), reports.get(period.value))
-        for period in Period
-    ]
+    """Every report of both schedules of `year`, written or not, by due day."""
+    due_after = Organisation.current().communication_report_days
+    reports = {
+        (report.kind, report.period): report for report in PeriodicReport.objects.filter(year=year)
+    }
+    entries = []
+    for kind, spans in PeriodicReport.SCHEDULES.items():
+        for period in spans:
+            report = reports.get((kind.value, period.value)) or PeriodicReport(
+                kind=kind, year=year, period=period
+            )
+            entries.append(ScheduledReport(report, report.due(due_after)))
+    return sorted(entries, key=lambda entry: (entry.due, entry.report.kind))
 
 
 def next_report(today: date) -> ScheduledReport | None:
-    """The first report not yet submitted whose day has not passed."""
-    for year in (today.year, today.year + 1):
+    """The first report not yet submitted whose day has not passed (last year's
+    fourth-quarter report may fall due in January)."""
+    for year in (today.year - 1, today.year, today.year + 1):
         for entry in schedule(year):
             if not entry.submitted and entry.due >= today:
                 return entry
@@ -165,11 +161,15 @@ def _objective(objective: Objective, value: float | None, as_of: date) -> dict:
     }
 
 
-def report_for(year: int, period: str) -> PeriodicReport:
-    """The report of `period`, or a new unsaved one while none is written."""
-    return PeriodicReport.objects.filter(year=year, period=period).first() or PeriodicReport(
-        year=year, period=period
-    )
+def report_for(kind: str, year: int, period: str) -> PeriodicReport:
+    """The report of `kind` for `period`, or a new unsaved one while none is written."""
+    return PeriodicReport.objects.filter(
+        kind=kind, year=year, period=period
+    ).first() or PeriodicReport(kind=kind, year=year, period=period)
+
+
+def due_on(report: PeriodicReport) -> date:
+    return report.due(Organisation.current().communication_report_days)
 
 
 def report_scope(report: PeriodicReport, sent_on: date) -> Scope:
@@ -179,10 +179,52 @@ def report_scope(report: PeriodicReport, sent_on: date) -> Scope:
     return Scope(start, end, as_of=min(end, sent_on))
 
 
+def report_snapshot(report: PeriodicReport, scope: Scope) -> dict:
+    """What `report` stores when it is sent: the snapshot of `scope`; a communication
+    report adds the plan's tasks of the unit that writes it."""
+    data = snapshot(scope)
+    if report.kind == Kind.COMMUNICATION:
+        data["unit_tasks"] = unit_tasks(Organisation.current().communication_unit, scope)
+    return data
+
+
 def report_figures(report: PeriodicReport) -> dict:
     """The submitted figures of `report`, or, while it is being written, those it
     would send today."""
-    return report.figures or snapshot(report_scope(report, localdate()))
+    return report.figures or report_snapshot(report, report_scope(report, localdate()))
+
+
+def unit_tasks(unit, scope: Scope) -> list[dict]:
+    """The tasks of the plan that `unit` carries out and whose deadline falls in the
+    scope's year, each with its status at the cut-off and the monthly progress
+    recorded within the scope; none when the ward has named no unit."""
+    if unit is None:
+        return []
+    year = scope.end.year
+    tasks = (
+        PlanTask.objects.filter(units=unit, deadline__year=year)
+        .prefetch_related("progress")
+        .order_by("order")
+    )
+    return [
+        {
+            "pk": task.pk,
+            "order": task.order,
+            "content": task.content,
+            "deadline": task.deadline.isoformat(),
+            "status": str(
+                PlanTask.Status.IN_PROGRESS.label
+                if task.completed_on and task.completed_on > scope.cutoff
+                else task.get_status_display()
+            ),
+            "progress": [
+                {"month": entry.month.isoformat(), "note": entry.note}
+                for entry in task.progress.all()
+                if scope.start.replace(day=1) <= entry.month <= scope.cutoff
+            ],
+        }
+        for task in tasks
+    ]
 
 
 @dataclass(frozen=True)
@@ -194,6 +236,7 @@ class Section:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
+    widths: tuple[int, ...] = ()  # the columns' proportions, when not the default
 
 
 def _facts(figures: dict, *keys: str) -> list[tuple[str, str]]:
@@ -413,6 +456,53 @@ def plan_section(data: dict) -> Section:
             for row in data["plan_tasks"]
         ],
     )
+
+
+def communication_sections(data: dict) -> list[Section]:
+    """What the culture officer's quarterly report shows: online public services and
+    digitisation, the legal documents posted on the portal, and the unit's tasks of
+    the plan with what was done in the quarter."""
+    indicators = [
+        (f"{key} {i766.NAMES[key]}", figure_766({**data["i766"][key], "key": key}))
+        for key in ("3.1", "3.3")
+    ]
+    return [
+        Section(
+            _("Online public services and digitisation"),
+            _facts(data["kpi"], "received", "online_rate", "digitised_rate")
+            + _facts(data["kpi"], "digitised_in_force_rate")
+            + indicators,
+        ),
+        Section(
+            _("Legal documents posted on the ward's portal"),
+            _facts(data["kpi"], "legal_documents_due", "legal_documents_on_time"),
+        ),
+        Section(
+            _("The unit's tasks of the reform plan"),
+            header=[_("Order no."), _("Task"), _("Deadline"), _("Status"), _("Done in the period")],
+            widths=(8, 40, 14, 14, 40),
+            rows=[
+                [
+                    str(row["order"]),
+                    row["content"],
+                    day(row["deadline"]),
+                    row["status"],
+                    "\n".join(
+                        f"{date.fromisoformat(entry['month']):%m/%Y}: {entry['note']}"
+                        for entry in row["progress"]
+                    )
+                    or "—",
+                ]
+                for row in data.get("unit_tasks", [])
+            ],
+        ),
+    ]
+
+
+def sections_of(report: PeriodicReport, data: dict) -> list[Section]:
+    if report.kind == Kind.COMMUNICATION:
+        return communication_sections(data)
+    return report_sections(data)
 
 
 def report_sections(data: dict) -> list[Section]:

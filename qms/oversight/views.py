@@ -426,10 +426,12 @@ def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(review_minutes_pdf(review), f"bien-ban-xem-xet-{review.held_on}")
 
 
-def _period(period: str) -> str:
-    if period not in PeriodicReport.Period.values:
+def _report(kind: str, year: int, period: str) -> PeriodicReport:
+    """The report at this address: Http404 for a kind or a period its schedule has
+    not."""
+    if period not in PeriodicReport.SCHEDULES.get(kind, {}):
         raise Http404
-    return period
+    return snapshot.report_for(kind, year, period)
 
 
 @permission_required("qms.view_periodicreport")
@@ -443,10 +445,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("qms.view_periodicreport")
-def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
-    period = _period(period)
-    report = snapshot.report_for(year, period)
-    can_write = not report.submitted_on and request.user.has_perm("qms.change_periodicreport")
+def report_detail(request: HttpRequest, kind: str, year: int, period: str) -> HttpResponse:
+    report = _report(kind, year, period)
+    can_write = not report.submitted_on and report.may_write(request.user)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST":
         if not can_write:
@@ -458,15 +459,15 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
                 request,
                 lambda: write(report=form.instance, user=request.user),
                 success=_("The report is submitted.") if submit else _("The report is saved."),
-                redirect_to=reverse("qms:report_detail", args=[year, period]),
+                redirect_to=report.get_absolute_url(),
             )
     return render(
         request,
         "qms/report_detail.html",
         {
             "report": report,
-            "due": snapshot.due_on(year, period),
-            "sections": snapshot.report_sections(snapshot.report_figures(report)),
+            "due": snapshot.due_on(report),
+            "sections": snapshot.sections_of(report, snapshot.report_figures(report)),
             "form": form,
             "can_write": can_write,
         },
@@ -474,15 +475,17 @@ def report_detail(request: HttpRequest, year: int, period: str) -> HttpResponse:
 
 
 @permission_required("qms.view_periodicreport")
-def report_export(request: HttpRequest, year: int, period: str, fmt: str) -> HttpResponse:
-    period = _period(period)
-    name = f"bao-cao-{period}-{year}"
+def report_export(
+    request: HttpRequest, kind: str, year: int, period: str, fmt: str
+) -> HttpResponse:
+    report = _report(kind, year, period)
+    name = f"bao-cao-{kind}-{period}-{year}"
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     try:
         if fmt == "pdf":
-            return pdf_response(report_pdf(year, period), name)
-        return xlsx_response(report_xlsx(year, period), name)
+            return pdf_response(report_pdf(report), name)
+        return xlsx_response(report_xlsx(report), name)
     except ValidationError as error:  # more rows than the format holds
         error_messages(request, error)
-        return redirect("qms:report_detail", year=year, period=period)
+        return redirect(report)

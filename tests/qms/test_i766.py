@@ -423,7 +423,7 @@ def test_dashboard_report_and_minutes_show_the_same_766_figures(
     services.report_submit(report=report, user=secretary)
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"],
-        input=report_pdf(2023, "h1"),
+        input=report_pdf(report),
         capture_output=True,
         check=True,
     ).stdout.decode()

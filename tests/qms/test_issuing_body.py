@@ -154,7 +154,7 @@ def test_a_periodic_report_is_dated_on_the_day_it_was_sent(secretary, organisati
         report=PeriodicReport(year=sent_on.year, period=PeriodicReport.Period.Q1), user=secretary
     )
     services.report_submit(report=report, user=secretary, submitted_on=sent_on)
-    headed(report_pdf(sent_on.year, PeriodicReport.Period.Q1), sent_on)
+    headed(report_pdf(report), sent_on)
 
 
 def test_the_list_and_the_form_name_the_superior_authority_alike(

@@ -18,7 +18,7 @@ from procedures import services as procedure_services
 from procedures.pdf import dossier_pdf, revision_pdf
 from procedures.tracking_book import tracking_book_pdf
 from qms.models import ManagementReview
-from qms.oversight import services
+from qms.oversight import services, snapshot
 from qms.oversight.pdf import report_pdf, review_minutes_pdf
 from qms.roles import Role
 from tests.procedures.test_dossiers import receive
@@ -129,7 +129,7 @@ DOCUMENTS = {
     },
     "nonconformity": lambda r: _nonconformity(r["personas"]),
     "review-minutes": lambda r: _review(r["personas"]),
-    "report": lambda r: report_pdf(2023, "q1"),
+    "report": lambda r: report_pdf(snapshot.report_for("reform", 2023, "q1")),
 }
 LANDSCAPE = {"tracking-book"}
 

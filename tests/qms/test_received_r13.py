@@ -184,7 +184,7 @@ def test_the_dashboard_report_and_minutes_show_the_same_counts(
     services.report_submit(report=report, user=secretary)
     report.refresh_from_db()
     assert report.figures["kpi"]["refused_at_intake"] == 1
-    assert_figures_printed(pdf_text(report_pdf(2023, PeriodicReport.Period.H1)), tiles)
+    assert_figures_printed(pdf_text(report_pdf(report)), tiles)
 
     review = services.review_save(
         review=ManagementReview(

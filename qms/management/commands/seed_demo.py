@@ -103,7 +103,10 @@ class Command(BaseCommand):
                 auditor=User.objects.get(username="danhgia"),
             )
             tasks = seed_plan()
-            submitted = seed_reports(secretary=User.objects.get(username="thuky"))
+            submitted = seed_reports(
+                secretary=User.objects.get(username="thuky"),
+                culture_officer=User.objects.get(username="danhgia"),
+            )
             reviews = seed_review(
                 secretary=User.objects.get(username="thuky"),
                 chairman=User.objects.get(username="chutich"),
@@ -133,6 +136,9 @@ class Command(BaseCommand):
             Unit.objects.update_or_create(
                 code=code, defaults={"name": name, "is_one_stop_desk": is_desk}
             )
+        # The plan names the culture and society officer for the communication reports.
+        organisation.communication_unit = Unit.objects.get(code="VH-XH")
+        organisation.save(update_fields=["communication_unit"])
 
     def seed_users(self) -> None:
         units = Unit.objects.in_bulk(field_name="code")
