@@ -168,34 +168,33 @@ COMMUNICATION_SUMMARIES = (
 
 
 def seed_reports(*, secretary: User, culture_officer: User) -> int:
-    """The reports of 2023, each sent the day before its deadline: the four reform
-    reports by the ISO secretary, the four communication reports by the culture
-    officer."""
+    """The reports of 2023, each sent the day before its deadline and numbered in
+    the order they were sent: the four reform reports by the ISO secretary, the four
+    communication reports by the culture officer."""
     if PeriodicReport.objects.filter(year=PLAN_YEAR).exists():
         return 0
     summaries = {
-        PeriodicReport.Kind.REFORM: [
-            "Các bộ phận thực hiện đúng quy trình ISO 9001:2015; "
-            "một số hồ sơ chứng thực còn trễ hạn do thiếu nhân lực vào cuối tháng."
-        ]
-        * 4,
-        PeriodicReport.Kind.COMMUNICATION: COMMUNICATION_SUMMARIES,
+        PeriodicReport.Kind.REFORM: iter(
+            [
+                "Các bộ phận thực hiện đúng quy trình ISO 9001:2015; một số hồ sơ chứng thực "
+                "còn trễ hạn do thiếu nhân lực vào cuối tháng."
+            ]
+            * 4
+        ),
+        PeriodicReport.Kind.COMMUNICATION: iter(COMMUNICATION_SUMMARIES),
     }
     writers = {
         PeriodicReport.Kind.REFORM: secretary,
         PeriodicReport.Kind.COMMUNICATION: culture_officer,
     }
-    count = 0
-    for kind, spans in PeriodicReport.SCHEDULES.items():
-        for period, summary in zip(spans, summaries[kind], strict=True):
-            report = PeriodicReport(kind=kind, year=PLAN_YEAR, period=period, summary=summary)
-            services.report_submit(
-                report=report,
-                user=writers[kind],
-                submitted_on=snapshot.due_on(report) - timedelta(days=1),
-            )
-            count += 1
-    return count
+    entries = snapshot.schedule(PLAN_YEAR)
+    for entry in entries:
+        report = entry.report
+        report.summary = next(summaries[report.kind])
+        services.report_submit(
+            report=report, user=writers[report.kind], submitted_on=entry.due - timedelta(days=1)
+        )
+    return len(entries)
 
 
 def seed_review(*, secretary: User, chairman: User, owner: User, password: str) -> int:

@@ -33,6 +33,7 @@ from qms.models import (
     ManagementReview,
     Objective,
     Organisation,
+    PeriodicReport,
     Plan,
     Signature,
     Unit,
@@ -328,3 +329,14 @@ def test_the_demo_late_dossiers_are_outputs_and_their_patterns_open_cases(demo, 
     recorded = outputs.filter(found_on__year=2023).exclude(stage="cancelled")
     assert figures["nc_outputs"] == recorded.count() > 0
     assert figures["nc_open"] < figures["nc_outputs"]
+
+
+def test_the_demo_reports_of_both_kinds_are_numbered_in_the_order_they_were_sent(demo, db):
+    """One register of the committee's reports (BC-UBND): a later report never has
+    a smaller number in the same year."""
+    reports = PeriodicReport.objects.select_related("number").order_by("submitted_on")
+    assert {report.kind for report in reports} == set(PeriodicReport.Kind)
+    assert reports.count() == 8
+    numbers = [(report.number.year, report.number.number) for report in reports]
+    assert numbers == sorted(numbers)
+    assert all(report.number.year == report.submitted_on.year for report in reports)
