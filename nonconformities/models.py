@@ -210,9 +210,7 @@ class Nonconformity(models.Model):
     @classmethod
     def overdue_on(cls, day: date) -> Q:
         """Open on `day` with an action due before then and not done by then."""
-        late = Action.objects.filter(nonconformity=OuterRef("pk"), due_date__lt=day).filter(
-            Q(done_on__isnull=True) | Q(done_on__gt=day)
-        )
+        late = Action.objects.late_on(day).filter(nonconformity=OuterRef("pk"))
         return cls.open_on(day) & Q(Exists(late))
 
 
@@ -220,8 +218,15 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_on__isnull=True, nonconformity__stage__in=Nonconformity.OPEN_STAGES)
 
-    def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+    def late_on(self, day: date):
+        """Due before `day` and not done by then."""
+        return self.filter(due_date__lt=day).filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+
+    def overdue(self, day: date):
+        """Late on `day`, of a nonconformity open on `day`: what was overdue then."""
+        return self.late_on(day).filter(
+            nonconformity__in=Nonconformity.objects.filter(Nonconformity.open_on(day))
+        )
 
 
 class Action(DeletesReplacedFiles):

@@ -7,11 +7,15 @@ checks the record before saving it). History rows are never changed nor deleted
 UPDATE whatever sends it.
 """
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.timezone import make_aware
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges, HistoricalRecords
 
@@ -33,6 +37,17 @@ def save_tracked(record: Any, *, user: Any, reason: str | None = None) -> Any:
     record.full_clean()
     record.save()
     return record
+
+
+def value_on(model: type[models.Model], field: str, day: date) -> Coalesce:
+    """An expression to annotate `model`'s rows with: what `field` held at the end of
+    `day` (local time) by the row's history; for a record entered after that day, what
+    it was entered with; without history, its value now."""
+    history = model.history.filter(id=OuterRef("pk")).values(field)
+    next_day = make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    last = history.filter(history_date__lt=next_day).order_by("-history_date", "-history_id")
+    first = history.order_by("history_date", "history_id")
+    return Coalesce(Subquery(last[:1]), Subquery(first[:1]), F(field))
 
 
 class HistoryWithLinks(HistoricalRecords):

@@ -50,6 +50,10 @@ class PlanTaskQuerySet(models.QuerySet):
             due |= Q(plan__year=start.year, deadline__lt=start)
         return self.filter(due)
 
+    def undone_on(self, day: date):
+        """Not done by the end of `day`."""
+        return self.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
+
     def done_on_time(self):
         return self.filter(completed_on__isnull=False, completed_on__lte=models.F("deadline"))
 

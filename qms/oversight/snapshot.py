@@ -9,10 +9,11 @@ from django.utils.formats import number_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
-from audits.models import Audit, Finding
+from audits.models import Finding
 from nonconformities.models import Nonconformity
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
+from qms.history import value_on
 from qms.models import Objective, PeriodicReport, PlanTask
 from qms.oversight import i766, kpi
 from qms.oversight.kpi import Scope
@@ -78,7 +79,8 @@ def snapshot(scope: Scope) -> dict:
     the KPIs, Decision 766's indicators and group estimates, the year's approved
     objectives measured over the scope, the procedures with most late dossiers, the
     audits planned in the period, the nonconformities open at its cutoff and the plan
-    tasks due in it."""
+    tasks due in it. Each list holds the records its figures count (the scope's unit
+    or procedure, read on the cutoff), at the stage or status they had then."""
     figures = kpi.measure(scope)
     indicators = i766.indicators(scope)
     cutoff = scope.cutoff
@@ -114,7 +116,8 @@ def snapshot(scope: Scope) -> dict:
                 "nonconformities": audit.nonconformities,
                 "observations": audit.observations,
             }
-            for audit in Audit.objects.filter(planned_start__range=(scope.start, scope.end))
+            for audit in kpi.audits_in(scope)
+            .filter(planned_start__range=(scope.start, scope.end))
             .annotate(
                 nonconformities=Count(
                     "findings", filter=~Q(findings__severity=Finding.Severity.OBSERVATION)
@@ -133,11 +136,15 @@ def snapshot(scope: Scope) -> dict:
                 "output": record.is_output,
                 "source": record.get_source_display(),
                 "description": record.description,
-                "stage": record.get_stage_display(),
+                "stage": Nonconformity.Stage(record.stage_then).label,
                 "overdue": record.overdue,
             }
-            for record in Nonconformity.objects.filter(Nonconformity.open_on(cutoff))
-            .annotate(overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()))
+            for record in kpi.nonconformities_in(scope)
+            .filter(Nonconformity.open_on(cutoff))
+            .annotate(
+                overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()),
+                stage_then=value_on(Nonconformity, "stage", cutoff),
+            )
             .order_by("found_on", "pk")
         ],
         "plan_tasks": [
@@ -146,9 +153,12 @@ def snapshot(scope: Scope) -> dict:
                 "order": task.order,
                 "content": task.content,
                 "deadline": task.deadline.isoformat(),
-                "status": task.get_status_display(),
+                "status": PlanTask.Status(task.status_then).label,
             }
-            for task in PlanTask.objects.due_between(*scope.reach).order_by("deadline", "order")
+            for task in kpi.plan_tasks_in(scope)
+            .due_between(*scope.reach)
+            .annotate(status_then=value_on(PlanTask, "status", cutoff))
+            .order_by("deadline", "order")
         ],
     }
 
