@@ -136,7 +136,7 @@ def snapshot(scope: Scope) -> dict:
                 "output": record.is_output,
                 "source": record.get_source_display(),
                 "description": record.description,
-                "stage": Nonconformity.Stage(record.stage_then).label,
+                "stage": str(Nonconformity.Stage(record.stage_then).label),
                 "overdue": record.overdue,
             }
             for record in kpi.nonconformities_in(scope)
@@ -153,7 +153,7 @@ def snapshot(scope: Scope) -> dict:
                 "order": task.order,
                 "content": task.content,
                 "deadline": task.deadline.isoformat(),
-                "status": PlanTask.Status(task.status_then).label,
+                "status": str(PlanTask.Status(task.status_then).label),
             }
             for task in kpi.plan_tasks_in(scope)
             .due_between(*scope.reach)
