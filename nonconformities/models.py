@@ -19,12 +19,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
+from qms.history import value_on
 from qms.models import Unit
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 
@@ -206,6 +207,13 @@ class Nonconformity(models.Model):
         return Q(found_on__lte=day) & (
             Q(stage__in=cls.OPEN_STAGES) | Q(stage=cls.Stage.CLOSED, verified_on__gt=day)
         )
+
+    @classmethod
+    def stage_on(cls, day: date):
+        """The stage of a record open on `day` as it was then (an expression to
+        annotate with), by its history; "recorded" for one entered as closed later
+        (an import) that history cannot tell."""
+        return value_on(cls, "stage", day, among=cls.OPEN_STAGES, default=Value(cls.Stage.DRAFT))
 
     @classmethod
     def overdue_on(cls, day: date) -> Q:

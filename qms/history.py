@@ -39,15 +39,19 @@ def save_tracked(record: Any, *, user: Any, reason: str | None = None) -> Any:
     return record
 
 
-def value_on(model: type[models.Model], field: str, day: date) -> Coalesce:
+def value_on(model: type[models.Model], field: str, day: date, among=None, default=None):
     """An expression to annotate `model`'s rows with: what `field` held at the end of
-    `day` (local time) by the row's history; for a record entered after that day, what
-    it was entered with; without history, its value now."""
-    history = model.history.filter(id=OuterRef("pk")).values(field)
+    `day` (local time) by the row's history, among the values `among` if given (those
+    the row can have had then); for a record entered after that day, the first such
+    value it had; without one in its history, `default` (its value now if None)."""
+    history = model.history.filter(id=OuterRef("pk"))
+    if among is not None:
+        history = history.filter(**{f"{field}__in": among})
+    history = history.values(field)
     next_day = make_aware(datetime.combine(day + timedelta(days=1), time.min))
     last = history.filter(history_date__lt=next_day).order_by("-history_date", "-history_id")
     first = history.order_by("history_date", "history_id")
-    return Coalesce(Subquery(last[:1]), Subquery(first[:1]), F(field))
+    return Coalesce(Subquery(last[:1]), Subquery(first[:1]), default or F(field))
 
 
 class HistoryWithLinks(HistoricalRecords):

@@ -13,7 +13,6 @@ from audits.models import Finding
 from nonconformities.models import Nonconformity
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
-from qms.history import value_on
 from qms.models import Objective, PeriodicReport, PlanTask
 from qms.oversight import i766, kpi
 from qms.oversight.kpi import Scope
@@ -143,7 +142,7 @@ def snapshot(scope: Scope) -> dict:
             .filter(Nonconformity.open_on(cutoff))
             .annotate(
                 overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()),
-                stage_then=value_on(Nonconformity, "stage", cutoff),
+                stage_then=Nonconformity.stage_on(cutoff),
             )
             .order_by("found_on", "pk")
         ],
@@ -157,7 +156,7 @@ def snapshot(scope: Scope) -> dict:
             }
             for task in kpi.plan_tasks_in(scope)
             .due_between(*scope.reach)
-            .annotate(status_then=value_on(PlanTask, "status", cutoff))
+            .annotate(status_then=PlanTask.status_on(cutoff))
             .order_by("deadline", "order")
         ],
     }

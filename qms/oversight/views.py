@@ -24,7 +24,6 @@ from qms.decorators import permission_required
 from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
 from qms.filters import year_in
 from qms.forms import SignForm
-from qms.history import value_on
 from qms.idempotency import one_time_form
 from qms.models import (
     CalendarDay,
@@ -165,7 +164,7 @@ def period_lists(scope: kpi.Scope, data: dict, links: dict[str, str]) -> dict:
         kpi.plan_tasks_in(scope)
         .undone_on(cutoff)
         .filter(deadline__lte=cutoff + timedelta(days=30))
-        .annotate(status_then=value_on(PlanTask, "status", cutoff))
+        .annotate(status_then=PlanTask.status_on(cutoff))
         .order_by("deadline", "order")
     )
     for task in tasks:

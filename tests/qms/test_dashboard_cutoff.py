@@ -42,9 +42,11 @@ def records(personas, units, audit):
     overdue only after it), C (action overdue at the past cutoff, done after it), D
     (closed after the past period's end, in progress at it), E (closed within the
     past period), G (of another unit, overdue throughout); outputs O1 (corrected after
-    the past period) and O2 (found after it); plan tasks T1 (due in the past period,
-    done after it), T2 (due soon after it), T3 (due later); the audit planned between
-    the two cutoffs."""
+    the past period), O2 (found after it) and O3 (entered after the past period as
+    corrected then); plan tasks T1 (due in the past period, done after it), T2 (due
+    soon after it), T3 (due later), T4 (entered done after the past period); the audit
+    planned between the two cutoffs; a complaint of the past period answered after
+    it, one received after it."""
     owner = personas[Role.SPECIALIST]
     tp_ht, vh_xh = Unit.objects.get(code="TP-HT"), Unit.objects.get(code="VH-XH")
 
@@ -84,6 +86,18 @@ def records(personas, units, audit):
     o1 = record("NC-O1", date(2025, 6, 10), kind=Kind.OUTPUT)
     change(o1, date(2025, 8, 5), stage=Stage.CLOSED, verified_on=date(2025, 8, 5))
     record("NC-O2", date(2025, 8, 1), kind=Kind.OUTPUT)
+    with on(date(2025, 7, 10)):  # entered late, already corrected: no history of 30/06
+        Nonconformity.objects.create(
+            code="NC-O3",
+            kind=Kind.OUTPUT,
+            source="late_dossier",
+            severity="minor",
+            unit=tp_ht,
+            description="Mô tả NC-O3",
+            found_on=date(2025, 6, 20),
+            stage=Stage.CLOSED,
+            verified_on=date(2025, 7, 10),
+        )
 
     plan = Plan.objects.create(
         number="07/KH-UBND", issued_on=date(2025, 1, 5), year=2025, title="Kế hoạch"
@@ -104,6 +118,16 @@ def records(personas, units, audit):
     change(t1, date(2025, 7, 10), status=PlanTask.Status.DONE, completed_on=date(2025, 7, 10))
     task(2, date(2025, 7, 15))
     task(3, date(2025, 12, 1))
+    with on(date(2025, 8, 1)):  # entered late, already done: no history of 30/06
+        PlanTask.objects.create(
+            plan=plan,
+            order=4,
+            content="Việc T4",
+            leader_role=Role.CHAIRMAN,
+            deadline=date(2025, 7, 10),
+            status=PlanTask.Status.DONE,
+            completed_on=date(2025, 7, 25),
+        )
     Audit.objects.filter(pk=audit.pk).update(
         planned_start=date(2025, 8, 15), planned_end=date(2025, 8, 16)
     )
@@ -119,7 +143,7 @@ def records(personas, units, audit):
 
 
 # For each period: the rows of each list (code, and the stage shown) and of the cases
-# with overdue actions (code, the late actions' owners' tasks), then what is coming.
+# with overdue actions (code, their late actions), then what was coming on the cutoff.
 EXPECTED = {
     "past": {
         "nc_open": [
@@ -129,7 +153,7 @@ EXPECTED = {
             ("NC-G", Stage.IN_PROGRESS),
             ("NC-D", Stage.IN_PROGRESS),  # closed on 10/07, after the period
         ],
-        "nc_outputs_open": [("NC-O1", Stage.DRAFT)],  # corrected on 05/08
+        "nc_outputs_open": [("NC-O1", Stage.DRAFT), ("NC-O3", Stage.DRAFT)],
         "nc_overdue": {
             "NC-A": ["Hành động NC-A"],
             "NC-C": ["Hành động NC-C"],
@@ -138,6 +162,7 @@ EXPECTED = {
         "audits": ["ĐGNB-2023-01"],
         "tasks": [
             ("Việc T1", PlanTask.Status.IN_PROGRESS),
+            ("Việc T4", PlanTask.Status.IN_PROGRESS),  # done on 25/07
             ("Việc T2", PlanTask.Status.NOT_STARTED),
         ],
     },
@@ -217,7 +242,8 @@ def test_the_lists_of_one_unit_hold_its_records_only(records, client_for, chairm
 
 def test_the_review_of_a_past_period_reads_its_cutoff(records, personas, secretary, chairman):
     """c4: the case closed after the period counts at the stage it had then; c1: a
-    complaint answered after the period is not yet answered in it."""
+    complaint answered after the period is not yet answered in it; the task done
+    after it was not done then."""
     with on(TODAY):
         review = services.review_save(
             review=ManagementReview(
@@ -238,3 +264,8 @@ def test_the_review_of_a_past_period_reads_its_cutoff(records, personas, secreta
     # received in the period (not the one of 02/07), answered only after it
     assert inputs["complaints"] == {"received": 1, "answered": 0}
     json.dumps(inputs)  # what the secretary signs is stored as JSON
+    # the snapshot's rows as printed in reports and minutes
+    stages = {row["code"]: row["stage"] for row in inputs["nonconformities"]}
+    assert (stages["NC-D"], stages["NC-O3"]) == (in_progress, str(Stage.DRAFT.label))
+    tasks = [(row["content"], row["status"]) for row in inputs["plan_tasks"]]
+    assert tasks == [("Việc T1", str(PlanTask.Status.IN_PROGRESS.label))]  # done on 10/07
