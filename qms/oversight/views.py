@@ -233,9 +233,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for key in ("on_time_rate", "online_rate", "digitised_rate", "satisfaction_rate")
             },
         },
-        "pending_objectives": Objective.objects.filter(year=scope.end.year)
-        .exclude(pk__in=Objective.objects.frozen())
-        .count(),
+        "pending_objectives": list(
+            Objective.objects.filter(year=scope.end.year)
+            .exclude(pk__in=Objective.objects.frozen())
+            .order_by("pk")
+        ),
         **period_lists(scope, data, links),
         "next_report": snapshot.next_report(today),
         "schedule": snapshot.schedule(scope.end.year),

@@ -12,9 +12,11 @@ from django.utils.timezone import make_aware
 
 from audits.models import Audit
 from nonconformities.models import Action, Complaint, Nonconformity
-from qms.models import ManagementReview, Plan, PlanTask, Unit
+from qms import signing
+from qms.models import ManagementReview, Objective, Plan, PlanTask, Unit
 from qms.oversight import review_inputs, services
 from qms.roles import Role
+from tests.factories import PASSWORD
 from tests.html import parse
 
 Stage, Kind = Nonconformity.Stage, Nonconformity.Kind
@@ -269,3 +271,22 @@ def test_the_review_of_a_past_period_reads_its_cutoff(records, personas, secreta
     assert (stages["NC-D"], stages["NC-O3"]) == (in_progress, str(Stage.DRAFT.label))
     tasks = [(row["content"], row["status"]) for row in inputs["plan_tasks"]]
     assert tasks == [("Việc T1", str(PlanTask.Status.IN_PROGRESS.label))]  # done on 10/07
+
+
+def test_the_objectives_awaiting_approval_are_listed_beside_their_count(db, client_for, chairman):
+    def objective(title, measure):
+        return Objective.objects.create(
+            year=2025, title=title, measure=measure, comparison="gte", target=95
+        )
+
+    approved = objective("Đúng hạn", Objective.Measure.ON_TIME)
+    signing.chairman_approve(
+        record=approved,
+        user=chairman,
+        password=PASSWORD,
+        seen_sha256=signing.shown_sha256(approved),
+    )
+    objective("Hài lòng", Objective.Measure.SATISFACTION)
+    page = parse(dashboard(client_for(chairman), CURRENT).content)
+    assert page.find("div", class_="alert-warning").find("a").text.endswith(": 1.")
+    assert [item.text for item in top_items(page, "pending-objectives")] == ["Hài lòng"]
