@@ -392,7 +392,7 @@ def nonconformity_section(data: dict) -> Section:
         + _facts(
             data["kpi"], *(key for key in ("nc_outputs", "nc_outputs_open") if key in data["kpi"])
         ),
-        [_("Code"), _("Kind"), _("Source"), _("Description"), _("Stage now")],
+        [_("Code"), _("Kind"), _("Source"), _("Description"), _("Stage on the figures' day")],
         [
             [
                 row["code"],
