@@ -19,12 +19,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
+from qms.history import value_on
 from qms.models import Unit
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 
@@ -208,11 +209,16 @@ class Nonconformity(models.Model):
         )
 
     @classmethod
+    def stage_on(cls, day: date):
+        """The stage of a record open on `day` as it was then (an expression to
+        annotate with), by its history; "recorded" for one entered as closed later
+        (an import) that history cannot tell."""
+        return value_on(cls, "stage", day, among=cls.OPEN_STAGES, default=Value(cls.Stage.DRAFT))
+
+    @classmethod
     def overdue_on(cls, day: date) -> Q:
         """Open on `day` with an action due before then and not done by then."""
-        late = Action.objects.filter(nonconformity=OuterRef("pk"), due_date__lt=day).filter(
-            Q(done_on__isnull=True) | Q(done_on__gt=day)
-        )
+        late = Action.objects.late_on(day).filter(nonconformity=OuterRef("pk"))
         return cls.open_on(day) & Q(Exists(late))
 
 
@@ -220,8 +226,15 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done_on__isnull=True, nonconformity__stage__in=Nonconformity.OPEN_STAGES)
 
-    def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+    def late_on(self, day: date):
+        """Due before `day` and not done by then."""
+        return self.filter(due_date__lt=day).filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+
+    def overdue(self, day: date):
+        """Late on `day`, of a nonconformity open on `day`: what was overdue then."""
+        return self.late_on(day).filter(
+            nonconformity__in=Nonconformity.objects.filter(Nonconformity.open_on(day))
+        )
 
 
 class Action(DeletesReplacedFiles):

@@ -7,11 +7,15 @@ checks the record before saving it). History rows are never changed nor deleted
 UPDATE whatever sends it.
 """
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.timezone import make_aware
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges, HistoricalRecords
 
@@ -33,6 +37,21 @@ def save_tracked(record: Any, *, user: Any, reason: str | None = None) -> Any:
     record.full_clean()
     record.save()
     return record
+
+
+def value_on(model: type[models.Model], field: str, day: date, among=None, default=None):
+    """An expression to annotate `model`'s rows with: what `field` held at the end of
+    `day` (local time) by the row's history, among the values `among` if given (those
+    the row can have had then); for a record entered after that day, the first such
+    value it had; without one in its history, `default` (its value now if None)."""
+    history = model.history.filter(id=OuterRef("pk"))
+    if among is not None:
+        history = history.filter(**{f"{field}__in": among})
+    history = history.values(field)
+    next_day = make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    last = history.filter(history_date__lt=next_day).order_by("-history_date", "-history_id")
+    first = history.order_by("history_date", "history_id")
+    return Coalesce(Subquery(last[:1]), Subquery(first[:1]), default or F(field))
 
 
 class HistoryWithLinks(HistoricalRecords):

@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
+from qms.history import value_on
 from qms.models.core import ApprovedRecord, Organisation, Signature, Unit, User
 from qms.models.numbering import document_number_field
 from qms.roles import Role
@@ -51,6 +52,10 @@ class PlanTaskQuerySet(models.QuerySet):
         if (start.month, start.day) == (1, 1):
             due |= Q(plan__year=start.year, deadline__lt=start)
         return self.filter(due)
+
+    def undone_on(self, day: date):
+        """Not done by the end of `day`."""
+        return self.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
 
     def done_on_time(self):
         return self.filter(completed_on__isnull=False, completed_on__lte=models.F("deadline"))
@@ -117,6 +122,19 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.content[:80]}"
+
+    @classmethod
+    def status_on(cls, day: date):
+        """The status a task had on `day` (an expression to annotate with): done if
+        completed by then; otherwise the last status of that day its history holds,
+        and "in progress" for a task entered as done later that history cannot tell."""
+        undone = (cls.Status.NOT_STARTED, cls.Status.IN_PROGRESS)
+        return Case(
+            When(completed_on__lte=day, then=Value(cls.Status.DONE)),
+            default=value_on(
+                cls, "status", day, among=undone, default=Value(cls.Status.IN_PROGRESS)
+            ),
+        )
 
     def clean(self) -> None:
         if self.all_year and self.completed_on and self.completed_on < self.deadline:

@@ -307,12 +307,19 @@ def _procedures(scope: Scope) -> dict:
     }
 
 
-def _audits(scope: Scope) -> dict:
-    audits = Audit.objects.filter(planned_start__range=(scope.start, scope.end))
+def audits_in(scope: Scope):
+    """The audits of `scope`'s unit or procedure (all of them for the whole desk),
+    whenever planned."""
+    audits = Audit.objects.all()
     if scope.unit:
         audits = audits.filter(units=scope.unit)
     if scope.procedure:
         audits = audits.filter(procedures=scope.procedure)
+    return audits
+
+
+def _audits(scope: Scope) -> dict:
+    audits = audits_in(scope).filter(planned_start__range=(scope.start, scope.end))
     counts = audits.aggregate(
         planned=Count("pk", distinct=True),
         done=Count(
@@ -324,47 +331,53 @@ def _audits(scope: Scope) -> dict:
     return {"audits_planned": counts["planned"], "audits_done": counts["done"]}
 
 
-def _nonconformities(scope: Scope) -> dict:
-    """The two kinds apart (R15): corrective action cases open, overdue and closed,
-    as before; nonconforming outputs recorded in the period (not cancelled) and
-    those not yet corrected at the cutoff."""
+def nonconformity_filters(scope: Scope) -> dict[str, Q]:
+    """What each nonconformity figure counts, the two kinds apart (R15): corrective
+    action cases open, overdue and closed; nonconforming outputs recorded in the
+    period (not cancelled) and those not yet corrected at the cutoff. The figures and
+    the lists beside them filter by these."""
+    case, output = Q(kind=Nonconformity.Kind.CORRECTIVE), Q(kind=Nonconformity.Kind.OUTPUT)
+    return {
+        "nc_open": case & Nonconformity.open_on(scope.cutoff),
+        "nc_overdue": case & Nonconformity.overdue_on(scope.cutoff),
+        "nc_closed": case & Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=scope.reach),
+        "nc_outputs": output
+        & Q(found_on__range=scope.reach)
+        & ~Q(stage=Nonconformity.Stage.CANCELLED),
+        "nc_outputs_open": output & Nonconformity.open_on(scope.cutoff),
+    }
+
+
+def nonconformities_in(scope: Scope, key: str | None = None):
+    """The nonconformities of `scope`'s unit or procedure; those the figure `key`
+    counts, if given."""
     records = Nonconformity.objects.all()
     if scope.unit:
         records = records.filter(unit=scope.unit)
     if scope.procedure:
         records = records.filter(procedure=scope.procedure)
-    case, output = Q(kind=Nonconformity.Kind.CORRECTIVE), Q(kind=Nonconformity.Kind.OUTPUT)
-    counts = records.aggregate(
-        open=Count("pk", filter=case & Nonconformity.open_on(scope.cutoff)),
-        overdue=Count("pk", filter=case & Nonconformity.overdue_on(scope.cutoff)),
-        closed=Count(
-            "pk",
-            filter=case & Q(stage=Nonconformity.Stage.CLOSED, verified_on__range=scope.reach),
-        ),
-        outputs=Count(
-            "pk",
-            filter=output
-            & Q(found_on__range=scope.reach)
-            & ~Q(stage=Nonconformity.Stage.CANCELLED),
-        ),
-        outputs_open=Count("pk", filter=output & Nonconformity.open_on(scope.cutoff)),
+    return records.filter(nonconformity_filters(scope)[key]) if key else records
+
+
+def _nonconformities(scope: Scope) -> dict:
+    return nonconformities_in(scope).aggregate(
+        **{key: Count("pk", filter=q) for key, q in nonconformity_filters(scope).items()}
     )
-    return {
-        "nc_open": counts["open"],
-        "nc_overdue": counts["overdue"],
-        "nc_closed": counts["closed"],
-        "nc_outputs": counts["outputs"],
-        "nc_outputs_open": counts["outputs_open"],
-    }
 
 
-def _plan_tasks(scope: Scope) -> dict:
-    tasks = PlanTask.objects.due_between(*scope.reach)
+def plan_tasks_in(scope: Scope):
+    """The plan tasks of `scope`'s unit (all of them for the whole desk; none for
+    one procedure: plan tasks concern the whole desk)."""
+    tasks = PlanTask.objects.all()
     if scope.unit:
         tasks = tasks.filter(units=scope.unit)
     if scope.procedure:
-        # Plan tasks concern the whole desk, not one procedure.
         tasks = tasks.none()
+    return tasks
+
+
+def _plan_tasks(scope: Scope) -> dict:
+    tasks = plan_tasks_in(scope).due_between(*scope.reach)
     return {
         "plan_tasks_due": tasks.count(),
         "plan_tasks_done_on_time": tasks.done_on_time().count(),

@@ -20,7 +20,8 @@ def compile_inputs(review: ManagementReview) -> dict:
     """What the records say for the review's period, JSON-ready: the report snapshot
     and its months, the chair, the secretary and the decisions taken, the follow-up of
     earlier reviews' actions, the procedures revised in the period (a first issue is
-    no change of the system: it is counted apart) and the citizens' complaints."""
+    no change of the system: it is counted apart) and the citizens' complaints, each
+    read on the period's cutoff like the snapshot."""
     scope = Scope(review.period_start, review.period_end)
     # what earlier reviews decided and is still open, or was done since
     earlier = (
@@ -33,15 +34,15 @@ def compile_inputs(review: ManagementReview) -> dict:
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=scope.start))
         .select_related("owner", "review")
     )
-    in_period = ProcedureRevision.objects.filter(effective_from__range=(scope.start, scope.end))
+    in_period = ProcedureRevision.objects.filter(effective_from__range=scope.reach)
     replaced_one = Exists(
         ProcedureRevision.objects.filter(
             procedure=OuterRef("procedure"), effective_from__lt=OuterRef("effective_from")
         )
     )
-    complaints = Complaint.objects.filter(
-        received_at__date__range=(scope.start, scope.end)
-    ).aggregate(received=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    complaints = Complaint.objects.filter(received_at__date__range=scope.reach).aggregate(
+        received=Count("pk"), answered=Count("pk", filter=Q(answered_at__date__lte=scope.cutoff))
+    )
     return {
         **snapshot.snapshot(scope),
         # the names as they are at signing, so that the minutes print what was signed

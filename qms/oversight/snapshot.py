@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
-from audits.models import Audit, Finding
+from audits.models import Finding
 from nonconformities.models import Nonconformity
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
@@ -74,7 +74,8 @@ def snapshot(scope: Scope) -> dict:
     the KPIs, Decision 766's indicators and group estimates, the year's approved
     objectives measured over the scope, the procedures with most late dossiers, the
     audits planned in the period, the nonconformities open at its cutoff and the plan
-    tasks due in it."""
+    tasks due in it. Each list holds the records its figures count (the scope's unit
+    or procedure, read on the cutoff), at the stage or status they had then."""
     figures = kpi.measure(scope)
     indicators = i766.indicators(scope)
     cutoff = scope.cutoff
@@ -110,7 +111,8 @@ def snapshot(scope: Scope) -> dict:
                 "nonconformities": audit.nonconformities,
                 "observations": audit.observations,
             }
-            for audit in Audit.objects.filter(planned_start__range=(scope.start, scope.end))
+            for audit in kpi.audits_in(scope)
+            .filter(planned_start__range=(scope.start, scope.end))
             .annotate(
                 nonconformities=Count(
                     "findings", filter=~Q(findings__severity=Finding.Severity.OBSERVATION)
@@ -129,11 +131,15 @@ def snapshot(scope: Scope) -> dict:
                 "output": record.is_output,
                 "source": record.get_source_display(),
                 "description": record.description,
-                "stage": record.get_stage_display(),
+                "stage": str(Nonconformity.Stage(record.stage_then).label),
                 "overdue": record.overdue,
             }
-            for record in Nonconformity.objects.filter(Nonconformity.open_on(cutoff))
-            .annotate(overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()))
+            for record in kpi.nonconformities_in(scope)
+            .filter(Nonconformity.open_on(cutoff))
+            .annotate(
+                overdue=ExpressionWrapper(Nonconformity.overdue_on(cutoff), BooleanField()),
+                stage_then=Nonconformity.stage_on(cutoff),
+            )
             .order_by("found_on", "pk")
         ],
         "plan_tasks": [
@@ -142,9 +148,12 @@ def snapshot(scope: Scope) -> dict:
                 "order": task.order,
                 "content": task.content,
                 "deadline": task.deadline.isoformat(),
-                "status": task.get_status_display(),
+                "status": str(PlanTask.Status(task.status_then).label),
             }
-            for task in PlanTask.objects.due_between(*scope.reach).order_by("deadline", "order")
+            for task in kpi.plan_tasks_in(scope)
+            .due_between(*scope.reach)
+            .annotate(status_then=PlanTask.status_on(cutoff))
+            .order_by("deadline", "order")
         ],
     }
 
@@ -203,6 +212,7 @@ def unit_tasks(unit, scope: Scope) -> list[dict]:
     year = scope.end.year
     tasks = (
         PlanTask.objects.filter(units=unit, deadline__year=year)
+        .annotate(status_then=PlanTask.status_on(scope.cutoff))
         .prefetch_related("progress")
         .order_by("order")
     )
@@ -212,11 +222,7 @@ def unit_tasks(unit, scope: Scope) -> list[dict]:
             "order": task.order,
             "content": task.content,
             "deadline": task.deadline.isoformat(),
-            "status": str(
-                PlanTask.Status.IN_PROGRESS.label
-                if task.completed_on and task.completed_on > scope.cutoff
-                else task.get_status_display()
-            ),
+            "status": str(PlanTask.Status(task.status_then).label),
             "progress": [
                 {"month": entry.month.isoformat(), "note": entry.note}
                 for entry in task.progress.all()
@@ -426,7 +432,7 @@ def nonconformity_section(data: dict) -> Section:
         + _facts(
             data["kpi"], *(key for key in ("nc_outputs", "nc_outputs_open") if key in data["kpi"])
         ),
-        [_("Code"), _("Kind"), _("Source"), _("Description"), _("Stage now")],
+        [_("Code"), _("Kind"), _("Source"), _("Description"), _("Stage on the figures' day")],
         [
             [
                 row["code"],

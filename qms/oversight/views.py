@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,6 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits.models import Audit
 from nonconformities.models import Action, Nonconformity
 from procedures.models import Apology, Dossier, Outcome, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
@@ -153,6 +153,48 @@ def personal(user) -> dict:
     }
 
 
+def period_lists(scope: kpi.Scope, data: dict, links: dict[str, str]) -> dict:
+    """The dashboard's lists, read on the period's cutoff like its figures: the open
+    nonconformities of each kind and the cases with overdue actions, each beside its
+    figure and link (as many rows as the figure counts), and what was coming then:
+    audits of the next 90 days, plan tasks not done and due within 30 days."""
+    cutoff, figures = scope.cutoff, data["kpi"]
+    late = Action.objects.late_on(cutoff).select_related("owner")
+    tasks = list(
+        kpi.plan_tasks_in(scope)
+        .undone_on(cutoff)
+        .filter(deadline__lte=cutoff + timedelta(days=30))
+        .annotate(status_then=PlanTask.status_on(cutoff))
+        .order_by("deadline", "order")
+    )
+    for task in tasks:
+        task.status_shown = PlanTask.Status(task.status_then).label
+    return {
+        "open_nonconformities": [
+            {
+                "key": key,
+                "label": kpi.LABELS[key],
+                "count": figures[key],
+                "url": links[key],
+                "rows": [row for row in data["nonconformities"] if row["output"] == output],
+            }
+            for key, output in (("nc_open", False), ("nc_outputs_open", True))
+        ],
+        "overdue": {
+            "label": kpi.LABELS["nc_overdue"],
+            "count": figures["nc_overdue"],
+            "url": links["nc_overdue"],
+            "rows": kpi.nonconformities_in(scope, "nc_overdue")
+            .prefetch_related(Prefetch("actions", queryset=late, to_attr="late_actions"))
+            .order_by("found_on", "pk"),
+        },
+        "upcoming_audits": kpi.audits_in(scope)
+        .filter(planned_start__range=(cutoff, cutoff + timedelta(days=90)))
+        .order_by("planned_start", "pk"),
+        "tasks_due": tasks,
+    }
+
+
 @permission_required(VIEW_OBJECTIVES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = localdate()
@@ -191,16 +233,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for key in ("on_time_rate", "online_rate", "digitised_rate", "satisfaction_rate")
             },
         },
-        "pending_objectives": Objective.objects.filter(year=scope.end.year)
-        .exclude(pk__in=Objective.objects.frozen())
-        .count(),
-        "overdue_actions": Action.objects.overdue(today).select_related("nonconformity", "owner"),
-        "upcoming_audits": Audit.objects.filter(
-            planned_start__range=(today, today + timedelta(days=90))
-        ).order_by("planned_start"),
-        "tasks_due": PlanTask.objects.exclude(status=PlanTask.Status.DONE)
-        .filter(deadline__lte=today + timedelta(days=30))
-        .order_by("deadline", "order"),
+        "pending_objectives": list(
+            Objective.objects.filter(year=scope.end.year)
+            .exclude(pk__in=Objective.objects.frozen())
+            .order_by("pk")
+        ),
+        **period_lists(scope, data, links),
         "next_report": snapshot.next_report(today),
         "schedule": snapshot.schedule(scope.end.year),
         "today": today,
