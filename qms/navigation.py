@@ -14,7 +14,7 @@ class NavItem:
     permission: str | None = None
     staff_only: bool = False
     group: str | Promise | None = None  # shown in a drop-down menu of that name
-    key: str = ""  # its accesskey: Alt+key in Chromium and Edge (Alt+Shift+key in Firefox)
+    key: str = ""  # Alt+key opens it from any page (static/js/forms.js)
 
     def visible_to(self, user) -> bool:
         if self.staff_only and not user.is_staff:
