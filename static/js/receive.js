@@ -6,12 +6,14 @@
 // Escape closes the list. Picking a procedure fills the documents received with its
 // list, unless the officer has already typed something else there.
 (function () {
+  const PAUSE_MS = 120;
   const input = document.getElementById("id_procedure");
   const list = document.getElementById("procedure-matches");
   const documents = document.getElementById("id_documents");
   if (!input || !list || !documents) return;
   let filled = documents.value;
   let active = -1;
+  let waiting = null; // the pause after a key, before the request: one per word typed
   let asking = null; // the AbortController of the request on its way
   let pickOnArrival = false; // Enter was pressed before the list came
 
@@ -79,6 +81,8 @@
   }
 
   function ask() {
+    clearTimeout(waiting);
+    waiting = null;
     if (asking) asking.abort();
     if (!input.value.trim()) {
       asking = null;
@@ -103,7 +107,10 @@
       });
   }
 
-  input.addEventListener("input", ask);
+  input.addEventListener("input", function () {
+    clearTimeout(waiting);
+    waiting = setTimeout(ask, PAUSE_MS);
+  });
   input.addEventListener("blur", close);
   input.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -113,7 +120,7 @@
       else highlight(active + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (asking) pickOnArrival = true;
+      if (waiting || asking) pickOnArrival = true;
       else if (!list.hidden && active >= 0) pick(options()[active]);
       else if (input.value.trim()) {
         pickOnArrival = true;
