@@ -220,7 +220,7 @@ def procedure_matches(typed: str) -> tuple[list[Procedure], list[Procedure]]:
     if not words:
         return exact, partial
     procedures = Procedure.objects.filter(in_use=True, revisions__status="effective")
-    for procedure in procedures.order_by("code"):
+    for procedure in procedures.distinct().order_by("code"):
         code, name = search_key(procedure.code), search_key(procedure.name)
         if words in (code, name, f"{code} {name}"):
             exact.append(procedure)
