@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,10 @@ from procedures.forms import (
     StopForm,
     TrackingBookForm,
     document_line,
+    procedure_matches,
 )
 from procedures.importer import ImportRejected, import_dossiers
-from procedures.models import Apology, Dossier, DossierDocument, Procedure, RevisionComponent
+from procedures.models import Apology, Dossier, DossierDocument, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from procedures.turned_away import register, summary, turned_away_xlsx
@@ -41,6 +42,9 @@ VIEW = "procedures.view_dossier"
 RECEIVE = "procedures.add_dossier"
 WORK = "procedures.change_dossier"
 APPROVE_APOLOGY = "procedures.approve_apology"
+MATCHES_SHOWN = 12
+# the dossier just saved at the desk: its page focuses its first slip, printed with Enter
+JUST_RECEIVED = "in-phieu"
 
 
 def _dossier(code: str) -> Dossier:
@@ -64,22 +68,36 @@ def dossier_receive(request: HttpRequest) -> HttpResponse:
             form_service_error(form, error)
         else:
             messages.success(request, _("Dossier %(code)s is logged.") % {"code": dossier.code})
-            return redirect("procedures:dossier_detail", code=dossier.code)
-    procedures = Procedure.objects.filter(in_use=True, revisions__status="effective").annotate(
-        revision_pk=F("revisions__pk")
-    )
+            url = reverse("procedures:dossier_detail", args=[dossier.code])
+            return redirect(f"{url}?{JUST_RECEIVED}=1")
+    return render(request, "procedures/dossier_receive.html", {"form": form})
+
+
+@permission_required("procedures.view_procedure")
+def dossier_receive_matches(request: HttpRequest) -> JsonResponse:
+    """The receipt form's list: the procedures what was typed (`q`) names, the exact
+    matches first, each with its documents for the form to fill in."""
+    exact, partial = procedure_matches(request.GET.get("q", ""))
+    procedures = (exact + partial)[:MATCHES_SHOWN]
     components = RevisionComponent.objects.filter(
-        revision__in=[procedure.revision_pk for procedure in procedures]
-    )
+        revision__procedure__in=procedures, revision__status="effective"
+    ).select_related("revision")
     lines: dict[int, list[str]] = {}
     for component in components:
-        lines.setdefault(component.revision_id, []).append(
+        lines.setdefault(component.revision.procedure_id, []).append(
             document_line(component.name, component.copy_type, component.quantity)
         )
-    for procedure in procedures:
-        procedure.document_lines = "\n".join(lines.get(procedure.revision_pk, []))
-    return render(
-        request, "procedures/dossier_receive.html", {"form": form, "procedures": procedures}
+    return JsonResponse(
+        {
+            "matches": [
+                {
+                    "value": f"{procedure.code} – {procedure.name}",
+                    "documents": "\n".join(lines.get(procedure.pk, [])),
+                }
+                for procedure in procedures
+            ],
+            "more": len(exact) + len(partial) - len(procedures),
+        }
     )
 
 
@@ -162,6 +180,7 @@ def _dossier_page(
                 for kind, (title, applies) in DOSSIER_FORMS.items()
                 if applies(dossier)
             ],
+            "just_received": JUST_RECEIVED in request.GET,
         },
         status=status,
     )

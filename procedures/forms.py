@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import (
@@ -26,6 +27,7 @@ from procedures.models.dossiers import (
 from procedures.tracking_book import check_period
 from qms.forms import BootstrapMixin, OffersActiveUnits, SignForm, reason_field
 from qms.models import Unit
+from qms.text import search_key
 from qms.uploads import upload_validators
 from qms.validators import validate_phone
 
@@ -206,6 +208,27 @@ class MultipleFileField(forms.FileField):
 SCAN_NAME = re.compile(r"(?P<order>[0-9]+)\b")
 
 
+def procedure_matches(typed: str) -> tuple[list[Procedure], list[Procedure]]:
+    """The procedures open for receipt (in use, with an effective revision) that
+    `typed` names, as (exact, partial) matches, by code. Case, Vietnamese marks and
+    the dash of "code – name" do not count: exact is the code, the name or both;
+    partial holds every word typed somewhere in code and name. The desk's list and
+    the receipt form read the same matches."""
+    words = search_key(typed)
+    exact: list[Procedure] = []
+    partial: list[Procedure] = []
+    if not words:
+        return exact, partial
+    procedures = Procedure.objects.filter(in_use=True, revisions__status="effective")
+    for procedure in procedures.distinct().order_by("code"):
+        code, name = search_key(procedure.code), search_key(procedure.name)
+        if words in (code, name, f"{code} {name}"):
+            exact.append(procedure)
+        elif all(word in f"{code} {name}" for word in words.split()):
+            partial.append(procedure)
+    return exact, partial
+
+
 def id_number_field(label) -> forms.RegexField:
     """A citizen's personal identifier (số định danh cá nhân, the number of the
     chip-based ID card): 12 digits, or the 9 of an old ID card still in hand."""
@@ -228,7 +251,19 @@ class ReceiveForm(BootstrapMixin, forms.Form):
     procedure = forms.CharField(
         label=_("Procedure"),
         help_text=_("Type part of the code or name, then pick it from the list."),
-        widget=forms.TextInput(attrs={"list": "procedure-options", "autofocus": True}),
+        # the ARIA combobox of static/js/receive.js: its list, of the same matches as
+        # clean_procedure's, comes from `data-matches`
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": "procedure-matches",
+                "data-matches": reverse_lazy("procedures:dossier_receive_matches"),
+            }
+        ),
     )
     applicant_name = forms.CharField(label=_("Applicant"), max_length=200)
     applicant_id_number = id_number_field(_("ID number"))
@@ -322,11 +357,26 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         )
 
     def clean_procedure(self) -> Procedure:
-        code = self.cleaned_data["procedure"].split(" – ")[0].strip()
-        procedure = Procedure.objects.filter(code=code, in_use=True).first()
-        if procedure is None:
-            raise forms.ValidationError(_("Pick a procedure from the list."))
-        return procedure
+        """Whatever names one procedure: its code, its name or "code – name", with
+        or without marks; exact matches win over partial ones."""
+        typed = self.cleaned_data["procedure"]
+        exact, partial = procedure_matches(typed)
+        found = exact or partial
+        if not found:
+            raise forms.ValidationError(
+                _("No procedure in use matches “%(typed)s”: type part of its code or name.")
+                % {"typed": typed}
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("“%(typed)s” matches %(count)s procedures (%(codes)s): pick one from the list.")
+                % {
+                    "typed": typed,
+                    "count": len(found),
+                    "codes": ", ".join(procedure.code for procedure in found),
+                }
+            )
+        return found[0]
 
     def clean_documents(self) -> list[dict] | None:
         text = self.cleaned_data["documents"]

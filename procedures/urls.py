@@ -30,6 +30,11 @@ procedure_patterns = [
 dossier_patterns = [
     path("", dossier_views.dossier_list, name="dossier_list"),
     path("tiep-nhan/", dossier_views.dossier_receive, name="dossier_receive"),
+    path(
+        "tiep-nhan/thu-tuc/",
+        dossier_views.dossier_receive_matches,
+        name="dossier_receive_matches",
+    ),
     path("cho-xu-ly/", dossier_views.dossier_queue, name="dossier_queue"),
     path("so-theo-doi/", dossier_views.tracking_book, name="tracking_book"),
     path("nhap-tep/", dossier_views.dossier_import, name="dossier_import"),

@@ -14,6 +14,7 @@ class NavItem:
     permission: str | None = None
     staff_only: bool = False
     group: str | Promise | None = None  # shown in a drop-down menu of that name
+    key: str = ""  # Alt+key opens it from any page (static/js/forms.js)
 
     def visible_to(self, user) -> bool:
         if self.staff_only and not user.is_staff:
@@ -26,7 +27,9 @@ OVERSIGHT, CALENDAR, ORGANISATION = _("Oversight"), _("Calendar"), _("Organisati
 # No "Home" item: the brand is the link home, so that every role's items and the
 # user's button fit the bar of a 1280 px screen (from 1200 px on).
 NAVIGATION = (
-    NavItem(_("Receive"), "procedures:dossier_receive", permission="procedures.add_dossier"),
+    NavItem(
+        _("Receive"), "procedures:dossier_receive", permission="procedures.add_dossier", key="n"
+    ),
     NavItem(_("Dossiers"), "procedures:dossier_list", permission="procedures.view_dossier"),
     NavItem(_("My queue"), "procedures:dossier_queue", permission="procedures.change_dossier"),
     NavItem(_("Procedures"), "procedures:list", permission="procedures.view_procedure"),
@@ -62,7 +65,12 @@ def navigation_for(user) -> list[dict]:
     for item in NAVIGATION:
         if not item.visible_to(user):
             continue
-        link = {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        link = {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "url_name": item.url_name,
+            "key": item.key,
+        }
         if item.group is None:
             entries.append(link)
         elif item.group in groups:

@@ -117,6 +117,7 @@ MATRIX = [
     Row("procedures:dossier_list", "GET", EVERYONE),
     Row("procedures:dossier_receive", "GET", OFFICER),
     Row("procedures:dossier_receive", "POST", OFFICER),
+    Row("procedures:dossier_receive_matches", "GET", EVERYONE),
     Row("procedures:dossier_queue", "GET", EVERYONE),
     Row("procedures:tracking_book", "GET", EVERYONE),
     Row("procedures:turned_away", "GET", EVERYONE),

@@ -1,4 +1,4 @@
-// Forms of every page, without inline script (the Content-Security-Policy refuses it).
+// Forms and keys of every page, without inline script (the Content-Security-Policy refuses it).
 (function () {
   // A select marked data-submit-on-change sends its form when a value is chosen.
   document.addEventListener("change", function (event) {
@@ -24,6 +24,18 @@
         if (element.type === "submit") element.disabled = true;
       }
     });
+  });
+
+  // A link marked aria-keyshortcuts="Alt+N" opens with Alt and that letter from any
+  // page, the menu folded away or not (the physical key: also under a Vietnamese input
+  // method). Not an accesskey, whose modifiers differ from browser to browser.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!/^Key[A-Z]$/.test(event.code)) return;
+    const link = document.querySelector(`a[aria-keyshortcuts="Alt+${event.code.slice(3)}"]`);
+    if (!link) return;
+    event.preventDefault();
+    link.click();
   });
 
   // Back to a page kept in the browser's memory: its forms can be sent again.

@@ -29,8 +29,10 @@ def officer(personas):
 
 def test_receiving_through_the_form(effective, officer, client_for):
     client = client_for(officer)
-    page = client.get(reverse("procedures:dossier_receive")).content.decode()
-    assert "QT-TP-05 – Cấp Giấy xác nhận tình trạng hôn nhân" in page  # the datalist
+    listed = client.get(reverse("procedures:dossier_receive_matches"), {"q": "QT-TP"}).json()
+    assert [match["value"] for match in listed["matches"]] == [
+        "QT-TP-05 – Cấp Giấy xác nhận tình trạng hôn nhân"  # the field's list
+    ]
     data = {
         "procedure": "QT-TP-05 – Cấp Giấy xác nhận tình trạng hôn nhân",
         "applicant_name": "Phạm Văn Đông",
@@ -43,7 +45,9 @@ def test_receiving_through_the_form(effective, officer, client_for):
     with time_machine.travel(at("2026-01-08 09:00"), tick=False):
         response = client.post(reverse("procedures:dossier_receive"), data)
     dossier = Dossier.objects.get()
-    assert response["Location"] == reverse("procedures:dossier_detail", args=[dossier.code])
+    # the dossier's page, its receipt one Enter away
+    url = reverse("procedures:dossier_detail", args=[dossier.code])
+    assert response["Location"] == f"{url}?in-phieu=1"
     assert dossier.code == "PAD-260108-0001" and dossier.rule_set == "2025"
     assert dossier.due_date == date(2026, 1, 12)  # Sat 10/01/2026 is a make-up working day
     detail = client.get(response["Location"]).content.decode()

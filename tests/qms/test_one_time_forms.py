@@ -379,5 +379,5 @@ def test_a_double_click_sends_twins_at_once_and_one_dossier_is_created(effective
     assert run_together(*map(send, clients)) == []
     assert Dossier.objects.count() == 1
     dossier = Dossier.objects.get()
-    where = reverse("procedures:dossier_detail", args=[dossier.code])
+    where = reverse("procedures:dossier_detail", args=[dossier.code]) + "?in-phieu=1"
     assert [(a.status_code, a["Location"]) for a in answers] == [(302, where)] * 2

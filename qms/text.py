@@ -1,0 +1,21 @@
+"""Text as people type it: Vietnamese with or without its marks, any case."""
+
+import re
+import unicodedata
+
+# Dashes typed between a code and a name: an en or em dash anywhere, a hyphen only
+# with spaces around it (codes such as QT-TP-05 keep theirs).
+SEPARATOR = re.compile(r"\s*[\u2012\u2013\u2014\u2015\u2212]\s*|\s+[-\u2010\u2011]\s+")
+
+
+def fold(value: str) -> str:
+    """`value` without case or marks: "Đăng Ký" and "dang ky" fold alike (đ is a
+    letter of its own, not d with a mark, so Unicode leaves it to be mapped)."""
+    decomposed = unicodedata.normalize("NFD", value.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_key(value: str) -> str:
+    """`value` folded, a dash between its parts and runs of spaces read as one space:
+    what two spellings of the same words have in common."""
+    return " ".join(SEPARATOR.sub(" ", fold(value)).split())
