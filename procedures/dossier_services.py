@@ -280,7 +280,11 @@ def _record_handoff(dossier, user, step, following, note) -> Handoff:
     calendar = CalendarDay.objects.calendar()
     office_hours = Organisation.current_office_hours()
     appointment = Appointment(dossier.clock_started_at, dossier.due_at)
-    deadline = dossier.revision.step_deadline(step, calendar, appointment, office_hours)
+    deadline = (  # no step in a dossier from before the QMS: its appointment is the limit
+        dossier.revision.step_deadline(step, calendar, appointment, office_hours)
+        if step
+        else dossier.due_at
+    )
     now = timezone.now()
     handoff = Handoff(
         dossier=dossier,
