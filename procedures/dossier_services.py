@@ -280,11 +280,7 @@ def _record_handoff(dossier, user, step, following, note) -> Handoff:
     calendar = CalendarDay.objects.calendar()
     office_hours = Organisation.current_office_hours()
     appointment = Appointment(dossier.clock_started_at, dossier.due_at)
-    deadline = (  # no step in a dossier from before the QMS: its appointment is the limit
-        dossier.revision.step_deadline(step, calendar, appointment, office_hours)
-        if step
-        else dossier.due_at
-    )
+    deadline = dossier.revision.step_deadline(step, calendar, appointment, office_hours)
     now = timezone.now()
     handoff = Handoff(
         dossier=dossier,
@@ -567,7 +563,8 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
             _("The dossier is at step %(step)s: the result is ready only after the last step.")
             % {"step": dossier.current_step}
         )
-    _record_handoff(dossier, user, dossier.current_step, None, note)
+    if dossier.current_step:  # a dossier from before the QMS has no steps to sign off
+        _record_handoff(dossier, user, dossier.current_step, None, note)
     dossier.finish(timezone.now())
     dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from procedures.tracking_book import tracking_book
 from qms.oversight.kpi import Scope, measure
 from qms.roles import Role
 from qms.text import fold
+from tests.factories import ProcedureFactory
 
 REGISTER = [
     # the book's names and their variants, in another case, some without marks
@@ -240,3 +242,32 @@ def test_an_export_imports_back_to_the_same_kpis(effective, tmp_path, fmt):
             original.revision_id,
             original.rating,
         )
+
+
+def test_a_national_code_is_unique_when_given_and_of_its_form(effective):
+    first = ProcedureFactory(code="QT-TP-06", national_code="1.001193")
+    ProcedureFactory(code="QT-TP-07")  # many procedures without one
+    ProcedureFactory(code="QT-TP-08")
+    for national_code, message in (
+        ("1.001193", "mã thủ tục quốc gia này"),
+        ("1-001193", "1.001193"),
+    ):
+        duplicate = ProcedureFactory.build(
+            code="QT-TP-09", national_code=national_code, unit=first.unit
+        )
+        with pytest.raises(ValidationError, match=message):
+            duplicate.full_clean()
+
+
+def test_an_open_dossier_from_before_the_qms_can_still_be_completed(effective, personas, client):
+    from procedures import dossier_services
+
+    import_dossiers("2019.csv", "\n".join([HISTORY[0], HISTORY[4]]).encode())
+    dossier = Dossier.objects.get()
+    chairman = personas[Role.CHAIRMAN]  # no step: it waits with the leadership
+    client.force_login(chairman)
+    page = client.get(reverse("procedures:dossier_detail", args=[dossier.code]))
+    assert page.status_code == 200 and "Trước khi áp dụng ISO" in page.content.decode()
+    dossier = dossier_services.dossier_complete(dossier=dossier, user=chairman)
+    assert (dossier.status, dossier.outcome) == ("completed", "late")
+    assert not dossier.handoffs.exists()
