@@ -1,16 +1,24 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from procedures.models import Procedure, ProcedureRevision, RevisionRecord, RevisionStep
+from procedures.importer import mapping_problems
+from procedures.models import (
+    ImportProfile,
+    Procedure,
+    ProcedureRevision,
+    RevisionRecord,
+    RevisionStep,
+)
 from qms.admin import ActiveUnitsForm
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(SimpleHistoryAdmin):
     form = ActiveUnitsForm
-    list_display = ["code", "name", "field", "unit", "in_use", "next_review_on"]
+    list_display = ["code", "national_code", "name", "field", "unit", "in_use", "next_review_on"]
     list_filter = ["field", "unit", "in_use", "legal_basis_changed"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "national_code", "name"]
 
 
 class StepInline(admin.TabularInline):
@@ -41,3 +49,25 @@ class ProcedureRevisionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ImportProfileForm(forms.ModelForm):
+    class Meta:
+        model = ImportProfile
+        fields = ["name", "mapping"]
+
+    def clean_mapping(self):
+        mapping = self.cleaned_data["mapping"]
+        problems = mapping_problems(mapping)
+        if problems:
+            raise forms.ValidationError(problems)
+        return mapping
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """How the columns of an export named otherwise map to the importer's fields."""
+
+    form = ImportProfileForm
+    list_display = ["name"]
+    search_fields = ["name"]

@@ -563,7 +563,8 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
             _("The dossier is at step %(step)s: the result is ready only after the last step.")
             % {"step": dossier.current_step}
         )
-    _record_handoff(dossier, user, dossier.current_step, None, note)
+    if dossier.current_step:  # a dossier from before the QMS has no steps to sign off
+        _record_handoff(dossier, user, dossier.current_step, None, note)
     dossier.finish(timezone.now())
     dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED

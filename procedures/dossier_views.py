@@ -23,7 +23,7 @@ from procedures.forms import (
     document_line,
     procedure_matches,
 )
-from procedures.importer import ImportRejected, import_dossiers
+from procedures.importer import REQUIRED, TABLE, ImportRejected, import_dossiers
 from procedures.models import Apology, Dossier, DossierDocument, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
@@ -405,7 +405,7 @@ def turned_away_export(request: HttpRequest) -> HttpResponse:
 @permission_required(RECEIVE)
 def dossier_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
+    context = {"form": form, "columns": TABLE, "required": REQUIRED}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -414,6 +414,7 @@ def dossier_import(request: HttpRequest) -> HttpResponse:
                 upload.read(),
                 user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
+                profile=form.cleaned_data["profile"],
             )
         except ImportRejected as rejected:
             context["errors"] = rejected.errors

@@ -11,6 +11,7 @@ from procedures.models import (
     Delivery,
     Dossier,
     DossierDocument,
+    ImportProfile,
     Procedure,
     ProcedureRevision,
     Rating,
@@ -39,6 +40,7 @@ class ProcedureForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
         model = Procedure
         fields = [
             "code",
+            "national_code",
             "name",
             "field",
             "unit",
@@ -504,5 +506,12 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         validators=upload_validators(["csv", "xlsx"], 50),
+    )
+    profile = forms.ModelChoiceField(
+        label=_("Column profile"),
+        queryset=ImportProfile.objects.all(),
+        required=False,
+        empty_label=_("Columns as the register names them"),
+        help_text=_("For an export whose columns have other names (kept in the admin)."),
     )
     dry_run = forms.BooleanField(label=_("Only check the file"), required=False)

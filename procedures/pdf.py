@@ -299,7 +299,10 @@ def _receipt_body(
             [
                 ["Số lượng hồ sơ", f"{dossier.documents_count} bộ"],
                 ["Hình thức nộp", dossier.get_channel_display()],
-                ["Thời gian giải quyết theo quy định", dossier.revision.limit_display()],
+                [
+                    "Thời gian giải quyết theo quy định",
+                    dossier.revision.limit_display() if dossier.revision else "—",
+                ],
                 ["Thời gian nhận hồ sơ", moment_words(dossier.received_at)],
                 *due,
                 ["Phương thức nhận kết quả", dossier.get_delivery_display()],
@@ -600,7 +603,7 @@ def _control_slip_body(dossier: Dossier, contact: CitizenContact, identity) -> l
         )
     steps_units = {
         step.unit
-        for step in dossier.revision.steps.select_related("unit")
+        for step in (dossier.revision.steps.select_related("unit") if dossier.revision else [])
         if step.unit and not step.unit.is_one_stop_desk and step.unit != dossier.procedure.unit
     }
     if dossier.rule_set == "2018":  # the 2018 slip's own wording and applicant fields

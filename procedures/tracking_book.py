@@ -91,12 +91,20 @@ def check_period(date_from: date, date_to: date) -> None:
         )
 
 
+BEFORE_QMS = "Trước khi áp dụng ISO"
+
+
 def _notes(
-    note: str, status: str, ended: datetime | None, apology: datetime | None, promised: date | None
+    note: str,
+    status: str,
+    ended: datetime | None,
+    apology: datetime | None,
+    promised: date | None,
+    before_qms: bool = False,
 ) -> str:
-    """The notes column (R12): a stop, a withdrawal or an apology, each with its date,
-    then the desk's own note."""
-    marks = []
+    """The notes column (R12): history from before the QMS, a stop, a withdrawal or
+    an apology, each with its date, then the desk's own note."""
+    marks = [BEFORE_QMS] if before_qms else []
     if apology:
         marks.append(f"Xin lỗi ngày {short_date(apology)}, hẹn lại ngày {short_date(promised)}")
     if status == Dossier.Status.STOPPED:
@@ -176,6 +184,7 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
             "note",
             "status",
             "ended_at",
+            "revision",
         )
         .annotate(
             sent=Subquery(first_handoff.annotate(first=Min("handed_at")).values("first")),
@@ -206,13 +215,14 @@ def tracking_book(date_from: date, date_to: date, unit: Unit | None, fmt: str, u
             note,
             status,
             ended,
+            revision,
             sent,
             apologised,
             promised,
         ) in group:
             shown = citizen_contact(user, id_number="", phone=phone, address=address)
             contact = " / ".join(part for part in (shown.address, shown.phone) if part)
-            notes = _notes(note, status, ended, apologised, promised)
+            notes = _notes(note, status, ended, apologised, promised, revision is None)
             if rule_set == RuleSet.V2018:
                 rows.append(
                     [

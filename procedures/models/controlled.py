@@ -100,6 +100,18 @@ class Procedure(models.Model):
             )
         ],
     )
+    national_code = models.CharField(
+        _("national procedure code"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9]+(\.[0-9]+)+$",
+                _("Use the code of the national procedure database, e.g. 1.001193."),
+            )
+        ],
+        help_text=_("The code in the national database of procedures, e.g. 1.001193."),
+    )
     name = models.CharField(_("name"), max_length=300)
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
     unit = models.ForeignKey(
@@ -166,7 +178,15 @@ class Procedure(models.Model):
                 violation_error_message=_(
                     "A result valid for a number of months needs that number, and only then."
                 ),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~Q(national_code=""),
+                name="procedure_national_code_once",
+                violation_error_message=_(
+                    "Another procedure already has this national procedure code."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

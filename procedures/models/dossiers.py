@@ -249,10 +249,14 @@ class Dossier(DeletesReplacedFiles):
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )
+    # None only for a dossier of the history, imported from before its procedure
+    # had a revision in force ("before the QMS"): its appointment came from the file.
     revision = models.ForeignKey(
         ProcedureRevision,
         verbose_name=_("procedure revision"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="dossiers",
     )
     rule_set = models.CharField(_("rule set"), max_length=4, choices=RuleSet.choices)
@@ -410,6 +414,17 @@ class Dossier(DeletesReplacedFiles):
                 | (Q(completed_on__isnull=False) & ~Q(outcome="")),
                 name="dossier_completed_has_outcome",
             ),
+            # steps belong to a revision: a dossier from before the QMS has none
+            models.CheckConstraint(
+                condition=Q(revision__isnull=False) | Q(current_step__isnull=True),
+                name="dossier_step_needs_revision",
+            ),
+            # only the import of accepted history leaves the revision empty: a
+            # dossier turned away at the desk (R13) was always received under one
+            models.CheckConstraint(
+                condition=Q(revision__isnull=False) | ~Q(status__in=["incomplete", "refused"]),
+                name="dossier_without_revision_was_accepted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -445,6 +460,11 @@ class Dossier(DeletesReplacedFiles):
         )
         if problems:
             raise ValidationError(problems)
+
+    @property
+    def before_qms(self) -> bool:
+        """Imported history from before its procedure had a revision in force."""
+        return self.revision_id is None
 
     @property
     def is_open(self) -> bool:
@@ -743,3 +763,27 @@ class BookSequence(NumberSequence):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class ImportProfile(models.Model):
+    """How an export whose columns differ from the importer's names them: each of
+    the file's headers mapped to one of the importer's fields (procedures.importer
+    checks the mapping and compares headers without case, marks or punctuation)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    mapping = models.JSONField(
+        _("column mapping"),
+        default=dict,
+        help_text=_(
+            "The file's header and the importer's field for each column, e.g. "
+            '{"Số biên nhận": "code", "Ngày nhận": "received_at"}.'
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("import profile")
+        verbose_name_plural = _("import profiles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bench.hostile import newlines_csv, whole_sheet_xlsx
-from procedures.importer import COLUMNS, MAX_ROWS, ImportRejected, import_dossiers, read_rows
+from procedures.importer import COLUMNS, MAX_ROWS, ImportRejected, import_dossiers, read_table
 from procedures.models import Channel, Dossier, Rating
 from tests.database import database_state, is_vietnamese
 
@@ -108,7 +108,7 @@ def check_answer(name: str, content: bytes) -> None:
                 assert str(error).startswith(f"Dòng {error.row}")
         else:
             event("imported" if result.created else "nothing to import")
-            rows = [line for line in read_rows(name, content) if line]
+            rows = [line for line in read_table(name, content).rows if line]
             assert result.created + result.skipped == len(rows)
             assert Dossier.objects.filter(code__in=result.codes).count() == result.created
         transaction.set_rollback(True)
@@ -125,7 +125,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(table=rows, as_xlsx=st.booleans())
 def test_any_rows_are_imported_whole_or_refused_by_row_and_column(effective, table, as_xlsx):
-    lines = [COLUMNS, *[[row[column] for column in COLUMNS] for row in table]]
+    lines = [list(cells), *[[row[column] for column in cells] for row in table]]
     if as_xlsx:
         check_answer("tinh.xlsx", xlsx_file(lines))
     else:
@@ -170,7 +170,7 @@ TOO_MANY = [f"Dòng 0: Tệp có quá {MAX_ROWS} dòng."]
 def test_an_xlsx_declaring_the_whole_sheet_is_read_by_the_cells_it_has(effective):
     content = whole_sheet_xlsx([GOOD_ROW])
     assert len(content) < 6_000
-    assert read_rows("a.xlsx", content) == [dict(zip(COLUMNS, GOOD_ROW, strict=False))]
+    assert read_table("a.xlsx", content).rows == [dict(zip(COLUMNS, GOOD_ROW, strict=False))]
     assert import_dossiers("a.xlsx", content).codes == ["PAD-230302-0001"]
 
 
@@ -189,9 +189,9 @@ def test_a_csv_of_line_breaks_beyond_the_cap_is_refused_before_it_is_parsed(effe
     # Without even a header: the count of lines is what is checked first.
     for content in (newlines_csv(MAX_ROWS + 1), b"\n" * (MAX_ROWS + 2), b"\r" * (MAX_ROWS + 2)):
         with pytest.raises(ImportRejected) as rejected:
-            read_rows("a.csv", content)
+            read_table("a.csv", content)
         assert [str(error) for error in rejected.value.errors] == TOO_MANY
-    assert read_rows("a.csv", newlines_csv(MAX_ROWS)) == [{}] * MAX_ROWS
+    assert read_table("a.csv", newlines_csv(MAX_ROWS)).rows == [{}] * MAX_ROWS
 
 
 def test_a_large_file_with_one_duplicate_at_its_end_writes_nothing(effective):

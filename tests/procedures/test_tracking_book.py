@@ -82,10 +82,10 @@ def test_the_pages(dossiers, personas, client_for):
     upload = SimpleUploadedFile("x.csv", b"code,procedure_code\nA,B\n", content_type="text/csv")
     page = officer.post(reverse("procedures:dossier_import"), {"file": upload})
     assert "Chưa nhập hồ sơ nào" in page.content.decode()
-    assert [e.column for e in page.context["errors"]] == [
-        "applicant_name",
-        "channel",
-        "received_at",
+    assert [e.column for e in page.context["errors"]] == [  # as the export names them
+        "Tên tổ chức, cá nhân",
+        "Hình thức nộp",
+        "Ngày tiếp nhận",
     ]
     assert viewer.get(reverse("procedures:dossier_import")).status_code == 403
 
