@@ -6,11 +6,12 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procedures import dossier_services
-from procedures.filters import DossierFilter, TurnedAwayFilter
+from procedures.filters import DossierFilter, QueueFilter, TurnedAwayFilter
 from procedures.forms import (
     ApologyForm,
     CorrectionForm,
@@ -100,13 +101,18 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def dossier_queue(request: HttpRequest) -> HttpResponse:
+    filterset = QueueFilter.of(request.user, request.GET)
     dossiers = (
-        Dossier.objects.in_queue_of(request.user)
-        .select_related("procedure", "current_step")
+        filterset.qs.select_related("procedure", "current_step", "current_unit")
         .followed()
+        .annotate(followed_on=F("followed_date"))
         .order_by("followed_date", "received_at")
     )
-    return render(request, "procedures/dossier_queue.html", {"dossiers": dossiers})
+    return render(
+        request,
+        "procedures/dossier_queue.html",
+        {"dossiers": dossiers, "filter": filterset, "today": localdate()},
+    )
 
 
 @permission_required(VIEW)

@@ -34,9 +34,10 @@ from qms.models import (
     ReviewOutput,
 )
 from qms.oversight import kpi, review_inputs, services, snapshot
-from qms.oversight.filters import PlanTaskFilter, ScopeForm
+from qms.oversight.filters import ObjectiveFilter, PlanTaskFilter, ReviewFilter, ScopeForm
 from qms.oversight.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
+from qms.oversight.waiting import waiting_for
 from qms.pdf import pdf_response
 from qms.roles import Role
 from qms.signing import chairman_approve
@@ -141,9 +142,10 @@ def apologies_to_issue(user) -> list[Apology]:
 
 
 def personal(user) -> dict:
-    """What waits for `user` personally: documents to read, actions they own,
-    apologies to sign."""
+    """What waits for `user` personally: the counts of `waiting.waiting_for`, then
+    the apologies to sign, documents to read and actions they own, item by item."""
     return {
+        "waiting": waiting_for(user),
         "apologies_to_issue": apologies_to_issue(user),
         "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
@@ -234,9 +236,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def objectives(request: HttpRequest, year: int) -> HttpResponse:
     scope = kpi.Scope(*Objective(year=year).period)
     figures = kpi.measure(scope)
+    listed = ObjectiveFilter.of(year, request.GET)
     rows = [
         (objective, kpi.value(figures, objective.measure))
-        for objective in Objective.objects.filter(year=year).prefetch_related("signatures")
+        for objective in listed.qs.prefetch_related("signatures")
     ]
     return render(
         request,
@@ -301,9 +304,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
         request,
         "qms/review_list.html",
         {
-            "reviews": ManagementReview.objects.select_related("chair").prefetch_related(
-                "signatures"
-            ),
+            "reviews": ReviewFilter(request.GET or None, queryset=ManagementReview.objects.all())
+            .qs.select_related("chair")
+            .prefetch_related("signatures"),
             "can_prepare": request.user.has_perm("qms.add_managementreview"),
         },
     )
@@ -435,10 +438,12 @@ def _period(period: str) -> str:
 @permission_required("qms.view_periodicreport")
 def report_list(request: HttpRequest) -> HttpResponse:
     year = year_in(request.GET.get("year", "")) or localdate().year
+    due = request.GET.get("due") == "true"
+    entries = snapshot.reports_due(year, localdate()) if due else snapshot.schedule(year)
     return render(
         request,
         "qms/report_list.html",
-        {"year": year, "schedule": snapshot.schedule(year), "today": localdate()},
+        {"year": year, "schedule": entries, "due": due, "today": localdate()},
     )
 
 
