@@ -246,6 +246,7 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
         "qms/objectives.html",
         {
             "year": year,
+            "filter": listed,
             "rows": [
                 (
                     objective,
@@ -300,13 +301,13 @@ PREPARE_REVIEWS = "qms.change_managementreview"
 
 @permission_required(VIEW_REVIEWS)
 def review_list(request: HttpRequest) -> HttpResponse:
+    listed = ReviewFilter(request.GET or None, queryset=ManagementReview.objects.all())
     return render(
         request,
         "qms/review_list.html",
         {
-            "reviews": ReviewFilter(request.GET or None, queryset=ManagementReview.objects.all())
-            .qs.select_related("chair")
-            .prefetch_related("signatures"),
+            "filter": listed,
+            "reviews": listed.qs.select_related("chair").prefetch_related("signatures"),
             "can_prepare": request.user.has_perm("qms.add_managementreview"),
         },
     )

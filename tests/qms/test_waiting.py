@@ -76,6 +76,11 @@ def test_leaders_count_revisions_apologies_objectives_programmes_and_reviews(
     assert "objectives" not in vice and "reviews" not in vice  # the chairman's alone
     assert_each_link_lists_its_count(chairman, client_for)
     assert_each_link_lists_its_count(personas[Role.VICE_CHAIRMAN], client_for)
+    client = client_for(chairman)
+    for key in ("objectives", "reviews"):
+        url = next(item.url for item in waiting_for(chairman) if item.key == key)
+        assert 'data-testid="filtered"' in client.get(url).content.decode()  # and says so
+        assert 'data-testid="filtered"' not in client.get(url.split("?")[0]).content.decode()
 
 
 def test_the_queue_counts_what_is_due_today_and_overdue_at_the_units_step(
