@@ -42,7 +42,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "revisions",
             queryset=ProcedureRevision.objects.effective(),
             to_attr="effective_revisions",
-        )
+        ),
+        Prefetch(
+            "revisions",
+            queryset=ProcedureRevision.objects.filter(status__in=ProcedureRevision.IN_PREPARATION),
+            to_attr="in_preparation",
+        ),
     )
     filterset = ProcedureFilter(request.GET or None, queryset=procedures)
     return render(request, "procedures/procedure_list.html", {"filter": filterset})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audits.models import Audit
 from nonconformities.models import Action, Nonconformity
-from procedures.models import Apology, Dossier, Outcome, ProcedureRevision
+from procedures.models import Apology, Dossier, Outcome
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
 from qms.decorators import permission_required
@@ -143,11 +143,10 @@ def apologies_to_issue(user) -> list[Apology]:
 
 def personal(user) -> dict:
     """What waits for `user` personally: the counts of `waiting.waiting_for`, then
-    the apologies to sign, documents to read and actions they own, item by item."""
+    the apologies to sign and the actions they own, item by item."""
     return {
         "waiting": waiting_for(user),
         "apologies_to_issue": apologies_to_issue(user),
-        "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
         "my_review_actions": ReviewOutput.objects.filter(
             owner=user, done_on__isnull=True, review__approved_at__isnull=False

@@ -165,3 +165,13 @@ def test_new_revision_is_not_offered_while_one_is_in_preparation(records, secret
     procedure_services.revision_submit(revision=draft, user=secretary)
     body = client.get(reverse("procedures:detail", args=[code])).content.decode()
     assert "badge text-bg-warning" in body  # a submitted revision stands apart from a draft
+
+
+def test_the_procedure_list_tells_a_submitted_revision_from_a_draft(records, secretary, client_for):
+    client = client_for(secretary)
+    listed = client.get(reverse("procedures:list")).content.decode()
+    assert 'text-bg-secondary" data-testid="in-preparation"' in listed
+    draft = ProcedureRevision.objects.get(pk=records["draft"]["pk"])
+    procedure_services.revision_submit(revision=draft, user=secretary)
+    listed = client.get(reverse("procedures:list") + "?status=submitted").content.decode()
+    assert 'text-bg-warning" data-testid="in-preparation"' in listed
