@@ -6,12 +6,13 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procedures import dossier_services
-from procedures.filters import DossierFilter, QueueFilter, TurnedAwayFilter
+from procedures.filters import DossierFilter, QueueFilter, TurnedAwayFilter, with_step_deadlines
 from procedures.forms import (
     ApologyForm,
     CorrectionForm,
@@ -102,8 +103,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW)
 def dossier_queue(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter.of(request.user, request.GET)
-    dossiers = (
-        filterset.qs.select_related("procedure", "current_step", "current_unit")
+    dossiers = with_step_deadlines(
+        filterset.qs.select_related("procedure")
         .followed()
         .annotate(followed_on=F("followed_date"))
         .order_by("followed_date", "received_at")
@@ -111,7 +112,7 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procedures/dossier_queue.html",
-        {"dossiers": dossiers, "filter": filterset, "today": localdate()},
+        {"dossiers": dossiers, "filter": filterset, "today": localdate(), "now": timezone.now()},
     )
 
 

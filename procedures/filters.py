@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from procedures.models import (
 )
 from procedures.models.dossiers import DossierQuerySet
 from qms.forms import FilterForm
-from qms.models import CalendarDay, Unit
+from qms.models import CalendarDay, Organisation, Unit
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -155,15 +156,39 @@ def by_worklist(queryset, name, value):
     )
 
 
+def with_step_deadlines(dossiers) -> list:
+    """`dossiers`, each with `step_deadline`: when its current step must be handed on."""
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    rows = list(dossiers.select_related("current_step").prefetch_related("revision__steps"))
+    for dossier in rows:
+        dossier.step_deadline = dossier.current_step_deadline(calendar, office_hours)
+    return rows
+
+
 class QueueFilter(django_filters.FilterSet):
-    """A queue (`DossierQuerySet.in_queue_of`) narrowed to one worklist: what is due
-    today or overdue at the steps the user runs."""
+    """A queue (`DossierQuerySet.in_queue_of`) narrowed to what is due today (the
+    appointment) or overdue at the step the user runs (its control-slip deadline)."""
 
     worklist = django_filters.ChoiceFilter(
         label=_("Worklist"),
-        choices=[(name, DossierQuerySet.WORKLISTS[name]) for name in ("due_today", "overdue")],
-        method=by_worklist,
+        choices=[
+            ("due_today", DossierQuerySet.WORKLISTS["due_today"]),
+            ("step_overdue", _("Overdue at the step")),
+        ],
+        method="by_worklist",
     )
+
+    def by_worklist(self, queryset, name, value):
+        if value != "step_overdue":
+            return by_worklist(queryset, name, value)
+        now = timezone.now()
+        late = [
+            dossier.pk
+            for dossier in with_step_deadlines(queryset)
+            if dossier.step_deadline and dossier.step_deadline < now
+        ]
+        return queryset.filter(pk__in=late)
 
     class Meta:
         model = Dossier

@@ -65,7 +65,7 @@ def _queue(user) -> list[Waiting]:
         _listed(
             "queue_overdue",
             _("Overdue at your step"),
-            QueueFilter.of(user, {"worklist": "overdue"}),
+            QueueFilter.of(user, {"worklist": "step_overdue"}),
             page,
             urgent=True,
         ),

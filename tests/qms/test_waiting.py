@@ -3,10 +3,11 @@ user (`qms.oversight.waiting`), and each count links to a list showing exactly
 those rows. Checked against a hand-built set (the `records` fixture plus what each
 test adds), with the expected numbers written out."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timezone import localdate
 
 from audits.models import Audit, Programme
@@ -94,20 +95,20 @@ def test_the_queue_counts_what_is_due_today_and_overdue_at_the_units_step(
     found = counts(officer)
     assert found["queue"] == 2
     assert found["queue_due_today"] == 1
-    Dossier.objects.filter(pk=first.pk).update(due_date=date(2020, 1, 2))
+    assert found["queue_overdue"] == 0  # received today: the desk's half day is not over
+    # Received ten days ago, appointment still ahead: late at the desk's step only.
+    Dossier.objects.filter(pk=first.pk).update(
+        clock_started_at=timezone.now() - timedelta(days=10),
+        due_at=timezone.now() + timedelta(days=10),
+        due_date=localdate() + timedelta(days=10),
+    )
     found = counts(officer)
     assert (found["queue_due_today"], found["queue_overdue"]) == (0, 1)
     assert counts(personas[Role.SPECIALIST])["queue"] == 0  # nothing at TP-HT's step yet
     assert_each_link_lists_its_count(officer, client_for)
-
-
-def test_the_queue_page_names_the_step_and_marks_the_overdue(records, personas, client_for):
-    officer = personas[Role.OFFICER]
-    late = Dossier.objects.in_queue_of(officer).order_by("pk").first()
-    Dossier.objects.filter(pk=late.pk).update(due_date=date(2020, 1, 2), promised_date=None)
     body = client_for(officer).get(reverse("procedures:dossier_queue")).content.decode()
-    assert body.count('data-testid="overdue"') == 1
-    assert "1. Tiếp nhận hồ sơ" in body
+    assert body.count('data-testid="overdue"') == 1  # the queue marks it too
+    assert "1. Tiếp nhận hồ sơ" in body  # and names the step
 
 
 def test_the_auditor_counts_audits_to_prepare_items_left_and_actions_to_verify(
