@@ -14,9 +14,11 @@ from audits.models import Audit, Programme
 from nonconformities.models import Nonconformity
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
-from qms.models import Objective
+from qms.models import ManagementReview, Objective
+from qms.oversight import services as oversight_services
 from qms.oversight.waiting import waiting_for
 from qms.roles import Role
+from tests.factories import PASSWORD, page_sha256
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +178,21 @@ def test_the_procedure_list_tells_a_submitted_revision_from_a_draft(records, sec
     procedure_services.revision_submit(revision=draft, user=secretary)
     listed = client.get(reverse("procedures:list") + "?status=submitted").content.decode()
     assert 'text-bg-warning" data-testid="in-preparation"' in listed
+
+
+def test_a_review_waits_for_the_chairman_once_its_secretary_signed(
+    records, secretary, chairman, client_for
+):
+    review = ManagementReview.objects.get(pk=records["review"]["pk"])
+    sign = oversight_services.review_sign
+    sign(review=review, user=secretary, password=PASSWORD, seen_sha256=page_sha256(review))
+    assert counts(chairman)["reviews"] == 1
+    assert_each_link_lists_its_count(chairman, client_for)
+    review.refresh_from_db()
+    sign(review=review, user=chairman, password=PASSWORD, seen_sha256=page_sha256(review))
+    assert counts(chairman)["reviews"] == 0
+
+
+def test_documents_to_read_are_those_of_the_users_unit(records, personas):
+    assert counts(personas[Role.SPECIALIST])["to_read"] == 1  # TP-HT runs a step of QT-TP-05
+    assert counts(personas[Role.CHAIRMAN])["to_read"] == 0  # no unit
