@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits import services
-from audits.filters import AuditFilter
+from audits.filters import AuditFilter, ChecklistFilter, MyAuditFilter
 from audits.forms import (
     AnswerForm,
     AuditForm,
@@ -52,12 +52,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def my_audits(request: HttpRequest) -> HttpResponse:
-    audits = (
-        Audit.objects.filter(Q(lead_auditor=request.user) | Q(team=request.user))
-        .distinct()
-        .annotate(open_items=Count("items", filter=Q(items__result="")))
-    )
-    return render(request, "audits/my_audits.html", {"audits": audits})
+    filterset = MyAuditFilter.of(request.user, request.GET)
+    audits = filterset.qs.annotate(open_items=Count("items", filter=Q(items__result="")))
+    return render(request, "audits/my_audits.html", {"audits": audits, "filter": filterset})
 
 
 @permission_required(PLAN)
@@ -168,12 +165,14 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW)
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    items = audit.items.select_related("finding").prefetch_related("dossiers")
+    filterset = ChecklistFilter.of(audit, request.GET)
+    items = filterset.qs.select_related("finding").prefetch_related("dossiers")
     return render(
         request,
         "audits/checklist.html",
         {
             "audit": audit,
+            "filter": filterset,
             "rows": [(item, _answer_form(item)) for item in items],
             "left": list(services.items_left(audit)),
             "can_answer": request.user.pk in audit.auditors()

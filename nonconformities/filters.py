@@ -3,10 +3,10 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from nonconformities.models import Nonconformity
+from nonconformities.models import Action, Nonconformity
 from qms.filters import YearFilter
 from qms.forms import FilterForm
-from qms.models import Unit
+from qms.models import Unit, User
 
 
 class NonconformityFilter(django_filters.FilterSet):
@@ -40,6 +40,11 @@ class NonconformityFilter(django_filters.FilterSet):
     closed_to = django_filters.DateFilter(
         label=_("Closed to"), field_name="verified_on", lookup_expr="lte"
     )
+    action_owner = django_filters.ModelChoiceFilter(
+        label=_("With open actions of"),
+        queryset=User.objects.filter(is_active=True),
+        method="by_action_owner",
+    )
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:
@@ -56,6 +61,11 @@ class NonconformityFilter(django_filters.FilterSet):
 
     def by_overdue_on(self, queryset, name, value):
         return queryset.filter(Nonconformity.overdue_on(value))
+
+    def by_action_owner(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Action.objects.open().filter(owner=value).values("nonconformity")
+        )
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -33,7 +33,6 @@ from procedures.models import (
     RuleSet,
     SupplementRequest,
 )
-from procedures.models.controlled import Appointment
 from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import (
@@ -277,10 +276,9 @@ def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
 
 
 def _record_handoff(dossier, user, step, following, note) -> Handoff:
-    calendar = CalendarDay.objects.calendar()
-    office_hours = Organisation.current_office_hours()
-    appointment = Appointment(dossier.clock_started_at, dossier.due_at)
-    deadline = dossier.revision.step_deadline(step, calendar, appointment, office_hours)
+    deadline = dossier.current_step_deadline(
+        CalendarDay.objects.calendar(), Organisation.current_office_hours()
+    )
     now = timezone.now()
     handoff = Handoff(
         dossier=dossier,

@@ -6,11 +6,13 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procedures import dossier_services
-from procedures.filters import DossierFilter, TurnedAwayFilter
+from procedures.filters import DossierFilter, QueueFilter, TurnedAwayFilter, with_step_deadlines
 from procedures.forms import (
     ApologyForm,
     CorrectionForm,
@@ -118,13 +120,18 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def dossier_queue(request: HttpRequest) -> HttpResponse:
-    dossiers = (
-        Dossier.objects.in_queue_of(request.user)
-        .select_related("procedure", "current_step")
+    filterset = QueueFilter.of(request.user, request.GET)
+    dossiers = with_step_deadlines(
+        filterset.qs.select_related("procedure")
         .followed()
+        .annotate(followed_on=F("followed_date"))
         .order_by("followed_date", "received_at")
     )
-    return render(request, "procedures/dossier_queue.html", {"dossiers": dossiers})
+    return render(
+        request,
+        "procedures/dossier_queue.html",
+        {"dossiers": dossiers, "filter": filterset, "today": localdate(), "now": timezone.now()},
+    )
 
 
 @permission_required(VIEW)

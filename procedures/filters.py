@@ -1,12 +1,21 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Channel, Dossier, Field, Outcome, Procedure, ProcedureRevision
+from procedures.models import (
+    Apology,
+    Channel,
+    Dossier,
+    Field,
+    Outcome,
+    Procedure,
+    ProcedureRevision,
+)
 from procedures.models.dossiers import DossierQuerySet
 from qms.forms import FilterForm
-from qms.models import CalendarDay, Unit
+from qms.models import CalendarDay, Organisation, Unit
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -20,6 +29,7 @@ class ProcedureFilter(django_filters.FilterSet):
             ("controlled", _("Has an effective revision")),
             ("uncontrolled", _("No effective revision")),
             ("drafting", _("A revision is being drafted")),
+            ("submitted", _("A revision waits for approval")),
         ],
     )
     due_for_review = django_filters.BooleanFilter(
@@ -28,10 +38,15 @@ class ProcedureFilter(django_filters.FilterSet):
     in_use = django_filters.BooleanFilter(
         label=_("In use"), widget=django_filters.widgets.BooleanWidget
     )
+    unread = django_filters.BooleanFilter(
+        label=_("Not yet read by all concerned"),
+        method="by_unread",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
     class Meta:
         model = Procedure
-        fields = ["q", "field", "unit", "status", "due_for_review", "in_use"]
+        fields = ["q", "field", "unit", "status", "due_for_review", "in_use", "unread"]
         form = FilterForm
 
     def search(self, queryset, name, value):
@@ -43,7 +58,14 @@ class ProcedureFilter(django_filters.FilterSet):
             return queryset.controlled()
         if value == "uncontrolled":
             return queryset.exclude(pk__in=Procedure.objects.controlled().values("pk"))
-        return queryset.filter(revisions__status__in=[Status.DRAFT, Status.SUBMITTED]).distinct()
+        if value == "submitted":
+            return queryset.filter(revisions__status=Status.SUBMITTED).distinct()
+        return queryset.filter(revisions__status__in=Status.IN_PREPARATION).distinct()
+
+    def by_unread(self, queryset, name, value):
+        revisions = ProcedureRevision.objects.effective().select_related("procedure")
+        unread = [r.procedure_id for r in revisions if r.not_acknowledged().exists()]
+        return queryset.filter(pk__in=unread) if value else queryset.exclude(pk__in=unread)
 
     def by_review(self, queryset, name, value):
         due = Procedure.objects.due_for_review().values("pk")
@@ -95,9 +117,14 @@ class DossierFilter(django_filters.FilterSet):
     worklist = django_filters.ChoiceFilter(
         label=_("Worklist"), choices=list(DossierQuerySet.WORKLISTS.items()), method="by_worklist"
     )
+    apology_to_issue = django_filters.BooleanFilter(
+        label=_("Apology (form 04) waiting for signature"),
+        method="by_apology_to_issue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
 
-    # Filters the dashboard's figures link with; shown only when one of them is set.
-    LINKED = ("completed_from", "completed_to", "overdue_on", "accepted")
+    # Filters the dashboard's figures and the home page link with; shown only when set.
+    LINKED = ("completed_from", "completed_to", "overdue_on", "accepted", "apology_to_issue")
 
     class Meta:
         model = Dossier
@@ -114,10 +141,64 @@ class DossierFilter(django_filters.FilterSet):
         return queryset.received() if value else queryset.turned_away()
 
     def by_worklist(self, queryset, name, value):
-        today = localdate()
-        return queryset.worklist(
-            value, today, CalendarDay.objects.calendar().add_working_days(today, 1)
-        )
+        return by_worklist(queryset, name, value)
+
+    def by_apology_to_issue(self, queryset, name, value):
+        drafts = Apology.objects.awaiting_issue().values("dossier")
+        return queryset.filter(pk__in=drafts) if value else queryset.exclude(pk__in=drafts)
+
+
+def by_worklist(queryset, name, value):
+    """The worklist `value` as of today (the officer's, or within a queue)."""
+    today = localdate()
+    return queryset.worklist(
+        value, today, CalendarDay.objects.calendar().add_working_days(today, 1)
+    )
+
+
+def with_step_deadlines(dossiers) -> list:
+    """`dossiers`, each with `step_deadline`: when its current step must be handed on."""
+    calendar = CalendarDay.objects.calendar()
+    office_hours = Organisation.current_office_hours()
+    rows = list(dossiers.select_related("current_step").prefetch_related("revision__steps"))
+    for dossier in rows:
+        dossier.step_deadline = dossier.current_step_deadline(calendar, office_hours)
+    return rows
+
+
+class QueueFilter(django_filters.FilterSet):
+    """A queue (`DossierQuerySet.in_queue_of`) narrowed to what is due today (the
+    appointment) or overdue at the step the user runs (its control-slip deadline)."""
+
+    worklist = django_filters.ChoiceFilter(
+        label=_("Worklist"),
+        choices=[
+            ("due_today", DossierQuerySet.WORKLISTS["due_today"]),
+            ("step_overdue", _("Overdue at the step")),
+        ],
+        method="by_worklist",
+    )
+
+    def by_worklist(self, queryset, name, value):
+        if value != "step_overdue":
+            return by_worklist(queryset, name, value)
+        now = timezone.now()
+        late = [
+            dossier.pk
+            for dossier in with_step_deadlines(queryset)
+            if dossier.step_deadline and dossier.step_deadline < now
+        ]
+        return queryset.filter(pk__in=late)
+
+    class Meta:
+        model = Dossier
+        fields = []
+        form = FilterForm
+
+    @classmethod
+    def of(cls, user, params=None) -> "QueueFilter":
+        """The queue of `user` filtered by `params`, as its page lists it."""
+        return cls(params or None, queryset=Dossier.objects.in_queue_of(user))
 
 
 class TurnedAwayFilter(django_filters.FilterSet):

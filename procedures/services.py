@@ -61,7 +61,7 @@ def procedure_review(*, procedure: Procedure, user: User, note: str) -> Procedur
 def revision_draft(*, procedure: Procedure, user: User) -> ProcedureRevision:
     """Start the next revision, copying the content and steps of the latest one."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    if procedure.revisions.filter(status__in=[Status.DRAFT, Status.SUBMITTED]).exists():
+    if procedure.revision_in_preparation:
         raise ValidationError(
             _("%(procedure)s already has a revision being drafted: finish that one first.")
             % {"procedure": procedure.code}

@@ -26,7 +26,6 @@ from qms.decorators import permission_required
 from qms.feedback import form_service_error, run_action
 from qms.forms import kept_rows
 from qms.idempotency import one_time_form
-from qms.models import User
 from qms.pdf import pdf_response
 from qms.uploads import download
 
@@ -43,7 +42,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "revisions",
             queryset=ProcedureRevision.objects.effective(),
             to_attr="effective_revisions",
-        )
+        ),
+        Prefetch(
+            "revisions",
+            queryset=ProcedureRevision.objects.filter(status__in=ProcedureRevision.IN_PREPARATION),
+            to_attr="in_preparation",
+        ),
     )
     filterset = ProcedureFilter(request.GET or None, queryset=procedures)
     return render(request, "procedures/procedure_list.html", {"filter": filterset})
@@ -58,6 +62,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "procedure": procedure,
             "effective": procedure.effective_revision,
+            "in_preparation": procedure.revision_in_preparation,
             "revisions": procedure.revisions.all(),
             "history": procedure.history.select_related("history_user")[:50],
             "review_form": NoteForm(),
@@ -154,10 +159,7 @@ def _revision_page(
     }
     if request.user.has_perm(EDIT_REVISION) and revision.status == revision.Status.EFFECTIVE:
         context["not_acknowledged"] = (
-            User.objects.filter(is_active=True, unit__in=revision.concerned_units())
-            .exclude(acknowledgements__revision=revision)
-            .select_related("unit")
-            .order_by("unit__code", "full_name")
+            revision.not_acknowledged().select_related("unit").order_by("unit__code", "full_name")
         )
     return render(request, "procedures/revision_detail.html", context, status=status)
 

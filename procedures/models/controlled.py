@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
-from qms.models import Organisation, Signature, Unit
+from qms.models import Organisation, Signature, Unit, User
 from qms.roles import Role
 from qms.signatures import FrozenPart, FrozenQuerySet, SignedRecordError
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
@@ -230,6 +230,12 @@ class Procedure(models.Model):
     def effective_revision(self) -> "ProcedureRevision | None":
         return self.revisions.filter(status=ProcedureRevision.Status.EFFECTIVE).first()
 
+    @property
+    def revision_in_preparation(self) -> "ProcedureRevision | None":
+        """The revision being drafted or submitted for approval, if any: no other
+        may be started while it is (`services.revision_draft`)."""
+        return self.revisions.filter(status__in=ProcedureRevision.IN_PREPARATION).first()
+
 
 def decimal_text(value: Decimal) -> str:
     """1.50 -> "1,5": Vietnamese decimal comma, no trailing zeros."""
@@ -294,6 +300,8 @@ class ProcedureRevision(DeletesReplacedFiles):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     LOCKED_STATUSES = (Status.APPROVED, Status.EFFECTIVE, Status.SUPERSEDED, Status.WITHDRAWN)
+    # A revision being drafted or waiting for approval: one at a time per procedure.
+    IN_PREPARATION = (Status.DRAFT, Status.SUBMITTED)
     # The only ways out of a signed state.
     TRANSITIONS = {
         Status.APPROVED: (Status.EFFECTIVE, Status.WITHDRAWN),
@@ -447,7 +455,7 @@ class ProcedureRevision(DeletesReplacedFiles):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+        return self.status in self.IN_PREPARATION
 
     def _content_values(self) -> tuple:
         return tuple(
@@ -554,6 +562,12 @@ class ProcedureRevision(DeletesReplacedFiles):
             | Q(pk=self.procedure.unit_id)
             | Q(procedure_steps__revision=self)
         ).distinct()
+
+    def not_acknowledged(self):
+        """The active staff of the concerned units who have not read this revision."""
+        return User.objects.filter(is_active=True, unit__in=self.concerned_units()).exclude(
+            acknowledgements__revision=self
+        )
 
     def step_total(self) -> Decimal:
         return sum((step.allotment for step in self.steps.all()), Decimal(0))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procedures.models.controlled import (
+    Appointment,
     CopyType,
     Procedure,
     ProcedureRevision,
@@ -39,6 +40,7 @@ from qms.privacy import CitizenContact, citizen_contact
 from qms.roles import Role
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
 from qms.validators import validate_phone
+from qms.working_days import OfficeHours, WorkingCalendar
 
 RULES_2025_FROM = date(2025, 7, 1)
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -539,6 +541,16 @@ class Dossier(DeletesReplacedFiles):
         is stored beside it for the queues (none for a leadership step)."""
         self.current_step = step
         self.current_unit = step.unit if step else None
+
+    def current_step_deadline(
+        self, calendar: WorkingCalendar, office_hours: OfficeHours
+    ) -> datetime | None:
+        """When the current step must be handed on (the control slip's deadline);
+        None once the processing is over or before the clock started."""
+        if self.current_step is None or self.clock_started_at is None or self.due_at is None:
+            return None
+        appointment = Appointment(self.clock_started_at, self.due_at)
+        return self.revision.step_deadline(self.current_step, calendar, appointment, office_hours)
 
     def next_step(self) -> RevisionStep | None:
         if self.current_step is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.filters import YearField
 from qms.forms import BootstrapMixin, FilterForm
-from qms.models import PeriodicReport, Plan, PlanTask, Unit
+from qms.models import ManagementReview, Objective, PeriodicReport, Plan, PlanTask, Signature, Unit
 from qms.oversight.kpi import Scope
 from qms.oversight.snapshot import period_scope
 
@@ -43,6 +43,51 @@ class PlanTaskFilter(django_filters.FilterSet):
     def by_on_time(self, queryset, name, value):
         on_time = queryset.done_on_time()
         return on_time if value else queryset.exclude(pk__in=on_time.values("pk"))
+
+
+class ObjectiveFilter(django_filters.FilterSet):
+    """A year's objectives; `pending`: those the chairman has not approved yet."""
+
+    pending = django_filters.BooleanFilter(
+        label=_("Waiting for approval"),
+        method="by_pending",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    class Meta:
+        model = Objective
+        fields = []
+        form = FilterForm
+
+    @classmethod
+    def of(cls, year: int, params=None) -> "ObjectiveFilter":
+        return cls(params or None, queryset=Objective.objects.filter(year=year))
+
+    def by_pending(self, queryset, name, value):
+        approved = Objective.objects.frozen().values("pk")
+        return queryset.exclude(pk__in=approved) if value else queryset.filter(pk__in=approved)
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """Management reviews; `to_sign`: signed by their secretary, waiting for the
+    chairman's approval."""
+
+    to_sign = django_filters.BooleanFilter(
+        label=_("Waiting for the chairman's signature"),
+        method="by_to_sign",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    class Meta:
+        model = ManagementReview
+        fields = []
+        form = FilterForm
+
+    def by_to_sign(self, queryset, name, value):
+        waiting = ManagementReview.objects.filter(
+            approved_at__isnull=True, signatures__meaning=Signature.Meaning.SIGNED
+        ).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 
 
 class ScopeForm(BootstrapMixin, forms.Form):

@@ -2,7 +2,7 @@
 period: one JSON-ready snapshot of the records, and the plan's report schedule."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.formats import number_format
@@ -57,6 +57,17 @@ def schedule(year: int) -> list[ScheduledReport]:
             )
             entries.append(ScheduledReport(report, report.due(due_after)))
     return sorted(entries, key=lambda entry: (entry.due, entry.report.kind))
+
+
+# How many days ahead a report not yet submitted counts as due on the home page.
+REPORT_NOTICE_DAYS = 14
+
+
+def reports_due(year: int, today: date) -> list[ScheduledReport]:
+    """`year`'s reports not submitted whose day has passed or comes within
+    `REPORT_NOTICE_DAYS` of `today`."""
+    notice = today + timedelta(days=REPORT_NOTICE_DAYS)
+    return [entry for entry in schedule(year) if not entry.submitted and entry.due <= notice]
 
 
 def next_report(today: date) -> ScheduledReport | None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nonconformities.models import Action, Nonconformity
-from procedures.models import Apology, Dossier, Outcome, ProcedureRevision
+from procedures.models import Apology, Dossier, Outcome
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
 from qms.decorators import permission_required
@@ -34,9 +34,10 @@ from qms.models import (
     ReviewOutput,
 )
 from qms.oversight import kpi, review_inputs, services, snapshot
-from qms.oversight.filters import PlanTaskFilter, ScopeForm
+from qms.oversight.filters import ObjectiveFilter, PlanTaskFilter, ReviewFilter, ScopeForm
 from qms.oversight.forms import OutputDoneForm, ReportForm, ReviewForm, ReviewOutputForm
 from qms.oversight.pdf import report_pdf, report_xlsx, review_minutes_pdf
+from qms.oversight.waiting import waiting_for
 from qms.pdf import pdf_response
 from qms.roles import Role
 from qms.signing import chairman_approve
@@ -141,11 +142,11 @@ def apologies_to_issue(user) -> list[Apology]:
 
 
 def personal(user) -> dict:
-    """What waits for `user` personally: documents to read, actions they own,
-    apologies to sign."""
+    """What waits for `user` personally: the counts of `waiting.waiting_for`, then
+    the apologies to sign and the actions they own, item by item."""
     return {
+        "waiting": waiting_for(user),
         "apologies_to_issue": apologies_to_issue(user),
-        "to_read": ProcedureRevision.objects.to_acknowledge_by(user),
         "my_actions": Action.objects.open().filter(owner=user).select_related("nonconformity"),
         "my_review_actions": ReviewOutput.objects.filter(
             owner=user, done_on__isnull=True, review__approved_at__isnull=False
@@ -272,15 +273,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def objectives(request: HttpRequest, year: int) -> HttpResponse:
     scope = kpi.Scope(*Objective(year=year).period)
     figures = kpi.measure(scope)
+    listed = ObjectiveFilter.of(year, request.GET)
     rows = [
         (objective, kpi.value(figures, objective.measure))
-        for objective in Objective.objects.filter(year=year).prefetch_related("signatures")
+        for objective in listed.qs.prefetch_related("signatures")
     ]
     return render(
         request,
         "qms/objectives.html",
         {
             "year": year,
+            "filter": listed,
             "rows": [
                 (
                     objective,
@@ -335,13 +338,13 @@ PREPARE_REVIEWS = "qms.change_managementreview"
 
 @permission_required(VIEW_REVIEWS)
 def review_list(request: HttpRequest) -> HttpResponse:
+    listed = ReviewFilter(request.GET or None, queryset=ManagementReview.objects.all())
     return render(
         request,
         "qms/review_list.html",
         {
-            "reviews": ManagementReview.objects.select_related("chair").prefetch_related(
-                "signatures"
-            ),
+            "filter": listed,
+            "reviews": listed.qs.select_related("chair").prefetch_related("signatures"),
             "can_prepare": request.user.has_perm("qms.add_managementreview"),
         },
     )
@@ -475,10 +478,12 @@ def _report(kind: str, year: int, period: str) -> PeriodicReport:
 @permission_required("qms.view_periodicreport")
 def report_list(request: HttpRequest) -> HttpResponse:
     year = year_in(request.GET.get("year", "")) or localdate().year
+    due = request.GET.get("due") == "true"
+    entries = snapshot.reports_due(year, localdate()) if due else snapshot.schedule(year)
     return render(
         request,
         "qms/report_list.html",
-        {"year": year, "schedule": snapshot.schedule(year), "today": localdate()},
+        {"year": year, "schedule": entries, "due": due, "today": localdate()},
     )
 
 
