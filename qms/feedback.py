@@ -34,7 +34,7 @@ def run_action(
     `redirect_to` otherwise. `redirect_to` is anything `redirect` takes without
     arguments: a URL, or the name of a URL that needs none.
 
-    Forms that come back filled in on a refusal use `form_service_error` instead."""
+    A form that comes back filled in on a refusal uses `form_action` instead."""
     try:
         result = action()
     except ValidationError as error:
