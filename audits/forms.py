@@ -84,7 +84,10 @@ class StartForm(BootstrapMixin, forms.Form):
     """The template an audit starts from; none: the questions of its scope."""
 
     template = forms.ModelChoiceField(
-        label=_("Checklist template"), queryset=ChecklistTemplate.objects.all(), required=False
+        label=_("Checklist template"),
+        queryset=ChecklistTemplate.objects.all(),
+        required=False,
+        empty_label=_("The questions of the scope"),
     )
 
 

@@ -21,7 +21,12 @@ from audits.forms import (
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
 from qms.decorators import permission_required
-from qms.feedback import form_error_messages, form_service_error, row_service_errors, run_action
+from qms.feedback import (
+    form_action,
+    form_service_error,
+    row_service_errors,
+    run_action,
+)
 from qms.forms import SignForm, kept_rows
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
@@ -119,6 +124,12 @@ def audit_plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW)
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _audit_page(request, pk)
+
+
+def _audit_page(request: HttpRequest, pk: int, sent: dict | None = None) -> HttpResponse:
+    """The audit's page; a refused form (`sent`: by its name in the context) shows
+    again as typed, with the reasons beside its fields."""
     audit = _audit(pk)
     is_lead = audit.lead_auditor_id == request.user.pk
     return render(
@@ -134,6 +145,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": audit.items.aggregate(
                 total=Count("pk"), answered=Count("pk", filter=~Q(result=""))
             ),
+            "start_form": StartForm(),
             "report_form": ReportForm(instance=audit),
             "finding_form": FindingForm(audit=audit),
             "sign_form": SignForm(record=audit),
@@ -142,7 +154,8 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pdfs": AUDIT_PDFS,
             "templates": ChecklistTemplate.objects.all(),
             "history": audit.history.select_related("history_user")[:30],
-        },
+        }
+        | (sent or {}),
     )
 
 
@@ -152,8 +165,7 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
     form = StartForm(request.POST)
     if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect("audits:detail", pk=pk)
+        return _audit_page(request, pk, {"start_form": form})
     return run_action(
         request,
         lambda: services.audit_start(audit=audit, user=request.user, **form.cleaned_data),
@@ -164,16 +176,23 @@ def audit_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW)
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    return _checklist_page(request, pk)
+
+
+def _checklist_page(request: HttpRequest, pk: int, sent: dict | None = None) -> HttpResponse:
+    """The checklist; a refused answer (`sent`: its form by item) shows again as
+    typed, with the reasons beside its fields."""
     audit = _audit(pk)
     filterset = ChecklistFilter.of(audit, request.GET)
     items = filterset.qs.select_related("finding").prefetch_related("dossiers")
+    sent = sent or {}
     return render(
         request,
         "audits/checklist.html",
         {
             "audit": audit,
             "filter": filterset,
-            "rows": [(item, _answer_form(item)) for item in items],
+            "rows": [(item, sent.get(item.pk) or _answer_form(item)) for item in items],
             "left": list(services.items_left(audit)),
             "can_answer": request.user.pk in audit.auditors()
             and audit.status == Audit.Status.IN_PROGRESS,
@@ -226,7 +245,7 @@ def checklist_answer(request: HttpRequest, item_pk: int) -> HttpResponse:
             },
         )
     if not saved:
-        form_error_messages(request, form, about=item.clause_number)
+        return _checklist_page(request, item.audit_id, {item.pk: form})
     return redirect(f"{_checklist_url(item.audit_id)}#item-{item.pk}")
 
 
@@ -239,15 +258,12 @@ def _checklist_url(pk: int) -> str:
 @one_time_form
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = FindingForm(request.POST, audit=audit)
-    back = reverse("audits:detail", args=[pk])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.finding_add(audit=audit, user=request.user, **form.cleaned_data),
-        redirect_to=back,
+        FindingForm(request.POST, audit=audit),
+        lambda data: services.finding_add(audit=audit, user=request.user, **data),
+        page=lambda form: _audit_page(request, pk, {"finding_form": form}),
+        redirect_to=reverse("audits:detail", args=[pk]),
     )
 
 
@@ -255,16 +271,13 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(WORK)
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = ReportForm(request.POST, instance=Audit.objects.get(pk=pk))
-    back = reverse("audits:detail", args=[pk])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.report_save(audit=audit, user=request.user, **form.cleaned_data),
+        ReportForm(request.POST, instance=Audit.objects.get(pk=pk)),
+        lambda data: services.report_save(audit=audit, user=request.user, **data),
+        page=lambda form: _audit_page(request, pk, {"report_form": form}),
+        redirect_to=reverse("audits:detail", args=[pk]),
         success=_("The report is saved."),
-        redirect_to=back,
     )
 
 
@@ -272,16 +285,13 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(WORK)
 def report_sign(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(pk)
-    form = SignForm(request.POST, request=request)
-    back = reverse("audits:detail", args=[pk])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.report_sign(audit=audit, user=request.user, **form.cleaned_data),
+        SignForm(request.POST, request=request, record=audit),
+        lambda data: services.report_sign(audit=audit, user=request.user, **data),
+        page=lambda form: _audit_page(request, pk, {"sign_form": form}),
+        redirect_to=reverse("audits:detail", args=[pk]),
         success=_("The report is signed."),
-        redirect_to=back,
     )
 
 

@@ -32,6 +32,19 @@ class TextForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ComplaintAnswerForm(TextForm):
+    """The answer to a complaint, and whether it records a nonconformity (the field
+    `raise`, a name Python keeps for itself, hence added here)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Answer")
+        self.fields["raise"] = forms.BooleanField(
+            label=_("It is a nonconformity: record it"), required=False
+        )
+        self.fields["raise"].widget.attrs["class"] = "form-check-input"
+
+
 class ActionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Action

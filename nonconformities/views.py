@@ -11,6 +11,7 @@ from nonconformities import services
 from nonconformities.filters import NonconformityFilter
 from nonconformities.forms import (
     ActionForm,
+    ComplaintAnswerForm,
     ComplaintForm,
     DoneForm,
     NonconformityForm,
@@ -21,7 +22,7 @@ from nonconformities.models import Action, Complaint, Nonconformity
 from nonconformities.pdf import nonconformity_pdf, register_xlsx
 from procedures.models import Dossier
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, run_action
+from qms.feedback import error_messages, form_action, form_error_messages, run_action
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.uploads import download
@@ -61,6 +62,20 @@ def raise_nonconformity(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _nc_page(request, pk)
+
+
+def _done_form(action: Action, data=None, files=None) -> DoneForm:
+    return DoneForm(data, files, auto_id=f"%s-{action.pk}")
+
+
+def _nc_page(
+    request: HttpRequest, pk: int, sent: dict | None = None, done: dict | None = None
+) -> HttpResponse:
+    """The nonconformity's page; a refused form (`sent`: a step's by its name; `done`:
+    an action's, by the action) shows again as typed, with the reasons beside its
+    fields."""
+    done = done or {}
     nc = get_object_or_404(
         Nonconformity.objects.select_related("unit", "procedure", "corrective_action"), pk=pk
     )
@@ -69,7 +84,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nonconformities/detail.html",
         {
             "nc": nc,
-            "actions": nc.actions.select_related("owner", "done_by"),
+            "actions": [
+                (action, done.get(action.pk) or _done_form(action))
+                for action in nc.actions.select_related("owner", "done_by")
+            ],
             "outputs": nc.outputs.select_related("dossier").order_by("found_on", "pk"),
             "history": nc.history.select_related("history_user"),
             # Each step's form has its own prefix, so that every label points at its field.
@@ -77,7 +95,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 name: form_class(prefix=name)
                 for name, (form_class, _run) in _steps(nc, request.user).items()
                 if form_class
-            },
+            }
+            | (sent or {}),
             "missing": services.what_is_missing(nc),
         },
     )
@@ -112,14 +131,20 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in steps:
         raise Http404
     form_class, run = steps[name]
-    form = form_class(request.POST, prefix=name) if form_class else None
-    if form is not None and not form.is_valid():
-        form_error_messages(request, form)
-        return redirect("nonconformities:detail", pk=pk)
+    success = _("%(code)s is updated.") % {"code": nc.code}
+    if form_class:
+        return form_action(
+            request,
+            form_class(request.POST, prefix=name),
+            run,
+            page=lambda form: _nc_page(request, pk, {name: form}),
+            redirect_to=reverse("nonconformities:detail", args=[pk]),
+            success=success,
+        )
     return run_action(
         request,
-        lambda: run(form.cleaned_data if form else {}),
-        success=_("%(code)s is updated.") % {"code": nc.code},
+        lambda: run({}),
+        success=success,
         redirect_to=reverse("nonconformities:detail", args=[pk]),
     )
 
@@ -128,15 +153,12 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @permission_required(VIEW)
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk)
-    form = DoneForm(request.POST, request.FILES)
-    back = reverse("nonconformities:detail", args=[action.nonconformity_id])
-    if not form.is_valid():
-        messages.error(request, _("Give the date and the evidence."))
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.action_done(action=action, user=request.user, **form.cleaned_data),
-        redirect_to=back,
+        _done_form(action, request.POST, request.FILES),
+        lambda data: services.action_done(action=action, user=request.user, **data),
+        page=lambda form: _nc_page(request, action.nonconformity_id, done={action.pk: form}),
+        redirect_to=reverse("nonconformities:detail", args=[action.nonconformity_id]),
     )
 
 
@@ -159,13 +181,28 @@ def complaints(request: HttpRequest) -> HttpResponse:
                 services.complaint_record(user=request.user, dossier=dossier, **data)
                 messages.success(request, _("The complaint is recorded."))
                 return redirect("nonconformities:complaints")
+    return _complaints_page(request, form)
+
+
+def _answer_form(complaint: Complaint, data=None) -> ComplaintAnswerForm:
+    return ComplaintAnswerForm(data, auto_id=f"%s-{complaint.pk}")
+
+
+def _complaints_page(
+    request: HttpRequest, form: ComplaintForm, answered: dict | None = None
+) -> HttpResponse:
+    """The complaints; a refused answer (`answered`: its form by complaint) shows
+    again as typed, with the reason beside its field."""
+    answered = answered or {}
     return render(
         request,
         "nonconformities/complaints.html",
         {
             "form": form,
-            "complaints": Complaint.objects.select_related("dossier")[:200],
-            "answer_form": TextForm(),
+            "complaints": [
+                (complaint, answered.get(complaint.pk) or _answer_form(complaint))
+                for complaint in Complaint.objects.select_related("dossier")[:200]
+            ],
         },
     )
 
@@ -175,11 +212,10 @@ def complaints(request: HttpRequest) -> HttpResponse:
 @one_time_form
 def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
-    form = TextForm(request.POST)
+    form = _answer_form(complaint, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the answer."))
-        return redirect("nonconformities:complaints")
-    raising = bool(request.POST.get("raise"))
+        return _complaints_page(request, ComplaintForm(), {complaint.pk: form})
+    raising = form.cleaned_data["raise"]
     return run_action(
         request,
         lambda: services.complaint_answer(

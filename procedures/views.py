@@ -23,7 +23,7 @@ from procedures.forms import (
 from procedures.models import Procedure, ProcedureRevision
 from procedures.pdf import revision_pdf
 from qms.decorators import permission_required
-from qms.feedback import form_service_error, run_action
+from qms.feedback import form_action, form_service_error, run_action
 from qms.forms import kept_rows
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
@@ -55,6 +55,10 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _procedure_page(request, code, NoteForm())
+
+
+def _procedure_page(request: HttpRequest, code: str, review_form: NoteForm) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.select_related("unit"), code=code)
     return render(
         request,
@@ -65,7 +69,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "in_preparation": procedure.revision_in_preparation,
             "revisions": procedure.revisions.all(),
             "history": procedure.history.select_related("history_user")[:50],
-            "review_form": NoteForm(),
+            "review_form": review_form,
         },
     )
 
@@ -101,15 +105,16 @@ def _procedure_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
 @permission_required(EDIT_PROCEDURE)
 def procedure_review(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure, code=code)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        services.procedure_review(
-            procedure=procedure, user=request.user, note=form.cleaned_data["note"]
-        )
-        messages.success(request, _("The review of %(code)s is recorded.") % {"code": code})
-    else:
-        messages.error(request, _("Write what the review found."))
-    return redirect("procedures:detail", code=code)
+    return form_action(
+        request,
+        NoteForm(request.POST),
+        lambda data: services.procedure_review(
+            procedure=procedure, user=request.user, note=data["note"]
+        ),
+        page=lambda form: _procedure_page(request, code, form),
+        redirect_to=reverse("procedures:detail", args=[code]),
+        success=_("The review of %(code)s is recorded.") % {"code": code},
+    )
 
 
 @require_POST
@@ -135,12 +140,14 @@ def _revision(pk: int) -> ProcedureRevision:
 @permission_required(VIEW)
 def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
-    return _revision_page(request, revision, ApprovalForm(record=revision))
+    return _revision_page(request, revision)
 
 
 def _revision_page(
-    request: HttpRequest, revision: ProcedureRevision, approval_form: ApprovalForm, status=200
+    request: HttpRequest, revision: ProcedureRevision, sent: dict | None = None, status=200
 ) -> HttpResponse:
+    """The revision's page; a refused form (`sent`: by its name in the context) shows
+    again as typed, with the reasons beside its fields."""
     context = {
         "revision": revision,
         "procedure": revision.procedure,
@@ -151,12 +158,12 @@ def _revision_page(
         "history": revision.history.select_related("history_user"),
         "others": revision.procedure.revisions.exclude(pk=revision.pk),
         "acknowledged": revision.acknowledgements.select_related("user", "user__unit"),
-        "approval_form": approval_form,
+        "approval_form": ApprovalForm(record=revision),
         "withdraw_form": NoteForm(),
         "can_acknowledge": ProcedureRevision.objects.to_acknowledge_by(request.user)
         .filter(pk=revision.pk)
         .exists(),
-    }
+    } | (sent or {})
     if request.user.has_perm(EDIT_REVISION) and revision.status == revision.Status.EFFECTIVE:
         context["not_acknowledged"] = (
             revision.not_acknowledged().select_related("unit").order_by("unit__code", "full_name")
@@ -231,25 +238,22 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(revision)s is approved.") % {"revision": revision})
             return redirect("procedures:revision_detail", pk=pk)
-    return _revision_page(request, revision, form, status=400)
+    return _revision_page(request, revision, {"approval_form": form}, status=400)
 
 
 @require_POST
 @permission_required(APPROVE)
 def revision_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _revision(pk)
-    form = NoteForm(request.POST)
-    back = reverse("procedures:revision_detail", args=[pk])
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for withdrawing the revision."))
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.revision_withdraw(
-            revision=revision, user=request.user, reason=form.cleaned_data["note"]
+        NoteForm(request.POST),
+        lambda data: services.revision_withdraw(
+            revision=revision, user=request.user, reason=data["note"]
         ),
+        page=lambda form: _revision_page(request, revision, {"withdraw_form": form}),
+        redirect_to=reverse("procedures:revision_detail", args=[pk]),
         success=_("%(revision)s is withdrawn.") % {"revision": revision},
-        redirect_to=back,
     )
 
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 
 from qms.forms import kept_forms
@@ -34,7 +34,7 @@ def run_action(
     `redirect_to` otherwise. `redirect_to` is anything `redirect` takes without
     arguments: a URL, or the name of a URL that needs none.
 
-    Forms that come back filled in on a refusal use `form_service_error` instead."""
+    A form that comes back filled in on a refusal uses `form_action` instead."""
     try:
         result = action()
     except ValidationError as error:
@@ -55,6 +55,32 @@ def form_service_error(form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def form_action(
+    request: HttpRequest,
+    form,
+    action: Callable[[dict], T],
+    *,
+    page: Callable[[object], HttpResponse],
+    redirect_to: str,
+    success: str = "",
+) -> HttpResponse:
+    """A form sent from a page that shows several: `action(cleaned_data)` (a service
+    call) when the form is valid, then `success` and `redirect_to` as `run_action`
+    does. A refusal, the form's or the service's, is `page(form)`: the page drawn
+    again with the form as typed and each reason beside its field (nothing typed is
+    lost)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            form_service_error(form, error)
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect(redirect_to)
+    return page(form)
 
 
 def row_service_errors(formset, errors: list[ValidationError]) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms.accounts import confirm_password
@@ -18,6 +19,10 @@ UNTRANSLATED = {
         "Files ending in “%(extension)s” are not accepted; accepted: %(allowed_extensions)s."
     ),
 }
+
+
+# Beside a file field of a refused form: no browser lets a page give a file back.
+FILE_AGAIN = _("The form was refused: choose the file again (a browser does not keep it).")
 
 
 class FormRenderer(renderers.Jinja2):
@@ -64,13 +69,19 @@ class BootstrapMixin:
                     error.message = UNTRANSLATED[error.code]
 
     def add_error(self, field, error) -> None:
-        """Every error marks its field, also one a service adds after validation."""
+        """Every error marks its field, also one a service adds after validation;
+        a refused form's file fields say that the file must be chosen again."""
         super().add_error(field, error)
         for name in self.errors:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", "").split():
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+        for name, form_field in self.fields.items():
+            help_text = str(form_field.help_text)
+            if isinstance(form_field, forms.FileField) and str(FILE_AGAIN) not in help_text:
+                form_field.help_text = format_lazy("{} {}", help_text, FILE_AGAIN).strip()
+                self._bound_fields_cache.pop(name, None)  # a bound field copies its help
 
 
 class OffersActiveUnits:

@@ -83,13 +83,23 @@ def _calendar_day_edit(request: HttpRequest, day: CalendarDay) -> HttpResponse:
         )
         messages.success(request, _("Saved %(day)s.") % {"day": day})
         return redirect(_calendar_year_url(day.date.year))
+    return _calendar_day_page(request, day, form, _delete_form())
+
+
+def _delete_form(data=None) -> ChangeReasonForm:
+    return ChangeReasonForm(data, auto_id="id_delete_%s")  # beside the day's own reason
+
+
+def _calendar_day_page(
+    request: HttpRequest, day: CalendarDay, form: CalendarDayForm, delete_form: ChangeReasonForm
+) -> HttpResponse:
     return render(
         request,
         "qms/calendar_day_form.html",
         {
             "form": form,
             "day": day,
-            "delete_form": ChangeReasonForm(),
+            "delete_form": delete_form,
             "history": day.history.select_related("history_user") if day.pk else [],
         },
     )
@@ -99,10 +109,9 @@ def _calendar_day_edit(request: HttpRequest, day: CalendarDay) -> HttpResponse:
 @permission_required("qms.delete_calendarday")
 def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(CalendarDay, pk=pk)
-    form = ChangeReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for deleting %(day)s.") % {"day": day})
-        return redirect("qms:calendar_day_update", pk=day.pk)
+    form = _delete_form(request.POST)
+    if not form.is_valid():  # the day's page again, the reason's field told why
+        return _calendar_day_page(request, day, CalendarDayForm(instance=day), form)
     label, year = str(day), day.date.year
     services.calendar_day_delete(day=day, user=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("Deleted %(day)s.") % {"day": label})

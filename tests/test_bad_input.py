@@ -299,7 +299,12 @@ TARGETS = [
     ],
     Target("nonconformities:action_done", OFFICER, plain(nc_forms.DoneForm), "action"),
     Target("nonconformities:complaints", OFFICER, plain(nc_forms.ComplaintForm)),
-    Target("nonconformities:complaint_answer", OFFICER, plain(nc_forms.TextForm), "complaint"),
+    Target(
+        "nonconformities:complaint_answer",
+        OFFICER,
+        plain(nc_forms.ComplaintAnswerForm),
+        "complaint",
+    ),
 ]
 
 
@@ -326,8 +331,17 @@ def refusals(response) -> list[str]:
     context = response.context or {}
     found = []
     values = [context[key] for key in context.keys()]  # noqa: SIM118 (a ContextList iterates its contexts)
-    # a page of many forms passes them in a dict by name (the dossier page's `forms`)
+    # a page of many forms passes them in a dict by name (the dossier page's `forms`),
+    # or in its rows, a form by record (the objectives, the complaints)
     values += [item for value in values if isinstance(value, dict) for item in value.values()]
+    values += [
+        item
+        for value in values
+        if isinstance(value, list)
+        for row in value
+        if isinstance(row, tuple)
+        for item in row
+    ]
     for value in values:
         sent = []
         if isinstance(value, forms.BaseFormSet) and value.is_bound:

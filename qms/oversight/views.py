@@ -21,7 +21,12 @@ from procedures.models import Apology, Dossier, Outcome
 from procedures.models.dossiers import DossierQuerySet
 from qms.dates import short_date
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
+from qms.feedback import (
+    error_messages,
+    form_action,
+    form_service_error,
+    run_action,
+)
 from qms.filters import year_in
 from qms.forms import SignForm
 from qms.idempotency import one_time_form
@@ -271,6 +276,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW_OBJECTIVES)
 def objectives(request: HttpRequest, year: int) -> HttpResponse:
+    return _objectives_page(request, year)
+
+
+def _objective_form(objective: Objective, data=None, request=None) -> SignForm:
+    return SignForm(data, request=request, record=objective, auto_id=f"%s-{objective.pk}")
+
+
+def _objectives_page(request: HttpRequest, year: int, sent: dict | None = None) -> HttpResponse:
+    """The year's objectives; a refused approval (`sent`: its form by objective)
+    shows again with its reason beside the password."""
     scope = kpi.Scope(*Objective(year=year).period)
     figures = kpi.measure(scope)
     listed = ObjectiveFilter.of(year, request.GET)
@@ -278,6 +293,7 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
         (objective, kpi.value(figures, objective.measure))
         for objective in listed.qs.prefetch_related("signatures")
     ]
+    sent = sent or {}
     return render(
         request,
         "qms/objectives.html",
@@ -289,7 +305,7 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
                     objective,
                     kpi.percent(value),
                     objective.status(value, scope.cutoff),
-                    SignForm(record=objective, auto_id=f"%s-{objective.pk}"),
+                    sent.get(objective.pk) or _objective_form(objective),
                 )
                 for objective, value in rows
             ],
@@ -302,16 +318,13 @@ def objectives(request: HttpRequest, year: int) -> HttpResponse:
 @permission_required(VIEW_OBJECTIVES)
 def objective_approve(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective, pk=pk)
-    form = SignForm(request.POST, request=request)
-    back = reverse("qms:objectives", args=[objective.year])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: chairman_approve(record=objective, user=request.user, **form.cleaned_data),
+        _objective_form(objective, request.POST, request),
+        lambda data: chairman_approve(record=objective, user=request.user, **data),
+        page=lambda form: _objectives_page(request, objective.year, {objective.pk: form}),
+        redirect_to=reverse("qms:objectives", args=[objective.year]),
         success=_("The objective is approved."),
-        redirect_to=back,
     )
 
 
@@ -383,9 +396,23 @@ def _review_form(request: HttpRequest, review: ManagementReview) -> HttpResponse
 
 @permission_required(VIEW_REVIEWS)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page(request, pk)
+
+
+def _done_form(output: ReviewOutput, data=None) -> OutputDoneForm:
+    return OutputDoneForm(data, initial={"done_on": localdate()}, auto_id=f"%s-{output.pk}")
+
+
+def _review_page(
+    request: HttpRequest, pk: int, sent: dict | None = None, done: dict | None = None
+) -> HttpResponse:
+    """The review's page; a refused form (`sent`: by its name in the context; `done`:
+    an output's, by the output) shows again as typed, with the reasons beside its
+    fields."""
     review = get_object_or_404(ManagementReview.objects.select_related("chair", "secretary"), pk=pk)
     approval, attested = review.approval, review.secretary_signature
     user = request.user
+    done = done or {}
     return render(
         request,
         "qms/review_detail.html",
@@ -393,9 +420,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "approval": approval,
             "sections": review_inputs.sections(review, review_inputs.inputs_of(review)),
-            "outputs": review.outputs.select_related("owner"),
+            "outputs": [
+                (output, done.get(output.pk) or _done_form(output))
+                for output in review.outputs.select_related("owner")
+            ],
             "output_form": ReviewOutputForm(),
-            "done_form": OutputDoneForm(initial={"done_on": localdate()}),
             "sign_form": SignForm(record=review),
             "today": localdate(),
             "attested": attested,
@@ -403,7 +432,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # whose signature is due: the secretary's, then the chairman's
             "can_sign": not approval
             and (user.has_role(Role.CHAIRMAN) if attested else user.pk == review.secretary_id),
-        },
+        }
+        | (sent or {}),
     )
 
 
@@ -413,15 +443,13 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def review_output_add(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
     form = ReviewOutputForm(request.POST, instance=ReviewOutput(review=review))
-    back = reverse("qms:review_detail", args=[pk])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.review_output_add(output=form.instance, user=request.user),
+        form,
+        lambda data: services.review_output_add(output=form.instance, user=request.user),
+        page=lambda form: _review_page(request, pk, {"output_form": form}),
+        redirect_to=reverse("qms:review_detail", args=[pk]),
         success=_("The decision is added."),
-        redirect_to=back,
     )
 
 
@@ -431,16 +459,13 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
     output = get_object_or_404(ReviewOutput, pk=pk)
     if output.owner_id != request.user.pk and not request.user.has_perm("qms.change_reviewoutput"):
         raise PermissionDenied
-    form = OutputDoneForm(request.POST)
-    back = reverse("qms:review_detail", args=[output.review_id])
-    if not form.is_valid():
-        messages.error(request, _("Give the date and the result of the action."))
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.review_output_done(output=output, user=request.user, **form.cleaned_data),
+        _done_form(output, request.POST),
+        lambda data: services.review_output_done(output=output, user=request.user, **data),
+        page=lambda form: _review_page(request, output.review_id, done={output.pk: form}),
+        redirect_to=reverse("qms:review_detail", args=[output.review_id]),
         success=_("The action is recorded as done."),
-        redirect_to=back,
     )
 
 
@@ -448,16 +473,13 @@ def review_output_done(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW_REVIEWS)
 def review_sign(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(ManagementReview, pk=pk)
-    form = SignForm(request.POST, request=request)
-    back = reverse("qms:review_detail", args=[pk])
-    if not form.is_valid():
-        form_error_messages(request, form)
-        return redirect(back)
-    return run_action(
+    return form_action(
         request,
-        lambda: services.review_sign(review=review, user=request.user, **form.cleaned_data),
+        SignForm(request.POST, request=request, record=review),
+        lambda data: services.review_sign(review=review, user=request.user, **data),
+        page=lambda form: _review_page(request, pk, {"sign_form": form}),
+        redirect_to=reverse("qms:review_detail", args=[pk]),
         success=_("The review is signed; it can no longer be changed."),
-        redirect_to=back,
     )
 
 

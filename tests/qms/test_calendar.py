@@ -145,7 +145,8 @@ def test_the_iso_secretary_adds_edits_and_deletes_a_day(personas, client_for):
     assert "Thông báo của Bộ Nội vụ" in page and secretary.full_name in page
 
     response = client.post(reverse("qms:calendar_day_delete", args=[day.pk]), {"reason": ""})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the day's page again, the reason refused beside it
+    assert response.context["delete_form"].errors["reason"]
     assert CalendarDay.objects.filter(pk=day.pk).exists()
 
     client.post(reverse("qms:calendar_day_delete", args=[day.pk]), {"reason": "Nhập nhầm"})
