@@ -20,10 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits import forms as audit_forms
+from audits import services as audit_services
 from audits.models import Audit, ChecklistTemplate, Programme
 from nonconformities import forms as nc_forms
+from procedures import admin as procedures_admin
 from procedures import forms as procedure_forms
-from procedures.models import Apology, Dossier, ProcedureRevision
+from procedures.models import Apology, Dossier, ImportProfile, ProcedureRevision
 from procedures.models.dossiers import Outcome
 from qms import admin as qms_admin
 from qms import forms as qms_forms
@@ -101,6 +103,21 @@ def ready_to_start(records, personas) -> None:
     """The planned audit's plan approved, and a checklist template to start from."""
     approve_plan(Audit.objects.get(pk=records["planned_audit"]["pk"]), personas[Role.ISO_SECRETARY])
     ChecklistTemplate.objects.create(name="Mẫu hồ sơ")
+
+
+def ready_to_sign(records, personas) -> None:
+    """The audit's checklist answered and its conclusion written: the report's page
+    asks for the password only then."""
+    audit = Audit.objects.get(pk=records["audit"]["pk"])
+    lead = audit.lead_auditor
+    audit_services.report_save(audit=audit, user=lead, conclusion="Phù hợp")
+    for item in audit.items.all():
+        audit_services.checklist_answer(item=item, user=lead, result="conforming", evidence="Sổ")
+
+
+def with_profile(records, personas) -> None:
+    """A saved mapping profile to choose at upload."""
+    ImportProfile.objects.create(name="Xuất từ hệ thống tỉnh", mapping={"Mã HS": "code"})
 
 
 def finding_form(records) -> list[forms.BaseForm]:
@@ -211,7 +228,7 @@ CASES = [
     Case("procedures:tracking_book", OFFICER, plain(procedure_forms.TrackingBookForm),
          "date_to", method="GET"),
     Case("procedures:dossier_import", OFFICER, plain(procedure_forms.ImportForm), "file",
-         typed={"dry_run": "on"}),
+         typed={"dry_run": "on"}, prepare=with_profile),
     Case("audits:create", SECRETARY, audit_plan_forms, "title", fixed=TIMETABLE_ROWS,
          typed={"planned_start": "04/09/2023", "planned_end": "05/09/2023",
                 "timetable-day": "04/09/2023", "timetable-start": "08:00",
@@ -228,7 +245,7 @@ CASES = [
     Case("audits:report_save", AUDITOR, plain(audit_forms.ReportForm), "summary", "audit",
          bad="Tóm tắt\x00"),
     Case("audits:report_sign", AUDITOR, shown(qms_forms.SignForm, Audit, "audit"), "password",
-         "audit"),
+         "audit", prepare=ready_to_sign),
     Case("audits:programme", CHAIRMAN, shown(qms_forms.SignForm, Programme, "year"), "password",
          "year"),
     Case("nonconformities:raise", SECRETARY, plain(nc_forms.NonconformityForm), "description"),
@@ -448,6 +465,7 @@ NOT_SENT = {
             qms_admin.UserCreationForm,
             qms_admin.AccountForm,
             qms_admin.PasswordResetForm,
+            procedures_admin.ImportProfileForm,
         ],
         "Django admin's pages, which keep values and show errors beside fields themselves",
     ),

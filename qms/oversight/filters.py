@@ -96,7 +96,12 @@ class ScopeForm(BootstrapMixin, forms.Form):
 
     year = YearField(label=_("Year"), required=False)
     period = forms.ChoiceField(
-        label=_("Period"), choices=PeriodicReport.Period.choices, required=False
+        label=_("Period"),
+        choices=[
+            (period.value, period.label)
+            for period in PeriodicReport.SCHEDULES[PeriodicReport.Kind.REFORM]
+        ],
+        required=False,
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
 

@@ -206,6 +206,10 @@ def test_the_dashboard_and_the_list_show_both_kinds(
     assert "đã gửi 04/04/2023" in listing
     board = client.get(reverse("qms:dashboard"), {"year": 2023}).content.decode()
     assert f'href="{q3}"' in board
+    # The dashboard's periods are the reform reports' (cumulated from 1 January): a
+    # quarter of the other schedule is refused beside its field, not a server error.
+    refused = client.get(reverse("qms:dashboard"), {"year": 2023, "period": "q4"})
+    assert refused.status_code == 200 and refused.context["form"].errors["period"]
     target = tmp_path / "q2.pdf"
     call_command(
         "export_report",
