@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Channel, Dossier, Field, Outcome, Procedure, ProcedureRevision
 from procedures.models.dossiers import DossierQuerySet
+from qms.filters import BooleanWidget
 from qms.forms import FilterForm
 from qms.models import CalendarDay, Unit
 
@@ -23,11 +24,9 @@ class ProcedureFilter(django_filters.FilterSet):
         ],
     )
     due_for_review = django_filters.BooleanFilter(
-        label=_("Due for review"), method="by_review", widget=django_filters.widgets.BooleanWidget
+        label=_("Due for review"), method="by_review", widget=BooleanWidget
     )
-    in_use = django_filters.BooleanFilter(
-        label=_("In use"), widget=django_filters.widgets.BooleanWidget
-    )
+    in_use = django_filters.BooleanFilter(label=_("In use"), widget=BooleanWidget)
 
     class Meta:
         model = Procedure
@@ -89,7 +88,7 @@ class DossierFilter(django_filters.FilterSet):
     accepted = django_filters.BooleanFilter(
         label=_("Accepted at the desk"),
         method="by_accepted",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     worklist = django_filters.ChoiceFilter(

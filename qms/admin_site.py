@@ -4,8 +4,23 @@
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from qms.idempotency import one_time_form
+
+
+def boolean_icon(value: bool | None) -> str:
+    """The admin's yes / no / unknown icon (`admin_list._boolean_icon`, which
+    `qms.apps.AdminConfig` replaces with this), its alt text heard in Vietnamese
+    where Django writes "True", "False" or "None"."""
+    icon, alt = {
+        True: ("yes", gettext("Yes")),
+        False: ("no", gettext("No")),
+        None: ("unknown", gettext("Unknown")),
+    }[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
 
 
 class AdminSite(admin.AdminSite):

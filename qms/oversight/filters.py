@@ -8,7 +8,7 @@ from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from qms.filters import YearField
+from qms.filters import BooleanWidget, YearField
 from qms.forms import BootstrapMixin, FilterForm
 from qms.models import PeriodicReport, Plan, PlanTask, Unit
 from qms.oversight.kpi import Scope
@@ -24,7 +24,7 @@ class PlanTaskFilter(django_filters.FilterSet):
     due_from = django_filters.DateFilter(label=_("Deadline from"), method="by_deadline")
     due_to = django_filters.DateFilter(label=_("Deadline to"), method="by_deadline")
     on_time = django_filters.BooleanFilter(
-        label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
+        label=_("Done on time"), method="by_on_time", widget=BooleanWidget
     )
 
     class Meta:
