@@ -4,13 +4,18 @@ screen reader reads (aria-label, title, placeholder, alt); the list filters' bla
 read "Tất cả"; an audit under way is not worded like a dossier being resolved."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from audits.models import Audit
 from procedures.models import Dossier
+from qms.dates import short_moment
 from qms.models import PlanTask
 from qms.roles import Role
 from tests.html import parse
@@ -134,3 +139,42 @@ def test_an_audit_under_way_has_its_own_word(db):
     assert dossier == "Đang giải quyết"
     assert str(Audit.Status.IN_PROGRESS.label) == "Đang đánh giá"
     assert str(PlanTask.Status.IN_PROGRESS.label) == "Đang thực hiện"
+
+
+# -- one date-time format, set once (qms/formats/vi) -------------------------------------
+
+# The format argument of a template's |date or |time, and of a module's date_format().
+FORMAT_ARGUMENT = {
+    "templates/**/*.html": re.compile(r"""\|(?:date|time):["']([^"']*)["']"""),
+    "*/**/*.py": re.compile(r"""date_format\([^,()]+,\s*["']([^"']*)["']\)"""),
+}
+
+
+def own_time_format(argument: str) -> bool:
+    """A format written out with an hour or a minute, instead of a named one of
+    qms/formats/vi ("DATETIME_FORMAT", "TIME_FORMAT")."""
+    return not re.fullmatch(r"[A-Z_]+", argument) and bool(re.search(r"[HGhgi]", argument))
+
+
+def test_no_template_or_module_writes_a_time_format_of_its_own():
+    root = Path(settings.BASE_DIR)
+    own = [
+        f"{path.relative_to(root)}: {argument}"
+        for glob, pattern in FORMAT_ARGUMENT.items()
+        for path in root.glob(glob)
+        if not {".venv", "tests"} & set(path.parts)
+        for argument in pattern.findall(path.read_text(encoding="utf-8"))
+        if own_time_format(argument)
+    ]
+    assert own == []
+    assert own_time_format("H:i d/m/Y") and not own_time_format("DATETIME_FORMAT")
+    assert FORMAT_ARGUMENT["*/**/*.py"].findall('date_format(x, "d/m/Y H:i")') == ["d/m/Y H:i"]
+
+
+def test_a_moment_reads_day_first_then_hour_everywhere(effective_dossier, personas, client_for):
+    received = localtime(effective_dossier.received_at)
+    expected = f"{received:%d/%m/%Y %H:%M}"
+    page = client_for(personas[Role.OFFICER]).get(f"/ho-so/{effective_dossier.code}/")
+    assert parse(page.content).find(**{"data-testid": "received-at"}).text.startswith(expected)
+    assert short_moment(effective_dossier.received_at) == expected
+    assert date_format(received, "DATETIME_FORMAT") == expected
