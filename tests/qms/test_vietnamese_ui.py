@@ -4,6 +4,7 @@ screen reader reads (aria-label, title, placeholder, alt); the list filters' bla
 read "Tất cả"; an audit under way is not worded like a dossier being resolved."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from audits.models import Audit
-from procedures.models import Dossier
+from procedures import services as procedure_services
+from procedures.forms import StepForm
+from procedures.models import Dossier, RevisionStep
 from qms.dates import short_moment
 from qms.models import PlanTask
 from qms.roles import Role
@@ -178,3 +181,21 @@ def test_a_moment_reads_day_first_then_hour_everywhere(effective_dossier, person
     assert parse(page.content).find(**{"data-testid": "received-at"}).text.startswith(expected)
     assert short_moment(effective_dossier.received_at) == expected
     assert date_format(received, "DATETIME_FORMAT") == expected
+
+
+# -- hours with the Vietnamese decimal comma ---------------------------------------------
+
+
+def test_a_half_hour_reads_0_5_on_the_revision_page_and_in_its_form(
+    effective, secretary, client_for
+):
+    draft = procedure_services.revision_draft(procedure=effective.procedure, user=secretary)
+    RevisionStep.objects.filter(revision=draft, order=1).update(allotment=Decimal("0.50"))
+    client = client_for(secretary)
+    form = parse(client.get(reverse("procedures:revision_edit", args=[draft.pk])).content)
+    assert form.find("input", name="steps-0-allotment").attrs["value"] == "0,5"
+    page = parse(client.get(reverse("procedures:revision_detail", args=[draft.pk])).content)
+    assert "0,5" in [cell.text for cell in page.find_all("td")]
+    typed = StepForm(data={"name": "Thẩm định", "allotment": "0,5"})
+    assert typed.is_valid(), typed.errors
+    assert typed.cleaned_data["allotment"] == Decimal("0.5")
