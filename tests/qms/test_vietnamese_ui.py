@@ -199,3 +199,33 @@ def test_a_half_hour_reads_0_5_on_the_revision_page_and_in_its_form(
     typed = StepForm(data={"name": "Thẩm định", "allotment": "0,5"})
     assert typed.is_valid(), typed.errors
     assert typed.cleaned_data["allotment"] == Decimal("0.5")
+
+
+# -- an "Actions" heading only over something to do ---------------------------------------
+
+
+def headings(html: bytes) -> list[str]:
+    page = parse(html)
+    return [element.text for tag in ("h2", "th") for element in page.find_all(tag)]
+
+
+def test_the_calendar_has_an_actions_column_only_for_who_can_edit(personas, client_for):
+    for role, shown in ((Role.ISO_SECRETARY, True), (Role.VIEWER, False)):
+        for url in ("/lich-lam-viec/", "/co-quan-ban-hanh/"):
+            html = client_for(personas[role]).get(url).content
+            assert ("Thao tác" in headings(html)) is shown, (role, url)
+            assert ('<th scope="col"></th>' in html.decode()) is False
+
+
+def test_the_dossier_page_heads_its_actions_only_when_there_are_some(
+    effective_dossier, personas, client_for
+):
+    url = f"/ho-so/{effective_dossier.code}/"
+    assert "Thao tác" in headings(client_for(personas[Role.OFFICER]).get(url).content)
+    assert "Thao tác" not in headings(client_for(personas[Role.CHAIRMAN]).get(url).content)
+
+
+def test_a_nonconformitys_actions_are_not_called_operations(records, personas, client_for):
+    page = client_for(personas[Role.ISO_SECRETARY]).get(f"/khong-phu-hop/{records['nc']['pk']}/")
+    assert "Các hành động" in headings(page.content)
+    assert "Thao tác" not in headings(page.content)
