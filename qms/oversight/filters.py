@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 from qms.filters import BooleanWidget, YearField
 from qms.forms import BootstrapMixin, FilterForm
@@ -53,7 +54,12 @@ class ScopeForm(BootstrapMixin, forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=PeriodicReport.Period.choices, required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.all(),
+        required=False,
+        empty_label=filter_settings.EMPTY_CHOICE_LABEL,
+    )
 
     def scope(self) -> Scope:
         """The scope asked for; a field left empty or wrong (its error is shown) falls

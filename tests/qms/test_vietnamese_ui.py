@@ -123,7 +123,8 @@ def test_the_crawl_finds_english_where_there_is_some():
 
 
 @pytest.mark.parametrize(
-    "url", ["/ho-so/", "/danh-gia/", "/khong-phu-hop/", "/quy-trinh/", "/ke-hoach/"]
+    "url",
+    ["/ho-so/", "/danh-gia/", "/khong-phu-hop/", "/quy-trinh/", "/ke-hoach/", "/bang-dieu-khien/"],
 )
 def test_every_filter_blank_reads_all(url, personas, client_for):
     page = parse(client_for(personas[Role.ISO_SECRETARY]).get(url).content)
