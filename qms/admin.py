@@ -4,6 +4,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
@@ -31,6 +32,28 @@ from qms.services import user_password_reset
 admin.site.site_header = _("One-stop desk QMS administration")
 admin.site.site_title = _("QMS administration")
 admin.site.index_title = _("Configuration")
+
+
+@admin.display(description=_("Role"), ordering="name")
+def role_name(group: Group) -> str:
+    """A group stands for a role (qms.roles) and is named by its code: it is shown by
+    the role's name."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    list_display = [role_name]
+
+
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The accounts' filter by group, its choices named like the roles."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, role_name(group)) for group in Group.objects.order_by("name")]
 
 
 @admin.register(Organisation)
@@ -124,7 +147,7 @@ class UserAdmin(BaseUserAdmin):
     form = AccountForm
     add_form = UserCreationForm
     list_display = ["username", "full_name", "unit", "is_active", "is_staff"]
-    list_filter = ["unit", "groups", "is_active", "is_staff"]
+    list_filter = ["unit", ("groups", RoleListFilter), "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
@@ -189,7 +212,10 @@ class UserAdmin(BaseUserAdmin):
             kwargs["queryset"] = Group.objects.exclude(
                 name__in=[role.value for role in self.SIGNING_ROLES]
             )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            formfield.label_from_instance = role_name
+        return formfield
 
     add_fieldsets = (
         (

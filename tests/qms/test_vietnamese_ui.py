@@ -113,6 +113,22 @@ def test_the_pages_and_the_admin_show_no_english(records, personas, client_for):
     assert english == {}
 
 
+def test_the_admin_names_groups_by_their_roles(personas, client_for):
+    client = client_for(personas[Role.ISO_SECRETARY])
+    secretary = str(Role.ISO_SECRETARY.label)
+    groups = parse(client.get(reverse("admin:auth_group_changelist")).content)
+    assert secretary in [cell.text for cell in groups.find_all("th")]
+    users = parse(client.get(reverse("admin:qms_user_changelist")).content)
+    assert secretary in [
+        link.text for link in users.find("nav", id="changelist-filter").find_all("a")
+    ]
+    viewer = personas[Role.VIEWER]
+    form = parse(client.get(reverse("admin:qms_user_change", args=[viewer.pk])).content)
+    offered = [option.text for option in form.find("select", name="groups").find_all("option")]
+    assert str(Role.VIEWER.label) in offered
+    assert not set(offered) & set(Role.values)
+
+
 def test_the_crawl_finds_english_where_there_is_some():
     page = (
         b'<nav aria-label="breadcrumb"><a title="Home">Trang ch\xe1\xbb\xa7</a></nav>'
