@@ -3,6 +3,7 @@ crawled as the ISO secretary, show no English UI words in their text nor in what
 screen reader reads (aria-label, title, placeholder, alt); the list filters' blanks
 read "Tất cả"; an audit under way is not worded like a dossier being resolved."""
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -246,3 +247,12 @@ def test_a_nonconformitys_actions_are_not_called_operations(records, personas, c
     page = client_for(personas[Role.ISO_SECRETARY]).get(f"/khong-phu-hop/{records['nc']['pk']}/")
     assert "Các hành động" in headings(page.content)
     assert "Thao tác" not in headings(page.content)
+
+
+def test_the_admins_scripts_speak_vietnamese_too(personas, client_for):
+    """The two-list selector and the calendar read their words from the admin's
+    JavaScript catalogue; qms/locale/vi/LC_MESSAGES/djangojs.po fills Django's gaps."""
+    catalogue = client_for(personas[Role.ISO_SECRETARY]).get(reverse("admin:jsi18n"))
+    text = catalogue.content.decode()
+    for vietnamese in ("Chọn tất cả %s", "Bỏ tất cả %s", "Chủ nhật", "T7"):
+        assert json.dumps(vietnamese) in text
