@@ -1,12 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from procedures.models import Procedure, ProcedureRevision, RevisionRecord, RevisionStep
 from qms.admin import ActiveUnitsForm
+from qms.admin_site import HistoryAdmin
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(HistoryAdmin):
     form = ActiveUnitsForm
     list_display = ["code", "name", "field", "unit", "in_use", "next_review_on"]
     list_filter = ["field", "unit", "in_use", "legal_basis_changed"]
@@ -24,7 +24,7 @@ class RecordInline(admin.TabularInline):
 
 
 @admin.register(ProcedureRevision)
-class ProcedureRevisionAdmin(SimpleHistoryAdmin):
+class ProcedureRevisionAdmin(HistoryAdmin):
     """Read-only here: revisions change only through their lifecycle in the app,
     so that every change has its reason and every approval its signature."""
 

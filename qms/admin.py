@@ -10,8 +10,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin_site import HistoryAdmin
 from qms.forms import OffersActiveUnits
 from qms.models import (
     LegalDocument,
@@ -57,7 +57,7 @@ class RoleListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["__str__", "code"]
 
     def has_add_permission(self, request) -> bool:
@@ -81,7 +81,7 @@ class UserCreationForm(OffersActiveUnits, auth_forms.AdminUserCreationForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["code", "name", "is_one_stop_desk", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
@@ -228,7 +228,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class ApprovedRecordAdmin(SimpleHistoryAdmin):
+class ApprovedRecordAdmin(HistoryAdmin):
     """Admin of an `ApprovedRecord`: read-only once signed."""
 
     @admin.display(boolean=True, description=_("Approved"))
@@ -257,7 +257,7 @@ class PlanTaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["number", "issued_on", "title"]
     inlines = [PlanTaskInline]
 
@@ -268,7 +268,7 @@ class PlanTaskProgressInline(admin.TabularInline):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(SimpleHistoryAdmin):
+class PlanTaskAdmin(HistoryAdmin):
     """A task on its own page, for the month-by-month progress of one carried out all
     year."""
 
@@ -279,7 +279,7 @@ class PlanTaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(SimpleHistoryAdmin):
+class LegalDocumentAdmin(HistoryAdmin):
     list_display = ["title", "issuer", "number", "planned_on", "issued_on", "posted_on"]
     list_filter = ["issuer"]
     date_hierarchy = "planned_on"
@@ -315,7 +315,7 @@ class ManagementReviewAdmin(ApprovedRecordAdmin):
 
 
 @admin.register(PeriodicReport)
-class PeriodicReportAdmin(SimpleHistoryAdmin):
+class PeriodicReportAdmin(HistoryAdmin):
     """Corrections to a report not yet submitted; a submitted one is read-only."""
 
     list_display = ["year", "period", "submitted_on", "submitted_by"]

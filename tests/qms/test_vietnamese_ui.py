@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from audits.models import Audit
 from procedures import services as procedure_services
 from procedures.forms import StepForm
-from procedures.models import Dossier, RevisionStep
+from procedures.models import Dossier, Procedure, RevisionStep
 from qms.dates import short_moment
 from qms.models import PlanTask
 from qms.roles import Role
@@ -58,6 +58,7 @@ ENGLISH = (
     "Comment",
     "entry",
     "entries",
+    "None",
 )
 FORBIDDEN = re.compile("|".join(rf"(?<![\w-]){re.escape(word)}(?![\w-])" for word in ENGLISH))
 HEARD = ("aria-label", "title", "placeholder", "alt")
@@ -256,3 +257,13 @@ def test_the_admins_scripts_speak_vietnamese_too(personas, client_for):
     text = catalogue.content.decode()
     for vietnamese in ("Chọn tất cả %s", "Bỏ tất cả %s", "Chủ nhật", "T7"):
         assert json.dumps(vietnamese) in text
+
+
+def test_the_admins_history_reads_like_the_pages(records, personas, client_for):
+    procedure = Procedure.objects.get(code=records["procedure"]["code"])
+    url = reverse("admin:procedures_procedure_history", args=[procedure.pk])
+    page = parse(client_for(personas[Role.ISO_SECRETARY]).get(url).content)
+    changes = [item.text for item in page.find("table", id="change-history").find_all("li")]
+    assert changes
+    assert not [change for change in changes if re.search(r"\d{4}-\d{2}-\d{2}|None", change)]
+    assert any(re.search(r"— → \d{2}/\d{2}/\d{4}", change) for change in changes), changes
