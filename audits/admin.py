@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from audits.models import (
     Audit,
@@ -11,6 +10,7 @@ from audits.models import (
     TimetableRow,
 )
 from qms.admin import ApprovedRecordAdmin
+from qms.admin_site import HistoryAdmin
 
 
 @admin.register(Programme)
@@ -50,7 +50,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(SimpleHistoryAdmin):
+class AuditAdmin(HistoryAdmin):
     """Read-only here: audits change through their pages, so that every answer and the
     report's signature go through their rules."""
 

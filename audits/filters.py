@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.forms import _auditors
 from audits.models import Audit, ChecklistItem
-from qms.filters import YearFilter
+from qms.filters import BooleanWidget, YearFilter
 from qms.forms import FilterForm
 from qms.models import Unit
 
@@ -24,9 +24,7 @@ class AuditFilter(django_filters.FilterSet):
     planned_to = django_filters.DateFilter(
         label=_("Planned to"), field_name="planned_start", lookup_expr="lte"
     )
-    done = django_filters.BooleanFilter(
-        label=_("Reported"), method="by_done", widget=django_filters.widgets.BooleanWidget
-    )
+    done = django_filters.BooleanFilter(label=_("Reported"), method="by_done", widget=BooleanWidget)
 
     class Meta:
         model = Audit
@@ -65,7 +63,7 @@ class ChecklistFilter(django_filters.FilterSet):
     left = django_filters.BooleanFilter(
         label=_("Not answered yet"),
         method="by_left",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from procedures.models import Dossier, Procedure
@@ -106,7 +107,7 @@ class Audit(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("audit status", "In progress")
         REPORTED = "reported", _("Reported (signed)")
         CLOSED = "closed", _("Closed")
 

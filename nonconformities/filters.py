@@ -4,7 +4,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from nonconformities.models import Action, Nonconformity
-from qms.filters import YearFilter
+from qms.filters import BooleanWidget, YearFilter
 from qms.forms import FilterForm
 from qms.models import Unit, User
 
@@ -28,7 +28,7 @@ class NonconformityFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("With overdue actions"),
         method="by_overdue",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
     open_on = django_filters.DateFilter(label=_("Open on"), method="by_open_on")
     overdue_on = django_filters.DateFilter(

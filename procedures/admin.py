@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from procedures.importer import mapping_problems
 from procedures.models import (
@@ -11,10 +10,11 @@ from procedures.models import (
     RevisionStep,
 )
 from qms.admin import ActiveUnitsForm
+from qms.admin_site import HistoryAdmin
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(HistoryAdmin):
     form = ActiveUnitsForm
     list_display = ["code", "national_code", "name", "field", "unit", "in_use", "next_review_on"]
     list_filter = ["field", "unit", "in_use", "legal_basis_changed"]
@@ -32,7 +32,7 @@ class RecordInline(admin.TabularInline):
 
 
 @admin.register(ProcedureRevision)
-class ProcedureRevisionAdmin(SimpleHistoryAdmin):
+class ProcedureRevisionAdmin(HistoryAdmin):
     """Read-only here: revisions change only through their lifecycle in the app,
     so that every change has its reason and every approval its signature."""
 

@@ -14,6 +14,7 @@ from procedures.models import (
     ProcedureRevision,
 )
 from procedures.models.dossiers import DossierQuerySet
+from qms.filters import BooleanWidget
 from qms.forms import FilterForm
 from qms.models import CalendarDay, Organisation, Unit
 
@@ -33,16 +34,14 @@ class ProcedureFilter(django_filters.FilterSet):
         ],
     )
     due_for_review = django_filters.BooleanFilter(
-        label=_("Due for review"), method="by_review", widget=django_filters.widgets.BooleanWidget
-    )
-    in_use = django_filters.BooleanFilter(
-        label=_("In use"), widget=django_filters.widgets.BooleanWidget
+        label=_("Due for review"), method="by_review", widget=BooleanWidget
     )
     unread = django_filters.BooleanFilter(
         label=_("Not yet read by all concerned"),
         method="by_unread",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
+    in_use = django_filters.BooleanFilter(label=_("In use"), widget=BooleanWidget)
 
     class Meta:
         model = Procedure
@@ -111,7 +110,7 @@ class DossierFilter(django_filters.FilterSet):
     accepted = django_filters.BooleanFilter(
         label=_("Accepted at the desk"),
         method="by_accepted",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     worklist = django_filters.ChoiceFilter(
@@ -120,7 +119,7 @@ class DossierFilter(django_filters.FilterSet):
     apology_to_issue = django_filters.BooleanFilter(
         label=_("Apology (form 04) waiting for signature"),
         method="by_apology_to_issue",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     # Filters the dashboard's figures and the home page link with; shown only when set.

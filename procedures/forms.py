@@ -84,6 +84,9 @@ class StepForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = RevisionStep
         fields = ["name", "unit", "role", "allotment"]
+        # Shown and typed with the Vietnamese decimal comma ("0,5"), like on the pages.
+        localized_fields = ["allotment"]
+        widgets = {"allotment": forms.TextInput(attrs={"inputmode": "decimal"})}
 
 
 class RecordForm(BootstrapMixin, forms.ModelForm):
@@ -109,7 +112,7 @@ ComponentFormSet = _formset(ComponentForm)
 
 def parts_initial(revision: ProcedureRevision) -> tuple[list[dict], list[dict], list[dict]]:
     steps = [
-        {"name": s.name, "unit": s.unit, "role": s.role, "allotment": s.allotment}
+        {"name": s.name, "unit": s.unit, "role": s.role, "allotment": s.allotment.normalize()}
         for s in revision.steps.all()
     ]
     records = [

@@ -70,7 +70,7 @@ FORM = {
 
 
 def _moment(value: datetime | None) -> str:
-    return date_format(localtime(value), "d/m/Y H:i") if value else ""
+    return date_format(localtime(value), "DATETIME_FORMAT") if value else ""
 
 
 def check_period(date_from: date, date_to: date) -> None:

@@ -67,7 +67,7 @@ def _row(order: int, dossier: Dossier, user) -> list:
     return [
         order,
         dossier.code,
-        date_format(localtime(dossier.received_at), "d/m/Y H:i"),
+        date_format(localtime(dossier.received_at), "DATETIME_FORMAT"),
         dossier.applicant_name,
         " / ".join(part for part in (shown.address, shown.phone) if part),
         f"{dossier.procedure.code} – {dossier.procedure.name}",

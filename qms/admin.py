@@ -4,13 +4,14 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin_site import HistoryAdmin
 from qms.forms import OffersActiveUnits
 from qms.models import (
     LegalDocument,
@@ -33,8 +34,30 @@ admin.site.site_title = _("QMS administration")
 admin.site.index_title = _("Configuration")
 
 
+@admin.display(description=_("Role"), ordering="name")
+def role_name(group: Group) -> str:
+    """A group stands for a role (qms.roles) and is named by its code: it is shown by
+    the role's name."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    list_display = [role_name]
+
+
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The accounts' filter by group, its choices named like the roles."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, role_name(group)) for group in Group.objects.order_by("name")]
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["__str__", "code"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -61,7 +84,7 @@ class UserCreationForm(OffersActiveUnits, auth_forms.AdminUserCreationForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["code", "name", "is_one_stop_desk", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
@@ -127,7 +150,7 @@ class UserAdmin(BaseUserAdmin):
     form = AccountForm
     add_form = UserCreationForm
     list_display = ["username", "full_name", "unit", "is_active", "is_staff"]
-    list_filter = ["unit", "groups", "is_active", "is_staff"]
+    list_filter = ["unit", ("groups", RoleListFilter), "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
@@ -192,7 +215,10 @@ class UserAdmin(BaseUserAdmin):
             kwargs["queryset"] = Group.objects.exclude(
                 name__in=[role.value for role in self.SIGNING_ROLES]
             )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            formfield.label_from_instance = role_name
+        return formfield
 
     add_fieldsets = (
         (
@@ -205,7 +231,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class ApprovedRecordAdmin(SimpleHistoryAdmin):
+class ApprovedRecordAdmin(HistoryAdmin):
     """Admin of an `ApprovedRecord`: read-only once signed."""
 
     @admin.display(boolean=True, description=_("Approved"))
@@ -234,7 +260,7 @@ class PlanTaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["number", "issued_on", "title"]
     inlines = [PlanTaskInline]
 
@@ -245,7 +271,7 @@ class PlanTaskProgressInline(admin.TabularInline):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(SimpleHistoryAdmin):
+class PlanTaskAdmin(HistoryAdmin):
     """A task on its own page, for the month-by-month progress of one carried out all
     year."""
 
@@ -256,7 +282,7 @@ class PlanTaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(SimpleHistoryAdmin):
+class LegalDocumentAdmin(HistoryAdmin):
     list_display = ["title", "issuer", "number", "planned_on", "issued_on", "posted_on"]
     list_filter = ["issuer"]
     date_hierarchy = "planned_on"
@@ -292,7 +318,7 @@ class ManagementReviewAdmin(ApprovedRecordAdmin):
 
 
 @admin.register(PeriodicReport)
-class PeriodicReportAdmin(SimpleHistoryAdmin):
+class PeriodicReportAdmin(HistoryAdmin):
     """Corrections to a report not yet submitted; a submitted one is read-only."""
 
     list_display = ["year", "kind", "period", "submitted_on", "submitted_by"]

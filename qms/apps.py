@@ -50,3 +50,11 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False  # "qms" in INSTALLED_APPS still means QmsConfig
     default_site = "qms.admin_site.AdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib.admin.templatetags import admin_list
+
+        from qms.admin_site import boolean_icon
+
+        admin_list._boolean_icon = boolean_icon

@@ -30,8 +30,9 @@ def short_date(value: date | None) -> str:
 
 
 def short_moment(value: datetime | None) -> str:
-    """HH:MM dd/mm/yyyy in local time (signatures, forms, mails), or a dash."""
-    return f"{localtime(value):%H:%M} {short_date(value)}" if value else EMPTY
+    """dd/mm/yyyy HH:MM in local time (signatures, forms, mails), or a dash: the
+    order of `DATETIME_FORMAT` (qms/formats/vi), the pages' date and time."""
+    return f"{short_date(value)} {localtime(value):%H:%M}" if value else EMPTY
 
 
 def date_words(value: date) -> str:

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+from django_filters.conf import settings as filter_settings
 
 # The years a report, the dashboard, an objective or a list's year filter can be asked for.
 YEARS = range(2000, 2101)
@@ -40,3 +41,12 @@ class YearField(forms.IntegerField):
 
 class YearFilter(django_filters.Filter):
     field_class = YearField
+
+
+class BooleanWidget(django_filters.widgets.BooleanWidget):
+    """django-filter's yes/no select, whose blank reads like every other filter's
+    (`FILTERS_EMPTY_CHOICE_LABEL`, "All") instead of "Unknown"."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", filter_settings.EMPTY_CHOICE_LABEL), *self.choices[1:]]

@@ -168,6 +168,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["qms.formats"]
+# The blank choice of every list filter (django-filter), and of its yes/no selects
+# through `qms.filters.BooleanWidget`.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -169,7 +169,8 @@ def due_date(request: HttpRequest) -> HttpResponse:
     due_text = ""
     if form.is_valid():
         hours = form.cleaned_data["limit"] == LimitUnit.WORKING_HOURS
-        due_text = date_format(form.cleaned_data["due"], "H:i, l d/m/Y" if hours else "l, d/m/Y")
+        due, shown = form.cleaned_data["due"], "DATETIME_FORMAT" if hours else "DATE_FORMAT"
+        due_text = f"{date_format(due, 'l')}, {date_format(due, shown)}"
     partial = request.headers.get("HX-Request") == "true"
     return render(
         request,

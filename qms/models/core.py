@@ -491,7 +491,7 @@ class Signature(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        signed_at = date_format(localtime(self.signed_at), "d/m/Y H:i")
+        signed_at = date_format(localtime(self.signed_at), "DATETIME_FORMAT")
         return f"{self.signer} ({self.get_role_display()}) {signed_at}"
 
     def save(self, *args, **kwargs) -> None:

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.dates import short_date
@@ -67,7 +68,7 @@ class PlanTask(models.Model):
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("plan task status", "In progress")
         DONE = "done", _("Done")
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks")

@@ -7,8 +7,9 @@ import django_filters
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
-from qms.filters import YearField
+from qms.filters import BooleanWidget, YearField
 from qms.forms import BootstrapMixin, FilterForm
 from qms.models import ManagementReview, Objective, PeriodicReport, Plan, PlanTask, Signature, Unit
 from qms.oversight.kpi import Scope
@@ -24,7 +25,7 @@ class PlanTaskFilter(django_filters.FilterSet):
     due_from = django_filters.DateFilter(label=_("Deadline from"), method="by_deadline")
     due_to = django_filters.DateFilter(label=_("Deadline to"), method="by_deadline")
     on_time = django_filters.BooleanFilter(
-        label=_("Done on time"), method="by_on_time", widget=django_filters.widgets.BooleanWidget
+        label=_("Done on time"), method="by_on_time", widget=BooleanWidget
     )
 
     class Meta:
@@ -51,7 +52,7 @@ class ObjectiveFilter(django_filters.FilterSet):
     pending = django_filters.BooleanFilter(
         label=_("Waiting for approval"),
         method="by_pending",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     class Meta:
@@ -75,7 +76,7 @@ class ReviewFilter(django_filters.FilterSet):
     to_sign = django_filters.BooleanFilter(
         label=_("Waiting for the chairman's signature"),
         method="by_to_sign",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=BooleanWidget,
     )
 
     class Meta:
@@ -103,7 +104,12 @@ class ScopeForm(BootstrapMixin, forms.Form):
         ],
         required=False,
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.all(),
+        required=False,
+        empty_label=filter_settings.EMPTY_CHOICE_LABEL,
+    )
 
     def scope(self) -> Scope:
         """The scope asked for; a field left empty or wrong (its error is shown) falls

@@ -25,3 +25,12 @@ def report_state(entry, today) -> str:
 def form_token() -> str:
     """The hidden one-time token of a create form (see `qms.idempotency`)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_token())
+
+
+@register.simple_block_tag
+def headed(content: str, heading: str) -> str:
+    """`content` under its `heading` (an h2), or nothing when the block renders
+    nothing: no "Actions" heading over a record with nothing left to do."""
+    if not content.strip():
+        return ""
+    return format_html('<h2 class="h5">{}</h2>{}', heading, content)

@@ -36,7 +36,7 @@ def form_alert(page: str, testid: str) -> str:
 
 def page_messages(page: str) -> str:
     """The messages at the top of the page (where a redirect's would be)."""
-    top = page.split("<main", 1)[1].split('aria-label="breadcrumb"', 1)[0]
+    top = page.split("<main", 1)[1].split('<ol class="breadcrumb">', 1)[0]
     return "".join(re.findall(r'class="alert[^"]*"', top))
 
 

@@ -163,8 +163,8 @@ def test_every_form_carries_the_names_and_dates_shown_on_screen(
         )
     client = client_for(personas[Role.VIEWER])
     detail = client.get(reverse("procedures:dossier_detail", args=[dossier.code])).content.decode()
-    received = date_format(localtime(dossier.received_at), "H:i d/m/Y")
-    due = date_format(localtime(dossier.due_at), "H:i d/m/Y")
+    received = date_format(localtime(dossier.received_at), "DATETIME_FORMAT")
+    due = date_format(localtime(dossier.due_at), "DATETIME_FORMAT")
     assert received in detail and due in detail
     for kind in ("receipt", "apology", "control-slip"):
         response = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, kind]))
@@ -259,7 +259,7 @@ def test_all_six_forms_name_the_organisation_applicant_and_receipt_time(
         (stopped, ["receipt", "control-slip", "stop-notice"]),
     ):
         page = client.get(reverse("procedures:dossier_detail", args=[dossier.code]))
-        shown = date_format(localtime(dossier.received_at), "H:i d/m/Y")
+        shown = date_format(localtime(dossier.received_at), "DATETIME_FORMAT")
         assert shown in page.content.decode()
         for kind in kinds:
             response = client.get(reverse("procedures:dossier_pdf", args=[dossier.code, kind]))

@@ -62,7 +62,7 @@ def test_the_minutes_say_when_and_where_and_are_signed_by_the_secretary_too(
     assert chairman.get_full_name() in names  # the two names on one row, side by side
     # each signature with its own date, the secretary's at the left
     dated = next(line for line in lines if "Đã ký điện tử lúc" in line)
-    assert dated.index("11:05 10/07/2023") < dated.index("09:40 12/07/2023")
+    assert dated.index("10/07/2023 11:05") < dated.index("12/07/2023 09:40")
     assert "DỰ THẢO" not in signed
 
 
