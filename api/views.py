@@ -142,9 +142,17 @@ class DossierAction(APIView):
 
 # The actions the province's system records: (URL, action, what it does).
 API_ACTIONS = [
-    ("chuyen-tiep", "hand_on", "Finish the current step and hand the dossier to the next one."),
-    ("hoan-thanh", "complete", "The result is ready (after the last step)."),
-    ("tra-ket-qua", "return", "The result is returned to the citizen, with the rating."),
+    (
+        "chuyen-tiep",
+        "hand_on",
+        gettext_lazy("Finish the current step and hand the dossier to the next one."),
+    ),
+    ("hoan-thanh", "complete", gettext_lazy("The result is ready (after the last step).")),
+    (
+        "tra-ket-qua",
+        "return",
+        gettext_lazy("The result is returned to the citizen, with the rating."),
+    ),
 ]
 
 
