@@ -2,6 +2,7 @@
 system. Each write calls the service its page calls, with the key's account as the
 actor, after the checks of the page's own form."""
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -94,13 +95,28 @@ def _answer(request, dossier: Dossier, answer_status=status.HTTP_200_OK) -> Resp
 ReceiveBody = form_serializer(ReceiveForm, "DossierReceive")
 
 
+class ApiDossierFilter(DossierFilter):
+    """The list page's filters, a procedure and a unit named by their codes as the
+    API writes them (the page picks them from a list)."""
+
+    procedure = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Procedure"), queryset=Procedure.objects.all(), to_field_name="code"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Unit"),
+        field_name="procedure__unit",
+        queryset=Unit.objects.all(),
+        to_field_name="code",
+    )
+
+
 class DossierList(generics.ListAPIView):
     """Dossiers, newest first, with the list page's filters."""
 
     required = {"GET": VIEW, "POST": RECEIVE}
     serializer_class = DossierSerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_class = DossierFilter
+    filterset_class = ApiDossierFilter
     pagination_class = KeysetPagination
 
     def get_queryset(self):
@@ -170,13 +186,19 @@ def action_view(action: str, summary: str) -> type[DossierAction]:
     return type(name, (DossierAction,), {"action": action, "post": post})
 
 
+class ApiProcedureFilter(ProcedureFilter):
+    unit = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.all(), to_field_name="code"
+    )
+
+
 class ProcedureList(generics.ListAPIView):
     """Procedures with their revision in force, filtered as on the list page."""
 
     required = {"GET": VIEW_PROCEDURES}
     serializer_class = ProcedureSerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ProcedureFilter
+    filterset_class = ApiProcedureFilter
     queryset = Procedure.objects.select_related("unit").order_by("code")
 
 

@@ -4,6 +4,7 @@ field with nothing written."""
 
 import json
 from io import StringIO
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -152,11 +153,15 @@ def test_the_list_filters_and_pages_by_keyset(effective, officer, api_for, monke
     api = api_for(officer)
     first = api.get(reverse("api:dossiers"), {"channel": "direct"}).json()
     assert [d["received_at"][:10] for d in first["results"]] == ["2026-01-07", "2026-01-06"]
+    # the filters by code as the API writes them: the same page
+    after = parse_qs(urlsplit(first["next"]).query)["after"][0]
+    by_codes = {"channel": "direct", "procedure": "QT-TP-05", "unit": "TP-HT", "after": after}
+    assert api.get(reverse("api:dossiers"), by_codes).json() == api.get(first["next"]).json()
     second = api.get(first["next"]).json()
     assert [d["received_at"][:10] for d in second["results"]] == ["2026-01-05"]
     assert second["next"] is None
-    bad = api.get(reverse("api:dossiers"), {"status": "lost", "after": "x"})
-    assert bad.status_code == 400 and "status" in bad.json()
+    bad = api.get(reverse("api:dossiers"), {"status": "lost", "procedure": "X", "after": "x"})
+    assert bad.status_code == 400 and set(bad.json()) == {"status", "procedure"}
     assert is_vietnamese(bad.json()["status"][0])
     cursor = api.get(reverse("api:dossiers"), {"after": "yesterday_1"})
     assert cursor.status_code == 400 and is_vietnamese(cursor.json()["after"][0])
@@ -183,6 +188,8 @@ def test_procedures_come_with_their_revision_in_force(effective, personas, api_f
     detail = api.get(reverse("api:procedure", args=["QT-TP-05"])).json()
     assert detail == procedure
     assert api.get(reverse("api:procedures"), {"status": "uncontrolled"}).json() == []
+    assert api.get(reverse("api:procedures"), {"unit": "BP-MC"}).json() == []
+    assert len(api.get(reverse("api:procedures"), {"unit": "TP-HT"}).json()) == 1
 
 
 def test_the_kpis_are_the_object_of_the_kpi_command(effective, personas, officer, api_for):
