@@ -218,3 +218,30 @@ def test_the_schema_validates_and_its_page_is_served(tmp_path):
     page = Client().get(reverse("api:docs"))
     assert page.status_code == 200 and b"swagger-ui" in page.content
     assert b"cdn" not in page.content.lower()  # served from the site's own files
+
+
+def test_the_iso_secretary_adds_a_key_in_the_admin_and_sees_it_once(
+    effective, personas, secretary, client_for
+):
+    admin = client_for(secretary)
+    officer = personas[Role.OFFICER]
+    response = admin.post(
+        reverse("admin:api_apikey_add"),
+        {"name": "Cổng DVC tỉnh", "user": officer.pk, "rate": "100/minute"},
+        follow=True,
+    )
+    [message] = [
+        str(m) for m in response.context["messages"] if "sẽ không được hiển thị lại" in str(m)
+    ]
+    secret = message.split(" là ")[1].split(". ")[0]
+    key = ApiKey.objects.get()
+    assert key.user == officer and key.rate == "100/minute" and secret not in key.hashed_key
+    api = Client(headers={"Authorization": f"Api-Key {secret}"})
+    assert api.get(reverse("api:dossiers")).status_code == 200
+    page = admin.get(reverse("admin:api_apikey_change", args=[key.pk])).content.decode()
+    assert secret not in page  # shown once, in the message after it was added
+    refused = admin.post(
+        reverse("admin:api_apikey_add"), {"name": "x", "user": officer.pk, "rate": "nhiều"}
+    )
+    assert "second, minute, hour, day" in refused.content.decode()
+    assert ApiKey.objects.count() == 1
