@@ -2,6 +2,8 @@
 with `non_field_errors` for what is about no one field and `detail` for the
 refusals of the call itself (key, role, rate, method)."""
 
+import math
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -46,7 +48,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     if isinstance(exc, exceptions.Throttled):
         exc.detail = _("Too many calls with this API key: try again in %(seconds)s seconds.") % {
-            "seconds": (exc.wait and int(exc.wait + 0.999)) or 1
+            "seconds": math.ceil(exc.wait or 1)
         }
     elif not isinstance(exc, exceptions.ValidationError):
         message = next((text for kind, text in _details().items() if isinstance(exc, kind)), None)

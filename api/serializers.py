@@ -45,7 +45,8 @@ def form_data(form_class: type[forms.Form], request) -> dict:
     """The cleaned data of `form_class` filled with the request's body, a field left
     out taking the value the page's form starts with; its refusal (a Django
     ValidationError by field) is answered 400 by `api.errors`."""
-    data = request.data.copy()
+    data = request.data
+    data = dict(data.dict() if hasattr(data, "dict") else data)  # multipart: files apart
     for name, field in form_class().fields.items():
         if field.initial is not None:
             data.setdefault(name, field.initial)

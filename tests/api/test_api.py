@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,7 @@ from procedures import dossier_services
 from procedures.models import Dossier
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
+from tests.factories import pdf_bytes
 from tests.procedures.test_dossiers import at, receive
 
 JSON = "application/json"
@@ -143,6 +145,15 @@ def test_a_service_refusal_is_a_400_with_its_field_or_none(effective, personas, 
     assert response.status_code == 400 and list(response.json()) == ["result_scan"]
     assert is_vietnamese(response.json()["result_scan"][0])
     assert database_state() == before
+    # with the scan, sent as multipart: returned, digitised
+    scan = SimpleUploadedFile("ket-qua.pdf", pdf_bytes(), content_type="application/pdf")
+    response = api_for(officer).post(
+        reverse("api:dossier_return", args=[dossier.code]),
+        {"digitised": "true", "result_scan": scan, "rating": "satisfied"},
+    )
+    assert response.status_code == 200, response.json()
+    dossier.refresh_from_db()
+    assert dossier.status == "returned" and dossier.digitised and dossier.result_scan
 
 
 def test_the_list_filters_and_pages_by_keyset(effective, officer, api_for, monkeypatch):
