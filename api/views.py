@@ -86,9 +86,9 @@ def _dossier(code: str) -> Dossier:
     )
 
 
-def _answer(request, dossier: Dossier, answer_status=status.HTTP_200_OK) -> Response:
-    dossier = _dossier(dossier.code)  # as saved, with its hand-overs
-    data = DossierDetailSerializer(dossier, context={"request": request}).data
+def _answer(request, code: str, answer_status=status.HTTP_200_OK) -> Response:
+    """The dossier as saved, with its documents and hand-overs."""
+    data = DossierDetailSerializer(_dossier(code), context={"request": request}).data
     return Response(data, status=answer_status)
 
 
@@ -129,7 +129,7 @@ class DossierList(generics.ListAPIView):
         document, `name; copy type; quantity`, or left out for the procedure's list."""
         data = form_data(ReceiveForm, request)
         dossier = dossier_services.dossier_receive(user=request.user, **data)
-        return _answer(request, dossier, status.HTTP_201_CREATED)
+        return _answer(request, dossier.code, status.HTTP_201_CREATED)
 
 
 class DossierDetail(APIView):
@@ -138,7 +138,7 @@ class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailSerializer)
     def get(self, request, code: str) -> Response:
         """A dossier with its documents and its control slip's hand-overs."""
-        return _answer(request, _dossier(code))
+        return _answer(request, code)
 
 
 class DossierAction(APIView):
@@ -153,7 +153,7 @@ class DossierAction(APIView):
         form_class, run = ACTIONS[self.action]
         data = form_data(form_class, request) if form_class else {}
         run(dossier, request.user, data)
-        return _answer(request, dossier)
+        return _answer(request, code)
 
 
 # The actions the province's system records: (URL, action, what it does).
