@@ -58,6 +58,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "qms.add_periodicreport",
         "qms.change_periodicreport",
         "auth.view_group",
+        "api.add_apikey",  # the province's system's keys (revoked, never deleted)
+        "api.change_apikey",
+        "api.view_apikey",
         "procedures.add_procedure",
         "procedures.change_procedure",
         "procedures.add_procedurerevision",

@@ -80,10 +80,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "qms",
     "procedures",
     "audits",
     "nonconformities",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +198,40 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iso@localhost")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The province's system calls /api/v1/ with an API key of its own (api.models.ApiKey),
+# bound to an account whose role decides what it may do; each key has its own rate.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API hệ thống quản lý chất lượng Bộ phận Một cửa",
+    "DESCRIPTION": (
+        "Hồ sơ, quy trình và chỉ số của Bộ phận Một cửa cho hệ thống của tỉnh. Mỗi lời "
+        "gọi gửi tiêu đề `Authorization: Api-Key <khóa>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "Channel": "procedures.models.Channel",
+        "Delivery": "procedures.models.Delivery",
+        "Rating": "procedures.models.Rating",
+        "Outcome": "procedures.models.Outcome",
+        "CriterionScore": [(2, "2"), (1, "1"), (0, "0")],
+    },
+}
 
 if not DEBUG:
     # Behind the reverse proxy that terminates TLS.

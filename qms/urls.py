@@ -85,4 +85,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("quan-tri/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]

@@ -2,7 +2,9 @@
 action included), for every role and for an anonymous visitor, from one table.
 
 Each request runs in a transaction rolled back afterwards, so the table's rows do
-not depend on one another. A URL without a row fails `test_every_url_has_a_row`.
+not depend on one another. The API's rows (`api=True`) are called with an API key
+bound to the role's account, and anonymously with none (401). A URL without a row
+fails `test_every_url_has_a_row`.
 The Django admin (`/quan-tri/`) keeps its own permissions and is tested apart.
 Rules that depend on the record are refused by the services with a message and are
 tested where they live: a specialist acting on another unit's dossier
@@ -17,6 +19,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiKey
+from api.views import API_ACTIONS
 from audits.views import AUDIT_PDFS
 from procedures.dossier_views import ACTIONS
 from procedures.pdf import DOSSIER_FORMS
@@ -55,6 +59,7 @@ class Row:
     missing: bool = False  # the record does not offer this (404 for every signed-in role)
     public: bool = False  # served to anonymous visitors as well
     everyone_gets: str | None = None  # the same answer for all, visitors included
+    api: bool = False  # called with the role's API key (none for a visitor: 401)
 
 
 def each(name, method, allowed, kwargs, key, values, missing=()):
@@ -178,6 +183,19 @@ MATRIX = [
     Row("nonconformities:complaints", "POST", OFFICER),  # recording one
     Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
     Row("nonconformities:complaint_disliked", "POST", COMPLAINT_WORK, "complaint"),
+    # the API for the province's system: an API key acts as its account's role
+    Row("api:dossiers", "GET", EVERYONE, api=True),
+    Row("api:dossiers", "POST", OFFICER, api=True),  # the receipt's permission
+    Row("api:dossier", "GET", EVERYONE, "dossier", api=True),
+    *(
+        Row(f"api:dossier_{action}", "POST", DOSSIER_WORK, "dossier", api=True)
+        for _slug, action, _summary in API_ACTIONS
+    ),
+    Row("api:procedures", "GET", EVERYONE, api=True),
+    Row("api:procedure", "GET", EVERYONE, "procedure", api=True),
+    Row("api:kpis", "GET", EVERYONE, api=True),
+    Row("api:schema", "GET", EVERYONE, public=True),  # describes the API, no record
+    Row("api:docs", "GET", EVERYONE, public=True),
     # last: it ends each client's session
     Row("logout", "POST", EVERYONE, everyone_gets="login"),
 ]
@@ -199,7 +217,7 @@ def request(client: Client, method: str, url: str):
 def answer(response) -> str:
     if response.status_code == 302 and response["Location"].startswith(reverse("login")):
         return "login"
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return str(response.status_code)
     # 400: an allowed action refusing the empty form it was sent
     assert response.status_code in (200, 302, 400), response.status_code
@@ -210,7 +228,7 @@ def expected(row: Row, role: Role | None) -> str:
     if row.everyone_gets:
         return row.everyone_gets
     if role is None:
-        return "ok" if row.public else "login"
+        return "ok" if row.public else "401" if row.api else "login"
     if role not in row.allowed:
         return "403"
     return "404" if row.missing else "ok"
@@ -218,13 +236,16 @@ def expected(row: Row, role: Role | None) -> str:
 
 def test_every_role_and_visitor_gets_the_answer_of_the_table(records, personas):
     clients = {None: Client()}
+    api_clients = {None: Client()}
     for role, user in personas.items():
         clients[role] = Client()
         clients[role].force_login(user)
+        _key, secret = ApiKey.objects.create_key(name=role.value, user=user)
+        api_clients[role] = Client(headers={"Authorization": f"Api-Key {secret}"})
     wrong = []
     for row in MATRIX:
         url = urls_for(row, records)
-        for role, client in clients.items():
+        for role, client in (api_clients if row.api else clients).items():
             got = answer(request(client, row.method, url))
             if got != expected(row, role):
                 who = role.value if role else "anonymous"
@@ -246,6 +267,7 @@ def _url_names(patterns, namespace=None) -> set[str]:
 def test_every_url_has_a_row():
     """A new URL, PDF kind, dossier action or nonconformity step needs its row."""
     assert _url_names(get_resolver().url_patterns) == {row.name for row in MATRIX}
+    assert {action for _slug, action, _summary in API_ACTIONS} <= set(ACTIONS)
     kinds = {
         "procedures:dossier_pdf": set(DOSSIER_FORMS),
         "procedures:dossier_action": set(ACTIONS),

@@ -26,7 +26,7 @@ from procedures.models import (
     SupplementRequest,
 )
 from qms.models import CalendarDay
-from qms.oversight.kpi import Scope, _dossiers_in
+from qms.oversight.kpi import Scope, _dossiers_in, compute
 
 FIELDS = ("rate", "numerator", "denominator", "threshold", "reason")
 KEYS = ("2.1", "2.2", "3.1", "3.3", "4.1", "4.2", "5.2", "5.3", "5.4")
@@ -95,6 +95,12 @@ def indicator(
         "threshold": threshold,
         "reason": "" if denominator else reason,
     }
+
+
+def period_figures(scope: Scope) -> dict:
+    """The KPIs of a period (R7) and its 766 indicators (R14) as one JSON-ready object:
+    what `manage.py kpi --json` prints and the API's /kpi/ answers."""
+    return {**compute(scope), "i766": indicators(scope)}
 
 
 def indicators(scope: Scope) -> dict:

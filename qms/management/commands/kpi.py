@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from procedures.models import Procedure
 from qms.models import Unit
 from qms.oversight import i766
-from qms.oversight.kpi import Scope, compute
+from qms.oversight.kpi import Scope
 
 
 class Command(BaseCommand):
@@ -27,8 +27,7 @@ class Command(BaseCommand):
         unit = self._record(Unit, options["unit"], "--unit", "đơn vị")
         procedure = self._record(Procedure, options["procedure"], "--procedure", "thủ tục")
         scope = Scope(start, end, unit=unit, procedure=procedure)
-        figures = {**compute(scope), "i766": i766.indicators(scope)}
-        self.stdout.write(json.dumps(figures, ensure_ascii=False))
+        self.stdout.write(json.dumps(i766.period_figures(scope), ensure_ascii=False))
 
     @staticmethod
     def _day(text: str, option: str) -> date:
