@@ -63,11 +63,20 @@ def schedule(year: int) -> list[ScheduledReport]:
 REPORT_NOTICE_DAYS = 14
 
 
-def reports_due(year: int, today: date) -> list[ScheduledReport]:
-    """`year`'s reports not submitted whose day has passed or comes within
-    `REPORT_NOTICE_DAYS` of `today`."""
+def reports_due(today: date, kind: str | None = None) -> list[ScheduledReport]:
+    """The reports (of `kind`, or of both) not submitted whose day has passed or
+    comes within `REPORT_NOTICE_DAYS` of `today`: this year's, and last year's that
+    fall due this year (the fourth quarter's communication report)."""
     notice = today + timedelta(days=REPORT_NOTICE_DAYS)
-    return [entry for entry in schedule(year) if not entry.submitted and entry.due <= notice]
+    return [
+        entry
+        for year in (today.year - 1, today.year)
+        for entry in schedule(year)
+        if (year == today.year or entry.due.year == today.year)
+        and (kind is None or entry.report.kind == kind)
+        and not entry.submitted
+        and entry.due <= notice
+    ]
 
 
 def next_report(today: date) -> ScheduledReport | None:

@@ -501,7 +501,9 @@ def _report(kind: str, year: int, period: str) -> PeriodicReport:
 def report_list(request: HttpRequest) -> HttpResponse:
     year = year_in(request.GET.get("year", "")) or localdate().year
     due = request.GET.get("due") == "true"
-    entries = snapshot.reports_due(year, localdate()) if due else snapshot.schedule(year)
+    kind = request.GET.get("kind")
+    kind = kind if kind in PeriodicReport.SCHEDULES else None
+    entries = snapshot.reports_due(localdate(), kind) if due else snapshot.schedule(year)
     return render(
         request,
         "qms/report_list.html",

@@ -19,7 +19,7 @@ from nonconformities.filters import NonconformityFilter
 from nonconformities.models import Nonconformity
 from procedures.filters import DossierFilter, ProcedureFilter, QueueFilter
 from procedures.models import Dossier, Procedure, ProcedureRevision
-from qms.models import ManagementReview
+from qms.models import ManagementReview, Organisation, PeriodicReport
 from qms.oversight.filters import ObjectiveFilter, ReviewFilter
 from qms.oversight.snapshot import reports_due
 from qms.roles import Role
@@ -155,7 +155,6 @@ def _auditor(user) -> list[Waiting]:
 
 def _secretary(today: date) -> list[Waiting]:
     procedures = Procedure.objects.all()
-    due = reports_due(today.year, today)
     return [
         _listed(
             "procedures_review",
@@ -176,14 +175,21 @@ def _secretary(today: date) -> list[Waiting]:
             "nonconformities:register",
             urgent=True,
         ),
-        Waiting(
-            "reports_due",
-            _("Periodic reports due"),
-            len(due),
-            _url("qms:reports", {"year": today.year, "due": "true"}),
-            urgent=any(entry.due < today for entry in due),
-        ),
+        _reports_due(_("Periodic reports due"), today),
     ]
+
+
+def _reports_due(label: str, today: date, kind: str | None = None) -> Waiting:
+    """The reports (of `kind`, or of both) due or near, linked to that list."""
+    due = reports_due(today, kind)
+    params = {"due": "true", **({"kind": kind} if kind else {})}
+    return Waiting(
+        "reports_due",
+        label,
+        len(due),
+        _url("qms:reports", params),
+        urgent=any(entry.due < today for entry in due),
+    )
 
 
 def waiting_for(user, today: date | None = None) -> list[Waiting]:
@@ -197,6 +203,10 @@ def waiting_for(user, today: date | None = None) -> list[Waiting]:
         items += _auditor(user)
     if user.has_role(Role.ISO_SECRETARY):
         items += _secretary(today)
+    elif user.unit_id and user.unit_id == Organisation.current().communication_unit_id:
+        items.append(
+            _reports_due(_("Communication reports due"), today, PeriodicReport.Kind.COMMUNICATION)
+        )
     items.append(
         _listed(
             "my_actions",

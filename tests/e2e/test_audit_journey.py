@@ -22,9 +22,10 @@ from tests.factories import (
 )
 
 
-def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_path):
+def started_audit(make_persona, code: str):
+    """An audit of the TP-HT unit on two clauses, started by its lead auditor, and a
+    dossier of the unit's procedure to sample: (lead, dossier, audit)."""
     lead = make_persona(Role.AUDITOR)
-    officer = make_persona(Role.OFFICER)
     procedure = ProcedureFactory(code="QT-TP-05", name="Cấp Giấy xác nhận tình trạng hôn nhân")
     issue_revision(
         procedure,
@@ -32,11 +33,14 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
         approver=make_persona(Role.CHAIRMAN),
     )
     dossier = dossier_services.dossier_receive(
-        procedure=procedure, user=officer, applicant_name="Mẫu Thị Kiểm", channel="direct"
+        procedure=procedure,
+        user=make_persona(Role.OFFICER),
+        applicant_name="Mẫu Thị Kiểm",
+        channel="direct",
     )
     audit = services.audit_save(
         audit=Audit(
-            code="ĐGNB-2026-01",
+            code=code,
             title="Đánh giá Tư pháp - Hộ tịch",
             year=2026,
             planned_start=date(2026, 11, 2),
@@ -52,7 +56,11 @@ def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_pat
     )
     approve_plan(audit, make_persona(Role.ISO_SECRETARY))
     services.audit_start(audit=audit, user=lead)
+    return lead, dossier, audit
 
+
+def test_answer_sign_and_download(page: Page, live_server, make_persona, tmp_path):
+    lead, dossier, _audit = started_audit(make_persona, "ĐGNB-2026-01")
     log_in(page, live_server, lead, PASSWORD)
     page.get_by_test_id("main-nav").get_by_role("link", name="Đánh giá").click()
     page.get_by_role("link", name="ĐGNB-2026-01").click()

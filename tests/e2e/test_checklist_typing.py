@@ -2,50 +2,17 @@
 lands mid-typing and not a character is lost (issue 18)."""
 
 import re
-from datetime import date
 
 from playwright.sync_api import Page, Route, expect
 
-from audits import services
-from audits.models import Audit, ChecklistItem, Clause
-from procedures import dossier_services
-from qms.roles import Role
+from audits.models import ChecklistItem
 from tests.e2e.conftest import log_in
-from tests.factories import PASSWORD, ProcedureFactory, UnitFactory, approve_plan, issue_revision
+from tests.e2e.test_audit_journey import started_audit
+from tests.factories import PASSWORD
 
 
 def test_typing_on_while_the_left_field_is_saved(page: Page, live_server, make_persona):
-    lead = make_persona(Role.AUDITOR)
-    procedure = ProcedureFactory(code="QT-TP-05", name="Cấp Giấy xác nhận tình trạng hôn nhân")
-    issue_revision(
-        procedure,
-        secretary=make_persona(Role.ISO_SECRETARY),
-        approver=make_persona(Role.CHAIRMAN),
-    )
-    dossier = dossier_services.dossier_receive(
-        procedure=procedure,
-        user=make_persona(Role.OFFICER),
-        applicant_name="Mẫu Thị Kiểm",
-        channel="direct",
-    )
-    audit = services.audit_save(
-        audit=Audit(
-            code="ĐGNB-2026-02",
-            title="Đánh giá Tư pháp - Hộ tịch",
-            year=2026,
-            planned_start=date(2026, 11, 2),
-            planned_end=date(2026, 11, 3),
-            lead_auditor=lead,
-        ),
-        units=[UnitFactory(code="TP-HT")],
-        procedures=[],
-        clauses=list(Clause.objects.filter(number__in=["7.4", "8.5.1"])),
-        team=[],
-        user=make_persona(Role.ISO_SECRETARY),
-        reason="Kế hoạch",
-    )
-    approve_plan(audit, make_persona(Role.ISO_SECRETARY))
-    services.audit_start(audit=audit, user=lead)
+    lead, dossier, audit = started_audit(make_persona, "ĐGNB-2026-02")
 
     # The save of the field left is held until the next field is being typed into.
     held: list[Route] = []

@@ -4,9 +4,10 @@ the ward sets, sent through the superior authority's culture office, written by 
 unit the ward names."""
 
 import subprocess
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -15,7 +16,9 @@ from django.urls import reverse
 from qms.models import Organisation, PeriodicReport, Plan, PlanTask, PlanTaskProgress, Unit
 from qms.oversight import services, snapshot
 from qms.oversight.pdf import report_pdf
+from qms.oversight.waiting import waiting_for
 from qms.roles import Role
+from qms.working_days import LOCAL_TZ
 from tests.qms.test_kpi import dossier
 
 Kind = PeriodicReport.Kind
@@ -225,3 +228,22 @@ def test_the_dashboard_and_the_list_show_both_kinds(
         str(target),
     )
     assert "QUÝ II NĂM 2023" in pdf_text(target.read_bytes())
+
+
+def test_the_culture_officer_is_told_which_reports_are_due(
+    organisation, culture_officer, secretary, personas, client_for
+):
+    """In January the fourth quarter's report of last year is the one due; the count
+    on the officer's home page lists exactly those reports."""
+    with time_machine.travel(datetime(2024, 1, 3, 9, tzinfo=LOCAL_TZ), tick=False):
+        due = {item.key: item for item in waiting_for(culture_officer)}["reports_due"]
+        assert due.count == 1
+        page = client_for(culture_officer).get(due.url)
+        assert [(entry.report.year, entry.report.period) for entry in page.context["schedule"]] == [
+            (2023, Period.Q4)
+        ]
+        assert all(item.key != "reports_due" for item in waiting_for(personas[Role.SPECIALIST]))
+        # The ISO secretary sees the reports of both kinds due this year.
+        assert {item.key: item for item in waiting_for(secretary)}["reports_due"].count == 1
+        services.report_submit(report=communication(Period.Q4), user=culture_officer)
+        assert {item.key: item for item in waiting_for(culture_officer)}["reports_due"].count == 0
