@@ -4,6 +4,8 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from api.models import ApiKey
+from qms.admin import UserAdmin
+from qms.models import User
 
 admin.site.unregister(APIKey)  # the library's own model, bound to no account: unused
 
@@ -14,6 +16,20 @@ class ApiKeyAdmin(APIKeyModelAdmin):
 
     list_display = [*APIKeyModelAdmin.list_display, "user", "rate"]
     raw_id_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # As on the accounts page: who is not a superuser cannot hand a key the
+        # powers of a superuser or of a leader who signs.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(is_active=True, is_superuser=False).exclude(
+                groups__name__in=[role.value for role in UserAdmin.SIGNING_ROLES]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        """A key keeps the account it was made for: a new account needs a new key."""
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "user") if obj else fields
 
     def save_model(self, request, obj, form=None, change=False) -> None:
         if change:

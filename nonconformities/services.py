@@ -75,8 +75,13 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
     correction: the apology, if issued (a draft the head never approved was never
     sent), with its promised date; and the result delivered, which closes it (at once
     for a dossier recorded already returned). It opens no corrective action by
-    itself: one is opened when it completes a pattern (`ca_from_pattern`)."""
-    if dossier.outcome != Outcome.LATE or Nonconformity.objects.filter(dossier=dossier).exists():
+    itself: one is opened when it completes a pattern (`ca_from_pattern`). History
+    from before the QMS raises none."""
+    if (
+        dossier.before_qms
+        or dossier.outcome != Outcome.LATE
+        or Nonconformity.objects.filter(dossier=dossier).exists()
+    ):
         return None
     apology = getattr(dossier, "apology", None)
     if apology and not apology.approved_at:

@@ -265,24 +265,26 @@ def dossier_hand_on(*, dossier: Dossier, user: User, note: str = "") -> Dossier:
     dossier = _lock(dossier)
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _require_turn(user, dossier)
-    step, following = dossier.current_step, dossier.next_step()
+    following = dossier.next_step()
     if following is None:
         raise ValidationError(_("This is the last step: record the result as ready instead."))
-    _record_handoff(dossier, user, step, following, note)
+    _record_handoff(dossier, user, following, note)
     dossier.enter_step(following)
     track(dossier, user, _("Handed on to %(step)s") % {"step": following.name})
     dossier.save()
     return dossier
 
 
-def _record_handoff(dossier, user, step, following, note) -> Handoff:
+def _record_handoff(dossier, user, following, note) -> Handoff:
+    """The control slip's row of the dossier's current step, handed on to
+    `following` (None: the result is ready), against that step's deadline."""
     deadline = dossier.current_step_deadline(
         CalendarDay.objects.calendar(), Organisation.current_office_hours()
     )
     now = timezone.now()
     handoff = Handoff(
         dossier=dossier,
-        step=step,
+        step=dossier.current_step,
         from_user=user,
         to_unit=following.unit if following else None,
         to_role=following.role if following else "",
@@ -302,6 +304,15 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
     dossier = _lock(dossier)
     _require(dossier, Dossier.Status.IN_PROGRESS)
     _require_turn(user, dossier)
+    if dossier.before_qms:
+        # no revision gives the time limit a restart would set (R4)
+        raise ValidationError(
+            _(
+                "Dossier %(code)s is history from before the QMS, with no procedure "
+                "revision to set a new appointment from: record its result instead."
+            )
+            % {"code": dossier.code}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("List the items to supplement and why.")})
     now = timezone.now()
@@ -562,7 +573,7 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
             % {"step": dossier.current_step}
         )
     if dossier.current_step:  # a dossier from before the QMS has no steps to sign off
-        _record_handoff(dossier, user, dossier.current_step, None, note)
+        _record_handoff(dossier, user, None, note)
     dossier.finish(timezone.now())
     dossier.enter_step(None)
     dossier.status = Dossier.Status.COMPLETED

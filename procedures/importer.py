@@ -575,8 +575,8 @@ def import_dossiers(
                 default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
             )
             for dossier in created:  # late in the province's system, late here too
-                # (history from before the QMS had no nonconformities to raise)
-                if dossier.outcome == Outcome.LATE and not dossier.before_qms:
+                # (history from before the QMS raises none: `nc_from_late_dossier`)
+                if dossier.outcome == Outcome.LATE:
                     nc_from_late_dossier(dossier=dossier, user=user)
     return ImportResult(
         created=len(dossiers),

@@ -109,6 +109,12 @@ class Organisation(models.Model):
             )
         return organisation
 
+    @classmethod
+    def settings(cls) -> "Organisation":
+        """The organisation, or one with the default settings while none is entered:
+        a page that only reads a setting works on a fresh installation too."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()
+
     def identity_on(self, day: date) -> "OrganisationIdentity":
         """The identity in force on `day`: the latest one valid from that day or before.
 

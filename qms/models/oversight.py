@@ -643,7 +643,7 @@ class PeriodicReport(models.Model):
             self.kind == self.Kind.COMMUNICATION
             and user.is_active
             and user.unit_id is not None
-            and user.unit_id == Organisation.current().communication_unit_id
+            and user.unit_id == Organisation.settings().communication_unit_id
         )
 
     def _guard(self) -> None:

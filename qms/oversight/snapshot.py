@@ -18,7 +18,6 @@ from qms.oversight import i766, kpi
 from qms.oversight.kpi import Scope
 
 Kind = PeriodicReport.Kind
-Period = PeriodicReport.Period
 
 
 def period_scope(year: int, period: str, as_of: date | None = None) -> Scope:
@@ -45,7 +44,7 @@ class ScheduledReport:
 
 def schedule(year: int) -> list[ScheduledReport]:
     """Every report of both schedules of `year`, written or not, by due day."""
-    due_after = Organisation.current().communication_report_days
+    due_after = Organisation.settings().communication_report_days
     reports = {
         (report.kind, report.period): report for report in PeriodicReport.objects.filter(year=year)
     }
@@ -64,16 +63,16 @@ REPORT_NOTICE_DAYS = 14
 
 
 def reports_due(today: date, kind: str | None = None) -> list[ScheduledReport]:
-    """The reports (of `kind`, or of both) not submitted whose day has passed or
-    comes within `REPORT_NOTICE_DAYS` of `today`: this year's, and last year's that
-    fall due this year (the fourth quarter's communication report)."""
+    """The reports (of `kind`, or of both) of this year and last year not submitted
+    whose day has passed or comes within `REPORT_NOTICE_DAYS` of `today`: a report
+    still owed does not drop out on 1 January, and the fourth quarter's
+    communication report falls due in the next year."""
     notice = today + timedelta(days=REPORT_NOTICE_DAYS)
     return [
         entry
         for year in (today.year - 1, today.year)
         for entry in schedule(year)
-        if (year == today.year or entry.due.year == today.year)
-        and (kind is None or entry.report.kind == kind)
+        if (kind is None or entry.report.kind == kind)
         and not entry.submitted
         and entry.due <= notice
     ]
@@ -198,7 +197,7 @@ def report_for(kind: str, year: int, period: str) -> PeriodicReport:
 
 
 def due_on(report: PeriodicReport) -> date:
-    return report.due(Organisation.current().communication_report_days)
+    return report.due(Organisation.settings().communication_report_days)
 
 
 def report_scope(report: PeriodicReport, sent_on: date) -> Scope:
@@ -213,7 +212,7 @@ def report_snapshot(report: PeriodicReport, scope: Scope) -> dict:
     report adds the plan's tasks of the unit that writes it."""
     data = snapshot(scope)
     if report.kind == Kind.COMMUNICATION:
-        data["unit_tasks"] = unit_tasks(Organisation.current().communication_unit, scope)
+        data["unit_tasks"] = unit_tasks(Organisation.settings().communication_unit, scope)
     return data
 
 

@@ -47,6 +47,10 @@ def _listed(key: str, label: str, filterset, name: str, args: tuple = (), urgent
 
 
 def _queue(user) -> list[Waiting]:
+    """The dossiers at the user's steps, for whoever works them (the queue's own
+    permission)."""
+    if not user.has_perm("procedures.change_dossier"):
+        return []
     page = "procedures:dossier_queue"
     if user.has_role(*LEADERS):
         label = _("Dossiers waiting for your signature")
@@ -203,7 +207,7 @@ def waiting_for(user, today: date | None = None) -> list[Waiting]:
         items += _auditor(user)
     if user.has_role(Role.ISO_SECRETARY):
         items += _secretary(today)
-    elif user.unit_id and user.unit_id == Organisation.current().communication_unit_id:
+    elif user.unit_id and user.unit_id == Organisation.settings().communication_unit_id:
         items.append(
             _reports_due(_("Communication reports due"), today, PeriodicReport.Kind.COMMUNICATION)
         )

@@ -255,4 +255,15 @@ def test_the_iso_secretary_adds_a_key_in_the_admin_and_sees_it_once(
         reverse("admin:api_apikey_add"), {"name": "x", "user": officer.pk, "rate": "nhiều"}
     )
     assert "second, minute, hour, day" in refused.content.decode()
+    # a key never acts as a leader who signs, and keeps the account it was made for
+    chairman = personas[Role.CHAIRMAN]
+    refused = admin.post(
+        reverse("admin:api_apikey_add"), {"name": "x", "user": chairman.pk, "rate": "1/minute"}
+    )
+    assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
+    admin.post(
+        reverse("admin:api_apikey_change", args=[key.pk]),
+        {"name": "Cổng DVC tỉnh", "user": chairman.pk, "rate": "100/minute"},
+    )
+    assert ApiKey.objects.get().user == officer
     assert ApiKey.objects.count() == 1

@@ -275,6 +275,10 @@ def test_an_open_dossier_from_before_the_qms_can_still_be_completed(effective, p
     client.force_login(chairman)
     page = client.get(reverse("procedures:dossier_detail", args=[dossier.code]))
     assert page.status_code == 200 and "Trước khi áp dụng ISO" in page.content.decode()
+    # no revision to restart the time limit from (R4): no supplement request
+    with pytest.raises(ValidationError, match="trước khi áp dụng"):
+        dossier_services.dossier_request_supplement(dossier=dossier, user=chairman, reason="Thiếu")
     dossier = dossier_services.dossier_complete(dossier=dossier, user=chairman)
     assert (dossier.status, dossier.outcome) == ("completed", "late")
     assert not dossier.handoffs.exists()
+    assert not Nonconformity.objects.filter(dossier=dossier).exists()  # before the QMS

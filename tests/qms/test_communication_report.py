@@ -19,6 +19,7 @@ from qms.oversight.pdf import report_pdf
 from qms.oversight.waiting import waiting_for
 from qms.roles import Role
 from qms.working_days import LOCAL_TZ
+from tests.factories import UserFactory
 from tests.qms.test_kpi import dossier
 
 Kind = PeriodicReport.Kind
@@ -233,17 +234,38 @@ def test_the_dashboard_and_the_list_show_both_kinds(
 def test_the_culture_officer_is_told_which_reports_are_due(
     organisation, culture_officer, secretary, personas, client_for
 ):
-    """In January the fourth quarter's report of last year is the one due; the count
-    on the officer's home page lists exactly those reports."""
+    """In January the fourth quarter's report of last year is the one due; a report
+    still owed from last year does not drop out on 1 January; the count on the
+    officer's home page lists exactly those reports."""
+    for period, sent in ((Period.Q1, date(2023, 4, 4)), (Period.Q2, date(2023, 7, 4))):
+        services.report_submit(
+            report=communication(period), user=culture_officer, submitted_on=sent
+        )
     with time_machine.travel(datetime(2024, 1, 3, 9, tzinfo=LOCAL_TZ), tick=False):
         due = {item.key: item for item in waiting_for(culture_officer)}["reports_due"]
-        assert due.count == 1
+        assert due.count == 2 and due.urgent  # Q3 overdue since 05/10/2023
         page = client_for(culture_officer).get(due.url)
         assert [(entry.report.year, entry.report.period) for entry in page.context["schedule"]] == [
-            (2023, Period.Q4)
+            (2023, Period.Q3),
+            (2023, Period.Q4),
         ]
         assert all(item.key != "reports_due" for item in waiting_for(personas[Role.SPECIALIST]))
-        # The ISO secretary sees the reports of both kinds due this year.
-        assert {item.key: item for item in waiting_for(secretary)}["reports_due"].count == 1
-        services.report_submit(report=communication(Period.Q4), user=culture_officer)
+        # The ISO secretary sees both kinds: the four reform reports of 2023 too.
+        assert {item.key: item for item in waiting_for(secretary)}["reports_due"].count == 6
+        for period in (Period.Q3, Period.Q4):
+            services.report_submit(report=communication(period), user=culture_officer)
         assert {item.key: item for item in waiting_for(culture_officer)}["reports_due"].count == 0
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ISO_SECRETARY, Role.CHAIRMAN])
+def test_the_pages_read_the_default_settings_before_the_organisation_is_entered(
+    db, client_for, role
+):
+    """A fresh installation: the home page and the report list work without the
+    organisation record (the defaults: no communication unit, due 5 days after)."""
+    user = UserFactory(role=role.value)
+    client = client_for(user)
+    assert client.get(reverse("qms:home")).status_code in (200, 302)
+    listing = client.get(reverse("qms:reports"), {"year": 2023})
+    assert listing.status_code == 200
+    assert date(2023, 4, 5) in [entry.due for entry in listing.context["schedule"]]

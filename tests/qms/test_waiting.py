@@ -196,3 +196,11 @@ def test_a_review_waits_for_the_chairman_once_its_secretary_signed(
 def test_documents_to_read_are_those_of_the_users_unit(records, personas):
     assert counts(personas[Role.SPECIALIST])["to_read"] == 1  # TP-HT runs a step of QT-TP-05
     assert counts(personas[Role.CHAIRMAN])["to_read"] == 0  # no unit
+
+
+def test_only_who_works_dossiers_is_counted_their_queue(records, personas):
+    """The auditor of VH-XH has a unit but works no dossier: no queue counts for him."""
+    auditor = personas[Role.AUDITOR]
+    assert auditor.unit_id and not auditor.has_perm("procedures.change_dossier")
+    assert not [item for item in waiting_for(auditor) if item.key.startswith("queue")]
+    assert [item for item in waiting_for(personas[Role.SPECIALIST]) if item.key == "queue"]
