@@ -5,6 +5,7 @@ actor, after the checks of the page's own form."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,28 @@ from qms.paging import keyset_page
 
 VIEW_PROCEDURES = "procedures.view_procedure"
 VIEW_KPIS = "qms.view_objective"  # as the dashboard
+
+
+class ExactReceiveForm(ReceiveForm):
+    """The receipt's form with the procedure named exactly, by the ward's code or
+    the national code: a system sends what it holds, and a partial match, which an
+    officer confirms from a list, would file a mistyped code under another
+    procedure."""
+
+    def clean_procedure(self) -> Procedure:
+        typed = self.cleaned_data["procedure"].strip()
+        procedure = (
+            Procedure.objects.filter(in_use=True, revisions__status="effective")
+            .filter(Q(code__iexact=typed) | Q(national_code=typed))
+            .distinct()
+            .first()
+        )
+        if procedure is None:
+            raise forms.ValidationError(
+                _("No procedure in use has the code “%(typed)s” (the ward's or the national one).")
+                % {"typed": typed}
+            )
+        return procedure
 
 
 class KeysetPagination(pagination.BasePagination):
@@ -92,7 +115,7 @@ def _answer(request, code: str, answer_status=status.HTTP_200_OK) -> Response:
     return Response(data, status=answer_status)
 
 
-ReceiveBody = form_serializer(ReceiveForm, "DossierReceive")
+ReceiveBody = form_serializer(ExactReceiveForm, "DossierReceive")
 
 
 class ApiDossierFilter(DossierFilter):
@@ -127,7 +150,7 @@ class DossierList(generics.ListAPIView):
         """Receive a dossier at the desk, as the receipt page does (rules R1, R3, R8,
         R12, R13): `procedure` is the procedure's code; `documents` one line per
         document, `name; copy type; quantity`, or left out for the procedure's list."""
-        data = form_data(ReceiveForm, request)
+        data = form_data(ExactReceiveForm, request)
         dossier = dossier_services.dossier_receive(user=request.user, **data)
         return _answer(request, dossier.code, status.HTTP_201_CREATED)
 

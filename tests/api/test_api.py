@@ -16,7 +16,7 @@ from django.urls import reverse
 from api.models import ApiKey
 from api.views import KeysetPagination
 from procedures import dossier_services
-from procedures.models import Dossier
+from procedures.models import Dossier, Procedure
 from qms.roles import Role
 from tests.database import database_state, is_vietnamese
 from tests.factories import pdf_bytes
@@ -267,3 +267,19 @@ def test_the_iso_secretary_adds_a_key_in_the_admin_and_sees_it_once(
     )
     assert ApiKey.objects.get().user == officer
     assert ApiKey.objects.count() == 1
+
+
+def test_a_receipt_names_its_procedure_exactly(effective, officer, api_for):
+    """The page's partial match ("hôn nhân" finds QT-TP-05, picked from a list) is
+    refused here; the ward's code in any case and the national code are taken."""
+    api = api_for(officer)
+    Procedure.objects.filter(pk=effective.procedure_id).update(national_code="1.001193")
+    body = {"applicant_name": "Phạm Văn Đông", "channel": "direct"}
+    refused = api.post(
+        reverse("api:dossiers"), {"procedure": "hôn nhân", **body}, content_type=JSON
+    )
+    assert refused.status_code == 400 and "hôn nhân" in refused.json()["procedure"][0]
+    for code in ("qt-tp-05", "1.001193"):
+        taken = api.post(reverse("api:dossiers"), {"procedure": code, **body}, content_type=JSON)
+        assert taken.status_code == 201, taken.json()
+    assert Dossier.objects.filter(procedure=effective.procedure).count() == 2
