@@ -31,7 +31,13 @@ from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from procedures.turned_away import register, summary, turned_away_xlsx
 from qms.decorators import permission_required
-from qms.feedback import error_messages, form_error_messages, form_service_error, run_action
+from qms.feedback import (
+    error_messages,
+    form_action,
+    form_error_messages,
+    form_service_error,
+    run_action,
+)
 from qms.forms import SignForm
 from qms.idempotency import one_time_form
 from qms.paging import keyset_page
@@ -197,18 +203,16 @@ def _dossier_form(
     request: HttpRequest, code: str, name: str, form, write, success: str
 ) -> HttpResponse:
     """One of the dossier page's action forms sent (`name`: its name in the page's
-    `forms`): `write(cleaned_data)` (a service call) when the form is valid; a
-    refusal, the form's or the service's, shows the dossier's page again with the
-    form as typed and each reason beside its field."""
-    if form.is_valid():
-        try:
-            write(form.cleaned_data)
-        except ValidationError as error:
-            form_service_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("procedures:dossier_detail", code=code)
-    return _dossier_page(request, _dossier(code), {name: form}, status=400)
+    `forms`), through `form_action`: a refusal shows the dossier's page again (400)
+    with the form as typed and each reason beside its field."""
+    return form_action(
+        request,
+        form,
+        write,
+        page=lambda refused: _dossier_page(request, _dossier(code), {name: refused}, status=400),
+        redirect_to=reverse("procedures:dossier_detail", args=[code]),
+        success=success,
+    )
 
 
 def _apology(dossier: Dossier) -> Apology:

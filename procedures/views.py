@@ -229,16 +229,14 @@ def revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """A refused approval shows the revision again, as it is now, with the form's
     values and why it was refused."""
     revision = _revision(pk)
-    form = ApprovalForm(request.POST, request=request, record=revision)
-    if form.is_valid():
-        try:
-            services.revision_approve(revision=revision, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_service_error(form, error)
-        else:
-            messages.success(request, _("%(revision)s is approved.") % {"revision": revision})
-            return redirect("procedures:revision_detail", pk=pk)
-    return _revision_page(request, revision, {"approval_form": form}, status=400)
+    return form_action(
+        request,
+        ApprovalForm(request.POST, request=request, record=revision),
+        lambda data: services.revision_approve(revision=revision, user=request.user, **data),
+        page=lambda form: _revision_page(request, revision, {"approval_form": form}, status=400),
+        redirect_to=reverse("procedures:revision_detail", args=[pk]),
+        success=_("%(revision)s is approved.") % {"revision": revision},
+    )
 
 
 @require_POST
