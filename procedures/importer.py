@@ -107,6 +107,10 @@ DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
 # Reads the rows after the header, each only its cells between two columns (0-based).
 RowReader = Callable[[int, int], Iterator[Sequence]]
+# Told how far an import has gone: the stage ("check" the rows, "write" the dossiers),
+# the rows done and the rows in all; called every PROGRESS_EVERY rows and at the end.
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 1000
 
 
 @dataclass
@@ -424,7 +428,9 @@ def _representative(row: _Row) -> dict[str, str]:
     return values
 
 
-def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]]:
+def build_dossiers(
+    rows: list[dict], progress: Progress | None = None
+) -> tuple[list[Dossier], int, list[RowError]]:
     """Check every row and build the dossiers to create; nothing is written here."""
     errors: list[RowError] = []
     calendar = CalendarDay.objects.calendar()
@@ -441,6 +447,8 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
     seen: dict[str, int] = {}
     dossiers, skipped = [], 0
     for number, cells in enumerate(rows, start=2):
+        if progress and (number - 1) % PROGRESS_EVERY == 0:
+            progress("check", number - 2, len(rows))
         if not cells:
             continue
         errors_before = len(errors)
@@ -542,6 +550,8 @@ def build_dossiers(rows: list[dict]) -> tuple[list[Dossier], int, list[RowError]
             dossier.status = Dossier.Status.RETURNED
             dossier.digitised, dossier.rating = digitised, rating
         dossiers.append(dossier)
+    if progress:
+        progress("check", len(rows), len(rows))
     return dossiers, skipped, errors
 
 
@@ -552,12 +562,14 @@ def import_dossiers(
     user=None,
     dry_run: bool = False,
     profile: ImportProfile | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the file, its headers read through `profile`'s mapping when given;
-    every problem is named by its row and by the column as the file heads it."""
+    every problem is named by its row and by the column as the file heads it.
+    `progress`, when given, is told how far the import has gone."""
     table = read_table(name, content, profile.mapping if profile else None)
     with transaction.atomic():
-        dossiers, skipped, errors = build_dossiers(table.rows)
+        dossiers, skipped, errors = build_dossiers(table.rows, progress)
         if errors:
             raise ImportRejected(
                 [RowError(e.row, table.labels.get(e.column, e.column), e.reason) for e in errors]
@@ -574,6 +586,8 @@ def import_dossiers(
                 default_user=user,
                 default_change_reason=f"Nhập từ tệp {PurePath(name).name}",
             )
+            if progress:
+                progress("write", len(created), len(created))
             for dossier in created:  # late in the province's system, late here too
                 # (history from before the QMS raises none: `nc_from_late_dossier`)
                 if dossier.outcome == Outcome.LATE:
