@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "audits",
     "nonconformities",
     "api",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,12 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iso@localhost")
+
+# The citizens' pages (public/): the key of their tokens, kept outside the database
+# (its own, so that the printed codes outlive a change of DJANGO_SECRET_KEY), and the address
+# the printed QR codes and the notices point to.
+PUBLIC_TOKEN_KEY = os.environ.get("DJANGO_PUBLIC_TOKEN_KEY", "") or SECRET_KEY
+PUBLIC_BASE_URL = os.environ.get("DJANGO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

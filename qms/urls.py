@@ -86,4 +86,5 @@ urlpatterns = [
     ),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("public.urls")),
 ]

@@ -13,6 +13,7 @@ from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
 from procedures import services as procedure_services
+from public.tokens import token_for
 from qms.models import (
     CalendarDay,
     ManagementReview,
@@ -283,6 +284,7 @@ def records(personas, effective, audit, secretary, chairman):
         "draft": {"pk": draft.pk},
         "compare": {"pk": draft.pk, "other": effective.pk},
         "dossier": {"code": dossier.code},
+        "public_dossier": {"code": dossier.code, "token": token_for("dossier", dossier.code)},
         "apology": {"code": late.code},
         "audit": {"pk": started.pk},
         "planned_audit": {"pk": planned.pk},

@@ -198,6 +198,8 @@ MATRIX = [
     Row("api:docs", "GET", EVERYONE, public=True),
     # last: it ends each client's session
     Row("logout", "POST", EVERYONE, everyone_gets="login"),
+    # the citizens' pages: no account, the same for everyone
+    Row("public:status", "GET", EVERYONE, "public_dossier", public=True),
 ]
 
 
