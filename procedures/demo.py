@@ -565,7 +565,8 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
         dossier.delivery = rng.choices(list(Delivery), [80, 5, 15])[0]
     history = {"default_user": officer, "default_change_reason": "Dữ liệu mẫu"}
     with transaction.atomic():
-        number_the_book(dossiers)
+        for dossier, year, row in number_the_book((d.received_at, d.code, d) for d in dossiers):
+            dossier.book_year, dossier.book_row = year, row
         bulk_create_with_history(dossiers, Dossier, batch_size=2000, **history)
         saved = Dossier.objects.in_bulk([d.code for d in dossiers], field_name="code")
         components = {}

@@ -45,6 +45,25 @@ def test_a_clean_file_is_imported_with_computed_dates(effective):
     assert raised.found_on == date(2023, 3, 9)
 
 
+def test_each_row_written_in_bulk_has_its_history_and_its_place_in_the_book(effective, personas):
+    # written with executemany (SQLite) or COPY (PostgreSQL) behind the ORM's back:
+    # every history row must still be the dossier as it was created, by the importer
+    officer = personas[Role.OFFICER]
+    import_dossiers("tinh.csv", csv_bytes(*GOOD), user=officer)
+    fields = [f.attname for f in Dossier._meta.concrete_fields]
+    for dossier in Dossier.objects.all():
+        (record,) = dossier.history.all()
+        assert (record.history_type, record.history_user) == ("+", officer)
+        assert {f: getattr(record, f) for f in fields} == {f: getattr(dossier, f) for f in fields}
+    # the book numbered in order of receipt, after the rows were written
+    book = Dossier.objects.order_by("received_at").values_list("code", "book_year", "book_row")
+    assert list(book) == [
+        ("PAD-230302-0001", 2023, 1),
+        ("PAD-230302-0002", 2023, 2),
+        ("PAD-230303-0001", 2023, 3),
+    ]
+
+
 def test_importing_twice_creates_nothing_new(effective):
     import_dossiers("a.csv", csv_bytes(*GOOD))
     result = import_dossiers("a.csv", csv_bytes(*GOOD))
