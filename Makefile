@@ -38,6 +38,7 @@ check-deps:
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "qms.urls"
@@ -208,6 +210,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iso@localhost"
 PUBLIC_TOKEN_KEY = os.environ.get("DJANGO_PUBLIC_TOKEN_KEY", "") or SECRET_KEY
 PUBLIC_BASE_URL = os.environ.get("DJANGO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Their rate limits (public/limits.py) count in a table of the database, so that every
+# server process shares the counts: `python manage.py createcachetable` creates it
+# (`make run` does; the test databases get it on creation). django-ratelimit asks for
+# memcached or Redis, whose increments are atomic; the database's are not, so two
+# requests at the same instant may both pass: a limit a few requests loose, which is
+# enough to stop a script from walking the codes. Hence its check is silenced
+# (SILENCED_SYSTEM_CHECKS below).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qms_ratelimit",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "public.limits.too_many"
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The province's system calls /api/v1/ with an API key of its own (api.models.ApiKey),
@@ -293,7 +312,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # check W006 asks for the address only against rotating user agents or cookies,
 # which a count per name ignores anyway.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "django_ratelimit.E003", "django_ratelimit.W001"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qms.accounts.locked_out"
 AXES_VERBOSE = False
