@@ -22,7 +22,7 @@ from audits.models import Audit, ChecklistItem, Finding
 from audits.pdf import audit_report_pdf
 from bench import hostile
 from procedures import dossier_services
-from procedures.importer import MAX_ROWS, ImportRejected, import_dossiers
+from procedures.importer import HEADERS, MAX_ROWS, ImportRejected, import_dossiers
 from procedures.models import Dossier, Procedure
 from procedures.pdf import dossier_pdf
 from procedures.tracking_book import tracking_book_xlsx
@@ -242,40 +242,63 @@ def due_dates() -> list[Result]:
     ]
 
 
-def import_csv() -> list[Result]:
-    """`import_dossiers` of 100,000 new rows (validated, appointments, history)."""
+IMPORT_ROWS = 100_000
+IMPORT_TARGET = 10_000  # rows a second
+
+
+def register_csv(rows: int) -> bytes:
+    """A province export of `rows` returned dossiers, as a register writes it: the
+    Vietnamese headers and values, every date, one in three rated."""
     rng = random.Random(2)
     procedures = list(Procedure.objects.filter(in_use=True).values_list("code", flat=True))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["code", "procedure_code", "applicant_name", "channel", "received_at"])
+    writer.writerow(
+        [HEADERS[field] for field in ("code", "procedure_code", "applicant_name", "channel")]
+        + [HEADERS[field] for field in ("received_at", "completed_at", "returned_at")]
+        + [HEADERS["digitised"], HEADERS["rating"]]
+    )
     day = date(2024, 3, 4)
-    for number in range(100_000):
-        received = datetime.combine(day, clock(8), tzinfo=LOCAL_TZ) + timedelta(
-            minutes=number % 480
-        )
+    for number in range(rows):
+        received = datetime.combine(day, clock(8)) + timedelta(minutes=number % 480)
         writer.writerow(
             [
                 f"IMP-{day:%y%m%d}-{number:06d}",
                 rng.choice(procedures),
-                "Nhập Thử Nghiệm",
-                "direct",
-                received.isoformat(),
+                "Nguyễn Văn Nhập",
+                rng.choice(["Trực tiếp", "Trực tuyến", "Qua bưu chính"]),
+                f"{received:%d/%m/%Y %H:%M}",
+                f"{received + timedelta(days=1):%d/%m/%Y %H:%M:%S}",
+                f"{received + timedelta(days=2):%d/%m/%Y %H:%M}",
+                rng.choice(["Có", "Không"]),
+                rng.choice(["Hài lòng", "", ""]),
             ]
         )
-    content = buffer.getvalue().encode()
+    return buffer.getvalue().encode()
+
+
+def import_csv() -> list[Result]:
+    """`import_dossiers` of a register's 100,000 returned dossiers: every check, the
+    due dates, the tracking book, the history rows, the late ones' nonconformities."""
+    content = register_csv(IMPORT_ROWS)
 
     def run():
         result = import_dossiers("bench.csv", content)
-        assert result.created == 100_000, result
+        assert result.created == IMPORT_ROWS, result
 
     started = time.perf_counter()
     rolled_back(run)()
     seconds = time.perf_counter() - started
-    rate = 100_000 / seconds
+    rate = IMPORT_ROWS / seconds
     return [
-        Result("import of 100,000 CSV rows", round(rate), "rows/s", "> 5000", rate > 5000),
-        Result("import of 100,000 CSV rows: time", round(seconds, 1), "s"),
+        Result(
+            "import of 100,000 register rows",
+            round(rate),
+            "rows/s",
+            f">= {IMPORT_TARGET}",
+            rate >= IMPORT_TARGET,
+        ),
+        Result("import of 100,000 register rows: time", round(seconds, 1), "s"),
     ]
 
 
@@ -427,6 +450,8 @@ STEPS = {
     "documents": documents,
 }
 
+# Steps whose peak memory (the process's resident memory at its highest) has a target.
+PEAK_TARGETS_MIB = {"import": 300}
 # Steps whose added memory (the peak above what the process held when the step
 # began) has a target.
 MEMORY_TARGETS_MIB = {
