@@ -36,12 +36,17 @@ check-deps:
 	@$(if $(MISSING_PACKAGES),echo "make test cần các gói Debian: $(MISSING_PACKAGES) — chạy \
 		'make deps' hoặc 'apt-get install $(MISSING_PACKAGES)'." >&2; exit 1,true)
 
+# The site, and beside it the worker that imports large files in the background
+# (django-tasks' db_worker), stopped when the server stops. The worker does not
+# reload on code changes: stop and start `make run` again after editing a task.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,8 @@
 """The one-stop desk's pages: receive, list, work and return dossiers."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procedures import dossier_services
+from procedures import dossier_services, import_jobs
 from procedures.filters import DossierFilter, QueueFilter, TurnedAwayFilter, with_step_deadlines
 from procedures.forms import (
     ApologyForm,
@@ -26,7 +27,7 @@ from procedures.forms import (
     procedure_matches,
 )
 from procedures.importer import REQUIRED, TABLE, ImportRejected, import_dossiers
-from procedures.models import Apology, Dossier, DossierDocument, RevisionComponent
+from procedures.models import Apology, Dossier, DossierDocument, ImportJob, RevisionComponent
 from procedures.pdf import DOSSIER_FORMS, dossier_pdf
 from procedures.tracking_book import tracking_book_pdf, tracking_book_xlsx
 from procedures.turned_away import register, summary, turned_away_xlsx
@@ -415,20 +416,50 @@ def turned_away_export(request: HttpRequest) -> HttpResponse:
 
 @permission_required(RECEIVE)
 def dossier_import(request: HttpRequest) -> HttpResponse:
+    """A small file is imported within the request; a larger one by the worker, its
+    page following the counts (procedures.import_jobs)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": TABLE, "required": REQUIRED}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        options = {"dry_run": form.cleaned_data["dry_run"], "profile": form.cleaned_data["profile"]}
+        if upload.size > import_jobs.IN_REQUEST_BYTES:
+            return redirect(
+                import_jobs.import_job_start(user=request.user, upload=upload, **options)
+            )
         try:
-            result = import_dossiers(
-                upload.name,
-                upload.read(),
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-                profile=form.cleaned_data["profile"],
+            context["result"] = import_dossiers(
+                upload.name, upload.read(), user=request.user, **options
             )
         except ImportRejected as rejected:
-            context["errors"] = rejected.errors
-        else:
-            context["result"] = result
+            context |= {"errors": rejected.errors, "error_count": len(rejected.errors)}
     return render(request, "procedures/dossier_import.html", context)
+
+
+def _import_job(request: HttpRequest, pk: int) -> ImportJob:
+    """The job, seen only by who sent the file and by the ISO secretary."""
+    job = get_object_or_404(ImportJob.objects.select_related("user", "profile"), pk=pk)
+    if job.user_id != request.user.pk and not request.user.has_role(Role.ISO_SECRETARY):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    context = {"job": job, "progress": import_jobs.job_progress(job)}
+    return render(request, "procedures/import_job.html", context | import_jobs.job_outcome(job))
+
+
+@login_required
+def import_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the job's page polls while the import runs."""
+    job = _import_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "finished": job.finished,
+            **import_jobs.job_progress(job),
+        }
+    )

@@ -38,6 +38,10 @@ dossier_patterns = [
     path("cho-xu-ly/", dossier_views.dossier_queue, name="dossier_queue"),
     path("so-theo-doi/", dossier_views.tracking_book, name="tracking_book"),
     path("nhap-tep/", dossier_views.dossier_import, name="dossier_import"),
+    path("nhap-tep/<int:pk>/", dossier_views.import_job, name="import_job"),
+    path(
+        "nhap-tep/<int:pk>/tien-do/", dossier_views.import_job_progress, name="import_job_progress"
+    ),
     path("tu-choi-tiep-nhan/", dossier_views.turned_away, name="turned_away"),
     path("tu-choi-tiep-nhan/xlsx/", dossier_views.turned_away_export, name="turned_away_export"),
     path("<str:code>/", dossier_views.dossier_detail, name="dossier_detail"),

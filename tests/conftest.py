@@ -13,6 +13,7 @@ from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
 from procedures import services as procedure_services
+from procedures.models import ImportJob
 from public.tokens import token_for
 from qms.models import (
     CalendarDay,
@@ -110,6 +111,14 @@ def pytest_report_header(config) -> str:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run as they are queued, in the test's transaction: a test
+    sees their outcome on its next line (tests/procedures/test_import_jobs.py runs
+    the database backend's worker itself)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 # -- controlled procedures, used by the procedures and audits tests ---------------------
@@ -294,6 +303,14 @@ def records(personas, effective, audit, secretary, chairman):
         "complaint": {
             "pk": nc_services.complaint_record(
                 user=officer, citizen="Người dân", content="Chờ lâu"
+            ).pk
+        },
+        "import_job": {
+            "pk": ImportJob.objects.create(
+                user=officer,
+                file_name="tinh.csv",
+                status=ImportJob.Status.DONE,
+                result={"created": 3, "skipped": 0, "ignored": []},
             ).pk
         },
     }

@@ -37,6 +37,8 @@ DOSSIER_WORK = frozenset(
 AUDIT_WORK = frozenset({Role.ISO_SECRETARY, Role.AUDITOR})
 NC_WORK = AUDIT_WORK
 COMPLAINT_WORK = frozenset({Role.OFFICER, Role.ISO_SECRETARY})
+# an import job: the officer who sent its file, and the ISO secretary
+IMPORT_JOB = frozenset({Role.OFFICER, Role.ISO_SECRETARY})
 NC_STEPS = (
     "start",
     "correction",
@@ -128,6 +130,8 @@ MATRIX = [
     Row("procedures:turned_away", "GET", EVERYONE),
     Row("procedures:turned_away_export", "GET", EVERYONE),
     Row("procedures:dossier_import", "GET", OFFICER),
+    Row("procedures:import_job", "GET", IMPORT_JOB, "import_job"),
+    Row("procedures:import_job_progress", "GET", IMPORT_JOB, "import_job"),
     Row("procedures:dossier_detail", "GET", EVERYONE, "dossier"),
     # a dossier in progress offers its receipt and control slip only
     *each(

@@ -1,4 +1,5 @@
-"""Controlled procedures (`controlled`) and the dossiers that follow them (`dossiers`)."""
+"""Controlled procedures (`controlled`), the dossiers that follow them (`dossiers`) and
+the imports of the province's files run in the background (`imports`)."""
 
 from procedures.models.controlled import (
     ATTACHMENT_EXTENSIONS,
@@ -32,6 +33,7 @@ from procedures.models.dossiers import (
     RuleSet,
     SupplementRequest,
 )
+from procedures.models.imports import ImportJob
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -47,6 +49,7 @@ __all__ = [
     "DossierSequence",
     "Field",
     "Handoff",
+    "ImportJob",
     "ImportProfile",
     "LimitUnit",
     "OnlineLevel",
