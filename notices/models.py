@@ -44,7 +44,7 @@ class Notice(models.Model):
     MAX_ATTEMPTS = 10
 
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
-    channel = models.CharField(_("channel"), max_length=20, default="email")
+    channel = models.CharField(_("sending channel"), max_length=20, default="email")
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"))
