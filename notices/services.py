@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from notices.models import Attempt, Event, Notice
 
@@ -24,7 +25,10 @@ def notify(
     recipient = recipient.strip()
     if not recipient:
         return None
+    now = timezone.now()
     return Notice.objects.create(
+        created_at=now,
+        next_attempt_at=now,
         event=event,
         channel=channel,
         recipient=recipient,
