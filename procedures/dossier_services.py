@@ -16,6 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nonconformities.services import nc_from_late_dossier, nc_output_corrected
+from notices.models import Event
+from procedures.applicant_notices import (
+    apology_issued,
+    result_ready,
+    supplement_requested,
+    tell_applicant,
+)
 from procedures.models import (
     Apology,
     BookSequence,
@@ -330,6 +337,7 @@ def dossier_request_supplement(*, dossier: Dossier, user: User, reason: str) -> 
     dossier.supplement_count += 1
     track(dossier, user, _("Supplement requested"))
     dossier.save()
+    tell_applicant(dossier, Event.SUPPLEMENT_REQUESTED, supplement_requested, request)
     return dossier
 
 
@@ -558,6 +566,7 @@ def apology_approve(*, apology: Apology, user: User, password: str, seen_sha256:
         _("Apology issued; new date %(day)s") % {"day": short_date(apology.new_due_date)},
     )
     dossier.save()
+    tell_applicant(dossier, Event.APOLOGY_ISSUED, apology_issued, apology)
     return apology
 
 
@@ -580,6 +589,7 @@ def dossier_complete(*, dossier: Dossier, user: User, note: str = "") -> Dossier
     track(dossier, user, _("Result ready"))
     dossier.save()
     nc_from_late_dossier(dossier=dossier, user=user)
+    tell_applicant(dossier, Event.RESULT_READY, result_ready)
     return dossier
 
 

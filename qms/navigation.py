@@ -51,6 +51,12 @@ NAVIGATION = (
         "qms.view_organisationidentity",
         group=ORGANISATION,
     ),
+    NavItem(
+        _("Notices not delivered"),
+        "notices:undelivered",
+        "notices.view_notice",
+        group=ORGANISATION,
+    ),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 )
 

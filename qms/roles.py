@@ -75,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "nonconformities.add_nonconformity",
         "nonconformities.change_nonconformity",
         "nonconformities.change_complaint",
+        "notices.view_*",  # the applicants' addresses: not for every reader
     ),
     Role.AUDITOR: (
         *_READ_ALL,

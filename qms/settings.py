@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "nonconformities",
     "api",
     "public",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "iso@localhost")
+
+# The channels the notices to applicants go through (notices/channels.py): the name a
+# notice carries -> the dotted path of its class. An SMS or Zalo gateway is one more line.
+NOTICE_CHANNELS = {"email": "notices.channels.EmailChannel"}
 
 # The citizens' pages (public/): the key of their tokens, kept outside the database
 # (its own, so that the printed codes outlive a change of DJANGO_SECRET_KEY), and the address

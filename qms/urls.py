@@ -87,4 +87,5 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("", include("public.urls")),
+    path("", include("notices.urls")),
 ]

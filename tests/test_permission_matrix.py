@@ -187,6 +187,8 @@ MATRIX = [
     Row("nonconformities:complaints", "POST", OFFICER),  # recording one
     Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
     Row("nonconformities:complaint_disliked", "POST", COMPLAINT_WORK, "complaint"),
+    # the notices to applicants that were not delivered: their addresses, for the secretary
+    Row("notices:undelivered", "GET", SECRETARY),
     # the API for the province's system: an API key acts as its account's role
     Row("api:dossiers", "GET", EVERYONE, api=True),
     Row("api:dossiers", "POST", OFFICER, api=True),  # the receipt's permission
