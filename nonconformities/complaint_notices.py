@@ -23,9 +23,7 @@ class Notice:
 def acknowledgement(complaint: Complaint) -> Notice:
     """The feedback is received: its reference, the day the answer is due, the link."""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your feedback %(reference)s is received") % {
-            "reference": complaint.reference
-        }
+        subject = _("Your feedback %(reference)s is received") % {"reference": complaint.reference}
         body = _(
             "Dear %(citizen)s,\n\n"
             "The one-stop desk received your complaint or recommendation on %(received)s "
@@ -38,9 +36,7 @@ def acknowledgement(complaint: Complaint) -> Notice:
 def answered(complaint: Complaint) -> Notice:
     """The feedback is answered: the answer itself, and the link where it stays."""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your feedback %(reference)s is answered") % {
-            "reference": complaint.reference
-        }
+        subject = _("Your feedback %(reference)s is answered") % {"reference": complaint.reference}
         body = _(
             "Dear %(citizen)s,\n\n"
             "The one-stop desk answered your complaint or recommendation %(reference)s "

@@ -86,5 +86,7 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(reference__icontains=value) | Q(citizen__icontains=value) | Q(content__icontains=value)
+            Q(reference__icontains=value)
+            | Q(citizen__icontains=value)
+            | Q(content__icontains=value)
         )

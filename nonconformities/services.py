@@ -288,9 +288,8 @@ def complaint_send(
     if source == Complaint.Source.DESK:
         raise ValueError("A complaint brought to the desk is recorded by complaint_record.")
     if source == Complaint.Source.PUBLIC_FORM and not (phone.strip() or email.strip()):
-        raise ValidationError(
-            {"phone": _("Give a phone number or an e-mail address, so that the answer reaches you.")}
-        )
+        message = _("Give a phone number or an e-mail address, so that the answer reaches you.")
+        raise ValidationError({"phone": message})
     complaint = Complaint(
         source=source, citizen=citizen, phone=phone, email=email, content=content, dossier=dossier
     )

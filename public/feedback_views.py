@@ -57,9 +57,12 @@ def dossier_feedback(request: HttpRequest, code: str, token: str) -> HttpRespons
     if dossier is None or not token_matches("dossier", code, token):
         return not_found(request)
     form = DossierFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if sent := _sent(form, source=Complaint.Source.STATUS_PAGE, dossier=dossier):
-            return sent
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (sent := _sent(form, source=Complaint.Source.STATUS_PAGE, dossier=dossier))
+    ):
+        return sent
     return render(
         request, "public/feedback_form.html", {"form": form, "dossier": dossier, "token": token}
     )
