@@ -111,7 +111,7 @@ def seed_nonconformities(*, secretary: User, officer: User, auditor: User) -> in
         complaint = services.complaint_record(
             user=officer,
             citizen="Trịnh Văn Khiếu",
-            contact="0912 000 111",
+            phone="0912 000 111",
             content="Phải đến Bộ phận Một cửa hai lần vì chưa được hướng dẫn đủ giấy tờ.",
         )
         services.complaint_answer(

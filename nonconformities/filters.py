@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from nonconformities.models import Action, Nonconformity
+from nonconformities.models import Action, Complaint, Nonconformity
 from qms.filters import BooleanWidget, YearFilter
 from qms.forms import FilterForm
 from qms.models import Unit, User
@@ -72,4 +72,21 @@ class NonconformityFilter(django_filters.FilterSet):
             Q(code__icontains=value)
             | Q(description__icontains=value)
             | Q(root_cause__icontains=value)
+        )
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Complaint.Source.choices)
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Complaint
+        fields = []
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(citizen__icontains=value)
+            | Q(content__icontains=value)
         )

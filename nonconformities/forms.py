@@ -86,5 +86,5 @@ class ComplaintForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = ["citizen", "contact", "content", "repeated"]
+        fields = ["citizen", "phone", "email", "contact", "content", "repeated"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}

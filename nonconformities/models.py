@@ -26,16 +26,52 @@ from simple_history.models import HistoricalRecords
 from audits.models import Finding
 from procedures.models import Dossier, Procedure
 from qms.history import value_on
-from qms.models import Unit
+from qms.models import NumberSequence, Unit
+from qms.privacy import MASK, citizen_contact
 from qms.uploads import DeletesReplacedFiles, GeneratedName, upload_validators
+from qms.validators import validate_phone
+
+
+class ComplaintSequence(NumberSequence):
+    """The last reference number given per year (`PAKN-YYYY-NNNN`): taken in the
+    transaction that records the complaint, so two sent at the same moment never share
+    one and a refused one gives its number back."""
+
+    KEY = "year"
+    year = models.PositiveSmallIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class Complaint(models.Model):
-    """A citizen's complaint or recommendation (phản ánh, kiến nghị)."""
+    """A citizen's complaint or recommendation (phản ánh, kiến nghị).
 
+    Received at the desk by an officer, or sent by the citizen from the public pages
+    (`source`), without an account: then nobody received it (`received_by` empty).
+    The citizen's phone and e-mail are kept apart so that the answer can be sent to
+    them; `contact` keeps whatever else reaches them (an address, a neighbour's phone),
+    and what was written there before the two fields existed and is neither."""
+
+    class Source(models.TextChoices):
+        DESK = "desk", _("At the desk")
+        STATUS_PAGE = "status_page", _("From the dossier's status page")
+        PUBLIC_FORM = "public_form", _("From the public feedback form")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.DESK
+    )
     received_at = models.DateTimeField(_("received at"))
     citizen = models.CharField(_("citizen"), max_length=200)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact = models.CharField(
+        _("other contact details"),
+        max_length=200,
+        blank=True,
+        help_text=_("An address, or how else to reach the citizen."),
+    )
     content = models.TextField(_("content"))
     dossier = models.ForeignKey(
         Dossier,
@@ -46,7 +82,12 @@ class Complaint(models.Model):
         related_name="complaints",
     )
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     answer_due = models.DateField(_("answer due"))
     answer = models.TextField(_("answer"), blank=True)
@@ -65,9 +106,32 @@ class Complaint(models.Model):
         verbose_name = _("complaint or recommendation")
         verbose_name_plural = _("complaints and recommendations")
         ordering = ["-received_at"]
+        constraints = [
+            # an officer receives at the desk; what the citizen sends, nobody
+            models.CheckConstraint(
+                condition=Q(source="desk", received_by__isnull=False)
+                | (~Q(source="desk") & Q(received_by__isnull=True)),
+                name="complaint_received_by_at_the_desk_only",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="status_page") | Q(dossier__isnull=False),
+                name="complaint_from_a_status_page_has_its_dossier",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.citizen}: {self.content[:60]}"
+        return f"{self.reference} {self.citizen}: {self.content[:60]}"
+
+    def contact_for(self, user) -> dict[str, str]:
+        """The citizen's phone, e-mail and other contact details as `user` may see them
+        (`qms.privacy`): the e-mail, like the phone, only to who may reach the citizen."""
+        shown = citizen_contact(user, id_number="", phone=self.phone, address=self.contact)
+        may_see = user is None or user.may_see_citizen_contact()
+        return {
+            "phone": shown.phone,
+            "email": self.email if may_see or not self.email else MASK,
+            "other": shown.address,
+        }
 
 
 class NonconformityQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from nonconformities import patterns
-from nonconformities.models import Action, Complaint, Nonconformity
+from nonconformities.models import Action, Complaint, ComplaintSequence, Nonconformity
 from procedures.models import Dossier, Outcome, Procedure
 from qms.dates import short_date
 from qms.history import save_tracked, track
@@ -229,30 +229,71 @@ def nc_escalate(*, nc: Nonconformity, user: User, reason: str) -> Nonconformity:
     return case
 
 
+def _complaint_received(complaint: Complaint, *, user: User | None, reason: str) -> Complaint:
+    """Checks and saves a complaint just received, now: its answer is due 15 working
+    days later by the calendar, and it takes the next reference of its year (given
+    back with the transaction if the complaint is refused)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    complaint.received_at = now
+    complaint.answer_due = CalendarDay.objects.calendar().add_working_days(
+        today, COMPLAINT_ANSWER_DAYS
+    )
+    complaint.reference = f"PAKN-{today.year}-{ComplaintSequence.take(today.year):04d}"
+    return save_tracked(complaint, user=user, reason=reason)
+
+
 @transaction.atomic
 def complaint_record(
     *,
     user: User,
     citizen: str,
     content: str,
+    phone: str = "",
+    email: str = "",
     contact: str = "",
     dossier: Dossier | None = None,
     repeated: bool = False,
 ) -> Complaint:
-    now = timezone.now()
+    """A complaint brought to the desk, received by `user`."""
     complaint = Complaint(
-        received_at=now,
+        source=Complaint.Source.DESK,
         citizen=citizen,
+        phone=phone,
+        email=email,
         contact=contact,
         content=content,
         dossier=dossier,
         repeated=repeated,
         received_by=user,
-        answer_due=CalendarDay.objects.calendar().add_working_days(
-            timezone.localdate(now), COMPLAINT_ANSWER_DAYS
-        ),
     )
-    return save_tracked(complaint, user=user, reason=_("Received"))
+    return _complaint_received(complaint, user=user, reason=_("Received"))
+
+
+@transaction.atomic
+def complaint_send(
+    *,
+    source: str,
+    citizen: str,
+    content: str,
+    phone: str = "",
+    email: str = "",
+    dossier: Dossier | None = None,
+) -> Complaint:
+    """A complaint the citizen sends from the public pages (`source`), without an
+    account: from the status page of `dossier`, or from the public form (with a
+    dossier if its code was given). Nobody received it, and no one is its history's
+    author. From the public form only the citizen's phone or e-mail reaches them, so
+    one is required; from a status page the dossier holds the applicant's."""
+    if source == Complaint.Source.DESK:
+        raise ValueError("A complaint brought to the desk is recorded by complaint_record.")
+    if source == Complaint.Source.PUBLIC_FORM and not (phone.strip() or email.strip()):
+        message = _("Give a phone number or an e-mail address, so that the answer reaches you.")
+        raise ValidationError({"phone": message})
+    complaint = Complaint(
+        source=source, citizen=citizen, phone=phone, email=email, content=content, dossier=dossier
+    )
+    return _complaint_received(complaint, user=None, reason=_("Sent by the citizen"))
 
 
 @transaction.atomic

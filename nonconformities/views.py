@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nonconformities import services
-from nonconformities.filters import NonconformityFilter
+from nonconformities.filters import ComplaintFilter, NonconformityFilter
 from nonconformities.forms import (
     ActionForm,
     ComplaintAnswerForm,
@@ -191,17 +191,26 @@ def _answer_form(complaint: Complaint, data=None) -> ComplaintAnswerForm:
 def _complaints_page(
     request: HttpRequest, form: ComplaintForm, answered: dict | None = None
 ) -> HttpResponse:
-    """The complaints; a refused answer (`answered`: its form by complaint) shows
-    again as typed, with the reason beside its field."""
+    """The complaints, filtered by source or searched; a refused answer (`answered`:
+    its form by complaint) shows again as typed, with the reason beside its field. The
+    citizen's phone, e-mail and other contact details as the user may see them."""
     answered = answered or {}
+    filterset = ComplaintFilter(
+        request.GET or None, queryset=Complaint.objects.select_related("dossier")
+    )
     return render(
         request,
         "nonconformities/complaints.html",
         {
             "form": form,
+            "filter": filterset,
             "complaints": [
-                (complaint, answered.get(complaint.pk) or _answer_form(complaint))
-                for complaint in Complaint.objects.select_related("dossier")[:200]
+                (
+                    complaint,
+                    answered.get(complaint.pk) or _answer_form(complaint),
+                    complaint.contact_for(request.user),
+                )
+                for complaint in filterset.qs[:200]
             ],
         },
     )

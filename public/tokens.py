@@ -33,3 +33,14 @@ def status_url(code: str) -> str:
     """The same page as an absolute address, for the QR code of a printed form and
     for the notices sent to the applicant."""
     return settings.PUBLIC_BASE_URL.rstrip("/") + status_path(code)
+
+
+def complaint_path(reference: str) -> str:
+    """The public page of the citizen's feedback with this reference."""
+    return reverse("public:feedback_status", args=[reference, token_for("complaint", reference)])
+
+
+def complaint_url(reference: str) -> str:
+    """The same page as an absolute address, for the acknowledgement and the notice
+    that the feedback is answered."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + complaint_path(reference)

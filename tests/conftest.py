@@ -276,6 +276,7 @@ def records(personas, effective, audit, secretary, chairman):
     approve_plan(audit, secretary)
     started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
     Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
+    complaint = nc_services.complaint_record(user=officer, citizen="Người dân", content="Chờ lâu")
     return {
         "calendar_day": {"pk": CalendarDay.objects.first().pk},
         "identity": {"pk": OrganisationIdentity.objects.first().pk},
@@ -300,10 +301,10 @@ def records(personas, effective, audit, secretary, chairman):
         "item": {"item_pk": started.items.first().pk},
         "nc": {"pk": nc.pk},
         "action": {"pk": action.pk},
-        "complaint": {
-            "pk": nc_services.complaint_record(
-                user=officer, citizen="Người dân", content="Chờ lâu"
-            ).pk
+        "complaint": {"pk": complaint.pk},
+        "public_complaint": {
+            "reference": complaint.reference,
+            "token": token_for("complaint", complaint.reference),
         },
         "import_job": {
             "pk": ImportJob.objects.create(

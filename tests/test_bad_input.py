@@ -38,6 +38,7 @@ from procedures.dossier_views import ACTIONS
 from procedures.filters import TurnedAwayFilter
 from procedures.importer import COLUMNS
 from procedures.models import Apology, Dossier, ProcedureRevision
+from public import feedback_forms
 from qms import forms as qms_forms
 from qms.idempotency import FIELD, new_token
 from qms.models import ManagementReview, Objective
@@ -304,6 +305,13 @@ TARGETS = [
         OFFICER,
         plain(nc_forms.ComplaintAnswerForm),
         "complaint",
+    ),
+    Target("public:feedback", OFFICER, plain(feedback_forms.FeedbackForm)),
+    Target(
+        "public:dossier_feedback",
+        OFFICER,
+        plain(feedback_forms.DossierFeedbackForm),
+        "public_dossier",
     ),
 ]
 

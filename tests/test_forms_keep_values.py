@@ -27,6 +27,7 @@ from procedures import admin as procedures_admin
 from procedures import forms as procedure_forms
 from procedures.models import Apology, Dossier, ImportProfile, ProcedureRevision
 from procedures.models.dossiers import Outcome
+from public import feedback_forms
 from qms import admin as qms_admin
 from qms import forms as qms_forms
 from qms.forms import FILE_AGAIN
@@ -257,9 +258,15 @@ CASES = [
          "verify-evidence", "nc", {"name": "verify"}),
     Case("nonconformities:action_done", OFFICER, plain(nc_forms.DoneForm), "evidence",
          "action"),
-    Case("nonconformities:complaints", OFFICER, plain(nc_forms.ComplaintForm), "content"),
+    Case("nonconformities:complaints", OFFICER, plain(nc_forms.ComplaintForm), "content",
+         typed={"phone": "0912 345 678"}),
     Case("nonconformities:complaint_answer", SECRETARY, plain(nc_forms.ComplaintAnswerForm),
          "text", "complaint"),
+    # the citizens' feedback forms (public/): a contact missing is told beside the phone
+    Case("public:feedback", OFFICER, plain(feedback_forms.FeedbackForm), "phone",
+         typed={"email": "", "dossier_code": ""}),
+    Case("public:dossier_feedback", OFFICER, plain(feedback_forms.DossierFeedbackForm),
+         "content", "public_dossier", typed={"phone": "0912 345 678"}),
 ]  # fmt: skip
 
 

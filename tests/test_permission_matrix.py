@@ -206,6 +206,13 @@ MATRIX = [
     Row("logout", "POST", EVERYONE, everyone_gets="login"),
     # the citizens' pages: no account, the same for everyone
     Row("public:status", "GET", EVERYONE, "public_dossier", public=True),
+    *(
+        Row("public:dossier_feedback", method, EVERYONE, "public_dossier", public=True)
+        for method in ("GET", "POST")
+    ),
+    *(Row("public:feedback", method, EVERYONE, public=True) for method in ("GET", "POST")),
+    Row("public:feedback_received", "GET", EVERYONE, "public_complaint", public=True),
+    Row("public:feedback_status", "GET", EVERYONE, "public_complaint", public=True),
 ]
 
 

@@ -133,8 +133,11 @@ def records(personas, units, audit):
     Audit.objects.filter(pk=audit.pk).update(
         planned_start=date(2025, 8, 15), planned_end=date(2025, 8, 16)
     )
-    for received, answered in ((date(2025, 6, 2), date(2025, 7, 10)), (date(2025, 7, 2), None)):
+    for number, (received, answered) in enumerate(
+        ((date(2025, 6, 2), date(2025, 7, 10)), (date(2025, 7, 2), None)), start=1
+    ):
         Complaint.objects.create(
+            reference=f"PAKN-2025-{number:04d}",
             received_at=make_aware(datetime.combine(received, time(9))),
             citizen="Trần Thị B",
             content="Chờ lâu",
