@@ -66,7 +66,9 @@ def test_ready_returned_and_stopped(citizen_dossier, hand_back, effective, perso
     assert "Kết quả đã được trả cho bạn vào ngày" in html
     assert "Căn cước công dân" not in html  # nothing left to collect
     other = dossier_services.dossier_receive(
-        procedure=effective.procedure, user=personas[Role.OFFICER], applicant_name="Lê Hoa",
+        procedure=effective.procedure,
+        user=personas[Role.OFFICER],
+        applicant_name="Lê Hoa",
         channel="direct",
     )
     dossier_services.dossier_stop(dossier=other, user=personas[Role.OFFICER], reason="Không cần")
