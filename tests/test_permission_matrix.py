@@ -200,6 +200,13 @@ MATRIX = [
     Row("logout", "POST", EVERYONE, everyone_gets="login"),
     # the citizens' pages: no account, the same for everyone
     Row("public:status", "GET", EVERYONE, "public_dossier", public=True),
+    # rating a dossier still in progress is refused with the form (400)
+    Row("public:rate", "POST", EVERYONE, "public_dossier", public=True),
+    Row("public:lookup", "GET", EVERYONE, public=True),
+    Row("public:lookup", "POST", EVERYONE, public=True),
+    Row("public:kiosk", "GET", EVERYONE, public=True),
+    Row("public:kiosk_rate", "GET", EVERYONE, public=True),  # no code: back to the box
+    Row("public:kiosk_rate", "POST", EVERYONE, public=True),
 ]
 
 
