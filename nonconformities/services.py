@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Finding
-from nonconformities import patterns
+from nonconformities import complaint_notices, patterns
 from nonconformities.models import Action, Complaint, ComplaintSequence, Nonconformity
+from notices.models import Event
+from notices.services import notify
 from procedures.models import Dossier, Outcome, Procedure
 from qms.dates import short_date
 from qms.history import save_tracked, track
@@ -240,7 +242,22 @@ def _complaint_received(complaint: Complaint, *, user: User | None, reason: str)
         today, COMPLAINT_ANSWER_DAYS
     )
     complaint.reference = f"PAKN-{today.year}-{ComplaintSequence.take(today.year):04d}"
-    return save_tracked(complaint, user=user, reason=reason)
+    complaint = save_tracked(complaint, user=user, reason=reason)
+    _tell_citizen(complaint, Event.FEEDBACK_ACKNOWLEDGED, complaint_notices.acknowledgement)
+    return complaint
+
+
+def _tell_citizen(complaint: Complaint, event: Event, message) -> None:
+    """E-mail the citizen who gave an address, through the outbox (in this
+    transaction: a refused complaint or answer sends nothing)."""
+    notice = message(complaint)
+    notify(
+        event=event,
+        recipient=complaint.email,
+        subject=notice.subject,
+        body=notice.body,
+        dossier=complaint.dossier,
+    )
 
 
 @transaction.atomic
@@ -313,6 +330,7 @@ def complaint_answer(
     complaint.save()
     if raise_severity:
         nc_from_complaint(complaint=complaint, user=user, severity=raise_severity)
+    _tell_citizen(complaint, Event.FEEDBACK_ANSWERED, complaint_notices.answered)
     return complaint
 
 

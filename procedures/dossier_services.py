@@ -6,7 +6,7 @@ supplements, apologies and stops on the way (the rules R1-R8 of the desk).
 """
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -36,10 +36,13 @@ from procedures.models import (
     Outcome,
     Procedure,
     ProcedureRevision,
+    Rating,
+    RatingSource,
     Reception,
     RuleSet,
     SupplementRequest,
 )
+from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import (
@@ -614,10 +617,67 @@ def dossier_return(
     if result_scan:
         dossier.result_scan = result_scan
     dossier.rating = rating
+    dossier.rating_source = RatingSource.OFFICER if rating else ""
     dossier.criteria = criteria
     dossier.status = Dossier.Status.RETURNED
     save_tracked(dossier, user=user, reason=_("Returned to the citizen"))
     nc_output_corrected(dossier=dossier, user=user)  # a late result delivered is corrected
+    return dossier
+
+
+# The desk's kiosk rates a dossier by its code alone, without the token of the
+# receipt's QR code: only one returned this recently, so that codes typed at random
+# reach few dossiers, and none once its citizen has gone home and forgotten it.
+KIOSK_RATING_DAYS = 7
+
+
+def kiosk_may_rate(dossier: Dossier, today: date) -> bool:
+    """Whether the kiosk offers `dossier`'s rating on `today`: returned in the last
+    `KIOSK_RATING_DAYS` days and not rated yet."""
+    return (
+        dossier.status == Dossier.Status.RETURNED
+        and not dossier.rating
+        and dossier.returned_on >= today - timedelta(days=KIOSK_RATING_DAYS)
+    )
+
+
+def _check_criteria(criteria: list[int] | None) -> None:
+    if criteria is None:
+        return
+    if len(criteria) != len(SATISFACTION_CRITERIA) or any(
+        score not in (0, 1, 2) for score in criteria
+    ):
+        raise ValidationError({"criteria": _("Answer all nine questions, or none.")})
+
+
+@transaction.atomic
+def dossier_rate(
+    *, dossier: Dossier, rating: str, criteria: list[int] | None = None, kiosk: bool = False
+) -> Dossier:
+    """The citizen's own rating (R6), from the status page or the desk's kiosk: once,
+    after the result is returned, and never over a rating the officer entered. The
+    history names no user (the citizen has no account) and says where it came from."""
+    dossier = _lock(dossier)
+    if dossier.status != Dossier.Status.RETURNED:
+        raise ValidationError(_("A dossier can be rated once its result is returned."))
+    if dossier.rating:
+        raise ValidationError(_("This dossier has already been rated."))
+    if kiosk and not kiosk_may_rate(dossier, timezone.localdate()):
+        raise ValidationError(
+            _("The kiosk rates dossiers returned in the last %(days)s days only.")
+            % {"days": KIOSK_RATING_DAYS}
+        )
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("Choose how satisfied you are.")})
+    _check_criteria(criteria)
+    dossier.rating, dossier.criteria = rating, criteria
+    dossier.rating_source = RatingSource.CITIZEN
+    track(
+        dossier,
+        None,
+        _("Rated by the citizen at the desk's kiosk") if kiosk else _("Rated by the citizen"),
+    )
+    dossier.save()
     return dossier
 
 

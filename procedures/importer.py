@@ -33,6 +33,7 @@ from procedures.models import (
     Procedure,
     ProcedureRevision,
     Rating,
+    RatingSource,
     RevisionStep,
     RuleSet,
 )
@@ -580,6 +581,8 @@ class _Check:
             dossier.returned_at, dossier.returned_on = returned_at, returned_at.date()
             dossier.status = Dossier.Status.RETURNED
             dossier.digitised, dossier.rating = digitised, rating
+            # an imported rating was typed by the desk, as the officer's at a return
+            dossier.rating_source = RatingSource.OFFICER if rating else ""
         if in_code and in_code.organisation == self.own:
             self.highest[in_code.day] = max(self.highest.get(in_code.day, 0), in_code.number)
         return dossier

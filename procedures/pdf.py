@@ -16,6 +16,7 @@ from procedures.models import (
     SupplementRequest,
     decimal_text,
 )
+from public.tokens import status_url
 from qms.dates import date_words, local_day, moment_words, short_date, short_moment
 from qms.models import Organisation
 from qms.pdf import (
@@ -27,12 +28,28 @@ from qms.pdf import (
     official_heading,
     paragraph,
     place_and_date,
+    qr_code,
     signature_block,
     styles,
     text,
 )
 from qms.privacy import CitizenContact
 from qms.roles import Role
+
+QR_CAPTION = "Quét mã để tra cứu hồ sơ"
+
+
+def _status_address(dossier: Dossier) -> Paragraph:
+    """The address of the dossier's public status page written out, for who types it
+    rather than scans the QR code at the left of the signatures (`_status_qr`)."""
+    return paragraph(f"Tra cứu hồ sơ: {status_url(dossier.code)}", "tiny")
+
+
+def _status_qr(dossier: Dossier) -> list:
+    """The QR code of that page, beside the signatures: never in the heading, which
+    Decree 30 lays out (R10)."""
+    return qr_code(status_url(dossier.code), QR_CAPTION)
+
 
 Status = ProcedureRevision.Status
 WATERMARKS = {
@@ -264,6 +281,14 @@ def _receipt_body(
         ]
     else:
         due = [["Thời gian hẹn trả kết quả", moment_words(dossier.due_at)]]
+    signatures = signature_block(
+        Signer("NGƯỜI NỘP HỒ SƠ"),
+        Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by),
+        left=_status_qr(dossier),
+    )
+    # The address line above gives the room the block keeps before it, so that the
+    # receipt is no longer than it was without the QR code.
+    signatures.spaceBefore = 2 * mm
     return [
         _copy_mark(RECEIPT_COPIES[0]),
         grid(
@@ -317,7 +342,8 @@ def _receipt_body(
             header_rows=0,
             compact=True,
         ),
-        signature_block(Signer("NGƯỜI NỘP HỒ SƠ"), Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", received_by)),
+        _status_address(dossier),
+        signatures,
     ]
 
 
@@ -455,7 +481,8 @@ def _apology_body(dossier: Dossier, contact: CitizenContact) -> list:
             f"quả giải quyết hồ sơ cho ông/bà vào {date_words(apology.new_due_date)}."
         ),
         paragraph("Xin trân trọng cảm ơn./."),
-        signature_block(_apology_signer(apology)),
+        _status_address(dossier),
+        signature_block(_apology_signer(apology), left=_status_qr(dossier)),
     ]
 
 

@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.text import slugify
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -314,6 +316,23 @@ def grid(
     return table
 
 
+QR_SIZE = 24 * mm
+# "NGƯỜI TIẾP NHẬN HỒ SƠ" in bold 13 pt on one line, with the cell's padding
+SIGNER_COLUMN = 63 * mm
+
+
+def qr_code(url: str, caption: str, size: float = QR_SIZE) -> list[Flowable]:
+    """A QR code of `url` (reportlab's own barcode module draws it) over `caption`, a
+    column to stand beside a table or a signature."""
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    )
+    drawing.add(widget)
+    return [drawing, Paragraph(text(caption), styles()["tiny"])]
+
+
 @dataclass(frozen=True)
 class Signer:
     """One signature of a signature block: the signer's title (printed in capitals),
@@ -338,10 +357,12 @@ def _recipient_lines(recipients: str) -> str:
     return "\n".join(f"- {part}{';' if n < len(parts) else '.'}" for n, part in enumerate(parts, 1))
 
 
-def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
+def signature_block(
+    *signers: Signer, recipients: str = "", left: list | None = None
+) -> SignatureBlock:
     """The signers side by side, titles on one line and names on another, with "Nơi
-    nhận" (`recipients`) at the left when the document is sent to anyone; a single
-    signature stands at the right, as Decree 30 places it."""
+    nhận" (`recipients`) at the left when the document is sent to anyone, or `left`
+    (a QR code, say); a single signature stands at the right, as Decree 30 places it."""
     s = styles()
     rows: list[list] = [
         [Paragraph(text(signer.title.upper()), s["signer_title"]) for signer in signers],
@@ -352,7 +373,8 @@ def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
         ],
         [Paragraph(text(signer.name), s["signer_name"]) for signer in signers],
     ]
-    left: list = []
+    beside_qr = bool(left)
+    left = list(left or [])
     if recipients:
         left = [
             Paragraph("Nơi nhận:", s["recipients_title"]),
@@ -361,7 +383,11 @@ def signature_block(*signers: Signer, recipients: str = "") -> SignatureBlock:
     if left or len(signers) == 1:
         rows = [[left if index == 0 else "", *row] for index, row in enumerate(rows)]
     columns = len(rows[0])
-    block = SignatureBlock(rows, colWidths=[CONTENT_WIDTH / columns] * columns)
+    widths = [CONTENT_WIDTH / columns] * columns
+    if beside_qr and len(signers) > 1:
+        # two signers beside a QR code: each as wide as the longest title needs
+        widths = [CONTENT_WIDTH - len(signers) * SIGNER_COLUMN, *[SIGNER_COLUMN] * len(signers)]
+    block = SignatureBlock(rows, colWidths=widths)
     block.setStyle(
         TableStyle(
             [

@@ -31,3 +31,13 @@ def citizen_contact(user, *, id_number: str, phone: str, address: str) -> Citize
 
 def _masked(number: str) -> str:
     return MASK + "".join(c for c in number if c.isdigit())[-4:] if number else ""
+
+
+def masked_name(name: str) -> str:
+    """A citizen's name as the public pages show it: the family name, then the
+    initials of the others ("Nguyễn Văn An" -> "Nguyễn V. A."), enough for them to
+    recognise their dossier, not for a stranger to learn whose it is."""
+    family, *others = name.split() or [""]
+    if not others:
+        return f"{family[:1]}." if family else ""
+    return " ".join([family, *(f"{word[0]}." for word in others)])

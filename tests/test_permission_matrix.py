@@ -213,6 +213,13 @@ MATRIX = [
     *(Row("public:feedback", method, EVERYONE, public=True) for method in ("GET", "POST")),
     Row("public:feedback_received", "GET", EVERYONE, "public_complaint", public=True),
     Row("public:feedback_status", "GET", EVERYONE, "public_complaint", public=True),
+    # rating a dossier still in progress is refused with the form (400)
+    Row("public:rate", "POST", EVERYONE, "public_dossier", public=True),
+    Row("public:lookup", "GET", EVERYONE, public=True),
+    Row("public:lookup", "POST", EVERYONE, public=True),
+    Row("public:kiosk", "GET", EVERYONE, public=True),
+    Row("public:kiosk_rate", "GET", EVERYONE, public=True),  # no code: back to the box
+    Row("public:kiosk_rate", "POST", EVERYONE, public=True),
 ]
 
 

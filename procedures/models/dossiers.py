@@ -102,6 +102,14 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+class RatingSource(models.TextChoices):
+    """Who gave the rating: the citizen on the public pages (their phone, the desk's
+    kiosk), or the officer who typed what the citizen said at the return."""
+
+    CITIZEN = "citizen", _("By the citizen themselves")
+    OFFICER = "officer", _("Entered by the officer")
+
+
 # The nine criteria of the 2018 evaluation (domain-vn.md §8.1), each scored 0 to 2
 # beside the rating; stored in this order in `Dossier.criteria`.
 SATISFACTION_CRITERIA = [
@@ -369,6 +377,9 @@ class Dossier(DeletesReplacedFiles):
     )
     rating = models.CharField(
         _("citizen's rating"), max_length=16, choices=Rating.choices, blank=True
+    )
+    rating_source = models.CharField(
+        _("rating given"), max_length=8, choices=RatingSource.choices, blank=True
     )
     criteria = models.JSONField(_("nine criteria (0-2)"), null=True, blank=True)
     ended_at = models.DateTimeField(

@@ -23,6 +23,7 @@ from procedures.models import (
     OnlineLevel,
     Procedure,
     Rating,
+    RatingSource,
     SupplementRequest,
 )
 from qms.models import CalendarDay
@@ -166,6 +167,10 @@ def _timeliness(scope: Scope) -> dict:
             "pk",
             filter=Q(rating=Rating.UNSATISFIED, returned_on__lte=cutoff) | Q(Exists(complained)),
         ),
+        rated=Count("pk", filter=~Q(rating="") & Q(returned_on__lte=cutoff)),
+        rated_by_citizens=Count(
+            "pk", filter=Q(rating_source=RatingSource.CITIZEN, returned_on__lte=cutoff)
+        ),
     )
     still_open = processed.exclude(ended)
     requests: dict[int, list] = {}
@@ -178,7 +183,12 @@ def _timeliness(scope: Scope) -> dict:
     total = counts["total"]
     late = total - on_time
     nothing = _("No dossier was being processed in the period.")
-    satisfied = indicator(max(total - late - counts["complained"], 0), total, nothing, 90)
+    satisfied = {
+        **indicator(max(total - late - counts["complained"], 0), total, nothing, 90),
+        # how many of the ratings it reads the citizens gave themselves (QR code, kiosk)
+        "rated": counts["rated"],
+        "rated_by_citizens": counts["rated_by_citizens"],
+    }
     return {"2.1": indicator(on_time, total, nothing), "5.4": satisfied}
 
 

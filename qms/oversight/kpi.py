@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit
 from nonconformities.models import Nonconformity
-from procedures.models import Dossier, Outcome, Procedure, ProcedureRevision, Rating
+from procedures.models import (
+    Dossier,
+    Outcome,
+    Procedure,
+    ProcedureRevision,
+    Rating,
+    RatingSource,
+)
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.models import LegalDocument, PlanTask, Unit
 
@@ -30,6 +37,8 @@ KEYS = (
     "digitised_rate",
     "digitised_in_force_rate",
     "satisfaction_rate",
+    "rated",
+    "rated_by_citizens",
     "procedures_in_use",
     "procedures_controlled",
     "iso_coverage_rate",
@@ -61,6 +70,8 @@ LABELS = {
     "digitised_rate": _("Results returned in the period digitised"),
     "digitised_in_force_rate": _("Valid results digitised"),
     "satisfaction_rate": _("Satisfied citizens"),
+    "rated": _("Dossiers rated"),
+    "rated_by_citizens": _("Rated by the citizens themselves (QR code, kiosk)"),
     "procedures_in_use": _("Procedures in use"),
     "procedures_controlled": _("Procedures with a controlled revision in force"),
     "iso_coverage_rate": _("ISO 9001:2015 coverage"),
@@ -191,6 +202,9 @@ RESOLVED = {
 RATED = {
     "rated": Count("pk"),
     "satisfied": Count("pk", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])),
+    # beside the rate, how many of its ratings the citizens gave themselves rather
+    # than told the officer at the return
+    "by_citizens": Count("pk", filter=Q(rating_source=RatingSource.CITIZEN)),
 }
 
 
@@ -217,6 +231,8 @@ def _dossiers(scope: Scope) -> dict:
         "online_rate": rate(received["online"], received["received"]),
         "digitised_rate": rate(resolved["digitised"], resolved["resolved"]),
         "satisfaction_rate": rate(rated["satisfied"], rated["rated"]),
+        "rated": rated["rated"],
+        "rated_by_citizens": rated["by_citizens"],
     }
 
 

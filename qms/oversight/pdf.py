@@ -138,7 +138,8 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     write_row(figures, [Organisation.current().identity_on(day).name.upper()])
     write_row(figures, [f"Báo cáo {report}", _period_line(data)])
     write_row(figures, ["Chỉ số", "Giá trị"])
-    for key in kpi.KEYS:
+    # a report stored before a measure existed is exported without it, as it was signed
+    for key in (key for key in kpi.KEYS if key in data["kpi"]):
         write_row(figures, [str(kpi.LABELS[key]), data["kpi"][key]])
     tables = workbook.create_sheet("Chi tiết")
     for section in sections:

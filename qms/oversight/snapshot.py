@@ -297,6 +297,8 @@ def dossier_section(data: dict) -> Section:
             "digitised_rate",
             "digitised_in_force_rate",
             "satisfaction_rate",
+            "rated",
+            "rated_by_citizens",
         ),
         [_("Procedure"), _("Resolved"), _("Resolved late")],
         [

@@ -118,6 +118,9 @@ def rows_766(data: dict, scope: kpi.Scope) -> list[dict]:
                 "shown": snapshot.figure_766(value),
                 "denominator_url": denominators.get(value["key"]),
             }
+            if value["key"] == "5.4":  # a snapshot stored before them has no counts
+                row["rated"] = data["i766"]["5.4"].get("rated")
+                row["rated_by_citizens"] = data["i766"]["5.4"].get("rated_by_citizens")
             if value["key"] == "2.2":
                 row["procedures"] = [
                     {

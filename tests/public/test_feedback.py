@@ -11,8 +11,10 @@ from django.urls import reverse
 from nonconformities import services
 from nonconformities.complaint_notices import acknowledgement, answered
 from nonconformities.models import Complaint
+from notices.models import Event, Notice
+from procedures.models import Dossier
 from public import limits
-from public.tokens import complaint_path, complaint_url, token_for
+from public.tokens import complaint_path, complaint_url, status_path, token_for
 from qms.roles import Role
 from tests.html import parse
 from tests.procedures.test_dossiers import at
@@ -171,3 +173,41 @@ def test_the_acknowledgement_and_answer_messages(settings, personas):
     assert notice.subject == "Phản ánh, kiến nghị PAKN-2023-0001 của ông/bà đã được trả lời"
     assert "Ngày 10/03/2023" in notice.body and "Đã bố trí thêm quầy." in notice.body
     assert link in notice.body
+
+
+def test_the_citizen_is_told_through_the_outbox_when_an_address_is_given(personas):
+    services.complaint_send(source="public_form", **{**FEEDBACK, "email": ""})
+    assert not Notice.objects.exists()  # a phone only: nothing to e-mail
+    complaint = services.complaint_send(source="public_form", **FEEDBACK)
+    services.complaint_answer(
+        complaint=complaint, user=personas[Role.ISO_SECRETARY], answer="Đã bố trí thêm quầy."
+    )
+    sent = list(Notice.objects.order_by("pk").values_list("event", "recipient", "subject"))
+    assert sent == [
+        (Event.FEEDBACK_ACKNOWLEDGED, FEEDBACK["email"], acknowledgement(complaint).subject),
+        (Event.FEEDBACK_ANSWERED, FEEDBACK["email"], answered(complaint).subject),
+    ]
+
+
+def test_the_status_page_links_to_its_feedback_and_publishes_the_answer(records, personas):
+    code = records["dossier"]["code"]
+    dossier = Dossier.objects.get(code=code)
+    page = Client().get(status_path(code)).content.decode()
+    assert dossier_feedback_path(code) in page
+    sent = services.complaint_send(
+        source="status_page",
+        citizen="Đỗ Thị Quyên",
+        content="Xin hỏi bao giờ có kết quả?",
+        dossier=dossier,
+    )
+    services.complaint_record(
+        user=personas[Role.OFFICER],
+        citizen="Người khác",
+        content="Phản ánh tại quầy",
+        dossier=dossier,
+    )
+    page = Client().get(status_path(code)).content.decode()
+    assert "Xin hỏi bao giờ có kết quả?" in page and "Phản ánh tại quầy" not in page
+    services.complaint_answer(complaint=sent, user=personas[Role.ISO_SECRETARY], answer="Thứ Sáu.")
+    page = parse(Client().get(status_path(code)).content)
+    assert "Thứ Sáu." in page.find("p", **{"data-testid": "feedback-answer"}).text

@@ -296,6 +296,8 @@ def test_5_4_takes_the_late_share_and_the_pakn_or_unsatisfied_share_off(effectiv
         "denominator": 4,
         "threshold": 90,
         "reason": "",
+        "rated": 1,  # the unsatisfied rating, typed by the desk
+        "rated_by_citizens": 0,
     }
 
 
