@@ -62,10 +62,11 @@ test: check-deps lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(WORKERS)
 
-# The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise.
+# The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise;
+# ONLY="import kpi" measures those steps alone.
 N ?= 1000000
 bench: install
-	$(BIN)/python bench/run.py --n $(N)
+	$(BIN)/python bench/run.py --n $(N) $(foreach step,$(ONLY),--only $(step))
 
 # Load test (bench/load.py): gunicorn on 127.0.0.1 with the demo data, 50 users, 60 s.
 load: install

@@ -39,6 +39,27 @@ def test_codes_follow_the_year(nc, personas):
     assert nc.stage == Stage.DRAFT
 
 
+@pytest.mark.django_db
+def test_the_next_code_counts_past_999_by_number_within_its_year():
+    def raised(code, found_on):
+        return Nonconformity.objects.create(
+            code=code, source="staff", severity="minor", description="Có sẵn", found_on=found_on
+        )
+
+    raised("NC-2024-999", date(2024, 5, 1))
+    raised("NC-2024-1000", date(2024, 6, 1))  # after 999 by number, before it as text
+    raised("NC-2025-4000", date(2025, 1, 2))  # another year's numbers are its own
+    raised("NC-2023-7000", date(2023, 1, 2))
+    nc = services.nc_raise(
+        user=None,
+        source="staff",
+        severity="minor",
+        description="Lần mới",
+        found_on=date(2024, 7, 1),
+    )
+    assert nc.code == "NC-2024-1001"
+
+
 def test_the_stages_and_their_guards(nc, personas):
     secretary, officer = personas[Role.ISO_SECRETARY], personas[Role.OFFICER]
     auditor = personas[Role.AUDITOR]
