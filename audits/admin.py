@@ -10,7 +10,7 @@ from audits.models import (
     TimetableRow,
 )
 from qms.admin import ApprovedRecordAdmin
-from qms.admin_site import HistoryAdmin
+from qms.admin_site import HistoryAdmin, ReadOnlyMixin
 
 
 @admin.register(Programme)
@@ -50,19 +50,10 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(HistoryAdmin):
+class AuditAdmin(ReadOnlyMixin, HistoryAdmin):
     """Read-only here: audits change through their pages, so that every answer and the
     report's signature go through their rules."""
 
     list_display = ["code", "title", "year", "status", "lead_auditor"]
     list_filter = ["year", "status", "kind"]
     inlines = [TimetableInline, ItemInline, FindingInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

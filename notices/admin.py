@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from notices.models import Attempt, Notice
+from qms.admin_site import ReadOnlyMixin
 
 
 class AttemptInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: notices are written by the events they tell of and by `send_notices`,
     so that the log says what the applicant was sent and when."""
 
@@ -29,12 +30,3 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "dossier__code", "subject"]
     date_hierarchy = "created_at"
     inlines = [AttemptInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

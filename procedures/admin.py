@@ -10,7 +10,7 @@ from procedures.models import (
     RevisionStep,
 )
 from qms.admin import ActiveUnitsForm
-from qms.admin_site import HistoryAdmin
+from qms.admin_site import HistoryAdmin, ReadOnlyMixin
 
 
 @admin.register(Procedure)
@@ -32,7 +32,7 @@ class RecordInline(admin.TabularInline):
 
 
 @admin.register(ProcedureRevision)
-class ProcedureRevisionAdmin(HistoryAdmin):
+class ProcedureRevisionAdmin(ReadOnlyMixin, HistoryAdmin):
     """Read-only here: revisions change only through their lifecycle in the app,
     so that every change has its reason and every approval its signature."""
 
@@ -40,15 +40,6 @@ class ProcedureRevisionAdmin(HistoryAdmin):
     list_filter = ["status"]
     search_fields = ["procedure__code", "procedure__name"]
     inlines = [StepInline, RecordInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ImportProfileForm(forms.ModelForm):

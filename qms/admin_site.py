@@ -60,3 +60,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)
+
+
+class ReadOnlyMixin:
+    """An admin page that only shows its records: they change through their own pages
+    and services, whose rules (signatures, sequences, history) the admin would bypass."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
