@@ -2,6 +2,7 @@
 plan, actions, verification and closure. Each function is one transaction with
 history; the guards between stages live here and nowhere else."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,14 @@ from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.models import Finding
 from nonconformities import complaint_notices, patterns
 from nonconformities.models import Action, Complaint, ComplaintSequence, Nonconformity
 from notices.models import Event
 from notices.services import notify
+from procedures.bulk import BulkInsert
 from procedures.models import Dossier, Outcome, Procedure
 from qms.dates import short_date
 from qms.history import save_tracked, track
@@ -24,29 +27,48 @@ from qms.roles import Role
 
 Stage = Nonconformity.Stage
 COMPLAINT_ANSWER_DAYS = 15  # working days to handle a PAKN (domain-vn.md §3, 5.2)
+# The reasons on the history rows of what late dossiers raise.
+RAISED = gettext_lazy("Raised")
+DELIVERED = gettext_lazy("Corrected: the result was delivered")
+FROM_PATTERN = gettext_lazy("Opened from a pattern of late dossiers")
 
 
 def _next_code(day: date) -> str:
-    """The year's next code: its highest number plus one, counted by the database.
-    Reading every code of the year instead made raising n nonconformities cost n²
-    (an import of 100,000 dossiers raises tens of thousands)."""
-    prefix = f"NC-{day.year}-"
+    return _code(day.year, _highest_number(day.year) + 1)
+
+
+def _highest_number(year: int) -> int:
+    """The highest number of the year's codes, counted by the database. Reading every
+    code of the year instead made raising n nonconformities cost n² (an import of
+    100,000 dossiers raises thousands)."""
+    prefix = _prefix(year)
     codes = Nonconformity.objects.filter(code__startswith=prefix)
     if connection.vendor == "sqlite":
         # SQLite's LIKE ignores case, so it cannot use the code's unique index; the
         # same codes (all upper case) as a range of it, in its binary order, can.
-        codes = codes.filter(code__gte=prefix, code__lt=f"NC-{day.year}.")
+        codes = codes.filter(code__gte=prefix, code__lt=f"NC-{year}.")
     number = Cast(Substr("code", len(prefix) + 1), BigIntegerField())
-    highest = codes.aggregate(highest=Max(number))["highest"]
-    return f"{prefix}{(highest or 0) + 1:03d}"
+    return codes.aggregate(highest=Max(number))["highest"] or 0
+
+
+def _prefix(year: int) -> str:
+    return f"NC-{year}-"
+
+
+def _code(year: int, number: int) -> str:
+    return f"{_prefix(year)}{number:03d}"
 
 
 @transaction.atomic
 def nc_raise(*, user: User | None, reason: str = "", **fields) -> Nonconformity:
     found_on = fields.pop("found_on", None) or timezone.localdate()
-    nc = Nonconformity(found_by=user, found_on=found_on, **fields)
+    return _raise(Nonconformity(found_by=user, found_on=found_on, **fields), user, reason)
+
+
+def _raise(nc: Nonconformity, user: User | None, reason: str = "") -> Nonconformity:
+    """Check and save a new nonconformity under the year's next code."""
     nc.full_clean(exclude=["found_by", "code"])
-    track(nc, user, reason or _("Raised"))
+    track(nc, user, reason or str(RAISED))
     for attempt in range(5):  # two raised at the same moment: the second takes the next code
         nc.code = _next_code(nc.found_on)
         try:
@@ -82,6 +104,12 @@ def nc_from_finding(*, finding: Finding, user: User) -> Nonconformity | None:
     )
 
 
+def _raises_output(dossier: Dossier) -> bool:
+    """R15: a dossier completed late is a nonconforming output; history from before
+    the QMS raises none."""
+    return not dossier.before_qms and dossier.outcome == Outcome.LATE
+
+
 @transaction.atomic
 def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformity | None:
     """A dossier completed late is a nonconforming output (R15), recorded with its
@@ -90,17 +118,21 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
     for a dossier recorded already returned). It opens no corrective action by
     itself: one is opened when it completes a pattern (`ca_from_pattern`). History
     from before the QMS raises none."""
-    if (
-        dossier.before_qms
-        or dossier.outcome != Outcome.LATE
-        or Nonconformity.objects.filter(dossier=dossier).exists()
-    ):
+    if not _raises_output(dossier) or Nonconformity.objects.filter(dossier=dossier).exists():
         return None
-    apology = getattr(dossier, "apology", None)
+    output = _raise(_late_output(dossier, getattr(dossier, "apology", None), user), user)
+    if dossier.returned_on:
+        _close_output(output, user, dossier)
+    ca_from_pattern(output=output, user=user)
+    return output
+
+
+def _late_output(dossier: Dossier, apology, user: User | None) -> Nonconformity:
+    """The output a late dossier raises (unsaved), with its apology in force if any."""
     if apology and not apology.approved_at:
         apology = None
-    output = nc_raise(
-        user=user,
+    return Nonconformity(
+        found_by=user,
         kind=Nonconformity.Kind.OUTPUT,
         source=Nonconformity.Source.LATE_DOSSIER,
         severity=Nonconformity.Severity.MINOR,
@@ -123,13 +155,9 @@ def nc_from_late_dossier(*, dossier: Dossier, user: User | None) -> Nonconformit
         ),
         found_on=dossier.completed_on,
     )
-    if dossier.returned_on:
-        _close_output(output, user, dossier)
-    ca_from_pattern(output=output, user=user)
-    return output
 
 
-def _close_output(output: Nonconformity, user: User | None, dossier: Dossier) -> None:
+def _deliver(output: Nonconformity, user: User | None, dossier: Dossier) -> None:
     """The correction is complete when the result is delivered: it closes the output,
     on the day of delivery, by whoever delivered it."""
     delivered = _("Result delivered to the citizen on %(day)s.") % {
@@ -138,7 +166,11 @@ def _close_output(output: Nonconformity, user: User | None, dossier: Dossier) ->
     output.correction = "\n".join(part for part in (output.correction, delivered) if part)
     output.stage = Stage.CLOSED
     output.verified_on, output.verified_by = dossier.returned_on, user
-    track(output, user, _("Corrected: the result was delivered"))
+
+
+def _close_output(output: Nonconformity, user: User | None, dossier: Dossier) -> None:
+    _deliver(output, user, dossier)
+    track(output, user, str(DELIVERED))
     output.save()
 
 
@@ -157,6 +189,18 @@ def nc_output_corrected(*, dossier: Dossier, user: User) -> Nonconformity | None
     return output
 
 
+def _free_outputs(procedures, start: date, end: date):
+    """The outputs of `procedures` found from `start` to `end` that no corrective
+    action has taken, in the order they were found."""
+    return (
+        Nonconformity.objects.outputs()
+        .filter(procedure__in=procedures, corrective_action__isnull=True)
+        .filter(found_on__range=(start, end))
+        .exclude(stage=Stage.CANCELLED)
+        .order_by("found_on", "pk")
+    )
+
+
 @transaction.atomic
 def ca_from_pattern(*, output: Nonconformity, user: User | None) -> Nonconformity | None:
     """The corrective action that `output` calls for when it completes a pattern of its
@@ -166,26 +210,31 @@ def ca_from_pattern(*, output: Nonconformity, user: User | None) -> Nonconformit
     if output.procedure_id is None:
         return None
     procedure = Procedure.objects.select_for_update().get(pk=output.procedure_id)
-    start, end = patterns.quarter_bounds(output.found_on)
-    free = (
-        Nonconformity.objects.outputs()
-        .filter(procedure=procedure, corrective_action__isnull=True, found_on__range=(start, end))
-        .exclude(stage=Stage.CANCELLED)
-        .order_by("found_on", "pk")
-    )
+    free = _free_outputs([procedure], *patterns.quarter_bounds(output.found_on))
     found = patterns.late_pattern(output.found_on, free.values_list("pk", "found_on"))
     if found is None:
         return None
     rule, keys = found
     outputs = list(free.filter(pk__in=keys))
+    case = _pattern_case(procedure, output.found_on, rule, outputs, user)
+    _raise(case, user, str(FROM_PATTERN))
+    for each in outputs:
+        _join(each, case, user)
+    return case
+
+
+def _pattern_case(
+    procedure: Procedure, day: date, rule: str, outputs: list[Nonconformity], user: User | None
+) -> Nonconformity:
+    """The corrective action (unsaved) for the pattern `rule` of `outputs` found on `day`."""
     period = (
-        _("in %(month)s") % {"month": output.found_on.strftime("%m/%Y")}
+        _("in %(month)s") % {"month": day.strftime("%m/%Y")}
         if rule == "month"
         else _("in quarter %(quarter)s/%(year)s")
-        % {"quarter": patterns.quarter(output.found_on), "year": output.found_on.year}
+        % {"quarter": patterns.quarter(day), "year": day.year}
     )
-    case = nc_raise(
-        user=user,
+    return Nonconformity(
+        found_by=user,
         kind=Nonconformity.Kind.CORRECTIVE,
         source=Nonconformity.Source.LATE_PATTERN,
         severity=Nonconformity.Severity.MINOR,
@@ -195,18 +244,134 @@ def ca_from_pattern(*, output: Nonconformity, user: User | None) -> Nonconformit
         description=_("%(count)s dossiers of %(procedure)s completed late %(period)s.")
         % {"count": len(outputs), "procedure": procedure.code, "period": period},
         evidence=", ".join(each.code for each in outputs),
-        found_on=output.found_on,
-        reason=_("Opened from a pattern of late dossiers"),
+        found_on=day,
     )
-    for each in outputs:
-        _join(each, case, user)
-    return case
 
 
 def _join(output: Nonconformity, case: Nonconformity, user: User | None) -> None:
     output.corrective_action = case
-    track(output, user, _("Taken into corrective action %(code)s") % {"code": case.code})
+    track(output, user, _joined(case))
     output.save()
+
+
+def _joined(case: Nonconformity) -> str:
+    return _("Taken into corrective action %(code)s") % {"code": case.code}
+
+
+@transaction.atomic
+def nc_from_late_imports(dossiers: Iterable[Dossier], *, user: User | None) -> int:
+    """What `nc_from_late_dossier` does for each of `dossiers` in turn, for the
+    thousands a register's import brings at once: the same outputs, closures, pattern
+    cases and history rows, each checked as `_raise` checks it but for its references
+    (read from the database), numbered on from one read of each year's highest code,
+    and written in bulk (`procedures.bulk`). The dossiers are new, so none has an output
+    or an apology yet. Until the import commits, other writers of nonconformities
+    wait: PostgreSQL's table is locked here, SQLite's writer holds the whole database.
+    Returns how many records were raised."""
+    dossiers = [dossier for dossier in dossiers if _raises_output(dossier)]
+    if not dossiers:
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Nonconformity._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    raising = _Raising(user)
+    first, last = (min(d.completed_on for d in dossiers), max(d.completed_on for d in dossiers))
+    procedures = {dossier.procedure_id for dossier in dossiers}
+    for output in _free_outputs(
+        procedures, patterns.quarter_bounds(first)[0], patterns.quarter_bounds(last)[1]
+    ):
+        raising.free(output).append(((output.found_on, 0, output.pk), output))
+    for order, dossier in enumerate(dossiers):
+        output = raising.new(_late_output(dossier, None, user), str(RAISED))
+        if dossier.returned_on:
+            _deliver(output, user, dossier)
+            raising.changed(output, str(DELIVERED))
+        free = raising.free(output)
+        free.append(((output.found_on, 1, order), output))
+        found = patterns.late_pattern(output.found_on, [(key, key[0]) for key, _nc in free])
+        if found is None:
+            continue
+        rule, keys = found
+        taken = set(keys)
+        outputs = [each for key, each in sorted(free, key=lambda item: item[0]) if key in taken]
+        free[:] = [(key, each) for key, each in free if key not in taken]
+        case = _pattern_case(dossier.procedure, output.found_on, rule, outputs, user)
+        raising.new(case, str(FROM_PATTERN))
+        for each in outputs:
+            raising.join(each, case)
+    return raising.write()
+
+
+class _Raising:
+    """The records `nc_from_late_imports` raises and the history of each, kept in
+    memory and written at the end: the cases first, since the outputs name them."""
+
+    FIELDS = [field.attname for field in Nonconformity._meta.concrete_fields]
+    # Read from the database, not checked again one by one.
+    REFERENCES = [f.name for f in Nonconformity._meta.concrete_fields if f.is_relation]
+
+    def __init__(self, user: User | None) -> None:
+        self.user = user
+        self.when = timezone.now()
+        self.highest: dict[int, int] = {}  # each year's last number given
+        self.raised: list[Nonconformity] = []
+        self.cases: dict[int, Nonconformity] = {}  # of each new output taken, by id()
+        self.stored: list[tuple[Nonconformity, Nonconformity]] = []  # (output, case)
+        self.history: list[tuple[Nonconformity, str, str, dict, Nonconformity | None]] = []
+        self.by_quarter: dict[tuple, list] = {}
+
+    def free(self, output: Nonconformity) -> list:
+        """The outputs of `output`'s procedure and quarter no case has taken, as
+        ((found on, stored first, order), output), in the order they were found."""
+        quarter = (output.procedure_id, output.found_on.year, patterns.quarter(output.found_on))
+        return self.by_quarter.setdefault(quarter, [])
+
+    def new(self, nc: Nonconformity, reason: str) -> Nonconformity:
+        nc.full_clean(exclude=["code", *self.REFERENCES], validate_unique=False)
+        year = nc.found_on.year
+        if year not in self.highest:
+            self.highest[year] = _highest_number(year)
+        self.highest[year] += 1
+        nc.code = _code(year, self.highest[year])
+        self.raised.append(nc)
+        self.changed(nc, reason, "+")
+        return nc
+
+    def changed(self, nc: Nonconformity, reason: str, kind: str = "~") -> None:
+        values = {name: getattr(nc, name) for name in self.FIELDS}
+        self.history.append((nc, kind, reason, values, self.cases.get(id(nc))))
+
+    def join(self, output: Nonconformity, case: Nonconformity) -> None:
+        if output.pk:  # stored before this import: saved as a case takes it one by one
+            self.stored.append((output, case))
+        else:
+            self.cases[id(output)] = case
+            self.changed(output, _joined(case))
+
+    def write(self) -> int:
+        bulk = BulkInsert(Nonconformity)
+        bulk.insert([nc for nc in self.raised if not nc.is_output])
+        for output in self.raised:
+            if id(output) in self.cases:
+                output.corrective_action_id = self.cases[id(output)].pk
+        bulk.insert([nc for nc in self.raised if nc.is_output])
+        history = Nonconformity.history.model
+        BulkInsert(history).insert(
+            [
+                history(
+                    **{**values, "id": nc.pk, "corrective_action_id": case.pk if case else None},
+                    history_date=self.when,
+                    history_type=kind,
+                    history_change_reason=reason,
+                    history_user_id=self.user.pk if self.user else None,
+                )
+                for nc, kind, reason, values, case in self.history
+            ]
+        )
+        for output, case in self.stored:
+            _join(output, case, self.user)
+        return len(self.raised)
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ def _converter(field: models.Field):
     """How a field's value becomes a query parameter; None where it already is one
     (text, numbers, booleans, the ids of related rows)."""
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            return _sqlite_datetime()
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
@@ -28,6 +30,20 @@ def _converter(field: models.Field):
     if isinstance(field, (models.BooleanField, models.ForeignKey)):
         return None
     return partial(field.get_db_prep_save, connection=connection)
+
+
+def _sqlite_datetime():
+    """What Django's SQLite backend stores for an aware moment (its text in the
+    connection's zone), without the connection and settings it looks up again for
+    every value."""
+    zone, adapt = connection.timezone, connection.ops.adapt_datetimefield_value
+
+    def convert(value: datetime) -> str:
+        if value.tzinfo is None:
+            return adapt(value)  # Django's own warning or error
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return convert
 
 
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:

@@ -7,16 +7,21 @@ midnight does not print the day before.
 """
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.timezone import is_aware, localtime
 
 EMPTY = "—"
+# The ward's time: the site never switches to another (no `timezone.activate`), so
+# converting to it is what `localtime` does, without looking up the current zone.
+LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 
 
 def local_day(value: date) -> date:
     """The calendar day of `value`; an aware datetime counts in local time."""
     if isinstance(value, datetime):
-        return (localtime(value) if is_aware(value) else value).date()
+        return (value.astimezone(LOCAL_TZ) if is_aware(value) else value).date()
     return value
 
 

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Dashes typed between a code and a name: an en or em dash anywhere, a hyphen only
 # with spaces around it (codes such as QT-TP-05 keep theirs).
@@ -22,6 +23,7 @@ def search_key(value: str) -> str:
     return " ".join(SEPARATOR.sub(" ", fold(value)).split())
 
 
+@lru_cache(maxsize=4096)  # an import asks for the same few values on every row
 def words_key(value: str) -> str:
     """`value` folded and without punctuation, every run of other characters one
     space: "Tên tổ chức, cá nhân" and "ten to chuc  ca-nhan" give "ten to chuc ca

@@ -17,15 +17,12 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms.dates import short_date
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from qms.dates import LOCAL_TZ, short_date
 
 
 class LimitUnit(TextChoices):

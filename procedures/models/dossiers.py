@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,7 +27,7 @@ from procedures.models.controlled import (
     ResultValidity,
     RevisionStep,
 )
-from qms.dates import short_date
+from qms.dates import local_day, short_date
 from qms.models import (
     ApprovedRecord,
     ApprovedRecordQuerySet,
@@ -531,7 +530,7 @@ class Dossier(DeletesReplacedFiles):
         appointment = self.revision.appointment(calendar, start, office_hours)
         self.clock_started_at = appointment.clock_start
         self.due_at = appointment.due_at
-        self.due_date = timezone.localdate(appointment.due_at)
+        self.due_date = local_day(appointment.due_at)
 
     def last_day_to_apologise(self, calendar) -> date:
         """The last day the head can issue an apology (R5): the working day before
@@ -540,7 +539,7 @@ class Dossier(DeletesReplacedFiles):
 
     def finish(self, completed_at: datetime) -> None:
         """The result is ready: the outcome by rule R5, and the 766 flag beside it."""
-        self.completed_at, self.completed_on = completed_at, timezone.localdate(completed_at)
+        self.completed_at, self.completed_on = completed_at, local_day(completed_at)
         self.outcome = Outcome.compare(self.completed_on, self.due_date)
         self.end_processing(completed_at)
 
@@ -551,7 +550,7 @@ class Dossier(DeletesReplacedFiles):
         more than one supplement request late whatever the dates. Indicator 2.1 reads
         this flag for every dossier that ended; it measures the still-open ones itself
         (qms/oversight/i766.py)."""
-        measured_on = timezone.localdate(ended_at - self.waiting_total)
+        measured_on = local_day(ended_at - self.waiting_total)
         self.on_time_766 = self.supplement_count <= 1 and measured_on <= self.first_due_date
 
     def enter_step(self, step: RevisionStep | None) -> None:
