@@ -426,7 +426,10 @@ REPRESENTATIVE_LENGTHS = {
 
 
 def _representative(row: _Row) -> dict[str, str]:
-    """The authorised person's details (form 01), checked as the receipt checks them."""
+    """The authorised person's details (form 01), checked as the receipt checks them;
+    none when the row names nobody (a blank dossier's fields are empty already)."""
+    if not any(row.cells.get(name) for name in REPRESENTATIVE_FIELDS):
+        return {}
     values = {
         name: row.text(name, max_length=REPRESENTATIVE_LENGTHS[name])
         for name in REPRESENTATIVE_FIELDS
