@@ -308,7 +308,6 @@ class _Raising:
     memory and written at the end: the cases first, since the outputs name them."""
 
     FIELDS = [field.attname for field in Nonconformity._meta.concrete_fields]
-    # Read from the database, not checked again one by one.
     REFERENCES = [f.name for f in Nonconformity._meta.concrete_fields if f.is_relation]
 
     def __init__(self, user: User | None) -> None:
@@ -328,7 +327,11 @@ class _Raising:
         return self.by_quarter.setdefault(quarter, [])
 
     def new(self, nc: Nonconformity, reason: str) -> Nonconformity:
-        nc.full_clean(exclude=["code", *self.REFERENCES], validate_unique=False)
+        # Its own fields only: the rows it names and its constraints are the database's
+        # to enforce at the insert (a query each here).
+        nc.full_clean(
+            exclude=["code", *self.REFERENCES], validate_unique=False, validate_constraints=False
+        )
         year = nc.found_on.year
         if year not in self.highest:
             self.highest[year] = _highest_number(year)
