@@ -17,6 +17,7 @@ worker and the site therefore share MEDIA_ROOT, as they must anyway for the file
 import json
 import os
 from contextlib import suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -28,12 +29,17 @@ from django_tasks import task
 
 from procedures.importer import ImportRejected, ImportResult, RowError, import_dossiers
 from procedures.models import ImportJob, ImportProfile
+from qms.dates import short_moment
 
 # Files up to this size are imported within the request, as before: about 1,500
 # rows of CSV, a fraction of a second's work. Larger ones go to the worker.
 IN_REQUEST_BYTES = 256 * 1024
 # The importer's stages (importer.Progress), as the page names them.
 STAGES = {"check": gettext_lazy("Checking the rows"), "write": gettext_lazy("Writing")}
+# A running import reports every 2,000 rows, a second's work; its last stage (the
+# tracking book, history and nonconformities of a million rows) takes a minute or
+# two. Silent for this long, its worker has most likely stopped.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 def _progress_path(job_id: int) -> Path:
@@ -62,11 +68,21 @@ class ProgressFile:
 def job_progress(job: ImportJob) -> dict:
     """How far the job has gone: its row's counts, or those of its progress file
     while it runs; with the sentence the page shows."""
-    progress = {"stage": job.stage, "done": job.done, "total": job.total}
+    progress = {"stage": job.stage, "done": job.done, "total": job.total, "stalled": ""}
     if job.status == ImportJob.Status.RUNNING:
+        path = _progress_path(job.pk)
+        heard = job.created_at
         # None yet before the first batch, or none left as the job ends.
         with suppress(OSError, ValueError):
-            progress.update(json.loads(_progress_path(job.pk).read_text()))
+            heard = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            progress.update(json.loads(path.read_text()))
+        if timezone.now() - heard > STALLED_AFTER:
+            progress["stalled"] = _(
+                "No news from the import since %(moment)s: its worker has probably "
+                "stopped (the server restarted?). An import is written whole or not "
+                "at all, so nothing of this file was written: send it again, and tell "
+                "the ISO secretary if it stops again."
+            ) % {"moment": short_moment(heard)}
     stage = STAGES.get(progress["stage"])
     progress["counts"] = (
         _("%(stage)s: %(done)s of %(total)s rows")

@@ -8,9 +8,12 @@
   const bar = document.getElementById("import-job-bar");
   const counts = document.getElementById("import-job-counts");
   const status = document.getElementById("import-job-status");
+  const stalled = document.getElementById("import-job-stalled");
 
   function show(job) {
     status.textContent = job.status_label;
+    stalled.textContent = job.stalled;
+    stalled.hidden = !job.stalled;
     if (!job.stage) return;
     bar.max = Math.max(job.total, 1);
     bar.value = job.done;

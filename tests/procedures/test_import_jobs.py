@@ -1,8 +1,11 @@
 """Large files imported in the background: the upload queues a job, the worker runs
 it, and the job's page follows its counts, then shows what the upload page shows."""
 
+import os
 import re
 import signal
+import time
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from procedures import import_jobs
@@ -108,6 +112,7 @@ def test_the_counts_show_while_the_import_runs(effective, personas, client_for, 
         "done": 0,
         "total": 0,
         "counts": "",
+        "stalled": "",
     }
     seen = []
 
@@ -128,6 +133,32 @@ def test_the_counts_show_while_the_import_runs(effective, personas, client_for, 
     assert 'max="5000" value="2000"' in page and "import_job.js" in page
     job.refresh_from_db()
     assert (job.status, job.stage, job.done, job.total) == ("done", "write", 4000, 4000)
+
+
+def test_a_running_import_silent_for_ten_minutes_is_shown_as_stopped(
+    effective, personas, client_for
+):
+    """A worker killed mid-import (the server restarted) leaves its job running: its
+    page says so once the progress file has been silent for ten minutes."""
+    client = client_for(personas[Role.OFFICER])
+    job = ImportJob.objects.create(
+        user=personas[Role.OFFICER], file_name="a.csv", status=ImportJob.Status.RUNNING
+    )
+    url = reverse("procedures:import_job_progress", args=[job.pk])
+    progress = import_jobs.ProgressFile(job.pk)
+    progress("check", 2000, 5000)
+    assert client.get(url).json()["stalled"] == ""
+    eleven_minutes_ago = time.time() - 11 * 60
+    os.utime(progress.path, (eleven_minutes_ago, eleven_minutes_ago))
+    polled = client.get(url).json()
+    assert (polled["status"], polled["done"]) == ("running", 2000)
+    assert polled["stalled"].startswith("Không thấy tiến độ của việc nhập từ ")
+    assert "không hồ sơ nào của tệp này được ghi" in polled["stalled"]
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-testid="import-stalled" role="status">Không thấy' in page
+    progress.remove()  # before the first batch: counted from when the file was sent
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert client.get(url).json()["stalled"]
 
 
 def test_an_unexpected_error_fails_the_job(effective, personas, client_for, monkeypatch):
