@@ -43,8 +43,15 @@ class RiskQuerySet(models.QuerySet):
         """Open and due for review by `day`: what the ISO secretary must look at."""
         return self.open().filter(review_date__lte=day)
 
-    def of_process(self, process: str, field: str = ""):
-        return self.filter(process=process, field=field if process == Process.FIELD else "")
+    def in_scope(self, *, desk: bool, fields: set[str] | None):
+        """The risks of an audit's processes: the desk's when it covers the desk, the
+        fields' of the procedures it audits (every field when it names none), and
+        those of audits and of the system as a whole, which every audit covers."""
+        condition = Q(process__in=[Process.AUDITS, Process.SYSTEM])
+        if desk:
+            condition |= Q(process=Process.DESK)
+        condition |= Q(process=Process.FIELD) & (Q(field__in=fields) if fields else Q())
+        return self.filter(condition)
 
 
 class Risk(models.Model):
