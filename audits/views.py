@@ -200,7 +200,9 @@ def _checklist_page(request: HttpRequest, pk: int, sent: dict | None = None) -> 
             and audit.status == Audit.Status.IN_PROGRESS,
             # clause 6.1 is answered from the register of the processes audited
             "risks_61": Risk.objects.open()
-            .in_scope(desk=audit.scope_units().filter(is_one_stop_desk=True).exists(), fields=fields)
+            .in_scope(
+                desk=audit.scope_units().filter(is_one_stop_desk=True).exists(), fields=fields
+            )
             .filter(identified_on__lte=audit.actual_end or audit.planned_end),
         },
     )

@@ -43,6 +43,21 @@ TRAINING = [
     *(
         (
             username,
+            TrainingRecord.Kind.INTERNAL_AUDITOR,
+            "Cập nhật kiến thức chuyên gia đánh giá nội bộ TCVN ISO 9001:2015 (cấp lại chứng chỉ)",
+            "Sở Khoa học và Công nghệ Hải Phòng",
+            date(2026, 3, 20),
+            certificate,
+            date(2029, 3, 20),
+        )
+        for username, certificate in (
+            ("danhgia", "0187/2026/CN-ĐGNB"),
+            ("danhgia2", "0188/2026/CN-ĐGNB"),
+        )
+    ),
+    *(
+        (
+            username,
             TrainingRecord.Kind.AWARENESS,
             "Nhận thức chung về TCVN ISO 9001:2015 và hệ thống tài liệu của phường",
             "UBND phường An Dương (tư vấn ISO hướng dẫn)",
@@ -164,7 +179,8 @@ RISKS = [
         2,
         3,
         Risk.Treatment.AVOID,
-        "Phân công chéo: chuyên gia không đánh giá đơn vị mình (hệ thống kiểm tra khi lập kế hoạch).",
+        "Phân công chéo: chuyên gia không đánh giá đơn vị mình (hệ thống kiểm tra khi lập "
+        "kế hoạch).",
         "thuky",
         date(2023, 2, 6),
         date(2023, 10, 31),
@@ -339,4 +355,3 @@ def seed_retention(*, secretary: User) -> int:
         with at(date(2023, 1, 4), 10):
             services.retention_rule_save(rule=rule, user=secretary)
     return len(rules)
-

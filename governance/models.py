@@ -35,6 +35,12 @@ class Process(models.TextChoices):
     SYSTEM = "system", _("The QMS as a whole")
 
 
+def process_label(process: str, field: str = "") -> str:
+    if process == Process.FIELD:
+        return f"{Process(process).label}: {Field(field).label}"
+    return str(Process(process).label)
+
+
 class RiskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Risk.Status.OPEN)
@@ -116,8 +122,7 @@ class Risk(models.Model):
             ),
             # a field's procedures name their field; the other processes none
             models.CheckConstraint(
-                condition=(Q(process="field") & ~Q(field=""))
-                | (~Q(process="field") & Q(field="")),
+                condition=(Q(process="field") & ~Q(field="")) | (~Q(process="field") & Q(field="")),
                 name="risk_field_only_for_a_field_process",
             ),
             models.CheckConstraint(
@@ -147,9 +152,7 @@ class Risk(models.Model):
 
     @property
     def process_label(self) -> str:
-        if self.process == Process.FIELD:
-            return f"{self.get_process_display()}: {self.get_field_display()}"
-        return str(self.get_process_display())
+        return process_label(self.process, self.field)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -227,9 +230,7 @@ class TrainingQuerySet(models.QuerySet):
 
     def auditor_certificates(self):
         """Internal-auditor courses with their certificate: what qualifies an auditor."""
-        return self.filter(kind=TrainingRecord.Kind.INTERNAL_AUDITOR).exclude(
-            certificate_number=""
-        )
+        return self.filter(kind=TrainingRecord.Kind.INTERNAL_AUDITOR).exclude(certificate_number="")
 
     def renewals_due(self, day: date, within_days: int = 90):
         """Courses with a validity that ends within `within_days` of `day` (or has
@@ -334,7 +335,9 @@ class RetentionRule(models.Model):
     in which it was closed (the archives' usual reckoning: a dossier returned in 2023
     and kept 5 years may be disposed of from 1 January 2029)."""
 
-    kind = models.CharField(_("record kind"), max_length=16, choices=RecordKind.choices, unique=True)
+    kind = models.CharField(
+        _("record kind"), max_length=16, choices=RecordKind.choices, unique=True
+    )
     years = models.PositiveSmallIntegerField(
         _("years kept"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -511,9 +514,7 @@ class SteeringMember(FrozenPart):
         MEMBER = "member", _("Member")
         SECRETARY = "secretary", _("ISO secretary")
 
-    decision = models.ForeignKey(
-        SteeringDecision, on_delete=models.PROTECT, related_name="members"
-    )
+    decision = models.ForeignKey(SteeringDecision, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT
     )

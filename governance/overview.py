@@ -27,9 +27,7 @@ def section(user) -> dict:
     renewals = TrainingRecord.objects.renewals_due(today).count()
     auditors = qualified_auditors(today).count()
     rules = RetentionRule.objects.count()
-    disposals = sum(
-        len(retention.due(rule, today)) for rule in RetentionRule.objects.all()
-    )
+    disposals = sum(len(retention.due(rule, today)) for rule in RetentionRule.objects.all())
     decision = SteeringDecision.in_force(today)
     return {
         "title": _("Risks, competence, retention and steering"),

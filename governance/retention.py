@@ -69,7 +69,9 @@ def closed_records(kind: str) -> Iterator[Closed]:
     elif kind == RecordKind.TRACKING_BOOK:
         years = Dossier.objects.filter(book_year__isnull=False).values_list("book_year", flat=True)
         for year in sorted(set(years)):
-            yield Closed(year, _("Tracking book, volume %(year)s") % {"year": year}, date(year, 12, 31))
+            yield Closed(
+                year, _("Tracking book, volume %(year)s") % {"year": year}, date(year, 12, 31)
+            )
     elif kind == RecordKind.AUDIT:
         for audit in Audit.objects.filter(status=Audit.Status.CLOSED, actual_end__isnull=False):
             yield Closed(audit.pk, _("Audit %(code)s") % {"code": audit.code}, audit.actual_end)
@@ -80,7 +82,9 @@ def closed_records(kind: str) -> Iterator[Closed]:
         )
         for nc in records:
             yield Closed(
-                nc.pk, _("Nonconformity %(code)s") % {"code": nc.code}, nc.verified_on or nc.found_on
+                nc.pk,
+                _("Nonconformity %(code)s") % {"code": nc.code},
+                nc.verified_on or nc.found_on,
             )
     elif kind == RecordKind.REVIEW:
         for review in ManagementReview.objects.filter(approved_at__isnull=False):

@@ -72,9 +72,7 @@ def risk_action_add(
 
 
 @transaction.atomic
-def risk_action_done(
-    *, action: RiskAction, user: User, done_on: date, evidence: str
-) -> RiskAction:
+def risk_action_done(*, action: RiskAction, user: User, done_on: date, evidence: str) -> RiskAction:
     """The action's owner or the ISO secretary records it done, with its evidence."""
     action = RiskAction.objects.select_for_update().get(pk=action.pk)
     if user.pk != action.owner_id and not user.has_role(Role.ISO_SECRETARY):
@@ -176,7 +174,11 @@ def disposal_propose(
     if not due:
         raise ValidationError({"kind": _("No record of this kind may be disposed of yet.")})
     disposal = DisposalList(
-        number=_next_disposal_number(day), kind=kind, proposed_on=day, proposed_by=user, reason=reason
+        number=_next_disposal_number(day),
+        kind=kind,
+        proposed_on=day,
+        proposed_by=user,
+        reason=reason,
     )
     save_tracked(disposal, user=user)
     DisposalItem.objects.bulk_create(
@@ -310,4 +312,3 @@ def steering_mismatches(day: date | None = None) -> list[Mismatch]:
                 Mismatch(user, _("holds the ISO secretary role without the decision naming them"))
             )
     return problems
-

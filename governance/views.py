@@ -66,7 +66,9 @@ def risks(request: HttpRequest) -> HttpResponse:
             "process": process,
             "today": today,
             "can_edit": request.user.has_perm("governance.add_risk"),
-            "late_actions": RiskAction.objects.open().late_on(today).select_related("risk", "owner"),
+            "late_actions": RiskAction.objects.open()
+            .late_on(today)
+            .select_related("risk", "owner"),
         },
     )
 

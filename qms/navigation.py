@@ -44,7 +44,9 @@ NAVIGATION = (
     NavItem(_("Reviews"), "qms:reviews", "qms.view_managementreview", group=OVERSIGHT),
     NavItem(_("Reports"), "qms:reports", "qms.view_periodicreport", group=OVERSIGHT),
     NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
-    NavItem(_("Risks and opportunities"), "governance:risks", "governance.view_risk", group=ISO_SYSTEM),
+    NavItem(
+        _("Risks and opportunities"), "governance:risks", "governance.view_risk", group=ISO_SYSTEM
+    ),
     NavItem(
         _("Training and competence"),
         "governance:training",

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from governance.models import Risk, RiskAction
+from governance.models import Risk, RiskAction, process_label
 from nonconformities.models import Complaint
 from procedures.models import ProcedureRevision
 from qms.models import ManagementReview, ReviewOutput
@@ -98,10 +98,8 @@ def _risks(scope: Scope) -> dict:
     by then and not closed), by level, the high ones named, and the actions treating
     them due in the period: done by the cutoff, or not."""
     risks = Risk.objects.filter(identified_on__lte=scope.cutoff).open().select_related("owner")
-    actions = RiskAction.objects.filter(
-        risk__in=risks, due_date__range=(scope.start, scope.cutoff)
-    )
-    by_level = Counter(str(risk.level.label) for risk in risks)
+    actions = RiskAction.objects.filter(risk__in=risks, due_date__range=(scope.start, scope.cutoff))
+    by_level = Counter(risk.level.value for risk in risks)
     return {
         "open": len(risks),
         "by_level": dict(by_level),
@@ -111,11 +109,12 @@ def _risks(scope: Scope) -> dict:
         "rows": [
             {
                 "code": risk.code,
-                "process": risk.process_label,
+                "process": risk.process,
+                "field": risk.field,
                 "description": risk.description,
                 "score": risk.score,
-                "level": str(risk.level.label),
-                "treatment": str(risk.get_treatment_display()),
+                "level": risk.level.value,
+                "treatment": risk.treatment,
                 "owner": risk.owner.get_full_name(),
                 "review_date": risk.review_date.isoformat(),
             }
@@ -217,22 +216,32 @@ def _risk_section(review: ManagementReview, data: dict) -> Section:
         title,
         facts=[
             (_("Risks and opportunities in the register"), str(risks["open"])),
-            *((_("Level: %(level)s") % {"level": level}, str(n)) for level, n in risks["by_level"].items()),
+            *(
+                (_("Level: %(level)s") % {"level": Risk.Level(level).label}, str(n))
+                for level, n in risks["by_level"].items()
+            ),
             (_("Due for review by the end of the period"), str(risks["to_review"])),
             (_("Actions due in the period"), str(risks["actions_due"])),
             (_("Actions done"), str(risks["actions_done"])),
         ],
-        header=[_("Code"), _("Process"), _("Risk or opportunity"), _("Score"), _("Treatment"), _("Owner")],
+        header=[
+            _("Code"),
+            _("Process"),
+            _("Risk or opportunity"),
+            _("Score"),
+            _("Treatment"),
+            _("Owner"),
+        ],
         rows=[
             [
                 row["code"],
-                row["process"],
+                process_label(row["process"], row["field"]),
                 row["description"],
-                f"{row['score']} ({row['level']})",
-                row["treatment"],
+                f"{row['score']} ({Risk.Level(row['level']).label})",
+                str(Risk.Treatment(row["treatment"]).label),
                 row["owner"],
             ]
-            for row in risks["rows"][:WORST * 3]
+            for row in risks["rows"][: WORST * 3]
         ],
         note=review.risks,
     )
