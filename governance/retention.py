@@ -31,6 +31,7 @@ from audits.models import Audit
 from governance.models import DisposalItem, RecordKind, RetentionRule
 from nonconformities.models import Action, Nonconformity
 from procedures.models import Dossier
+from qms.history import track
 from qms.models import ManagementReview
 
 
@@ -113,28 +114,28 @@ def due(rule: RetentionRule, day: date) -> list[Closed]:
 
 def dispose(item: DisposalItem, *, user) -> None:
     """Dispose of the record `item` names (what that means per kind: module docstring)."""
+    reason = _("Disposed of by list %(number)s") % {"number": item.disposal_list.number}
     if item.kind == RecordKind.DOSSIER:
-        _erase_dossier(item.object_id)
+        _erase_dossier(item.object_id, user=user, reason=reason)
     elif item.kind == RecordKind.NONCONFORMITY:
-        _delete_evidence(Action.objects.filter(nonconformity_id=item.object_id))
+        for action in Action.objects.filter(nonconformity_id=item.object_id).exclude(
+            evidence_file=""
+        ):
+            action.evidence_file = ""  # the file goes when the disposal commits
+            track(action, user, reason).save(update_fields=["evidence_file"])
 
 
-def _erase_dossier(pk: int) -> None:
+def _erase_dossier(pk: int, *, user, reason: str) -> None:
+    """The personal data and the scans go; the change is a history row of its own,
+    naming the list. Earlier history rows are never rewritten (qms.history): they
+    keep what they held, which the README says."""
     dossier = Dossier.objects.filter(pk=pk).first()
     if dossier is None:
         return
     for document in dossier.documents.exclude(scan=""):
-        document.scan.delete(save=False)
-    if dossier.result_scan:
-        dossier.result_scan.delete(save=False)
-    Dossier.objects.filter(pk=pk).update(**PERSONAL_FIELDS, result_scan="")
-    dossier.documents.update(scan="")
-    Dossier.history.filter(id=pk).update(**PERSONAL_FIELDS, result_scan="")
-    dossier.documents.model.history.filter(dossier_id=pk).update(scan="")
-
-
-def _delete_evidence(actions) -> None:
-    for action in actions.exclude(evidence_file=""):
-        action.evidence_file.delete(save=False)
-    actions.update(evidence_file="")
-    Action.history.filter(id__in=actions.values("pk")).update(evidence_file="")
+        document.scan = ""  # the files go when the disposal commits
+        track(document, user, reason).save(update_fields=["scan"])
+    dossier.result_scan = ""
+    for name, value in PERSONAL_FIELDS.items():
+        setattr(dossier, name, value)
+    track(dossier, user, reason).save(update_fields=[*PERSONAL_FIELDS, "result_scan"])

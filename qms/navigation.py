@@ -23,7 +23,6 @@ class NavItem:
 
 
 OVERSIGHT, CALENDAR, ORGANISATION = _("Oversight"), _("Calendar"), _("Organisation")
-ISO_SYSTEM = _("ISO system")
 
 # No "Home" item: the brand is the link home, so that every role's items and the
 # user's button fit the bar of a 1280 px screen (from 1200 px on).
@@ -45,25 +44,25 @@ NAVIGATION = (
     NavItem(_("Reports"), "qms:reports", "qms.view_periodicreport", group=OVERSIGHT),
     NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
     NavItem(
-        _("Risks and opportunities"), "governance:risks", "governance.view_risk", group=ISO_SYSTEM
+        _("Risks and opportunities"), "governance:risks", "governance.view_risk", group=OVERSIGHT
     ),
     NavItem(
         _("Training and competence"),
         "governance:training",
         "governance.view_trainingrecord",
-        group=ISO_SYSTEM,
+        group=OVERSIGHT,
     ),
     NavItem(
         _("Retention and disposal"),
         "governance:retention",
         "governance.view_retentionrule",
-        group=ISO_SYSTEM,
+        group=OVERSIGHT,
     ),
     NavItem(
         _("ISO steering group"),
         "governance:steering",
         "governance.view_steeringdecision",
-        group=ISO_SYSTEM,
+        group=OVERSIGHT,
     ),
     NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),

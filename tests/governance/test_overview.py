@@ -4,8 +4,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from governance.overview import section
 from governance.models import Risk
+from governance.overview import section
 
 
 def test_the_section_says_what_is_missing_and_what_is_due(secretary, lead):
