@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audits import services
-from governance.models import TrainingRecord
 from audits.models import Audit, ChecklistItem, Clause, Finding, Question
+from governance.models import TrainingRecord
 from qms.roles import Role
 from qms.signatures import SignedRecordError, content_hash
 from qms.signing import chairman_approve
