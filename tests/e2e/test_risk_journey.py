@@ -23,7 +23,7 @@ def test_the_secretary_records_a_risk_with_an_action(page: Page, live_server, ma
     page.get_by_label("Mô tả").fill("Máy quét duy nhất hỏng làm gián đoạn số hóa hồ sơ")
     page.get_by_label("Khả năng xảy ra (1-5)").fill("3")
     page.get_by_label("Mức độ ảnh hưởng (1-5)").fill("4")
-    page.get_by_label("Cách xử lý", exact=True).select_option("reduce")
+    page.get_by_label("Cách xử lý").select_option("reduce")
     page.get_by_label("Người thực hiện").select_option(str(secretary.pk))
     page.get_by_label("Ngày nhận diện").fill("06/02/2026")
     page.get_by_label("Hạn xử lý").fill("30/06/2026")
