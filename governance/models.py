@@ -119,15 +119,20 @@ class Risk(models.Model):
             models.CheckConstraint(
                 condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
                 name="risk_rated_one_to_five",
+                violation_error_message=_("Likelihood and impact are rated from 1 to 5."),
             ),
             # a field's procedures name their field; the other processes none
             models.CheckConstraint(
                 condition=(Q(process="field") & ~Q(field="")) | (~Q(process="field") & Q(field="")),
                 name="risk_field_only_for_a_field_process",
+                violation_error_message=_("Only a field's procedures name a field."),
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("identified_on")),
                 name="risk_due_after_identified",
+                violation_error_message=_(
+                    "The treatment cannot be due before the risk is identified."
+                ),
             ),
         ]
 
@@ -211,6 +216,7 @@ class RiskAction(models.Model):
             models.CheckConstraint(
                 condition=Q(done_on__isnull=True) | ~Q(evidence=""),
                 name="risk_action_done_with_evidence",
+                violation_error_message=_("Say what shows that the action was done."),
             )
         ]
 
@@ -285,6 +291,7 @@ class TrainingRecord(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("completed_on")),
                 name="training_valid_after_completed",
+                violation_error_message=_("The validity must end after the course is completed."),
             )
         ]
 
@@ -350,7 +357,11 @@ class RetentionRule(models.Model):
         verbose_name_plural = _("retention schedule")
         ordering = ["kind"]
         constraints = [
-            models.CheckConstraint(condition=Q(years__gte=1), name="retention_at_least_a_year")
+            models.CheckConstraint(
+                condition=Q(years__gte=1),
+                name="retention_at_least_a_year",
+                violation_error_message=_("Records are kept at least a year."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -437,15 +448,23 @@ class DisposalItem(FrozenPart):
         verbose_name_plural = _("records disposed of")
         ordering = ["closed_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="disposal_once_per_record"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="disposal_once_per_record",
+                violation_error_message=_("This record is already on a disposal list."),
+            ),
             # nothing is disposed of before the end of its retention
             models.CheckConstraint(
                 condition=Q(disposed_on__isnull=True) | Q(disposed_on__gte=F("disposable_from")),
                 name="disposal_not_before_its_date",
+                violation_error_message=_(
+                    "Nothing is disposed of before the end of its retention."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(disposable_from__gt=F("closed_on")),
                 name="disposal_date_after_closing",
+                violation_error_message=_("A record may be disposed of only after it is closed."),
             ),
         ]
 
@@ -483,6 +502,7 @@ class SteeringDecision(ApprovedRecord):
             models.CheckConstraint(
                 condition=Q(effective_from__gte=F("signed_on")),
                 name="steering_effective_after_signing",
+                violation_error_message=_("The decision takes effect on or after its date."),
             )
         ]
 
@@ -526,7 +546,11 @@ class SteeringMember(FrozenPart):
         verbose_name_plural = _("steering group members")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "person"], name="steering_member_once")
+            models.UniqueConstraint(
+                fields=["decision", "person"],
+                name="steering_member_once",
+                violation_error_message=_("A person is named twice in the decision."),
+            )
         ]
 
     def __str__(self) -> str:
