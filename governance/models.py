@@ -8,12 +8,14 @@ approved by the chairman's signature (`qms.signing.chairman_approve`) and never 
 afterwards, except for what the disposal records as done after its approval.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -160,8 +162,6 @@ class Risk(models.Model):
         return process_label(self.process, self.field)
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.process == Process.FIELD and not self.field:
             errors["field"] = _("Name the field whose procedures this risk belongs to.")
@@ -242,8 +242,6 @@ class TrainingQuerySet(models.QuerySet):
         """Courses with a validity that ends within `within_days` of `day` (or has
         ended) and that no later course of the same kind for the same person
         renews."""
-        from datetime import timedelta
-
         renewed = TrainingRecord.objects.filter(
             person=OuterRef("person"),
             kind=OuterRef("kind"),
@@ -299,8 +297,6 @@ class TrainingRecord(models.Model):
         return f"{self.person}: {self.title} ({self.completed_on:%d/%m/%Y})"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind == self.Kind.INTERNAL_AUDITOR and not self.certificate_number.strip():
             raise ValidationError(
                 {
@@ -318,8 +314,6 @@ class TrainingRecord(models.Model):
 def qualified_auditors(day: date | None = None):
     """The users holding an internal-auditor certificate valid on `day` (today when
     not given): the only ones an audit may name as lead or team member."""
-    from django.utils import timezone
-
     day = day or timezone.localdate()
     certificates = TrainingRecord.objects.auditor_certificates().valid_on(day)
     return User.objects.filter(Exists(certificates.filter(person=OuterRef("pk"))))
@@ -519,8 +513,6 @@ class SteeringDecision(ApprovedRecord):
 
     @classmethod
     def in_force(cls, day: date | None = None) -> "SteeringDecision | None":
-        from django.utils import timezone
-
         day = day or timezone.localdate()
         return cls.objects.filter(approved_at__isnull=False, effective_from__lte=day).first()
 
