@@ -244,6 +244,7 @@ def _risk_section(review: ManagementReview, data: dict) -> Section:
             for row in risks["rows"][: WORST * 3]
         ],
         note=review.risks,
+        widths=(12, 20, 40, 12, 14, 18),
     )
 
 
