@@ -21,8 +21,27 @@ from simple_history.models import HistoricalRecords
 
 from nonconformities.models import ActionQuerySet
 from procedures.models import Field
-from qms.models import ApprovedRecord, User
+from qms.models import ApprovedRecord, NumberSequence, User
 from qms.signatures import FrozenPart
+
+
+class GovernanceSequence(NumberSequence):
+    """The last number given per kind and year: risk codes (`RR-YYYY-NN`) and disposal
+    lists (`NN/YYYY/DSHUY`), taken in the transaction that records them, so that two
+    recorded at the same moment never share one."""
+
+    KEY = ("kind", "year")
+    kind = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="governance_sequence_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 # ---------------------------------------------------------------------------
 # 6.1 Risks and opportunities

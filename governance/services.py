@@ -14,6 +14,7 @@ from governance import retention
 from governance.models import (
     DisposalItem,
     DisposalList,
+    GovernanceSequence,
     RetentionRule,
     Risk,
     RiskAction,
@@ -37,13 +38,15 @@ def _require_secretary(user: User) -> None:
 
 
 def _next_risk_code(day: date) -> str:
+    """The year's next code, past any entered by hand (the demo's, an import's)."""
     prefix = f"RR-{day.year}-"
     taken = [
         int(code.removeprefix(prefix))
         for code in Risk.objects.filter(code__startswith=prefix).values_list("code", flat=True)
         if code.removeprefix(prefix).isdigit()
     ]
-    return f"{prefix}{max(taken, default=0) + 1:02d}"
+    number = GovernanceSequence.take(("risk", day.year), at_least=max(taken, default=0) + 1)
+    return f"{prefix}{number:02d}"
 
 
 @transaction.atomic
@@ -153,8 +156,7 @@ def retention_rule_save(*, rule: RetentionRule, user: User) -> RetentionRule:
 
 
 def _next_disposal_number(day: date) -> str:
-    count = DisposalList.objects.filter(proposed_on__year=day.year).count()
-    return f"{count + 1:02d}/{day.year}/DSHUY"
+    return f"{GovernanceSequence.take(('disposal', day.year)):02d}/{day.year}/DSHUY"
 
 
 @transaction.atomic

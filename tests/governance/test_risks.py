@@ -38,6 +38,13 @@ def test_score_is_likelihood_times_impact_with_its_level(secretary):
     assert (risk.score, risk.level) == (12, Risk.Level.HIGH)
     assert Risk.level_of(4) == Risk.Level.LOW and Risk.level_of(5) == Risk.Level.MEDIUM
     assert make_risk(secretary, secretary).code == "RR-2023-02"
+    # past a code entered by hand (the demo's), per year
+    make_risk(secretary, secretary, code="RR-2023-07")
+    assert make_risk(secretary, secretary).code == "RR-2023-08"
+    later = make_risk(
+        secretary, secretary, identified_on=date(2024, 1, 2), due_date=date(2024, 2, 1)
+    )
+    assert later.code == "RR-2024-01"
 
 
 def test_a_field_process_names_its_field_and_ratings_stay_in_one_to_five(secretary):
