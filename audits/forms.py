@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ChecklistTemplate, Finding, Result, TimetableRow
+from governance.services import check_auditors_qualified
 from procedures.models import Dossier
 from qms.forms import BootstrapMixin, OffersActiveUnits, reason_field
 from qms.models import User
@@ -46,6 +48,20 @@ class AuditForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
         self.fields["lead_auditor"].queryset = _auditors()
         self.fields["team"].queryset = _auditors()
         self.fields["clauses"].help_text = _("None chosen: every clause from 4.1 to 10.3.")
+
+    def clean(self) -> dict:
+        """Only qualified auditors are planned (`audit_save` checks it again), each
+        one refused by name beside the team."""
+        data = super().clean()
+        if data.get("lead_auditor") and data.get("planned_start"):
+            try:
+                check_auditors_qualified(
+                    auditors=[data["lead_auditor"], *data.get("team", [])],
+                    day=data["planned_start"],
+                )
+            except ValidationError as error:
+                self.add_error("team", error.error_dict["team"])
+        return data
 
 
 class TimetableRowForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):

@@ -18,6 +18,7 @@ from audits.models import (
     Result,
     TimetableRow,
 )
+from governance.services import check_auditors_qualified
 from nonconformities.services import nc_from_finding
 from procedures.models import Dossier, Procedure
 from qms.dates import short_date
@@ -102,6 +103,7 @@ def audit_save(
             {"units": _("Name the units audited (all of them for the whole system).")}
         )
     check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
+    check_auditors_qualified(auditors=[audit.lead_auditor, *team], day=audit.planned_start)
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
     if timetable is not None:

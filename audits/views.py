@@ -20,6 +20,7 @@ from audits.forms import (
 )
 from audits.models import Audit, ChecklistItem, ChecklistTemplate, Programme
 from audits.pdf import AUDIT_PDFS
+from governance.models import Risk
 from qms.decorators import permission_required
 from qms.feedback import (
     form_action,
@@ -186,6 +187,7 @@ def _checklist_page(request: HttpRequest, pk: int, sent: dict | None = None) -> 
     filterset = ChecklistFilter.of(audit, request.GET)
     items = filterset.qs.select_related("finding").prefetch_related("dossiers")
     sent = sent or {}
+    fields = set(audit.procedures.values_list("field", flat=True))
     return render(
         request,
         "audits/checklist.html",
@@ -196,6 +198,12 @@ def _checklist_page(request: HttpRequest, pk: int, sent: dict | None = None) -> 
             "left": list(services.items_left(audit)),
             "can_answer": request.user.pk in audit.auditors()
             and audit.status == Audit.Status.IN_PROGRESS,
+            # clause 6.1 is answered from the register of the processes audited
+            "risks_61": Risk.objects.open()
+            .in_scope(
+                desk=audit.scope_units().filter(is_one_stop_desk=True).exists(), fields=fields
+            )
+            .filter(identified_on__lte=audit.actual_end or audit.planned_end),
         },
     )
 

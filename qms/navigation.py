@@ -43,6 +43,27 @@ NAVIGATION = (
     NavItem(_("Reviews"), "qms:reviews", "qms.view_managementreview", group=OVERSIGHT),
     NavItem(_("Reports"), "qms:reports", "qms.view_periodicreport", group=OVERSIGHT),
     NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
+    NavItem(
+        _("Risks and opportunities"), "governance:risks", "governance.view_risk", group=OVERSIGHT
+    ),
+    NavItem(
+        _("Training and competence"),
+        "governance:training",
+        "governance.view_trainingrecord",
+        group=OVERSIGHT,
+    ),
+    NavItem(
+        _("Retention and disposal"),
+        "governance:retention",
+        "governance.view_retentionrule",
+        group=OVERSIGHT,
+    ),
+    NavItem(
+        _("ISO steering group"),
+        "governance:steering",
+        "governance.view_steeringdecision",
+        group=OVERSIGHT,
+    ),
     NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),
     NavItem(

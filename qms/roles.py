@@ -22,7 +22,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
-PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities")
+PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance")
 
 # Patterns over "app_label.codename". Everyone reads every record of the QMS;
 # writes are granted per role. Object-level rules (own unit, own audit) live in
@@ -76,6 +76,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "nonconformities.change_nonconformity",
         "nonconformities.change_complaint",
         "notices.view_*",  # the applicants' addresses: not for every reader
+        "governance.*_risk",
+        "governance.*_riskaction",
+        "governance.*_trainingrecord",
+        "governance.change_retentionrule",
+        "governance.add_disposallist",  # approved by the chairman's signature
+        "governance.change_disposallist",
+        "governance.add_steeringdecision",  # signed by the chairman
+        "governance.change_steeringdecision",
     ),
     Role.AUDITOR: (
         *_READ_ALL,

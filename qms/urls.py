@@ -88,4 +88,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("public.urls")),
     path("", include("notices.urls")),
+    path("he-thong-iso/", include("governance.urls")),
 ]

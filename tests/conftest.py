@@ -9,6 +9,8 @@ from django.test import Client, override_settings
 
 from audits import services as audit_services
 from audits.models import Audit, Clause, Programme
+from governance import services as governance_services
+from governance.models import DisposalList, RetentionRule, Risk, SteeringDecision
 from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
@@ -277,6 +279,31 @@ def records(personas, effective, audit, secretary, chairman):
     started = audit_services.audit_start(audit=audit, user=audit.lead_auditor)
     Programme.objects.create(year=2023, scope="Toàn bộ hệ thống quản lý chất lượng")
     complaint = nc_services.complaint_record(user=officer, citizen="Người dân", content="Chờ lâu")
+    risk = governance_services.risk_save(
+        risk=Risk(
+            process="desk", description="Máy quét hỏng", likelihood=3, impact=4,
+            treatment="reduce", owner=secretary, identified_on=date(2023, 2, 1),
+            due_date=date(2023, 6, 30), review_date=date(2030, 1, 1),
+        ),
+        user=secretary,
+    )  # fmt: skip
+    risk_action = governance_services.risk_action_add(
+        risk=risk, user=secretary, description="Máy dự phòng", owner=secretary,
+        due_date=date(2030, 1, 1),
+    )  # fmt: skip
+    disposal = DisposalList.objects.create(
+        number="01/2030/DSHUY", kind="dossier", proposed_on=date(2030, 1, 2), proposed_by=secretary
+    )
+    decision = governance_services.steering_decision_save(
+        decision=SteeringDecision(
+            number="02/QĐ-UBND", title="Ban chỉ đạo ISO", signed_on=date(2023, 1, 5),
+            effective_from=date(2023, 1, 5),
+        ),
+        members=[
+            {"person": chairman, "role": "head"}, {"person": secretary, "role": "secretary"}
+        ],
+        user=secretary,
+    )  # fmt: skip
     return {
         "calendar_day": {"pk": CalendarDay.objects.first().pk},
         "identity": {"pk": OrganisationIdentity.objects.first().pk},
@@ -306,6 +333,12 @@ def records(personas, effective, audit, secretary, chairman):
             "reference": complaint.reference,
             "token": token_for("complaint", complaint.reference),
         },
+        "risk": {"pk": risk.pk},
+        "risk_action": {"pk": risk_action.pk},
+        "person": {"pk": secretary.pk},
+        "retention_rule": {"pk": RetentionRule.objects.first().pk},
+        "disposal": {"pk": disposal.pk},
+        "steering_decision": {"pk": decision.pk},
         "import_job": {
             "pk": ImportJob.objects.create(
                 user=officer,

@@ -1,12 +1,15 @@
 import io
+from datetime import date
 
 import factory
 from django.contrib.auth.models import Group
 from PIL import Image
 from pypdf import PdfWriter
 
+from governance.models import TrainingRecord
 from qms.management.commands.seed_demo import IDENTITIES
 from qms.models import Organisation, OrganisationIdentity, Unit, User
+from qms.roles import Role
 from qms.signing import shown_sha256
 
 PASSWORD = "test-pass-123"
@@ -55,6 +58,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, role, **kwargs):
         if create and role:
             self.groups.add(Group.objects.get(name=role))
+        if create and role == Role.AUDITOR:
+            qualify_auditor(self)
+
+
+def qualify_auditor(user, certificate: str = "", **fields):
+    """The internal-auditor course that lets `user` be planned on an audit."""
+    return TrainingRecord.objects.get_or_create(
+        person=user,
+        kind=TrainingRecord.Kind.INTERNAL_AUDITOR,
+        defaults={
+            "title": "Đánh giá viên nội bộ TCVN ISO 9001:2015",
+            "completed_on": date(2000, 1, 1),
+            "certificate_number": certificate or f"ĐGNB-{user.username}",
+            **fields,
+        },
+    )[0]
 
 
 class ProcedureFactory(factory.django.DjangoModelFactory):

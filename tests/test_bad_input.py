@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 from audits import forms as audit_forms
 from audits import services as audit_services
 from audits.models import Audit, Programme
+from governance import forms as governance_forms
+from governance.models import DisposalList, SteeringDecision
 from nonconformities import forms as nc_forms
 from nonconformities.models import Nonconformity
 from nonconformities.views import _steps as nc_steps
@@ -306,6 +308,49 @@ TARGETS = [
         plain(nc_forms.ComplaintAnswerForm),
         "complaint",
     ),
+    Target("governance:risk_create", SECRETARY, plain(governance_forms.RiskForm)),
+    Target("governance:risk_update", SECRETARY, plain(governance_forms.RiskForm), "risk"),
+    Target(
+        "governance:risk_action_add",
+        SECRETARY,
+        plain(governance_forms.RiskActionForm, prefix="action"),
+        "risk",
+    ),
+    Target(
+        "governance:risk_action_done",
+        SECRETARY,
+        plain(governance_forms.RiskActionDoneForm),
+        "risk_action",
+    ),
+    Target("governance:training_create", SECRETARY, plain(governance_forms.TrainingRecordForm)),
+    Target(
+        "governance:retention_rule_update",
+        SECRETARY,
+        plain(governance_forms.RetentionRuleForm),
+        "retention_rule",
+    ),
+    Target("governance:disposal_propose", SECRETARY, plain(governance_forms.DisposalProposeForm)),
+    Target(
+        "governance:disposal_approve",
+        CHAIRMAN,
+        shown(qms_forms.SignForm, DisposalList, "disposal"),
+        "disposal",
+    ),
+    Target(
+        "governance:steering_create",
+        SECRETARY,
+        lambda records: [
+            governance_forms.SteeringDecisionForm(),
+            *governance_forms.SteeringMemberFormSet(prefix="members").forms[:2],
+        ],
+        fixed={"members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0"},
+    ),
+    Target(
+        "governance:steering_approve",
+        CHAIRMAN,
+        shown(qms_forms.SignForm, SteeringDecision, "steering_decision"),
+        "steering_decision",
+    ),
     Target("public:feedback", OFFICER, plain(feedback_forms.FeedbackForm)),
     Target(
         "public:dossier_feedback",
@@ -423,7 +468,7 @@ def test_every_form_has_a_target():
     swept = {type(form) for target in TARGETS for form in target.forms(some_item)}
     defined = {
         value
-        for module in (qms_forms, procedure_forms, audit_forms, nc_forms)
+        for module in (qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms)
         for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, forms.BaseForm)

@@ -22,6 +22,8 @@ from django.utils import timezone
 from audits import forms as audit_forms
 from audits import services as audit_services
 from audits.models import Audit, ChecklistTemplate, Programme
+from governance import forms as governance_forms
+from governance.models import DisposalList, SteeringDecision
 from nonconformities import forms as nc_forms
 from procedures import admin as procedures_admin
 from procedures import forms as procedure_forms
@@ -39,7 +41,7 @@ from qms.roles import Role
 from tests.factories import PASSWORD, approve_plan
 from tests.html import Element, parse
 
-PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities")
+PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance")
 CONTROLS = ("input", "select", "textarea")
 
 
@@ -121,6 +123,13 @@ def with_profile(records, personas) -> None:
     ImportProfile.objects.create(name="Xuất từ hệ thống tỉnh", mapping={"Mã HS": "code"})
 
 
+def steering_forms(records) -> list[forms.BaseForm]:
+    return [
+        governance_forms.SteeringDecisionForm(),
+        governance_forms.SteeringMemberFormSet(prefix="members").forms[0],
+    ]
+
+
 def finding_form(records) -> list[forms.BaseForm]:
     audit = Audit.objects.get(pk=records["audit"]["pk"]) if "audit" in records else None
     return [audit_forms.FindingForm(audit=audit)]
@@ -132,6 +141,7 @@ REVISION_ROWS = {
     for name, value in (("TOTAL_FORMS", "1"), ("INITIAL_FORMS", "0"))
 }
 TIMETABLE_ROWS = {"timetable-TOTAL_FORMS": "1", "timetable-INITIAL_FORMS": "0"}
+RISK = {"process": "desk", "field": ""}
 ID_AND_PHONE = {
     "applicant_id_number": "012345678901",
     "applicant_phone": "0912345678",
@@ -262,6 +272,27 @@ CASES = [
          typed={"phone": "0912 345 678"}),
     Case("nonconformities:complaint_answer", SECRETARY, plain(nc_forms.ComplaintAnswerForm),
          "text", "complaint"),
+    Case("governance:risk_create", SECRETARY, plain(governance_forms.RiskForm), "description",
+         typed=RISK),
+    Case("governance:risk_update", SECRETARY, plain(governance_forms.RiskForm), "description",
+         "risk", typed=RISK),
+    Case("governance:risk_action_add", SECRETARY,
+         plain(governance_forms.RiskActionForm, prefix="action"), "action-description", "risk"),
+    Case("governance:risk_action_done", SECRETARY, plain(governance_forms.RiskActionDoneForm),
+         "evidence", "risk_action"),
+    Case("governance:training_create", SECRETARY, plain(governance_forms.TrainingRecordForm),
+         "title", typed={"kind": "awareness", "valid_until": ""}),
+    Case("governance:retention_rule_update", SECRETARY,
+         plain(governance_forms.RetentionRuleForm), "years", "retention_rule"),
+    Case("governance:disposal_propose", SECRETARY, plain(governance_forms.DisposalProposeForm),
+         "kind"),
+    Case("governance:disposal_approve", CHAIRMAN,
+         shown(qms_forms.SignForm, DisposalList, "disposal"), "password", "disposal"),
+    Case("governance:steering_create", SECRETARY, steering_forms, "number",
+         fixed={"members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0"}),
+    Case("governance:steering_approve", CHAIRMAN,
+         shown(qms_forms.SignForm, SteeringDecision, "steering_decision"), "password",
+         "steering_decision"),
     # the citizens' feedback forms (public/): a contact missing is told beside the phone
     Case("public:feedback", OFFICER, plain(feedback_forms.FeedbackForm), "phone",
          typed={"email": "", "dossier_code": ""}),

@@ -31,6 +31,7 @@ EVERYONE = frozenset(Role)
 SECRETARY = frozenset({Role.ISO_SECRETARY})
 OFFICER = frozenset({Role.OFFICER})
 APPROVERS = frozenset({Role.VICE_CHAIRMAN, Role.CHAIRMAN})
+CHAIRMAN = frozenset({Role.CHAIRMAN})
 DOSSIER_WORK = frozenset(
     {Role.OFFICER, Role.SPECIALIST, Role.ISO_SECRETARY, Role.VICE_CHAIRMAN, Role.CHAIRMAN}
 )
@@ -189,6 +190,32 @@ MATRIX = [
     Row("nonconformities:complaint_disliked", "POST", COMPLAINT_WORK, "complaint"),
     # the notices to applicants that were not delivered: their addresses, for the secretary
     Row("notices:undelivered", "GET", SECRETARY),
+    # governance: risks, training, retention and the steering group, kept by the ISO
+    # secretary, read by everyone; the chairman approves disposals and signs the decision
+    Row("governance:risks", "GET", EVERYONE),
+    Row("governance:risk_create", "GET", SECRETARY),
+    Row("governance:risk_create", "POST", SECRETARY),
+    Row("governance:risk_detail", "GET", EVERYONE, "risk"),
+    Row("governance:risk_update", "GET", SECRETARY, "risk"),
+    Row("governance:risk_update", "POST", SECRETARY, "risk"),
+    Row("governance:risk_action_add", "POST", SECRETARY, "risk"),
+    Row("governance:risk_action_done", "POST", EVERYONE, "risk_action"),  # owner, by service
+    Row("governance:training", "GET", EVERYONE),
+    Row("governance:training_create", "GET", SECRETARY),
+    Row("governance:training_create", "POST", SECRETARY),
+    Row("governance:training_person", "GET", EVERYONE, "person"),
+    Row("governance:retention", "GET", EVERYONE),
+    Row("governance:retention_rule_update", "GET", SECRETARY, "retention_rule"),
+    Row("governance:retention_rule_update", "POST", SECRETARY, "retention_rule"),
+    Row("governance:disposal_propose", "POST", SECRETARY),
+    Row("governance:disposal_detail", "GET", EVERYONE, "disposal"),
+    Row("governance:disposal_approve", "POST", CHAIRMAN, "disposal"),
+    Row("governance:disposal_execute", "POST", SECRETARY, "disposal"),
+    Row("governance:steering", "GET", EVERYONE),
+    Row("governance:steering_create", "GET", SECRETARY),
+    Row("governance:steering_create", "POST", SECRETARY),
+    Row("governance:steering_detail", "GET", EVERYONE, "steering_decision"),
+    Row("governance:steering_approve", "POST", CHAIRMAN, "steering_decision"),
     # the API for the province's system: an API key acts as its account's role
     Row("api:dossiers", "GET", EVERYONE, api=True),
     Row("api:dossiers", "POST", OFFICER, api=True),  # the receipt's permission

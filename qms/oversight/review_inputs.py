@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from governance.models import Risk, RiskAction, process_label
 from nonconformities.models import Complaint
 from procedures.models import ProcedureRevision
 from qms.models import ManagementReview, ReviewOutput
@@ -88,6 +89,37 @@ def compile_inputs(review: ManagementReview) -> dict:
         ],
         "first_issues": in_period.exclude(replaced_one).count(),
         "complaints": complaints,
+        "risks": _risks(scope),
+    }
+
+
+def _risks(scope: Scope) -> dict:
+    """Input e): the register as it stands at the period's cutoff (risks identified
+    by then and not closed), by level, the high ones named, and the actions treating
+    them due in the period: done by the cutoff, or not."""
+    risks = Risk.objects.filter(identified_on__lte=scope.cutoff).open().select_related("owner")
+    actions = RiskAction.objects.filter(risk__in=risks, due_date__range=(scope.start, scope.cutoff))
+    by_level = Counter(risk.level.value for risk in risks)
+    return {
+        "open": len(risks),
+        "by_level": dict(by_level),
+        "to_review": risks.filter(review_date__lte=scope.cutoff).count(),
+        "actions_due": actions.count(),
+        "actions_done": actions.filter(done_on__lte=scope.cutoff).count(),
+        "rows": [
+            {
+                "code": risk.code,
+                "process": risk.process,
+                "field": risk.field,
+                "description": risk.description,
+                "score": risk.score,
+                "level": risk.level.value,
+                "treatment": risk.treatment,
+                "owner": risk.owner.get_full_name(),
+                "review_date": risk.review_date.isoformat(),
+            }
+            for risk in sorted(risks, key=lambda risk: (-risk.score, risk.code))
+        ],
     }
 
 
@@ -163,15 +195,57 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
         replace(snapshot.iso_section(data), title=_("c6) Audit results")),
         Section(_("c7) Performance of external providers"), note=review.providers),
         Section(_("d) Adequacy of resources"), note=review.resources),
-        Section(
-            _("e) Effectiveness of actions taken to address risks and opportunities"),
-            # The risk register comes later (ISO documented information); until then
-            # the minutes say so rather than print the reform plan's tasks here.
-            facts=[(_("Risks and opportunities in the register"), _("None recorded"))],
-            note=review.risks,
-        ),
+        _risk_section(review, data),
         Section(_("f) Opportunities for improvement"), note=review.improvements),
     ]
+
+
+def _risk_section(review: ManagementReview, data: dict) -> Section:
+    """Input e): the register's open risks and opportunities, the actions due in the
+    period and how many were done; minutes signed before the register existed say
+    that none was recorded."""
+    title = _("e) Effectiveness of actions taken to address risks and opportunities")
+    risks = data.get("risks")
+    if not risks or not risks["open"]:
+        return Section(
+            title,
+            facts=[(_("Risks and opportunities in the register"), _("None recorded"))],
+            note=review.risks,
+        )
+    return Section(
+        title,
+        facts=[
+            (_("Risks and opportunities in the register"), str(risks["open"])),
+            *(
+                (_("Level: %(level)s") % {"level": Risk.Level(level).label}, str(n))
+                for level, n in risks["by_level"].items()
+            ),
+            (_("Due for review by the end of the period"), str(risks["to_review"])),
+            (_("Actions due in the period"), str(risks["actions_due"])),
+            (_("Actions done"), str(risks["actions_done"])),
+        ],
+        header=[
+            _("Code"),
+            _("Process"),
+            _("Risk or opportunity"),
+            _("Score"),
+            _("Treatment"),
+            _("Owner"),
+        ],
+        rows=[
+            [
+                row["code"],
+                process_label(row["process"], row["field"]),
+                row["description"],
+                f"{row['score']} ({Risk.Level(row['level']).label})",
+                str(Risk.Treatment(row["treatment"]).label),
+                row["owner"],
+            ]
+            for row in risks["rows"][: WORST * 3]
+        ],
+        note=review.risks,
+        widths=(12, 20, 40, 12, 14, 18),
+    )
 
 
 def _satisfaction_section(review: ManagementReview, data: dict, dossiers: Section) -> Section:

@@ -32,7 +32,16 @@ NAVIGATION = [  # no "Trang chủ": the brand is the link home
 ]
 # drop-down menus: every role reads them, but for the items of ONLY
 MENUS = {
-    "Điều hành": ["Bảng điều khiển", "Xem xét của lãnh đạo", "Báo cáo", "Kế hoạch CCHC"],
+    "Điều hành": [
+        "Bảng điều khiển",
+        "Xem xét của lãnh đạo",
+        "Báo cáo",
+        "Kế hoạch CCHC",
+        "Rủi ro và cơ hội",
+        "Đào tạo và năng lực",
+        "Lưu trữ và hủy hồ sơ",
+        "Ban chỉ đạo ISO",
+    ],
     "Lịch": ["Lịch làm việc", "Tính ngày hẹn trả"],
     "Cơ quan": ["Cơ quan ban hành", "Thông báo chưa gửi được"],
 }

@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils.timezone import localdate
 
 from audits.models import Audit, Clause, Finding, Programme
+from governance.models import SteeringDecision
 from nonconformities.models import Nonconformity
 from procedures.models import (
     Apology,
@@ -278,6 +279,8 @@ def test_every_signature_and_approval_of_the_demo_carries_the_date_of_its_event(
         ),
         Audit: lambda audit: (audit.actual_end, audit.actual_end),
         ManagementReview: lambda review: (review.held_on, review.held_on),
+        # the steering group's decision, signed on its date (governance.demo)
+        SteeringDecision: lambda decision: (decision.signed_on, decision.signed_on),
         # issued before the appointment it apologises for (R5)
         Apology: lambda apology: (apology.dossier.received_on, apology.dossier.due_date),
     }

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audits.demo import seed_audits
+from governance.demo import seed_retention, seed_risks, seed_steering, seed_training
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, OrganisationIdentity, Unit, User
@@ -87,6 +88,15 @@ class Command(BaseCommand):
             officer = User.objects.get(username="motcua")
             year = seed_dossiers(officer=officer, chairman=User.objects.get(username="chutich"))
             today = seed_open_dossiers(officer=officer)
+            secretary = User.objects.get(username="thuky")
+            steering = seed_steering(
+                secretary=secretary,
+                chairman=User.objects.get(username="chutich"),
+                password=DEMO_PASSWORD,
+            )
+            trained = seed_training(secretary=secretary)
+            risks = seed_risks(secretary=secretary)
+            seed_retention(secretary=secretary)
             audits = seed_audits(
                 lead=User.objects.get(username="danhgia"),
                 colleague=User.objects.get(username="danhgia2"),
@@ -118,7 +128,8 @@ class Command(BaseCommand):
             f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
             f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}; "
             f"nhiệm vụ kế hoạch: {tasks}; báo cáo định kỳ: {submitted}; "
-            f"xem xét của lãnh đạo: {reviews}"
+            f"xem xét của lãnh đạo: {reviews}; quyết định Ban chỉ đạo ISO: {steering}; "
+            f"hồ sơ đào tạo: {trained}; rủi ro và cơ hội: {risks}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
