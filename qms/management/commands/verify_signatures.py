@@ -7,9 +7,12 @@ from qms.models import Signature
 
 class Command(BaseCommand):
     help = (
-        "Recompute the SHA-256 of every signed record (and signed file), and look for "
-        "records whose state says signed but whose signature is gone; list them and "
-        "exit non-zero if any."
+        "Verify every signature: the digital signature over the record's content as it "
+        "is now, with its certificate and the chain up to a trusted root (a changed "
+        "record whose stored hash was recomputed does not verify); the SHA-256 of every "
+        "signed record and file; and records whose state says signed but whose "
+        "signature is gone. List the problems and exit non-zero if any. Signatures "
+        "from before digital signatures are counted as hash only."
     )
 
     def handle(self, *args, **options) -> None:
@@ -21,6 +24,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(problems)} vấn đề trên {checked} chữ ký: bản ghi không còn khớp với "
                 "nội dung đã ký."
+            )
+        hash_only = Signature.objects.filter(signature_value="").count()
+        if hash_only:
+            self.stdout.write(
+                f"{hash_only} chữ ký chỉ có mã băm, trước khi có chữ ký số: kiểm tra được "
+                "nội dung, không kiểm tra được người ký."
             )
         self.stdout.write(f"{checked} chữ ký: tất cả khớp với nội dung đã ký.")
 

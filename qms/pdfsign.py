@@ -1,0 +1,195 @@
+"""Signed PDFs: PAdES signatures made with the token's keys (pyHanko), each with a
+visible block in the document's own signature area (name, title, time) and, where
+the body issues the form, the organisation's seal. An RFC 3161 timestamp is added
+when QMS_TSA_URL names a timestamp server; by default there is none and the
+signature carries the signing time only.
+
+One function signs: `sign_pdf(pdf, holder=..., box=..., page=...)`. A PDF built by
+`qms.pdf.build_pdf` knows where its signature blocks stand (`SignablePdf.spots`):
+`sign_record_pdf` signs each of them with its signer's key.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from django.utils import timezone
+
+from qms import keys
+from qms.pdf import SignablePdf, spot_name
+from qms.signing import holder_name, signing_key
+
+FONT_FILE = settings.BASE_DIR / "fonts" / "LiberationSerif-Regular.ttf"
+SEAL_FIELD = "Dau-co-quan"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a visible signature says besides the signer's name."""
+
+    title: str = ""
+    signed_at: datetime | None = None
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    holder,
+    box: tuple[float, float, float, float] | None,
+    page: int = 0,
+    stamp: Stamp | None = None,
+    field_name: str = "",
+) -> bytes:
+    """`pdf` signed (PAdES B-B, or B-T with a timestamp server) by `holder` — a User,
+    or None for the organisation's seal — whose key is in the token. `box` is the
+    visible signature's rectangle (x1, y1, x2, y2, in points from the page's lower
+    left corner) on page `page` (0 the first, -1 the last); without one the
+    signature is invisible. Refused (ValidationError) when the holder's certificate
+    cannot sign now. Earlier signatures stay valid: each one is an incremental
+    update."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+    from pyhanko.stamp import TextStampStyle
+
+    stamp = stamp or Stamp()
+    key = signing_key(holder)
+    certificate = asn1_x509.Certificate.load(key.cert.public_bytes(Encoding.DER))
+    chain = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in key.chain_certs]
+    name = holder_name(holder)
+    field_name = field_name or (f"Chu-ky-{holder.pk}" if holder else SEAL_FIELD)
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    if page < 0:
+        page += int(writer.root["/Pages"]["/Count"])
+    signed_at = timezone.localtime(stamp.signed_at or timezone.now())
+    lines = [f"Ký số bởi: {name}", *([stamp.title] if stamp.title else [])]
+    lines.append(f"Thời gian: {signed_at:%H:%M %d/%m/%Y}")
+    style = TextStampStyle(
+        stamp_text="\n".join(lines),
+        border_width=1,
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_FILE)), font_size=8),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        name=name,
+        reason=stamp.title or None,
+        location=None,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    timestamper = None
+    if settings.SIGNING_TSA_URL:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(settings.SIGNING_TSA_URL)
+    spec = fields.SigFieldSpec(
+        sig_field_name=field_name, on_page=page, box=tuple(round(v) for v in box) if box else None
+    )
+    out = BytesIO()
+    with keys.token_session() as session:
+        signer = PKCS11Signer(
+            session,
+            signing_cert=certificate,
+            ca_chain=chain,
+            key_id=bytes.fromhex(key.key_id),
+            cert_id=bytes.fromhex(key.key_id),
+            use_raw_mechanism=key.key_type == "ec",
+        )
+        signers.PdfSigner(
+            meta,
+            signer=signer,
+            timestamper=timestamper,
+            stamp_style=style,
+            new_field_spec=spec,
+        ).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def sign_record_pdf(
+    pdf: SignablePdf, signatures: list[tuple[object, str]], *, seal_box=None
+) -> bytes:
+    """`pdf` with each of `signatures` ((Signature, title as the block prints it))
+    signed in its signature block by its signer's key, at the time it was signed in
+    the system; then the organisation's seal (invisible, or at `seal_box`
+    (page, box)) where the body issues the form. A signature made before digital
+    signatures has no key to sign with and keeps its printed lines."""
+    signed = bytes(pdf)
+    for signature, title in signatures:
+        if signature is None or not signature.is_digital:
+            continue
+        page, box = pdf.spots[spot_name(signature)]
+        signed = sign_pdf(
+            signed,
+            holder=signature.signer,
+            box=box,
+            page=page,
+            stamp=Stamp(title=title, signed_at=signature.signed_at),
+            field_name=f"Chu-ky-{signature.pk}",
+        )
+    if seal_box is not None:
+        page, box = seal_box
+        signed = sign_pdf(signed, holder=None, box=box, page=page, field_name=SEAL_FIELD)
+    return signed
+
+
+@dataclass(frozen=True)
+class PdfSignatureReport:
+    field: str
+    signer: str
+    signed_at: str
+    intact: bool
+    trusted: bool
+    covers_whole: bool
+
+    @property
+    def valid(self) -> bool:
+        return self.intact and self.trusted
+
+
+def verify_pdf(data: bytes) -> list[PdfSignatureReport]:
+    """Each signature of a PDF checked by pyHanko against the trusted roots
+    (`keys.trusted_roots`): its signer, time, integrity and chain. The last one
+    must cover the whole file; an earlier one is followed by the later signatures."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [
+        asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)) for root in keys.trusted_roots()
+    ]
+    context = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception:
+        return [PdfSignatureReport("?", "?", "?", False, False, False)]
+    reports = []
+    for signature in embedded:
+        try:
+            status = validate_pdf_signature(signature, context)
+            intact, trusted = status.intact and status.valid, status.trusted
+            coverage = status.coverage.name == "ENTIRE_FILE"
+            when = status.signer_reported_dt
+        except Exception:
+            intact = trusted = coverage = False
+            when = None
+        certificate = signature.signer_cert
+        reports.append(
+            PdfSignatureReport(
+                field=signature.field_name,
+                signer=certificate.subject.native.get("common_name", "?"),
+                signed_at=f"{timezone.localtime(when):%H:%M:%S %d/%m/%Y}" if when else "?",
+                intact=intact,
+                trusted=trusted,
+                covers_whole=coverage,
+            )
+        )
+    return reports
