@@ -356,9 +356,9 @@ class SignatureSpot(Flowable):
     (page and box, in points) on the canvas, so that the PDF's digital signature can
     show there (`SignablePdf.spots`)."""
 
-    def __init__(self, name: str, height: float = 22 * mm) -> None:
+    def __init__(self, name: str, lines: str = "", height: float = 22 * mm) -> None:
         super().__init__()
-        self.name, self.height = name, height
+        self.name, self.lines, self.height = name, lines, height
 
     def wrap(self, available_width, available_height):
         self.width = available_width
@@ -369,14 +369,15 @@ class SignatureSpot(Flowable):
         self.canv.spots[self.name] = (
             self.canv.getPageNumber() - 1,
             (x, y, x + self.width, y + self.height),
+            self.lines,
         )
 
 
 class SignablePdf(bytes):
     """A PDF's bytes with where its signature blocks' digital signatures go:
-    `spots[name] = (page index, (x1, y1, x2, y2))`."""
+    `spots[name] = (page index, (x1, y1, x2, y2), the lines the signature shows)`."""
 
-    spots: dict[str, tuple[int, tuple[float, float, float, float]]]
+    spots: dict[str, tuple[int, tuple[float, float, float, float], str]]
 
 
 class SignatureBlock(Table):
@@ -403,7 +404,7 @@ def signature_block(
         [Paragraph(text(signer.title.upper()), s["signer_title"]) for signer in signers],
         # The room to sign by hand, or what the electronic signature says.
         [
-            SignatureSpot(spot_name(signer.signature))
+            SignatureSpot(spot_name(signer.signature), signer.signed)
             if signer.signature is not None and signer.signature.is_digital
             else Paragraph(text(signer.signed), s["signed"])
             if signer.signed

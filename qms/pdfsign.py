@@ -31,6 +31,8 @@ class Stamp:
 
     title: str = ""
     signed_at: datetime | None = None
+    # what the document prints for the signature (its time, its hash), else the time
+    lines: str = ""
 
 
 def sign_pdf(
@@ -68,7 +70,7 @@ def sign_pdf(
         page += int(writer.root["/Pages"]["/Count"])
     signed_at = timezone.localtime(stamp.signed_at or timezone.now())
     lines = [f"Ký số bởi: {name}", *([stamp.title] if stamp.title else [])]
-    lines.append(f"Thời gian: {signed_at:%H:%M %d/%m/%Y}")
+    lines += stamp.lines.splitlines() or [f"Thời gian: {signed_at:%H:%M %d/%m/%Y}"]
     style = TextStampStyle(
         stamp_text="\n".join(lines),
         border_width=1,
@@ -122,13 +124,13 @@ def sign_record_pdf(
     for signature, title in signatures:
         if signature is None or not signature.is_digital:
             continue
-        page, box = pdf.spots[spot_name(signature)]
+        page, box, lines = pdf.spots[spot_name(signature)]
         signed = sign_pdf(
             signed,
             holder=signature.signer,
             box=box,
             page=page,
-            stamp=Stamp(title=title, signed_at=signature.signed_at),
+            stamp=Stamp(title=title, signed_at=signature.signed_at, lines=lines),
             field_name=f"Chu-ky-{signature.pk}",
         )
     if seal_box is not None:
