@@ -113,13 +113,13 @@ def sign_pdf(
 
 
 def sign_record_pdf(
-    pdf: SignablePdf, signatures: list[tuple[object, str]], *, seal_box=None
+    pdf: SignablePdf, signatures: list[tuple[object, str]], *, seal: bool = False
 ) -> bytes:
     """`pdf` with each of `signatures` ((Signature, title as the block prints it))
-    signed in its signature block by its signer's key, at the time it was signed in
-    the system; then the organisation's seal (invisible, or at `seal_box`
-    (page, box)) where the body issues the form. A signature made before digital
-    signatures has no key to sign with and keeps its printed lines."""
+    signed in its signature block by its signer's key, showing the time it was
+    signed in the system; then, where the body issues the form (`seal`), the
+    organisation's seal, an invisible signature over the whole. A signature made
+    before digital signatures has no key to sign with and keeps its printed lines."""
     signed = bytes(pdf)
     for signature, title in signatures:
         if signature is None or not signature.is_digital:
@@ -133,9 +133,8 @@ def sign_record_pdf(
             stamp=Stamp(title=title, signed_at=signature.signed_at, lines=lines),
             field_name=f"Chu-ky-{signature.pk}",
         )
-    if seal_box is not None:
-        page, box = seal_box
-        signed = sign_pdf(signed, holder=None, box=box, page=page, field_name=SEAL_FIELD)
+    if seal:
+        signed = sign_pdf(signed, holder=None, box=None, field_name=SEAL_FIELD)
     return signed
 
 

@@ -56,7 +56,6 @@ def signature_sign(
             % {"record": record},
             code="stale",
         )
-    key = signing_key(user)
     content = record.signed_content()
     signature = Signature(
         record=record,
@@ -65,16 +64,30 @@ def signature_sign(
         meaning=meaning,
         signed_at=timezone.now(),
         content_sha256=content_hash(content),
-        certificate=key.certificate,
-        chain=key.chain,
     )
-    with keys.token_session() as session:
-        value = keys.sign_with_key(
-            session, bytes.fromhex(key.key_id), signature.signed_payload(content), key.key_type
-        )
-    signature.signature_value = base64.b64encode(value).decode("ascii")
+    digitally_sign([(signature, content)])
     signature.save()
     return signature
+
+
+def digitally_sign(signatures: Iterable[tuple[Signature, dict]]) -> None:
+    """Fills in each unsaved `Signature` the digital signature of its record's
+    `content` by its signer's key in the token, and the certificate and chain it was
+    made with (refused when a signer's certificate cannot sign now). Many at once
+    share one token session (the demo's signatures made in bulk)."""
+    signatures = list(signatures)
+    keys_by_signer: dict[int, SigningKey] = {}
+    for signature, _content in signatures:
+        if signature.signer_id not in keys_by_signer:
+            keys_by_signer[signature.signer_id] = signing_key(signature.signer)
+    with keys.token_session() as session:
+        for signature, content in signatures:
+            key = keys_by_signer[signature.signer_id]
+            value = keys.sign_with_key(
+                session, bytes.fromhex(key.key_id), signature.signed_payload(content), key.key_type
+            )
+            signature.signature_value = base64.b64encode(value).decode("ascii")
+            signature.certificate, signature.chain = key.certificate, key.chain
 
 
 def token_label(holder: User | None) -> str:
