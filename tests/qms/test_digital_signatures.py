@@ -269,3 +269,43 @@ def test_import_certificate_from_pkcs12_puts_the_key_in_the_token(chairman, tmp_
     approval = approve(chairman).approval
     assert keys.common_name(keys.from_pem(approval.certificate)[0]) == "Chủ tịch nhập"
     assert approval.problems() == []
+
+
+def test_the_controlled_copy_is_signed_by_its_approver(effective, chairman, tmp_path):
+    from procedures.pdf import revision_pdf
+
+    path = tmp_path / "revision.pdf"
+    path.write_bytes(revision_pdf(effective))
+    out = pdfsig(path)
+    assert "Signature is Valid." in out, out
+    assert f"Signer Certificate Common Name: {chairman.get_full_name()}" in out
+
+
+def test_the_apology_carries_the_heads_signature_and_the_seal(
+    effective_dossier, personas, organisation, tmp_path
+):
+    from procedures import dossier_services
+    from procedures.pdf import dossier_pdf
+    from qms.models import CalendarDay
+    from qms.roles import Role
+
+    apology = dossier_services.dossier_apologise(
+        dossier=effective_dossier,
+        user=personas[Role.OFFICER],
+        reason="Chờ xác minh",
+        new_due_date=CalendarDay.objects.calendar().add_working_days(effective_dossier.due_date, 2),
+    )
+    dossier_services.apology_approve(
+        apology=apology,
+        user=personas[Role.CHAIRMAN],
+        password=PASSWORD,
+        seen_sha256=signing.shown_sha256(apology),
+    )
+    path = tmp_path / "apology.pdf"
+    path.write_bytes(dossier_pdf("apology", effective_dossier))
+    out = pdfsig(path)
+    assert out.count("Signature is Valid.") == 2, out
+    chairman = personas[Role.CHAIRMAN]
+    assert f"Signer Certificate Common Name: {chairman.get_full_name()}" in out
+    name = organisation.identities.order_by("valid_from").last().name
+    assert f"Signer Certificate Common Name: {name}" in out
