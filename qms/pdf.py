@@ -67,7 +67,7 @@ TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), FONT)]
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for name in (FONT, BOLD, ITALIC, BOLD_ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(settings.BASE_DIR / "fonts" / f"{name}.ttf")))
     pdfmetrics.registerFontFamily(
@@ -91,7 +91,7 @@ def styles() -> dict[str, ParagraphStyle]:
     titles 14 pt; signers' titles and names 13 pt; "Nơi nhận" 12 pt over its list in
     11 pt. Tables are set smaller to fit their columns: 12 pt, and 8 pt for the wide
     registers and checklists (`grid(small=True)`)."""
-    _register_fonts()
+    register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=17)
     centred = ParagraphStyle("centred", parent=body, alignment=TA_CENTER)
     return {
@@ -522,7 +522,7 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
 def build_pdf(
     story: list, *, title: str, footer: str = "", watermark: str | None = None, pagesize=A4
 ) -> SignablePdf:
-    _register_fonts()
+    register_fonts()
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -9,6 +9,8 @@ One function signs: `sign_pdf(pdf, holder=..., box=..., page=...)`. A PDF built 
 `sign_record_pdf` signs each of them with its signer's key.
 """
 
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -18,10 +20,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from qms import keys
-from qms.pdf import SignablePdf, spot_name
+from qms.pdf import FONT, SignablePdf, nfc, register_fonts, spot_name
 from qms.signing import holder_name, signing_key
 
-FONT_FILE = settings.BASE_DIR / "fonts" / "LiberationSerif-Regular.ttf"
 SEAL_FIELD = "Dau-co-quan"
 
 
@@ -52,12 +53,9 @@ def sign_pdf(
     cannot sign now. Earlier signatures stay valid: each one is an incremental
     update."""
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.sign.pkcs11 import PKCS11Signer
-    from pyhanko.stamp import TextStampStyle
 
     stamp = stamp or Stamp()
     key = signing_key(holder)
@@ -71,11 +69,7 @@ def sign_pdf(
     signed_at = timezone.localtime(stamp.signed_at or timezone.now())
     lines = [f"Ký số bởi: {name}", *([stamp.title] if stamp.title else [])]
     lines += stamp.lines.splitlines() or [f"Thời gian: {signed_at:%H:%M %d/%m/%Y}"]
-    style = TextStampStyle(
-        stamp_text="\n".join(lines),
-        border_width=1,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_FILE)), font_size=8),
-    )
+    box = tuple(round(v) for v in box) if box else None
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         name=name,
@@ -89,11 +83,9 @@ def sign_pdf(
         from pyhanko.sign.timestamps import HTTPTimeStamper
 
         timestamper = HTTPTimeStamper(settings.SIGNING_TSA_URL)
-    spec = fields.SigFieldSpec(
-        sig_field_name=field_name, on_page=page, box=tuple(round(v) for v in box) if box else None
-    )
+    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
     out = BytesIO()
-    with keys.token_session() as session:
+    with appearance(lines, box) as style, keys.token_session() as session:
         signer = PKCS11Signer(
             session,
             signing_cert=certificate,
@@ -110,6 +102,46 @@ def sign_pdf(
             new_field_spec=spec,
         ).sign_pdf(writer, output=out)
     return out.getvalue()
+
+
+@contextmanager
+def appearance(lines: list[str], box):
+    """The visible signature's look: `lines` in the documents' own font, drawn by
+    reportlab on a page the size of `box` (pyHanko imports it as the stamp; its own
+    text stamps space the letters of a TrueType font wrongly), framed."""
+    from pyhanko.stamp import StaticStampStyle
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    if box is None:
+        yield None
+        return
+    width, height = box[2] - box[0], box[3] - box[1]
+    buffer = BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(width, height))
+    register_fonts()
+    size, margin = 7.5, 4
+    room = width - 2 * margin
+    wrapped = []
+    for part in (p for line in lines for p in simpleSplit(nfc(line), FONT, size, room)):
+        while stringWidth(part, FONT, size) > room:  # a word longer than the line: a hash
+            cut = next(
+                n for n in range(len(part), 0, -1) if stringWidth(part[:n], FONT, size) <= room
+            )
+            wrapped.append(part[:cut])
+            part = part[cut:]
+        wrapped.append(part)
+    drawing.setFont(FONT, size)
+    top = height - margin - size
+    for index, line in enumerate(wrapped):
+        drawing.drawString(margin, top - index * (size + 1.5), line)
+    drawing.showPage()
+    drawing.save()
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(buffer.getvalue())
+        file.flush()
+        yield StaticStampStyle.from_pdf_file(file.name, border_width=1)
 
 
 def sign_record_pdf(
