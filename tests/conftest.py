@@ -346,7 +346,7 @@ def _signing_token(tmp_path_factory):
     empties the tables after a transactional test (PostgreSQL's TRUNCATE does not
     fire it)."""
     from django.conf import settings
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db import connection
 
     from qms import keys
 
@@ -360,11 +360,12 @@ def _signing_token(tmp_path_factory):
     settings.SIGNING_TOKEN_LABEL, settings.SIGNING_TOKEN_PIN = "qms-test", pin
     settings.SIGNING_DEMO_ENROL = True
 
-    sql_flush = DatabaseOperations.sql_flush
+    operations = type(connection.ops)
+    sql_flush = operations.sql_flush
 
     def flush_with_signatures(self, style, tables, **kwargs):
         statements = sql_flush(self, style, tables, **kwargs)
-        if "qms_signature" not in tables:
+        if connection.vendor != "sqlite" or "qms_signature" not in tables:
             return statements
         return [
             'DROP TRIGGER IF EXISTS "qms_signature_kept"',
@@ -373,8 +374,8 @@ def _signing_token(tmp_path_factory):
             "BEGIN SELECT RAISE(ABORT, 'signatures are never changed'); END",
         ]
 
-    DatabaseOperations.sql_flush = flush_with_signatures
+    operations.sql_flush = flush_with_signatures
     yield
-    DatabaseOperations.sql_flush = sql_flush
+    operations.sql_flush = sql_flush
     for name, value in saved.items():
         setattr(settings, name, value)
