@@ -331,10 +331,15 @@ def check_usable(certificate: x509.Certificate, *, at: datetime.datetime | None 
         )
 
 
-def chain_problems(certificate: x509.Certificate, chain: list[x509.Certificate]) -> list[str]:
+def chain_problems(
+    certificate: x509.Certificate,
+    chain: list[x509.Certificate],
+    roots: list[x509.Certificate] | None = None,
+) -> list[str]:
     """What is wrong with the path from `certificate` up through `chain` to a root
-    the organisation trusts (`trusted_roots()`): empty when every link verifies."""
-    roots = trusted_roots()
+    the organisation trusts (`roots`, by default `trusted_roots()`): empty when
+    every link verifies."""
+    roots = trusted_roots() if roots is None else roots
     root_keys = {r.public_bytes(serialization.Encoding.DER) for r in roots}
     issuers = {c.subject.public_bytes(): c for c in [*chain, *roots]}
     current = certificate

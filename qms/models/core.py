@@ -596,10 +596,11 @@ class Signature(models.Model):
         record = self.record
         return record is not None and content_hash(record.signed_content()) == self.content_sha256
 
-    def problems(self) -> list[str]:
+    def problems(self, roots: list | None = None) -> list[str]:
         """What no longer agrees with this signature: the record gone, its content
-        changed, the digital signature not verifying with its certificate and chain,
-        or a signed file (`record.signed_files()`) changed or missing."""
+        changed, the digital signature not verifying with its certificate and chain
+        (up to one of `roots`, by default `qms.keys.trusted_roots()`), or a signed
+        file (`record.signed_files()`) changed or missing."""
         from qms import keys
 
         record = self.record
@@ -611,7 +612,7 @@ class Signature(models.Model):
             payload = self.signed_payload(record.signed_content())
             if not keys.verify_raw(certificate, base64.b64decode(self.signature_value), payload):
                 found.append(_("the digital signature does not verify with its certificate"))
-            found += keys.chain_problems(certificate, keys.from_pem(self.chain))
+            found += keys.chain_problems(certificate, keys.from_pem(self.chain), roots)
         for file, expected in getattr(record, "signed_files", list)():
             try:
                 if file_sha256(file.open("rb")) != expected:

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 
+from qms import keys
 from qms.models import Signature
 
 
@@ -34,8 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{checked} chữ ký: tất cả khớp với nội dung đã ký.")
 
     def _changed(self):
+        roots = keys.trusted_roots()
         for signature in Signature.objects.select_related("content_type", "signer").order_by("pk"):
-            found = signature.problems()
+            found = signature.problems(roots)
             if found:
                 kind = signature.content_type.model_class()._meta.verbose_name
                 yield (
