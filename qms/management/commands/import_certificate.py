@@ -36,6 +36,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         certificate, *chain = certificates
+        try:
+            keys.check_usable(certificate)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         label = token_label(holder)
         with keys.token_session(rw=True) as session:
             if private_key is not None:
@@ -52,10 +56,6 @@ class Command(BaseCommand):
             keys.store_certificate(session, key_id, label, certificate)
             for issuer in chain:
                 keys.store_certificate(session, b"", keys.common_name(issuer), issuer)
-        try:
-            keys.check_usable(certificate)
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
         key_record(holder, key_id, certificate, chain)
         self.stdout.write(
             f"Đã nhập chứng thư {keys.common_name(certificate)} "
