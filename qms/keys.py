@@ -32,6 +32,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms.dates import short_date
+
 DEMO_CA_LABEL = "DEMO CA"
 DEMO_CA_NAME = "DEMO CA – chỉ để thử, không có giá trị pháp lý"
 ORGANISATION_LABEL = "organisation"
@@ -307,7 +309,7 @@ def check_usable(certificate: x509.Certificate, *, at: datetime.datetime | None 
     if at < certificate.not_valid_before_utc:
         raise ValidationError(
             _("The certificate of %(name)s is not valid yet: it starts on %(day)s.")
-            % {"name": name, "day": timezone.localtime(certificate.not_valid_before_utc).date()}
+            % {"name": name, "day": short_date(certificate.not_valid_before_utc)}
         )
     if at > certificate.not_valid_after_utc:
         raise ValidationError(
@@ -315,7 +317,7 @@ def check_usable(certificate: x509.Certificate, *, at: datetime.datetime | None 
                 "The certificate of %(name)s expired on %(day)s: the administrator "
                 "imports a new one."
             )
-            % {"name": name, "day": timezone.localtime(certificate.not_valid_after_utc).date()}
+            % {"name": name, "day": short_date(certificate.not_valid_after_utc)}
         )
     try:
         usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qms import keys
+from qms.dates import short_moment
 from qms.pdf import FONT, SignablePdf, nfc, register_fonts, spot_name
 from qms.signing import holder_name, signing_key
 
@@ -66,9 +67,10 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     if page < 0:
         page += int(writer.root["/Pages"]["/Count"])
-    signed_at = timezone.localtime(stamp.signed_at or timezone.now())
     lines = [f"Ký số bởi: {name}", *([stamp.title] if stamp.title else [])]
-    lines += stamp.lines.splitlines() or [f"Thời gian: {signed_at:%H:%M %d/%m/%Y}"]
+    lines += stamp.lines.splitlines() or [
+        f"Thời gian: {short_moment(stamp.signed_at or timezone.now())}"
+    ]
     box = tuple(round(v) for v in box) if box else None
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -219,7 +221,7 @@ def verify_pdf(data: bytes) -> list[PdfSignatureReport]:
             PdfSignatureReport(
                 field=signature.field_name,
                 signer=certificate.subject.native.get("common_name", "?"),
-                signed_at=f"{timezone.localtime(when):%H:%M:%S %d/%m/%Y}" if when else "?",
+                signed_at=short_moment(when) if when else "?",
                 intact=intact,
                 trusted=trusted,
                 covers_whole=coverage,

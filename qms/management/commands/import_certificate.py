@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from qms import keys
+from qms.dates import short_date
 from qms.models import User
 from qms.signing import key_record, token_label
 
@@ -59,6 +60,6 @@ class Command(BaseCommand):
         key_record(holder, key_id, certificate, chain)
         self.stdout.write(
             f"Đã nhập chứng thư {keys.common_name(certificate)} "
-            f"(hiệu lực đến {certificate.not_valid_after_utc:%d/%m/%Y}) cho "
+            f"(hiệu lực đến {short_date(certificate.not_valid_after_utc)}) cho "
             f"{holder or 'cơ quan'}, kèm {len(chain)} chứng thư cấp trên."
         )
