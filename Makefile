@@ -21,9 +21,11 @@ $(STAMP): requirements-dev.txt
 	touch $(STAMP)
 
 # What the tests need from the system besides python3: Debian's Chromium for the
-# browser journeys, poppler-utils' pdftotext for reading the PDFs.
+# browser journeys, poppler-utils' pdftotext and pdfsig for reading the PDFs and checking
+# their signatures, SoftHSM2 for the PKCS#11 token holding the signing keys.
 MISSING_PACKAGES = $(strip $(if $(shell command -v $(or $(CHROMIUM),chromium)),,chromium) \
-	$(if $(shell command -v pdftotext),,poppler-utils))
+	$(if $(shell command -v pdfsig),,poppler-utils) \
+	$(if $(shell command -v softhsm2-util),,softhsm2))
 SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Installs the missing ones, as CI does.
@@ -39,7 +41,14 @@ check-deps:
 # The site, and beside it the worker that imports large files in the background
 # (django-tasks' db_worker), stopped when the server stops. The worker does not
 # reload on code changes: stop and start `make run` again after editing a task.
+# The development site signs with a SoftHSM2 token in var/softhsm (made once), PIN from
+# QMS_PKCS11_PIN; in production the administrator names the agency's HSM (README).
+export QMS_PKCS11_PIN ?= demo-pin
+export SOFTHSM2_CONF ?= $(CURDIR)/var/softhsm/softhsm2.conf
+
 run: install
+	$(BIN)/python -c "from qms.keys import init_softhsm_token as i; \
+		i('$(dir $(SOFTHSM2_CONF))', label='qms', pin='$(QMS_PKCS11_PIN)')"
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo

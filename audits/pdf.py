@@ -18,6 +18,7 @@ from qms.pdf import (
     place_and_date,
     signature_block,
 )
+from qms.pdfsign import sign_record_pdf
 
 
 def _people(audit: Audit) -> str:
@@ -234,13 +235,14 @@ def audit_report_pdf(audit: Audit) -> bytes:
         *_heading("6. Kết quả danh mục kiểm tra"),
         _checklist_table(audit),
         signature_block(
-            Signer("Trưởng đoàn đánh giá", signer.get_full_name(), signed),
+            Signer("Trưởng đoàn đánh giá", signer.get_full_name(), signed, signature),
             recipients=audit.distribution or "—",
         ),
     ]
     # Dated by the audit's end: the day the lead auditor signs it, or, unsigned, the
     # day it is due; never the day it is printed.
-    return _document(audit, "BÁO CÁO ĐÁNH GIÁ NỘI BỘ", body, audit.actual_end or audit.planned_end)
+    pdf = _document(audit, "BÁO CÁO ĐÁNH GIÁ NỘI BỘ", body, audit.actual_end or audit.planned_end)
+    return sign_record_pdf(pdf, [(signature, "Trưởng đoàn đánh giá")])
 
 
 # kind: (title, builder)

@@ -425,6 +425,28 @@ def documents() -> list[Result]:
     ]
 
 
+def signatures() -> list[Result]:
+    """Signing one PDF with a key in the token (the audit report's lead auditor), and
+    verifying every signature of the demo with its certificate and chain."""
+    from django.core.management import call_command
+
+    from qms.models import Signature
+    from qms.pdf import build_pdf, paragraph
+    from qms.pdfsign import sign_pdf
+
+    signed = Audit.objects.filter(status__in=Audit.SIGNED_STATUSES).first()
+    pdf = build_pdf([paragraph("Chữ ký số")], title="bench")
+    sign = median_ms(
+        lambda: sign_pdf(pdf, holder=signed.report_signature.signer, box=(300, 100, 500, 160)), 5
+    )
+    count = Signature.objects.count()
+    verify = median_ms(lambda: call_command("verify_signatures", stdout=io.StringIO()), 1)
+    return [
+        Result("sign one PDF (PAdES, key in the token)", round(sign), "ms", "< 1000", sign < 1000),
+        Result(f"verify all {count} signatures of the demo", round(verify), "ms"),
+    ]
+
+
 def _tracking_range(size: int) -> tuple[date, date]:
     """Receipt days, from the last whole year's start, holding about `size` dossiers."""
     first, _ = _year()
@@ -451,6 +473,7 @@ STEPS = {
     "import of a crafted 5 KB XLSX": import_whole_sheet_xlsx,
     "import of CSVs of line breaks": import_line_breaks_csv,
     "documents": documents,
+    "signatures": signatures,
 }
 
 # Steps whose peak memory (the process's resident memory at its highest) has a target.

@@ -45,7 +45,7 @@ from qms.models import (
 )
 from qms.roles import Role
 from qms.signatures import content_hash
-from qms.signing import shown_sha256
+from qms.signing import digitally_sign, shown_sha256
 from qms.working_days import LOCAL_TZ
 
 D = Decimal
@@ -636,17 +636,22 @@ def seed_dossiers(*, officer: User, chairman: User, seed: int = DEMO_YEAR) -> in
             **history,
         )
         # signed as `apology_approve` signs, on the day of issue long past
-        Signature.objects.bulk_create(
-            Signature(
-                record=apology,
-                signer=chairman,
-                role=Role.CHAIRMAN,
-                meaning=Signature.Meaning.APPROVED,
-                signed_at=apology.approved_at,
-                content_sha256=content_hash(apology.signed_content()),
+        signatures = [
+            (
+                Signature(
+                    record=apology,
+                    signer=chairman,
+                    role=Role.CHAIRMAN,
+                    meaning=Signature.Meaning.APPROVED,
+                    signed_at=apology.approved_at,
+                    content_sha256=content_hash(apology.signed_content()),
+                ),
+                apology.signed_content(),
             )
             for apology in issued
-        )
+        ]
+        digitally_sign(signatures)
+        Signature.objects.bulk_create(signature for signature, _content in signatures)
     return len(dossiers)
 
 

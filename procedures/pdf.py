@@ -33,6 +33,7 @@ from qms.pdf import (
     styles,
     text,
 )
+from qms.pdfsign import sign_record_pdf
 from qms.privacy import CitizenContact
 from qms.roles import Role
 
@@ -143,16 +144,18 @@ def revision_pdf(revision: ProcedureRevision) -> bytes:
                 "Người phê duyệt",
                 approval.signer.get_full_name() if approval else "",
                 _approval_text(approval) if approval else "Chưa phê duyệt",
+                approval,
             ),
         ),
     ]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"{procedure.code} – {procedure.name}",
         footer=f"{procedure.code} · Lần ban hành {revision.number:02d} · "
         f"Hiệu lực từ {short_date(revision.effective_from)}",
         watermark=WATERMARKS.get(revision.status),
     )
+    return sign_record_pdf(pdf, [(approval, "Người phê duyệt")])
 
 
 def _approval_text(signature) -> str:
@@ -682,6 +685,7 @@ def _apology_signer(apology: Apology) -> Signer:
         APOLOGY_TITLES[Role(approval.role)],
         approval.signer.get_full_name(),
         f"Đã ký điện tử lúc {short_moment(approval.signed_at)}",
+        approval,
     )
 
 
@@ -758,9 +762,14 @@ def dossier_pdf(kind: str, dossier: Dossier, user=None, number: int | None = Non
     if kind == "receipt":
         story = receipt_copies(story)
     draft = kind == "apology" and not dossier.apology.approved_at
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"{title} {dossier.code}",
         footer=dossier.code,
         watermark="DỰ THẢO" if draft else None,
     )
+    approval = dossier.apology.approval if kind == "apology" and not draft else None
+    if approval is not None:
+        # issued by the body: the head's signature, then the organisation's seal
+        return sign_record_pdf(pdf, [(approval, APOLOGY_TITLES[Role(approval.role)])], seal=True)
+    return pdf

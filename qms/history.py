@@ -117,6 +117,9 @@ def thaw_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None
         for table, trigger in _history_triggers(connection):
             on = f" ON {table}" if connection.vendor == "postgresql" else ""
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on}")
+        for table, trigger, _event in _signature_triggers(connection):
+            on = f" ON {table}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}{on}")
 
 
 def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -133,6 +136,11 @@ def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> No
                 "LANGUAGE plpgsql AS $$ BEGIN "
                 "RAISE EXCEPTION 'history rows are never changed'; END $$"
             )
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION qms_signature_kept() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'signatures are never changed'; END $$"
+            )
         for table, trigger in _history_triggers(connection):
             if connection.vendor == "sqlite":
                 cursor.execute(
@@ -144,3 +152,28 @@ def freeze_history_tables(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> No
                     f"CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE ON {table} "
                     "FOR EACH ROW EXECUTE FUNCTION qms_history_frozen()"
                 )
+        for table, trigger, event in _signature_triggers(connection):
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'signatures are never changed'); END"
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {trigger} BEFORE {event} ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION qms_signature_kept()"
+                )
+
+
+def _signature_triggers(connection) -> list[tuple[str, str, str]]:
+    """(table, trigger, event): a signature is neither changed nor deleted, by the
+    ORM, the admin or raw SQL. Unlike history rows its DELETE is refused as well: the
+    test runner empties tables with TRUNCATE on PostgreSQL, which row triggers do not
+    see, and tests/conftest.py lifts the trigger while it empties SQLite's."""
+    table = "qms_signature"
+    if table not in connection.introspection.table_names():
+        return []
+    return [
+        (table, f"{table}_{name}", event)
+        for name, event in (("frozen", "UPDATE"), ("kept", "DELETE"))
+    ]

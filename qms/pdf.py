@@ -67,7 +67,7 @@ TABLE_FONT = [("FONTNAME", (0, 0), (-1, -1), FONT)]
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for name in (FONT, BOLD, ITALIC, BOLD_ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(settings.BASE_DIR / "fonts" / f"{name}.ttf")))
     pdfmetrics.registerFontFamily(
@@ -91,7 +91,7 @@ def styles() -> dict[str, ParagraphStyle]:
     titles 14 pt; signers' titles and names 13 pt; "Nơi nhận" 12 pt over its list in
     11 pt. Tables are set smaller to fit their columns: 12 pt, and 8 pt for the wide
     registers and checklists (`grid(small=True)`)."""
-    _register_fonts()
+    register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=17)
     centred = ParagraphStyle("centred", parent=body, alignment=TA_CENTER)
     return {
@@ -342,6 +342,42 @@ class Signer:
     title: str
     name: str = ""
     signed: str = ""
+    # Signed in the system with a digital signature: its room is where `sign_pdf`
+    # puts the visible signature (qms/pdfsign.py), named by `spot_name`.
+    signature: object = None
+
+
+def spot_name(signature) -> str:
+    return f"signature-{signature.pk}"
+
+
+class SignatureSpot(Flowable):
+    """The room of a signature in a signature block: it records where it is drawn
+    (page and box, in points) on the canvas, so that the PDF's digital signature can
+    show there (`SignablePdf.spots`)."""
+
+    def __init__(self, name: str, lines: str = "", height: float = 22 * mm) -> None:
+        super().__init__()
+        self.name, self.lines, self.height = name, lines, height
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.canv.spots[self.name] = (
+            self.canv.getPageNumber() - 1,
+            (x, y, x + self.width, y + self.height),
+            self.lines,
+        )
+
+
+class SignablePdf(bytes):
+    """A PDF's bytes with where its signature blocks' digital signatures go:
+    `spots[name] = (page index, (x1, y1, x2, y2), the lines the signature shows)`."""
+
+    spots: dict[str, tuple[int, tuple[float, float, float, float], str]]
 
 
 class SignatureBlock(Table):
@@ -368,7 +404,11 @@ def signature_block(
         [Paragraph(text(signer.title.upper()), s["signer_title"]) for signer in signers],
         # The room to sign by hand, or what the electronic signature says.
         [
-            Paragraph(text(signer.signed), s["signed"]) if signer.signed else Spacer(1, 22 * mm)
+            SignatureSpot(spot_name(signer.signature), signer.signed)
+            if signer.signature is not None and signer.signature.is_digital
+            else Paragraph(text(signer.signed), s["signed"])
+            if signer.signed
+            else Spacer(1, 22 * mm)
             for signer in signers
         ],
         [Paragraph(text(signer.name), s["signer_name"]) for signer in signers],
@@ -450,6 +490,8 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
         """Numbers every page but the first at the top centre (Decree 30), and draws
         the footer and the watermark."""
 
+        spots: dict = {}
+
         def __init__(self, *args, **kwargs) -> None:
             # Else every page would also name Helvetica, a font the PDF does not embed.
             super().__init__(*args, **(kwargs | {"initialFontName": FONT}))
@@ -479,8 +521,8 @@ def _numbered_canvas(footer: str, watermark: str | None) -> type[canvas.Canvas]:
 
 def build_pdf(
     story: list, *, title: str, footer: str = "", watermark: str | None = None, pagesize=A4
-) -> bytes:
-    _register_fonts()
+) -> SignablePdf:
+    register_fonts()
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -491,10 +533,12 @@ def build_pdf(
         bottomMargin=BOTTOM_MARGIN,
         title=nfc(title),
     )
-    document.build(
-        _keep_signatures_with_their_text(story), canvasmaker=_numbered_canvas(footer, watermark)
-    )
-    return buffer.getvalue()
+    maker = _numbered_canvas(footer, watermark)
+    maker.spots = {}
+    document.build(_keep_signatures_with_their_text(story), canvasmaker=maker)
+    pdf = SignablePdf(buffer.getvalue())
+    pdf.spots = maker.spots
+    return pdf
 
 
 def pdf_response(data: bytes, name: str) -> HttpResponse:

@@ -222,6 +222,21 @@ NOTICE_CHANNELS = {"email": "notices.channels.EmailChannel"}
 PUBLIC_TOKEN_KEY = os.environ.get("DJANGO_PUBLIC_TOKEN_KEY", "") or SECRET_KEY
 PUBLIC_BASE_URL = os.environ.get("DJANGO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Digital signatures (qms/keys.py, README "Chữ ký số"): the PKCS#11 module, token and
+# PIN holding the signers' and the organisation's private keys (SoftHSM2 on developers'
+# machines and in CI; the agency's HSM or remote-signing module in production), the
+# PEM file of the roots signatures are checked against besides those imported with a
+# chain, and an RFC 3161 timestamp server (none by default: a signature then carries
+# the signing time the signer's machine states, not a timestamp).
+SIGNING_PKCS11_LIB = os.environ.get("QMS_PKCS11_LIB", "/usr/lib/softhsm/libsofthsm2.so")
+SIGNING_TOKEN_LABEL = os.environ.get("QMS_PKCS11_TOKEN", "qms")
+SIGNING_TOKEN_PIN = os.environ.get("QMS_PKCS11_PIN", "")
+SIGNING_TRUSTED_ROOTS = os.environ.get("QMS_TRUSTED_ROOTS", "")
+SIGNING_TSA_URL = os.environ.get("QMS_TSA_URL", "")
+# A signer without a certificate gets one from the token's demo CA when signing: for
+# the demo and the tests only (seed_demo enrols its users anyway), never in production.
+SIGNING_DEMO_ENROL = env_flag("QMS_SIGNING_DEMO_ENROL")
+
 # Their rate limits (public/limits.py) count in a table of the database, so that every
 # server process shares the counts: `python manage.py createcachetable` creates it
 # (`make run` does; the test databases get it on creation). django-ratelimit asks for

@@ -1,15 +1,18 @@
 """Signing: the writes that put a signature on a record. A core module (other apps
 sign their records through it), so it imports none of them."""
 
+import base64
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms import keys
 from qms.history import track
-from qms.models import ApprovedRecord, Signature, User
+from qms.models import ApprovedRecord, Organisation, Signature, SigningKey, User
 from qms.roles import Role
 from qms.signatures import content_hash
 
@@ -53,13 +56,96 @@ def signature_sign(
             % {"record": record},
             code="stale",
         )
-    return Signature.objects.create(
+    content = record.signed_content()
+    signature = Signature(
         record=record,
         signer=user,
         role=role,
         meaning=meaning,
         signed_at=timezone.now(),
-        content_sha256=content_hash(record.signed_content()),
+        content_sha256=content_hash(content),
+    )
+    digitally_sign([(signature, content)])
+    signature.save()
+    return signature
+
+
+def digitally_sign(signatures: Iterable[tuple[Signature, dict]]) -> None:
+    """Fills in each unsaved `Signature` the digital signature of its record's
+    `content` by its signer's key in the token, and the certificate and chain it was
+    made with (refused when a signer's certificate cannot sign now). Many at once
+    share one token session (the demo's signatures made in bulk)."""
+    signatures = list(signatures)
+    keys_by_signer: dict[int, SigningKey] = {}
+    for signature, _content in signatures:
+        if signature.signer_id not in keys_by_signer:
+            keys_by_signer[signature.signer_id] = signing_key(signature.signer)
+    with keys.token_session() as session:
+        for signature, content in signatures:
+            key = keys_by_signer[signature.signer_id]
+            value = keys.sign_with_key(
+                session, bytes.fromhex(key.key_id), signature.signed_payload(content), key.key_type
+            )
+            signature.signature_value = base64.b64encode(value).decode("ascii")
+            signature.certificate, signature.chain = key.certificate, key.chain
+
+
+def token_label(holder: User | None) -> str:
+    """The label of a holder's key in the token."""
+    return f"signer:{holder.username}" if holder else keys.ORGANISATION_LABEL
+
+
+def signing_key(holder: User | None) -> SigningKey:
+    """The certificate `holder` (a signer, or None for the organisation's seal) signs
+    with now, refused with the reason when it cannot sign: none imported, expired,
+    not yet valid, or not for signatures."""
+    key = SigningKey.current(holder)
+    if key is None and settings.SIGNING_DEMO_ENROL:
+        key = enrol_demo(holder)
+    if key is None:
+        raise ValidationError(
+            _(
+                "%(holder)s has no signing certificate yet: the administrator imports it "
+                "into the token (manage.py import_certificate)."
+            )
+            % {"holder": holder or _("The organisation")}
+        )
+    keys.check_usable(key.cert)
+    return key
+
+
+def holder_name(holder: User | None) -> str:
+    if holder is not None:
+        return holder.get_full_name()
+    organisation = Organisation.objects.filter(pk=Organisation.SINGLETON_PK).first()
+    identity = organisation.identities.order_by("valid_from").last() if organisation else None
+    return identity.name if identity else _("The organisation")
+
+
+def enrol_demo(holder: User | None, **validity) -> SigningKey:
+    """A certificate from the token's demo CA for `holder` (its key made in the
+    token the first time): for seed_demo and the tests, never for real signers."""
+    organisation = holder_name(None)
+    with keys.token_session(rw=True) as session:
+        issued = keys.issue_demo(
+            session,
+            label=token_label(holder),
+            name=holder_name(holder),
+            organisation="" if holder is None else organisation,
+            **validity,
+        )
+    return key_record(holder, issued.key_id, issued.certificate, issued.chain)
+
+
+def key_record(holder: User | None, key_id: bytes, certificate, chain) -> SigningKey:
+    return SigningKey.objects.create(
+        holder=holder,
+        key_id=key_id.hex(),
+        certificate=keys.pem([certificate]),
+        chain=keys.pem(chain),
+        subject=keys.common_name(certificate),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
     )
 
 

@@ -1,3 +1,4 @@
+import os
 from datetime import date
 from io import StringIO
 
@@ -364,3 +365,50 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
+
+
+# -- the signing token ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _signing_token(tmp_path_factory):
+    """One SoftHSM2 token for the session (each xdist worker has its own), with the
+    demo CA: a signer without a certificate gets one from it when signing, and keeps
+    their key in the token for the rest of the session (a key made per test would be
+    slow). SQLite's trigger keeping signatures is lifted while the test runner
+    empties the tables after a transactional test (PostgreSQL's TRUNCATE does not
+    fire it)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from qms import keys
+
+    pin = "test-pin"
+    conf = keys.init_softhsm_token(tmp_path_factory.mktemp("softhsm"), label="qms-test", pin=pin)
+    os.environ["SOFTHSM2_CONF"] = conf
+    saved = {
+        name: getattr(settings, name)
+        for name in ("SIGNING_TOKEN_LABEL", "SIGNING_TOKEN_PIN", "SIGNING_DEMO_ENROL")
+    }
+    settings.SIGNING_TOKEN_LABEL, settings.SIGNING_TOKEN_PIN = "qms-test", pin
+    settings.SIGNING_DEMO_ENROL = True
+
+    operations = type(connection.ops)
+    sql_flush = operations.sql_flush
+
+    def flush_with_signatures(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        if connection.vendor != "sqlite" or "qms_signature" not in tables:
+            return statements
+        return [
+            'DROP TRIGGER IF EXISTS "qms_signature_kept"',
+            *statements,
+            'CREATE TRIGGER IF NOT EXISTS "qms_signature_kept" BEFORE DELETE ON "qms_signature" '
+            "BEGIN SELECT RAISE(ABORT, 'signatures are never changed'); END",
+        ]
+
+    operations.sql_flush = flush_with_signatures
+    yield
+    operations.sql_flush = sql_flush
+    for name, value in saved.items():
+        setattr(settings, name, value)

@@ -2,8 +2,9 @@
 signatures and the base classes of what a signature freezes, the one-time tokens of
 create forms. Nothing here knows of the apps or of the oversight models."""
 
+import base64
 import threading
-from datetime import date, time
+from datetime import UTC, date, time
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -13,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -22,6 +24,7 @@ from qms.roles import Role
 from qms.signatures import (
     FrozenQuerySet,
     SignedRecordError,
+    canonical_json,
     content_hash,
     file_sha256,
 )
@@ -468,10 +471,67 @@ class SignatureQuerySet(FrozenQuerySet):
         return self  # a signature never changes
 
 
-class Signature(models.Model):
-    """An electronic signature: who, in what role, when, and the SHA-256 of the content.
+class SigningKey(models.Model):
+    """A holder's certificate, whose private key is in the PKCS#11 token under
+    `key_id` (qms/keys.py): a signer's, or the organisation's seal (`holder` empty).
+    Only public material: the certificate and the chain of its issuers. A new
+    certificate is a new row; the latest one signs."""
 
-    Created only by `qms.signing.signature_sign`, never changed afterwards.
+    holder = models.ForeignKey(
+        User,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signing_keys",
+        help_text=_("Empty for the organisation's seal."),
+    )
+    key_id = models.CharField(_("key id in the token"), max_length=64)
+    certificate = models.TextField(_("certificate (PEM)"))
+    chain = models.TextField(_("issuers' certificates (PEM)"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signing certificate")
+        verbose_name_plural = _("signing certificates")
+        ordering = ["-added_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @classmethod
+    def current(cls, holder: User | None) -> "SigningKey | None":
+        return cls.objects.filter(holder=holder).order_by("-added_at", "-pk").first()
+
+    @cached_property
+    def cert(self):
+        from qms import keys
+
+        return keys.from_pem(self.certificate)[0]
+
+    @property
+    def chain_certs(self) -> list:
+        from qms import keys
+
+        return keys.from_pem(self.chain)
+
+    @property
+    def key_type(self) -> str:
+        from qms import keys
+
+        return keys.key_type(self.cert.public_key())
+
+
+class Signature(models.Model):
+    """A signature: who, in what role, when, the SHA-256 of the content, and the
+    digital signature of it by the signer's key with the certificate it was made
+    with (`qms.signing`). Rows from before digital signatures have the hash only.
+
+    Created only by `qms.signing.signature_sign`, never changed afterwards: database
+    triggers refuse UPDATE and DELETE (`qms.history.freeze_history_tables`).
     """
 
     class Meaning(models.TextChoices):
@@ -488,6 +548,9 @@ class Signature(models.Model):
     meaning = models.CharField(_("meaning"), max_length=16, choices=Meaning.choices)
     signed_at = models.DateTimeField(_("signed at"))
     content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    signature_value = models.TextField(_("digital signature (base64)"), blank=True)
+    certificate = models.TextField(_("signer's certificate (PEM)"), blank=True)
+    chain = models.TextField(_("issuers' certificates (PEM)"), blank=True)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -508,18 +571,48 @@ class Signature(models.Model):
     def delete(self, *args, **kwargs):
         raise SignedRecordError(self)
 
+    @property
+    def is_digital(self) -> bool:
+        return bool(self.signature_value)
+
+    def signed_payload(self, content: dict) -> bytes:
+        """What the signer's key signs: the record's canonical content with which
+        record it is and who signed it how and when, so that a signature cannot be
+        moved to another record or role."""
+        kind = self.content_type
+        return canonical_json(
+            {
+                "record": f"{kind.app_label}.{kind.model}:{self.object_id}",
+                "signer": self.signer.username,
+                "role": self.role,
+                "meaning": self.meaning,
+                "signed_at": self.signed_at.astimezone(UTC).isoformat(),
+                "content": content,
+            }
+        ).encode("utf-8")
+
     def matches(self) -> bool:
         """Whether the signed record's content still hashes to what was signed."""
         record = self.record
         return record is not None and content_hash(record.signed_content()) == self.content_sha256
 
-    def problems(self) -> list[str]:
+    def problems(self, roots: list | None = None) -> list[str]:
         """What no longer agrees with this signature: the record gone, its content
-        changed, or a signed file (`record.signed_files()`) changed or missing."""
+        changed, the digital signature not verifying with its certificate and chain
+        (up to one of `roots`, by default `qms.keys.trusted_roots()`), or a signed
+        file (`record.signed_files()`) changed or missing."""
+        from qms import keys
+
         record = self.record
         if record is None:
             return [_("the signed record no longer exists")]
         found = [] if self.matches() else [_("the content differs from what was signed")]
+        if self.is_digital:
+            certificate, *_rest = keys.from_pem(self.certificate)
+            payload = self.signed_payload(record.signed_content())
+            if not keys.verify_raw(certificate, base64.b64decode(self.signature_value), payload):
+                found.append(_("the digital signature does not verify with its certificate"))
+            found += keys.chain_problems(certificate, keys.from_pem(self.chain), roots)
         for file, expected in getattr(record, "signed_files", list)():
             try:
                 if file_sha256(file.open("rb")) != expected:

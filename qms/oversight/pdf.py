@@ -24,6 +24,7 @@ from qms.pdf import (
     place_and_date,
     signature_block,
 )
+from qms.pdfsign import sign_record_pdf
 from qms.roles import Role
 from qms.xlsx import workbook_bytes, write_row
 
@@ -210,17 +211,19 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     attested = review.secretary_signature
     story.append(
         signature_block(
-            Signer("Thư ký", _secretary(review, data) or "", _signed(attested)),
+            Signer("Thư ký", _secretary(review, data) or "", _signed(attested), attested),
             Signer(
                 "Chủ trì",
                 approval.signer.get_full_name() if approval else data["chair"],
                 _signed(approval),
+                approval,
             ),
         )
     )
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"Biên bản xem xét của lãnh đạo {short_date(review.held_on)}",
         footer=f"{identity.name} · xem xét của lãnh đạo {short_date(review.held_on)}",
         watermark=None if approval else "DỰ THẢO",
     )
+    return sign_record_pdf(pdf, [(attested, "Thư ký"), (approval, "Chủ trì")])

@@ -15,7 +15,12 @@ from procedures import dossier_services
 from procedures import services as procedure_services
 from procedures.models import Dossier, Procedure, ProcedureRevision
 from qms import signing
-from qms.history import HistoryDeletionError, history_models
+from qms.history import (
+    HistoryDeletionError,
+    freeze_history_tables,
+    history_models,
+    thaw_history_tables,
+)
 from qms.models import ManagementReview, Objective
 from qms.oversight import services
 from qms.roles import Role
@@ -157,11 +162,19 @@ def test_history_rows_are_never_deleted(effective, personas):
 
 
 def test_a_deleted_signature_is_reported(effective, objective):
-    """Whatever was signed says so itself: a revision by its status, an approved
-    record (objective, programme, review) by the time of its approval."""
-    for record in (effective, objective):
-        report = tampered("DELETE FROM qms_signature WHERE id = %s", [record.approval.pk])
-        assert f"{record}: trạng thái đã ký nhưng mất chữ ký" in report
+    """A trigger refuses to delete a signature; whoever owns the database and drops
+    it first still cannot hide the deletion: whatever was signed says so itself, a
+    revision by its status, an approved record (objective, programme, review) by the
+    time of its approval."""
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM qms_signature WHERE id = %s", [effective.approval.pk])
+    thaw_history_tables(None)
+    try:
+        for record in (effective, objective):
+            report = tampered("DELETE FROM qms_signature WHERE id = %s", [record.approval.pk])
+            assert f"{record}: trạng thái đã ký nhưng mất chữ ký" in report
+    finally:
+        freeze_history_tables(None)
 
 
 def test_history_rows_are_never_changed(effective, personas):

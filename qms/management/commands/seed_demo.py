@@ -18,9 +18,10 @@ from audits.demo import seed_audits
 from governance.demo import seed_retention, seed_risks, seed_steering, seed_training
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
-from qms.models import Organisation, OrganisationIdentity, Unit, User
+from qms.models import Organisation, OrganisationIdentity, SigningKey, Unit, User
 from qms.oversight.demo import seed_objectives, seed_plan, seed_reports, seed_review
 from qms.roles import Role
+from qms.signing import enrol_demo
 
 DEMO_PASSWORD = "demo1234"
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.seed_organisation()
             self.seed_users()
+            self.seed_signing_keys()
             created = seed_procedures(
                 secretary=User.objects.get(username="thuky"),
                 approver=User.objects.get(username="chutich"),
@@ -150,6 +152,16 @@ class Command(BaseCommand):
         # The plan names the culture and society officer for the communication reports.
         organisation.communication_unit = Unit.objects.get(code="VH-XH")
         organisation.save(update_fields=["communication_unit"])
+
+    def seed_signing_keys(self) -> None:
+        """Certificates from the token's demo CA ("DEMO CA – chỉ để thử") for the
+        signers and the organisation's seal, each key made in the token once."""
+        signers = User.objects.filter(
+            groups__name__in=[Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.AUDITOR, Role.ISO_SECRETARY]
+        ).distinct()
+        for holder in [None, *signers.order_by("username")]:
+            if SigningKey.current(holder) is None:
+                enrol_demo(holder)
 
     def seed_users(self) -> None:
         units = Unit.objects.in_bulk(field_name="code")
