@@ -43,6 +43,12 @@ NAVIGATION = (
     NavItem(_("Reviews"), "qms:reviews", "qms.view_managementreview", group=OVERSIGHT),
     NavItem(_("Reports"), "qms:reports", "qms.view_periodicreport", group=OVERSIGHT),
     NavItem(_("Reform plan"), "qms:plan_tasks", "qms.view_plantask", group=OVERSIGHT),
+    NavItem(
+        _("ISO documentation system"),
+        "isodocs:overview",
+        "isodocs.view_qualitypolicy",
+        group=OVERSIGHT,
+    ),
     NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),
     NavItem(

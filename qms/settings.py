@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "api",
     "public",
     "notices",
+    "isodocs",
 ]
 
 MIDDLEWARE = [

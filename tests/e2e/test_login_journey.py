@@ -32,7 +32,13 @@ NAVIGATION = [  # no "Trang chủ": the brand is the link home
 ]
 # drop-down menus: every role reads them, but for the items of ONLY
 MENUS = {
-    "Điều hành": ["Bảng điều khiển", "Xem xét của lãnh đạo", "Báo cáo", "Kế hoạch CCHC"],
+    "Điều hành": [
+        "Bảng điều khiển",
+        "Xem xét của lãnh đạo",
+        "Báo cáo",
+        "Kế hoạch CCHC",
+        "Hệ thống tài liệu ISO",
+    ],
     "Lịch": ["Lịch làm việc", "Tính ngày hẹn trả"],
     "Cơ quan": ["Cơ quan ban hành", "Thông báo chưa gửi được"],
 }
