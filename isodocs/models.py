@@ -431,7 +431,7 @@ class YearlyReport(models.Model):
     def _guard(self) -> None:
         if self.pk and type(self).objects.filter(pk=self.pk).frozen().exists():
             raise ValidationError(
-                _("%(report)s has been submitted and can no longer be changed.") % {"report": self},
+                _("%(report)s was sent and can no longer be changed.") % {"report": self},
                 code="submitted",
             )
 
