@@ -9,7 +9,7 @@ from qms.forms import BootstrapMixin
 from qms.models import User
 from qms.roles import Role
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
 
 class PolicyForm(BootstrapMixin, forms.ModelForm):

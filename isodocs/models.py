@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,7 +77,7 @@ class QualityPolicy(VersionedRecord):
         ]
 
     def __str__(self) -> str:
-        return _("Quality policy, version %(version)s") % {"version": self.version}
+        return gettext("Quality policy, version %(version)s") % {"version": self.version}
 
     def signed_content(self) -> dict:
         return {
@@ -109,7 +110,7 @@ class QualityScope(VersionedRecord):
         ]
 
     def __str__(self) -> str:
-        return _("Scope of the QMS, version %(version)s") % {"version": self.version}
+        return gettext("Scope of the QMS, version %(version)s") % {"version": self.version}
 
     def signed_content(self) -> dict:
         return {
@@ -339,8 +340,8 @@ class Announcement(ApprovedRecord):
 
     def __str__(self) -> str:
         if self.number_id:
-            return _("Announcement of conformity %(number)s") % {"number": self.number}
-        return _("Announcement of conformity (draft)")
+            return gettext("Announcement of conformity %(number)s") % {"number": self.number}
+        return gettext("Announcement of conformity (draft)")
 
     def signed_content(self) -> dict:
         return {
@@ -418,7 +419,7 @@ class YearlyReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Yearly ISO report %(year)s") % {"year": self.year}
+        return gettext("Yearly ISO report %(year)s") % {"year": self.year}
 
     def save(self, *args, **kwargs) -> None:
         self._guard()

@@ -64,7 +64,8 @@ def documents_section(today: date) -> dict:
     external = reverse("isodocs:external_documents")
     procedures = reverse("procedures:list")
     documents = ExternalDocument.objects.count()
-    updates = LegalUpdate.objects.open()
+    # counted by procedure: one procedure may wait for several new documents
+    updates = LegalUpdate.objects.open().values("procedure").distinct()
     overdue = updates.filter(due_on__lt=today).count()
     uncited = Procedure.objects.in_iso_scope(today).filter(external_documents__isnull=True)
     rows = [

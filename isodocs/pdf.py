@@ -52,7 +52,7 @@ def _procedure_table(procedures: list) -> object:
     return grid(
         [["STT", "Mã quy trình", "Tên quy trình"]]
         + [[str(n), code, name] for n, (code, name) in enumerate(procedures, 1)],
-        columns(10, 30, 120),
+        columns(14, 32, 114),
     )
 
 
@@ -71,7 +71,8 @@ def announcement_pdf(announcement: Announcement) -> bytes:
     )
     title = f"Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia {STANDARD}"
     exclusions = "; ".join(
-        f"điều khoản {row.clause} ({row.justification})" for row in scope.exclusions.all()
+        f"điều khoản {row.clause} ({row.justification.rstrip('.')})"
+        for row in scope.exclusions.all()
     )
     articles = [
         f"Điều 1. Công bố Hệ thống quản lý chất lượng của {identity.name} phù hợp Tiêu chuẩn "
@@ -113,7 +114,7 @@ def announcement_pdf(announcement: Announcement) -> bytes:
         paragraph(
             f"(Kèm theo Quyết định số {announcement.number or '…/…'} "
             f"{date_words(day) if day else 'ngày … tháng … năm …'} của Chủ tịch {identity.name})",
-            "place_date",
+            "centred",
         ),
         _procedure_table(scope.procedures),
     ]
@@ -148,7 +149,7 @@ def yearly_report_pdf(report: YearlyReport) -> bytes:
         f"số {row['number']} ngày {short_date(date.fromisoformat(row['issued_on']))}"
         for row in data["announcements"]
     )
-    exclusions = "; ".join(f"{clause}: {why}" for clause, why in data["exclusions"])
+    exclusions = "; ".join(f"{clause}: {why.rstrip('.')}" for clause, why in data["exclusions"])
     story = [
         official_heading(identity),
         number_line(report.number),

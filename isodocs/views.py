@@ -89,6 +89,7 @@ def _policy_page(request: HttpRequest, sent: dict | None = None, status: int = 2
             "can_sign": request.user.has_role(Role.CHAIRMAN),
             "in_scope": services.in_scope(today),
             "scope_changed": services.scope_changed(today),
+            "sent": sent,  # the refused forms, by name
         },
         status=status,
     )

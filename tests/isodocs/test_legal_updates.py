@@ -138,8 +138,8 @@ def test_the_secretary_adds_an_amending_decree_on_the_page(cited, personas, clie
             "number": "107/2021/NĐ-CP",
             "title": "Sửa đổi Nghị định 61/2018/NĐ-CP",
             "issuer": "Chính phủ",
-            "issued_on": "2021-12-06",
-            "effective_from": "2022-02-21",
+            "issued_on": "06/12/2021",
+            "effective_from": "21/02/2022",
             "changes": cited[0].pk,
             "relation": "amends",
             FIELD: new_token(),
@@ -162,8 +162,8 @@ def test_a_refused_document_is_told_in_vietnamese_and_nothing_is_written(
         "number": "107/2021/NĐ-CP",
         "title": "Sửa đổi Nghị định 61",
         "issuer": "Chính phủ",
-        "issued_on": "2022-02-21",
-        "effective_from": "2021-12-06",  # before its issue
+        "issued_on": "21/02/2022",
+        "effective_from": "06/12/2021",  # before its issue
         "changes": cited[0].pk,
         "relation": "",  # amends or replaces: not said
         FIELD: new_token(),
@@ -175,4 +175,4 @@ def test_a_refused_document_is_told_in_vietnamese_and_nothing_is_written(
     assert "sửa đổi hay thay thế" in errors["relation"][0]
     assert database_state() == before
     page = response.content.decode()
-    assert 'value="Sửa đổi Nghị định 61"' in page and 'value="2021-12-06"' in page
+    assert 'value="Sửa đổi Nghị định 61"' in page and 'value="06/12/2021"' in page

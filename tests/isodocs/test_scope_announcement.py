@@ -131,7 +131,7 @@ def test_a_bad_exclusion_line_is_refused_naming_the_line(in_scope, personas, cli
         reverse("isodocs:scope_save"),
         {
             "activities": "Giải quyết TTHC",
-            "effective_from": "2023-02-01",
+            "effective_from": "01/02/2023",
             "exclusions": "8.3: Không thiết kế\nthiếu điều khoản",
         },
     )

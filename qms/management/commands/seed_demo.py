@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audits.demo import seed_audits
+from isodocs.demo import seed_iso
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, OrganisationIdentity, Unit, User
@@ -113,12 +114,17 @@ class Command(BaseCommand):
                 owner=User.objects.get(username="thuky"),
                 password=DEMO_PASSWORD,
             )
+            iso = seed_iso(
+                secretary=User.objects.get(username="thuky"),
+                chairman=User.objects.get(username="chutich"),
+                password=DEMO_PASSWORD,
+            )
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
             f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
             f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}; "
             f"nhiệm vụ kế hoạch: {tasks}; báo cáo định kỳ: {submitted}; "
-            f"xem xét của lãnh đạo: {reviews}"
+            f"xem xét của lãnh đạo: {reviews}; tài liệu hệ thống ISO: {iso}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
