@@ -44,11 +44,26 @@ VERSIONED = {"policy": QualityPolicy, "scope": QualityScope}
 
 @permission_required(VIEW)
 def overview_page(request: HttpRequest) -> HttpResponse:
+    """Every section; with `?open=1` (the home page's link) only the rows due or
+    missing, as many as the home page counts."""
     today = localdate()
+    only_open = request.GET.get("open") == "1"
+    sections = overview.sections(today)
+    if only_open:
+        sections = [
+            {**section, "rows": [row for row in section["rows"] if row["state"] != overview.OK]}
+            for section in sections
+        ]
+        sections = [section for section in sections if section["rows"]]
     return render(
         request,
         "isodocs/overview.html",
-        {"sections": overview.sections(today), "today": today},
+        {
+            "sections": sections,
+            "rows": [row for section in sections for row in section["rows"]],
+            "only_open": only_open,
+            "today": today,
+        },
     )
 
 

@@ -185,7 +185,7 @@ def _secretary(today: date) -> list[Waiting]:
             "iso_documents",
             _("ISO documents due or missing"),
             overview.open_items(today),
-            _url("isodocs:overview"),
+            _url("isodocs:overview", {"open": "1"}),
         ),
     ]
 

@@ -52,7 +52,11 @@ def test_the_secretary_home_counts_the_open_items(approved_policy, personas, cli
     secretary = personas[Role.ISO_SECRETARY]
     item = {item.key: item for item in waiting_for(secretary)}["iso_documents"]
     assert item.count == overview.open_items(localdate()) > 0
-    assert item.url == reverse("isodocs:overview")
-    page = client_for(secretary).get(reverse("isodocs:overview")).content.decode()
+    assert item.url == reverse("isodocs:overview") + "?open=1"
+    client = client_for(secretary)
+    page = client.get(reverse("isodocs:overview")).content.decode()
     assert page.count('data-state="missing"') + page.count('data-state="due"') == item.count
+    assert 'data-state="ok"' in page
+    shown = client.get(item.url).content.decode()
+    assert shown.count("data-state=") == item.count and 'data-state="ok"' not in shown
     assert "iso_documents" not in {item.key for item in waiting_for(personas[Role.OFFICER])}
