@@ -2,6 +2,8 @@
 scope with their versions, the internal and external document lists, the
 announcements of conformity and the yearly reports."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -350,6 +352,8 @@ def yearly_report(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "can_write": can_write,
             "data": data,
+            "start": date.fromisoformat(data["start"]),
+            "end": date.fromisoformat(data["end"]),
             "counts": [(yearly.LABELS[key], value) for key, value in data["counts"].items()],
             "state": report.state(localdate()),
         },
