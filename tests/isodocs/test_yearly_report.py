@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.timezone import localdate
 from openpyxl import load_workbook
@@ -141,3 +142,25 @@ def test_the_pdf_and_xlsx_carry_every_figure_and_procedure(year_2023, secretary,
     assert rows == {str(yearly.LABELS[k]): v for k, v in report.figures["counts"].items()}
     codes = [row[1] for row in book["Quy trình"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["QT-CT-01", "QT-TP-01", "QT-TP-05"]
+
+
+def test_the_command_prints_the_report_and_the_announcement(year_2023, secretary, chairman,
+                                                           tmp_path):  # fmt: skip
+    report = services.yearly_report_save(
+        report=YearlyReport(year=2023, signer=chairman), user=secretary
+    )
+    draft = services.announcement_draft(user=secretary)
+    texts = {}
+    for kind, pk in (("iso-yearly-report", report.pk), ("announcement", draft.pk)):
+        path = tmp_path / f"{kind}.pdf"
+        call_command("export_pdf", kind, str(pk), "-o", str(path))
+        text = " ".join(
+            subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+            .stdout.decode()
+            .split()
+        )
+        assert "DỰ THẢO" in text  # neither is signed or sent
+        assert "QT-TP-05" in text
+        texts[kind] = text
+    assert "Quy trình thuộc phạm vi áp dụng ISO" in texts["iso-yearly-report"]
+    assert "Số: …/…" in texts["announcement"]
