@@ -113,7 +113,15 @@ def scope_save(
 
 @transaction.atomic
 def version_approve(*, record: VersionedRecord, user: User, password: str, seen_sha256: str):
-    """The chairman approves a version of the policy or the scope by signing it."""
+    """The chairman approves a version of the policy or the scope by signing it; a
+    scope only while it lists the procedures in scope today."""
+    if isinstance(record, QualityScope) and record.procedures != in_scope(timezone.localdate()):
+        raise ValidationError(
+            _(
+                "The procedures in the ISO scope changed since this draft was saved: save "
+                "the draft again to list them, then sign."
+            )
+        )
     return chairman_approve(record=record, user=user, password=password, seen_sha256=seen_sha256)
 
 

@@ -73,7 +73,7 @@ def _sign_form(record, data=None, request=None) -> SignForm:
     return SignForm(data, request=request, record=record, auto_id=f"%s-{record._meta.model_name}")
 
 
-def _policy_page(request: HttpRequest, sent: dict | None = None, status: int = 200) -> HttpResponse:
+def _policy_page(request: HttpRequest, sent: dict | None = None) -> HttpResponse:
     """Both versioned documents: their versions, the draft's form for the ISO
     secretary and its sign form for the chairman; `sent` holds a refused form by
     name, drawn again as typed."""
@@ -108,7 +108,6 @@ def _policy_page(request: HttpRequest, sent: dict | None = None, status: int = 2
             "scope_changed": services.scope_changed(today),
             "sent": sent,  # the refused forms, by name
         },
-        status=status,
     )
 
 

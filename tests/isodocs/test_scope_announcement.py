@@ -166,3 +166,17 @@ def reverse_pdf(announcement, user) -> bytes:
     response = client.get(reverse("isodocs:announcement_pdf", args=[announcement.pk]))
     assert response["Content-Type"] == "application/pdf"
     return response.content
+
+
+def test_a_scope_draft_listing_yesterdays_procedures_is_not_signed(in_scope, secretary, chairman):
+    scope = services.scope_save(
+        scope=QualityScope(activities="Giải quyết TTHC", effective_from=localdate()),
+        exclusions=[],
+        user=secretary,
+    )
+    issue_revision(ProcedureFactory(code="QT-TP-09", name="Đăng ký giám hộ"), secretary=secretary,
+                   approver=chairman)  # fmt: skip
+    with pytest.raises(ValidationError, match="lưu lại dự thảo"):
+        approve(scope, chairman)
+    services.scope_save(scope=scope, exclusions=[], user=secretary)
+    assert "QT-TP-09" in approve(scope, chairman).procedure_codes
