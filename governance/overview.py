@@ -1,8 +1,9 @@
 """The governance part of the page "Hệ thống tài liệu ISO": what exists, what is due
 and what is missing for an inspection, with counts."""
 
+from datetime import date
+
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import retention
@@ -17,10 +18,9 @@ from governance.models import (
 )
 
 
-def section(user) -> dict:
+def section(today: date) -> dict:
     """{"title", "rows": [{"label", "count", "url", "state"}]}; `state` is "ok",
     "due" (something to do now) or "missing" (an inspector would ask for it)."""
-    today = timezone.localdate()
     risks = Risk.objects.open()
     to_review = risks.to_review(today).count()
     late_actions = RiskAction.objects.open().late_on(today).count()

@@ -64,6 +64,12 @@ NAVIGATION = (
         "governance.view_steeringdecision",
         group=OVERSIGHT,
     ),
+    NavItem(
+        _("ISO documentation system"),
+        "isodocs:overview",
+        "isodocs.view_qualitypolicy",
+        group=OVERSIGHT,
+    ),
     NavItem(_("Working calendar"), "qms:calendar", "qms.view_calendarday", group=CALENDAR),
     NavItem(_("Due-date calculator"), "qms:due_date", "qms.view_calendarday", group=CALENDAR),
     NavItem(

@@ -41,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from qms.dates import date_line
+from qms.dates import date_line, short_moment
 
 FONT, BOLD, ITALIC, BOLD_ITALIC = (
     "LiberationSerif-Regular",
@@ -378,6 +378,17 @@ class SignablePdf(bytes):
     `spots[name] = (page index, (x1, y1, x2, y2), the lines the signature shows)`."""
 
     spots: dict[str, tuple[int, tuple[float, float, float, float], str]]
+
+
+def electronic_signature(signature) -> str:
+    """What stands in a signer's room on a record signed in the system: the
+    electronic signature (a `Signature`) with its own date and hash, or "Chưa ký"."""
+    if signature is None:
+        return "Chưa ký"
+    return (
+        f"Đã ký điện tử lúc {short_moment(signature.signed_at)}\n"
+        f"SHA-256: {signature.content_sha256}"
+    )
 
 
 class SignatureBlock(Table):

@@ -22,7 +22,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
-PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance")
+PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance", "isodocs")
 
 # Patterns over "app_label.codename". Everyone reads every record of the QMS;
 # writes are granted per role. Object-level rules (own unit, own audit) live in
@@ -84,6 +84,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "governance.change_disposallist",
         "governance.add_steeringdecision",  # signed by the chairman
         "governance.change_steeringdecision",
+        # the ISO documents: drafted and recorded by the secretary, signed by the
+        # chairman (the services check the role); signed ones refuse every change
+        "isodocs.add_*",
+        "isodocs.change_*",
     ),
     Role.AUDITOR: (
         *_READ_ALL,

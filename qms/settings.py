@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "public",
     "notices",
     "governance",
+    "isodocs",
 ]
 
 MIDDLEWARE = [

@@ -72,6 +72,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("danh-gia/", include("audits.urls")),
     path("khong-phu-hop/", include("nonconformities.urls")),
+    path("tai-lieu-iso/", include("isodocs.urls")),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(

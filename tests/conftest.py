@@ -12,6 +12,8 @@ from audits import services as audit_services
 from audits.models import Audit, Clause, Programme
 from governance import services as governance_services
 from governance.models import DisposalList, RetentionRule, Risk, SteeringDecision
+from isodocs import services as iso_services
+from isodocs.models import ExternalDocument, QualityPolicy, QualityScope
 from nonconformities import services as nc_services
 from nonconformities.models import Action, Nonconformity
 from procedures import dossier_services
@@ -30,12 +32,14 @@ from qms.models import (
 from qms.oversight import services
 from qms.roles import Role
 from tests.factories import (
+    PASSWORD,
     OrganisationFactory,
     ProcedureFactory,
     UnitFactory,
     UserFactory,
     approve_plan,
     issue_revision,
+    page_sha256,
 )
 
 # Where each persona works: the one-stop desk, a specialist unit, or the leadership.
@@ -305,6 +309,24 @@ def records(personas, effective, audit, secretary, chairman):
         ],
         user=secretary,
     )  # fmt: skip
+    scope = iso_services.scope_save(
+        scope=QualityScope(activities="Giải quyết TTHC", effective_from=date(2023, 1, 1)),
+        exclusions=[("8.3", "Không thiết kế")],
+        user=secretary,
+    )
+    iso_services.version_approve(
+        record=scope, user=chairman, password=PASSWORD, seen_sha256=page_sha256(scope)
+    )
+    policy = iso_services.policy_save(
+        policy=QualityPolicy(text="Đúng hạn", effective_from=date(2023, 1, 1)), user=secretary
+    )
+    external = ExternalDocument(
+        kind="decree", number="61/2018/NĐ-CP", title="Cơ chế một cửa", issuer="Chính phủ",
+        issued_on=date(2018, 4, 23), effective_from=date(2018, 6, 21),
+    )  # fmt: skip
+    iso_services.external_document_add(
+        document=external, procedures=[effective.procedure], user=secretary
+    )
     return {
         "calendar_day": {"pk": CalendarDay.objects.first().pk},
         "identity": {"pk": OrganisationIdentity.objects.first().pk},
@@ -330,6 +352,9 @@ def records(personas, effective, audit, secretary, chairman):
         "nc": {"pk": nc.pk},
         "action": {"pk": action.pk},
         "complaint": {"pk": complaint.pk},
+        "policy_draft": {"kind": "policy", "pk": policy.pk},
+        "external_document": {"pk": external.pk},
+        "announcement": {"pk": iso_services.announcement_draft(user=secretary).pk},
         "public_complaint": {
             "reference": complaint.reference,
             "token": token_for("complaint", complaint.reference),

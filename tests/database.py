@@ -5,7 +5,7 @@ import re
 
 from django.apps import apps
 
-PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance")
+PROJECT_APPS = ("qms", "procedures", "audits", "nonconformities", "governance", "isodocs")
 
 
 def database_state() -> dict:

@@ -32,6 +32,8 @@ from audits import services as audit_services
 from audits.models import Audit, Programme
 from governance import forms as governance_forms
 from governance.models import DisposalList, SteeringDecision
+from isodocs import forms as iso_forms
+from isodocs.models import Announcement, QualityPolicy
 from nonconformities import forms as nc_forms
 from nonconformities.models import Nonconformity
 from nonconformities.views import _steps as nc_steps
@@ -351,6 +353,34 @@ TARGETS = [
         shown(qms_forms.SignForm, SteeringDecision, "steering_decision"),
         "steering_decision",
     ),
+    Target("isodocs:policy_save", SECRETARY, plain(iso_forms.PolicyForm)),
+    Target("isodocs:scope_save", SECRETARY, plain(iso_forms.ScopeForm)),
+    Target(
+        "isodocs:version_approve",
+        CHAIRMAN,
+        lambda records: [
+            qms_forms.SignForm(
+                record=QualityPolicy.objects.get(pk=records["policy_draft"]["pk"])
+                if "policy_draft" in records
+                else None
+            )
+        ],
+        "policy_draft",
+    ),
+    Target("isodocs:external_create", SECRETARY, plain(iso_forms.ExternalDocumentForm)),
+    Target(
+        "isodocs:external_update",
+        SECRETARY,
+        lambda records: [iso_forms.ExternalDocumentForm(), iso_forms.ReasonForm()],
+        "external_document",
+    ),
+    Target(
+        "isodocs:announcement_sign",
+        CHAIRMAN,
+        shown(qms_forms.SignForm, Announcement, "announcement"),
+        "announcement",
+    ),
+    Target("isodocs:yearly_report", SECRETARY, plain(iso_forms.YearlyReportForm), "year"),
     Target("public:feedback", OFFICER, plain(feedback_forms.FeedbackForm)),
     Target(
         "public:dossier_feedback",
@@ -468,7 +498,14 @@ def test_every_form_has_a_target():
     swept = {type(form) for target in TARGETS for form in target.forms(some_item)}
     defined = {
         value
-        for module in (qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms)
+        for module in (
+            qms_forms,
+            procedure_forms,
+            audit_forms,
+            nc_forms,
+            governance_forms,
+            iso_forms,
+        )
         for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, forms.BaseForm)

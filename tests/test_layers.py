@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("procedures", "audits", "nonconformities", "notices", "governance")
+APPS = ("procedures", "audits", "nonconformities", "notices", "governance", "isodocs")
 OVERSIGHT = "qms.oversight"
 CORE_EXCEPTIONS = ("qms/oversight/", "qms/urls.py", "qms/apps.py", "qms/management/")
 

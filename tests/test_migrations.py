@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_layers import ROOT, imported_modules, within
 
-PROJECT = ("qms", "procedures", "audits", "nonconformities")
+PROJECT = ("qms", "procedures", "audits", "nonconformities", "isodocs")
 # makemigrations writes these references into field definitions itself (upload
 # validators, generated file names): Django needs them importable, and they carry
 # no data the migration writes.

@@ -188,6 +188,25 @@ MATRIX = [
     Row("nonconformities:complaints", "POST", OFFICER),  # recording one
     Row("nonconformities:complaint_answer", "POST", COMPLAINT_WORK, "complaint"),
     Row("nonconformities:complaint_disliked", "POST", COMPLAINT_WORK, "complaint"),
+    # the ISO documents
+    Row("isodocs:overview", "GET", EVERYONE),
+    Row("isodocs:policy", "GET", EVERYONE),
+    Row("isodocs:policy_save", "POST", SECRETARY),
+    Row("isodocs:scope_save", "POST", SECRETARY),
+    Row("isodocs:version_approve", "POST", EVERYONE, "policy_draft"),  # the chairman only
+    Row("isodocs:internal_documents", "GET", EVERYONE),
+    Row("isodocs:external_documents", "GET", EVERYONE),
+    Row("isodocs:external_create", "GET", SECRETARY),
+    Row("isodocs:external_create", "POST", SECRETARY),
+    Row("isodocs:external_update", "GET", SECRETARY, "external_document"),
+    Row("isodocs:external_update", "POST", SECRETARY, "external_document"),
+    Row("isodocs:announcements", "GET", EVERYONE),
+    Row("isodocs:announcement_create", "POST", SECRETARY),
+    Row("isodocs:announcement_sign", "POST", EVERYONE, "announcement"),  # the chairman only
+    Row("isodocs:announcement_pdf", "GET", EVERYONE, "announcement"),
+    Row("isodocs:yearly_report", "GET", EVERYONE, "year"),
+    Row("isodocs:yearly_report", "POST", SECRETARY, "year"),
+    *each("isodocs:yearly_export", "GET", EVERYONE, "year", "fmt", ["pdf", "xlsx"]),
     # the notices to applicants that were not delivered: their addresses, for the secretary
     Row("notices:undelivered", "GET", SECRETARY),
     # governance: risks, training, retention and the steering group, kept by the ISO
@@ -322,6 +341,7 @@ def test_every_url_has_a_row():
         "procedures:dossier_action": set(ACTIONS),
         "audits:pdf": set(AUDIT_PDFS),
         "qms:report_export": {"pdf", "xlsx"},
+        "isodocs:yearly_export": {"pdf", "xlsx"},
     }
     for name, values in kinds.items():
         rows = {value for row in MATRIX if row.name == name for value in row.extra.values()}

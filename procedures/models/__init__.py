@@ -15,6 +15,7 @@ from procedures.models.controlled import (
     RevisionRecord,
     RevisionStep,
     decimal_text,
+    in_force_revision,
 )
 from procedures.models.dossiers import (
     Apology,
@@ -67,4 +68,5 @@ __all__ = [
     "RuleSet",
     "SupplementRequest",
     "decimal_text",
+    "in_force_revision",
 ]

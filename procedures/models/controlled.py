@@ -17,7 +17,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -60,8 +60,14 @@ class ResultValidity(models.TextChoices):
 
 class ProcedureQuerySet(models.QuerySet):
     def controlled(self):
-        """Procedures with an effective controlled revision (ISO coverage)."""
+        """Procedures with an effective controlled revision."""
         return self.filter(revisions__status=ProcedureRevision.Status.EFFECTIVE)
+
+    def in_iso_scope(self, day):
+        """The system's ISO scope on `day`: the procedures in use at the desk with a
+        controlled revision in force that day. ISO coverage counts them against the
+        procedures in use; the scope, its announcement and the yearly report list them."""
+        return self.filter(in_use=True).filter(in_force_revision(day))
 
     def update(self, **kwargs):
         if {"code", "name"} & set(kwargs) and ProcedureRevision.objects.locked().filter(
@@ -73,6 +79,11 @@ class ProcedureQuerySet(models.QuerySet):
     def due_for_review(self, today=None):
         today = today or localdate()
         return self.filter(Q(next_review_on__lte=today) | Q(legal_basis_changed=True))
+
+
+def in_force_revision(day) -> Exists:
+    """A condition on procedures: a revision of theirs is in force on `day`."""
+    return Exists(ProcedureRevision.objects.in_force_on(day).filter(procedure=OuterRef("pk")))
 
 
 class OnlineLevel(models.TextChoices):
@@ -158,7 +169,10 @@ class Procedure(models.Model):
     legal_basis_changed = models.BooleanField(
         _("legal basis changed"),
         default=False,
-        help_text=_("Set by hand when a law it rests on changes; cleared by the next review."),
+        help_text=_(
+            "Set when a legal document it cites is amended or replaced (or by hand); "
+            "cleared by the next review or revision."
+        ),
     )
     history = HistoricalRecords()
 

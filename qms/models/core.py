@@ -74,6 +74,16 @@ class Organisation(models.Model):
             "days after the quarter's last day (a negative number: before it)."
         ),
     )
+    legal_update_months = models.PositiveSmallIntegerField(
+        _("legal updates due within (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "A procedure whose cited legal document is amended or replaced is brought in "
+            "line within this many months of the new document's effective date "
+            "(Decision 19/2014: 3 months)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

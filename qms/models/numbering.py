@@ -74,6 +74,7 @@ class DocumentKind(models.TextChoices):
     SUPPLEMENT_REQUEST = "PBS", _("supplement request (form 02)")
     REFUSAL = "PTC", _("refusal (form 03)")
     APOLOGY = "PXL", _("apology letter (form 04)")
+    DECISION = "QĐ-UBND", _("decision of the committee")
 
 
 class DocumentSequence(NumberSequence):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.utils.formats import number_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +16,9 @@ from procedures.models import (
     Dossier,
     Outcome,
     Procedure,
-    ProcedureRevision,
     Rating,
     RatingSource,
+    in_force_revision,
 )
 from procedures.models.dossiers import SATISFACTION_CRITERIA
 from qms.models import LegalDocument, PlanTask, Unit
@@ -312,9 +312,9 @@ def _procedures(scope: Scope) -> dict:
         procedures = procedures.filter(unit=scope.unit)
     if scope.procedure:
         procedures = procedures.filter(pk=scope.procedure.pk)
-    in_force = ProcedureRevision.objects.in_force_on(scope.cutoff).filter(procedure=OuterRef("pk"))
+    # the ISO scope's one rule (`ProcedureQuerySet.in_iso_scope`) among those in use
     counts = procedures.aggregate(
-        in_use=Count("pk"), controlled=Count("pk", filter=Exists(in_force))
+        in_use=Count("pk"), controlled=Count("pk", filter=in_force_revision(scope.cutoff))
     )
     return {
         "procedures_in_use": counts["in_use"],

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from qms.dates import date_words, short_date, short_moment
+from qms.dates import date_words, short_date
 from qms.exports import check_row_count
-from qms.models import ManagementReview, Organisation, PeriodicReport, Signature
+from qms.models import ManagementReview, Organisation, PeriodicReport
 from qms.oversight import kpi, review_inputs, snapshot
 from qms.oversight.snapshot import Section
 from qms.pdf import (
@@ -17,6 +17,7 @@ from qms.pdf import (
     Signer,
     build_pdf,
     columns,
+    electronic_signature,
     grid,
     number_line,
     official_heading,
@@ -169,16 +170,6 @@ def _secretary(review: ManagementReview, data: dict) -> str | None:
     return review.secretary.get_full_name() if review.secretary else None
 
 
-def _signed(signature: Signature | None) -> str:
-    """What stands in a signer's room: their electronic signature, with its own date."""
-    if signature is None:
-        return "Chưa ký"
-    return (
-        f"Đã ký điện tử lúc {short_moment(signature.signed_at)}\n"
-        f"SHA-256: {signature.content_sha256}"
-    )
-
-
 def review_minutes_pdf(review: ManagementReview) -> bytes:
     """The minutes in Decree 30's layout, signed by the secretary (left) and the chair
     (right), each with the date of their own signature."""
@@ -211,11 +202,13 @@ def review_minutes_pdf(review: ManagementReview) -> bytes:
     attested = review.secretary_signature
     story.append(
         signature_block(
-            Signer("Thư ký", _secretary(review, data) or "", _signed(attested), attested),
+            Signer(
+                "Thư ký", _secretary(review, data) or "", electronic_signature(attested), attested
+            ),
             Signer(
                 "Chủ trì",
                 approval.signer.get_full_name() if approval else data["chair"],
-                _signed(approval),
+                electronic_signature(approval),
                 approval,
             ),
         )

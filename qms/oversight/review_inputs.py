@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from governance.models import Risk, RiskAction, process_label
+from isodocs.models import LegalUpdate
 from nonconformities.models import Complaint
 from procedures.models import ProcedureRevision
 from qms.models import ManagementReview, ReviewOutput
@@ -90,6 +91,7 @@ def compile_inputs(review: ManagementReview) -> dict:
         "first_issues": in_period.exclude(replaced_one).count(),
         "complaints": complaints,
         "risks": _risks(scope),
+        "legal_updates": _legal_updates(scope),
     }
 
 
@@ -120,6 +122,20 @@ def _risks(scope: Scope) -> dict:
             }
             for risk in sorted(risks, key=lambda risk: (-risk.score, risk.code))
         ],
+    }
+
+
+def _legal_updates(scope: Scope) -> dict:
+    """Changes in the legal basis (an external issue, 9.3.2 b): the procedures flagged
+    in the period because a document they cite was amended or replaced, and of those
+    flagged by the cutoff, the ones still to update when the inputs are compiled (the
+    flag is a state, not a history) and those past their deadline at the cutoff."""
+    updates = LegalUpdate.objects.filter(flagged_on__range=scope.reach)
+    still_open = LegalUpdate.objects.open().filter(flagged_on__lte=scope.cutoff)
+    return {
+        "flagged": updates.count(),
+        "open": still_open.count(),
+        "overdue": still_open.filter(due_on__lt=scope.cutoff).count(),
     }
 
 
@@ -163,11 +179,17 @@ def sections(review: ManagementReview, data: dict) -> list[Section]:
         ),
         Section(
             _("b) Changes in external and internal issues"),
-            facts=[
-                (_("Procedures issued for the first time in the period"), str(data["first_issues"]))
-            ]
-            if "first_issues" in data
-            else [],
+            facts=(
+                [
+                    (
+                        _("Procedures issued for the first time in the period"),
+                        str(data["first_issues"]),
+                    )
+                ]
+                if "first_issues" in data
+                else []
+            )
+            + _legal_update_facts(data),
             header=[_("Procedure"), _("Revision"), _("Effective from"), _("Changes")],
             rows=[
                 [
@@ -246,6 +268,18 @@ def _risk_section(review: ManagementReview, data: dict) -> Section:
         note=review.risks,
         widths=(12, 20, 40, 12, 14, 18),
     )
+
+
+def _legal_update_facts(data: dict) -> list[tuple[str, str]]:
+    """Reviews signed before the legal updates were counted print without them."""
+    updates = data.get("legal_updates")
+    if updates is None:
+        return []
+    return [
+        (_("Procedures flagged for a legal update in the period"), str(updates["flagged"])),
+        (_("Legal updates not yet done"), str(updates["open"])),
+        (_("Legal updates past their deadline"), str(updates["overdue"])),
+    ]
 
 
 def _satisfaction_section(review: ManagementReview, data: dict, dossiers: Section) -> Section:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audits.filters import ChecklistFilter, MyAuditFilter
 from audits.models import Audit, Programme
+from isodocs import overview
 from nonconformities.filters import NonconformityFilter
 from nonconformities.models import Nonconformity
 from procedures.filters import DossierFilter, ProcedureFilter, QueueFilter
@@ -180,6 +181,12 @@ def _secretary(today: date) -> list[Waiting]:
             urgent=True,
         ),
         _reports_due(_("Periodic reports due"), today),
+        Waiting(
+            "iso_documents",
+            _("ISO documents due or missing"),
+            overview.open_items(today),
+            _url("isodocs:overview", {"open": "1"}),
+        ),
     ]
 
 

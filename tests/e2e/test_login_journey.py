@@ -41,6 +41,7 @@ MENUS = {
         "Đào tạo và năng lực",
         "Lưu trữ và hủy hồ sơ",
         "Ban chỉ đạo ISO",
+        "Hệ thống tài liệu ISO",
     ],
     "Lịch": ["Lịch làm việc", "Tính ngày hẹn trả"],
     "Cơ quan": ["Cơ quan ban hành", "Thông báo chưa gửi được"],

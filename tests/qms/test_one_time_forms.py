@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from audits.models import Audit, Finding
+from isodocs.models import ExternalDocument
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.importer import COLUMNS
 from procedures.models import Dossier, Procedure, ProcedureRevision
@@ -218,6 +219,18 @@ def identity(records, personas) -> Case:
     return same_page(SECRETARY, reverse("qms:identity_create"), data, OrganisationIdentity)
 
 
+def external_document(records, personas) -> Case:
+    data = {
+        "kind": "circular",
+        "number": "01/2018/TT-VPCP",
+        "title": "Hướng dẫn Nghị định 61/2018/NĐ-CP",
+        "issuer": "Văn phòng Chính phủ",
+        "issued_on": "23/11/2018",
+        "effective_from": "08/01/2019",
+    }
+    return same_page(SECRETARY, reverse("isodocs:external_create"), data, ExternalDocument)
+
+
 # URL name -> the case. Every view marked @one_time_form has its row (and no other).
 ONCE: dict[str, Callable[[dict, dict], Case]] = {
     "qms:calendar_day_create": calendar_day,
@@ -233,12 +246,15 @@ ONCE: dict[str, Callable[[dict, dict], Case]] = {
     "nonconformities:step": action,
     "nonconformities:complaints": complaint,
     "nonconformities:complaint_answer": complaint_raised,
+    "isodocs:external_create": external_document,
 }
 
 # Views that create records and are sent once by their own rule instead.
 ONCE_BY_THEIR_RULE = {
     # each row carries its code, and a code already present is skipped
     "procedures:dossier_import": "import",
+    # one draft at a time: sent again, it drafts the same one again
+    "isodocs:announcement_create": "one draft",
 }
 
 

@@ -17,6 +17,15 @@ from django.utils.timezone import localdate
 
 from audits.models import Audit, Clause, Finding, Programme
 from governance.models import SteeringDecision
+from isodocs import services as iso_services
+from isodocs.models import (
+    Announcement,
+    ExternalDocument,
+    LegalUpdate,
+    QualityPolicy,
+    QualityScope,
+    YearlyReport,
+)
 from nonconformities.models import Nonconformity
 from procedures.models import (
     Apology,
@@ -281,6 +290,11 @@ def test_every_signature_and_approval_of_the_demo_carries_the_date_of_its_event(
         ManagementReview: lambda review: (review.held_on, review.held_on),
         # the steering group's decision, signed on its date (governance.demo)
         SteeringDecision: lambda decision: (decision.signed_on, decision.signed_on),
+        # the policy and the scope approved the day they take effect; the announcement
+        # signed the day it is issued
+        QualityPolicy: lambda policy: (policy.effective_from, policy.effective_from),
+        QualityScope: lambda scope: (scope.effective_from, scope.effective_from),
+        Announcement: lambda announcement: (announcement.issued_on, announcement.issued_on),
         # issued before the appointment it apologises for (R5)
         Apology: lambda apology: (apology.dossier.received_on, apology.dossier.due_date),
     }
@@ -343,3 +357,37 @@ def test_the_demo_reports_of_both_kinds_are_numbered_in_the_order_they_were_sent
     numbers = [(report.number.year, report.number.number) for report in reports]
     assert numbers == sorted(numbers)
     assert all(report.number.year == report.submitted_on.year for report in reports)
+
+
+def test_the_demo_carries_the_iso_documents_of_2023(demo, db):
+    """Policy, scope with the 8.3 exclusion, the documents its procedures cite, the
+    announcement listing every procedure in scope, the yearly report sent in 2023;
+    the 2025 decree and circular replaced the one-stop rules and flagged every
+    procedure for a legal update that is still open."""
+    scope = QualityScope.in_force_on(date(2023, 12, 31))
+    assert QualityPolicy.in_force_on(date(2023, 12, 31)).version == 1
+    assert [row.clause for row in scope.exclusions.all()] == ["8.3"]
+    codes = set(Procedure.objects.in_iso_scope(date(2023, 12, 31)).values_list("code", flat=True))
+    assert (
+        set(scope.procedure_codes) == codes == set(Procedure.objects.values_list("code", flat=True))
+    )
+    announcement = Announcement.objects.get()
+    assert announcement.scope == scope and announcement.issued_on.year == 2023
+    assert str(announcement.number) == "1/2023/QĐ-UBND"
+    report = YearlyReport.objects.get(year=2023)
+    assert report.submitted_on.year == 2023 and report.figures["counts"][
+        "procedures_in_scope"
+    ] == len(codes)
+    numbers = set(ExternalDocument.objects.values_list("number", flat=True))
+    assert {"61/2018/NĐ-CP", "107/2021/NĐ-CP", "01/2018/TT-VPCP", "118/2025/NĐ-CP",
+            "03/2025/TT-VPCP", "60/2014/QH13"} <= numbers  # fmt: skip
+    assert ExternalDocument.objects.get(number="61/2018/NĐ-CP").status == "replaced"
+    open_updates = LegalUpdate.objects.open()
+    assert set(open_updates.values_list("document__number", flat=True)) == {
+        "118/2025/NĐ-CP", "03/2025/TT-VPCP"
+    }  # fmt: skip
+    assert set(open_updates.values_list("procedure__code", flat=True)) == codes
+    assert not iso_services.announcement_due(localdate())
+    for procedure in Procedure.objects.all():  # every procedure cites its field's law
+        assert procedure.external_documents.exclude(number__contains="VPCP").exclude(
+            number__in=["61/2018/NĐ-CP", "107/2021/NĐ-CP"]).exists(), procedure.code  # fmt: skip

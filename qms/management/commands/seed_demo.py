@@ -16,6 +16,7 @@ from django.db import transaction
 
 from audits.demo import seed_audits
 from governance.demo import seed_retention, seed_risks, seed_steering, seed_training
+from isodocs.demo import seed_iso
 from nonconformities.demo import seed_nonconformities
 from procedures.demo import DEMO_YEAR, seed_dossiers, seed_open_dossiers, seed_procedures
 from qms.models import Organisation, OrganisationIdentity, SigningKey, Unit, User
@@ -125,13 +126,19 @@ class Command(BaseCommand):
                 owner=User.objects.get(username="thuky"),
                 password=DEMO_PASSWORD,
             )
+            iso = seed_iso(
+                secretary=User.objects.get(username="thuky"),
+                chairman=User.objects.get(username="chutich"),
+                password=DEMO_PASSWORD,
+            )
         self.stdout.write(
             f"Quy trình mới: {created}; hồ sơ năm {DEMO_YEAR}: {year}; "
             f"hồ sơ đang giải quyết: {today}; cuộc đánh giá: {audits}; "
             f"sự không phù hợp: {register}; mục tiêu chất lượng: {objectives}; "
             f"nhiệm vụ kế hoạch: {tasks}; báo cáo định kỳ: {submitted}; "
             f"xem xét của lãnh đạo: {reviews}; quyết định Ban chỉ đạo ISO: {steering}; "
-            f"hồ sơ đào tạo: {trained}; rủi ro và cơ hội: {risks}"
+            f"hồ sơ đào tạo: {trained}; rủi ro và cơ hội: {risks}; "
+            f"tài liệu hệ thống ISO: {iso}"
         )
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:"))
         for username, full_name, _position, _unit, role in USERS:
