@@ -25,6 +25,7 @@ from qms.pdf import (
     place_and_date,
     signature_block,
 )
+from qms.pdfsign import sign_record_pdf
 from qms.roles import Role
 from qms.xlsx import workbook_bytes, write_row
 
@@ -39,13 +40,15 @@ BASES = (
 )
 
 
-def committee_signer(user: User | None, signed: str = "") -> Signer:
+def committee_signer(user: User | None, signature=None) -> Signer:
     """The chairman signs for the committee (TM.); a vice-chairman for the chairman
-    (KT.)."""
+    (KT.). With the record's `Signature`, its lines and the room its digital
+    signature takes (qms/pdfsign.py)."""
     name = user.get_full_name() if user else ""
+    signed = electronic_signature(signature) if signature else ""
     if user and user.has_role(Role.VICE_CHAIRMAN) and not user.has_role(Role.CHAIRMAN):
-        return Signer("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", name, signed)
-    return Signer("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", name, signed)
+        return Signer("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", name, signed, signature)
+    return Signer("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", name, signed, signature)
 
 
 def _procedure_table(procedures: list) -> object:
@@ -63,6 +66,7 @@ def announcement_pdf(announcement: Announcement) -> bytes:
     identity = Organisation.current().identity_on(day or localdate())
     scope = announcement.scope
     approval = announcement.approval
+    signer = committee_signer(approval.signer if approval else None, approval)
     previous = (
         Announcement.objects.filter(approved_at__isnull=False, issued_on__lte=day or date.max)
         .exclude(pk=announcement.pk)
@@ -101,7 +105,7 @@ def announcement_pdf(announcement: Announcement) -> bytes:
         paragraph("QUYẾT ĐỊNH:", "title"),
         *(paragraph(line) for line in articles if line),
         signature_block(
-            committee_signer(approval.signer if approval else None, electronic_signature(approval)),
+            signer,
             recipients="Như Điều 3;\nSở Khoa học và Công nghệ;\nNiêm yết tại trụ sở, "
             "Cổng thông tin điện tử phường;\nLưu: VT",
         ),
@@ -118,12 +122,14 @@ def announcement_pdf(announcement: Announcement) -> bytes:
         ),
         _procedure_table(scope.procedures),
     ]
-    return build_pdf(
+    pdf = build_pdf(
         story,
         title=f"Quyết định công bố {STANDARD}",
         footer=f"{identity.name} · {announcement}",
         watermark=None if approval else "DỰ THẢO",
     )
+    # issued by the body: the chairman's signature, then the organisation's seal
+    return sign_record_pdf(pdf, [(approval, signer.title)], seal=True) if approval else bytes(pdf)
 
 
 def report_data(report: YearlyReport) -> dict:

@@ -158,6 +158,20 @@ def test_the_announcement_pdf_in_decree_30_format(approved_scope, chairman):
     assert "DỰ THẢO" not in flat
 
 
+def test_the_announcement_is_signed_by_the_chairman_then_sealed(
+    approved_scope, chairman, organisation, tmp_path
+):
+    """Issued by the body (issue 22): pdfsig, an implementation of its own, finds the
+    chairman's signature and the organisation's seal valid."""
+    path = tmp_path / "announcement.pdf"
+    path.write_bytes(reverse_pdf(sign_announcement(chairman), chairman))
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid.") == 2, out
+    assert f"Signer Certificate Common Name: {chairman.get_full_name()}" in out
+    name = organisation.identities.order_by("valid_from").last().name
+    assert f"Signer Certificate Common Name: {name}" in out
+
+
 def reverse_pdf(announcement, user) -> bytes:
     from django.test import Client
 
