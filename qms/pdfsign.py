@@ -9,7 +9,9 @@ One function signs: `sign_pdf(pdf, holder=..., box=..., page=...)`. A PDF built 
 `sign_record_pdf` signs each of them with its signer's key.
 """
 
+import asyncio
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,14 +98,27 @@ def sign_pdf(
             cert_id=bytes.fromhex(key.key_id),
             use_raw_mechanism=key.key_type == "ec",
         )
-        signers.PdfSigner(
+        pdf_signer = signers.PdfSigner(
             meta,
             signer=signer,
             timestamper=timestamper,
             stamp_style=style,
             new_field_spec=spec,
-        ).sign_pdf(writer, output=out)
+        )
+        _run(pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()
+
+
+def _run(coroutine):
+    """Run one of pyHanko's coroutines to its end. Its own synchronous wrappers call
+    `asyncio.run`, which fails in a thread where an event loop already runs (an ASGI
+    server; Playwright's in the browser tests): there it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextmanager
@@ -192,7 +207,7 @@ def verify_pdf(data: bytes) -> list[PdfSignatureReport]:
     must cover the whole file; an earlier one is followed by the later signatures."""
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     roots = [
@@ -209,7 +224,7 @@ def verify_pdf(data: bytes) -> list[PdfSignatureReport]:
     reports = []
     for signature in embedded:
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _run(async_validate_pdf_signature(signature, context))
             intact, trusted = status.intact and status.valid, status.trusted
             coverage = status.coverage.name == "ENTIRE_FILE"
             when = status.signer_reported_dt
