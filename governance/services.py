@@ -86,6 +86,10 @@ def risk_action_done(*, action: RiskAction, user: User, done_on: date, evidence:
         raise ValidationError({"evidence": _("Say what shows that the action was done.")})
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The action cannot be done in the future.")})
+    if done_on < action.risk.identified_on:
+        raise ValidationError(
+            {"done_on": _("The action cannot be done before the risk was identified.")}
+        )
     action.done_on, action.done_by, action.evidence = done_on, user, evidence
     return save_tracked(action, user=user)
 

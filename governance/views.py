@@ -160,6 +160,7 @@ def training(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     people = (
         User.objects.filter(is_active=True)
+        .select_related("unit")
         .prefetch_related("training_records")
         .order_by("full_name", "username")
     )
@@ -308,11 +309,13 @@ def disposal_execute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW_STEERING)
 def steering(request: HttpRequest) -> HttpResponse:
+    in_force = SteeringDecision.in_force()
     return render(
         request,
         "governance/steering.html",
         {
-            "in_force": SteeringDecision.in_force(),
+            "in_force": in_force,
+            "in_force_members": in_force.members.select_related("person") if in_force else [],
             "decisions": SteeringDecision.objects.prefetch_related("signatures"),
             "mismatches": services.steering_mismatches(),
             "can_edit": request.user.has_perm("governance.add_steeringdecision"),

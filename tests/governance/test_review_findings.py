@@ -1,0 +1,193 @@
+"""What an adversarial review of the governance records found: each record's
+retention counted from the day it really closed, list pages whose queries do not
+grow with their rows, and refusals that name their field."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audits import services as audit_services
+from audits.models import Audit
+from governance import services
+from governance.models import (
+    RecordKind,
+    RetentionRule,
+    Risk,
+    RiskAction,
+    SteeringDecision,
+    SteeringMember,
+)
+from nonconformities import services as nc_services
+from nonconformities.models import Nonconformity
+from procedures import dossier_services
+from qms.roles import Role
+from qms.signing import chairman_approve
+from tests.factories import PASSWORD, UnitFactory, UserFactory, page_sha256
+
+
+def rule(kind) -> RetentionRule:
+    return RetentionRule.objects.get(kind=kind)
+
+
+def test_a_stopped_dossier_is_kept_from_the_day_it_was_stopped(effective, personas, secretary):
+    """A dossier received at the end of one year and stopped in the next closes on
+    its stop: counting from its receipt would let it go a year early."""
+    officer = personas[Role.OFFICER]
+    with time_machine.travel("2023-12-28 09:00 +07:00", tick=False):
+        dossier = dossier_services.dossier_receive(
+            procedure=effective.procedure,
+            user=officer,
+            applicant_name="Trần Thị Riêng",
+            applicant_phone="0912345678",
+            applicant_address="12 Lạch Tray",
+            channel="direct",
+        )
+    with time_machine.travel("2024-01-03 09:00 +07:00", tick=False):
+        dossier_services.dossier_stop(dossier=dossier, user=officer, reason="Công dân xin dừng")
+    years = rule(RecordKind.DOSSIER).years
+    with pytest.raises(ValidationError, match="Chưa có hồ sơ"):
+        services.disposal_propose(
+            kind=RecordKind.DOSSIER, user=secretary, day=date(2024 + years, 12, 31)
+        )
+    disposal = services.disposal_propose(
+        kind=RecordKind.DOSSIER, user=secretary, day=date(2024 + years + 1, 1, 1)
+    )
+    assert disposal.items.get().closed_on == date(2024, 1, 3)
+
+
+def test_a_cancelled_nonconformity_is_kept_from_the_day_it_was_cancelled(personas, secretary):
+    with time_machine.travel("2023-12-28 09:00 +07:00", tick=False):
+        nc = nc_services.nc_raise(
+            user=personas[Role.OFFICER],
+            source=Nonconformity.Source.STAFF,
+            severity=Nonconformity.Severity.MINOR,
+            clause="8.5.1",
+            description="Phiếu kiểm soát không ghi thời điểm giao nhận",
+        )
+    with time_machine.travel("2024-01-03 09:00 +07:00", tick=False):
+        nc_services.nc_cancel(nc=nc, user=secretary, reason="Ghi trùng")
+    years = rule(RecordKind.NONCONFORMITY).years
+    with pytest.raises(ValidationError, match="Chưa có hồ sơ"):
+        services.disposal_propose(
+            kind=RecordKind.NONCONFORMITY, user=secretary, day=date(2024 + years, 12, 31)
+        )
+    disposal = services.disposal_propose(
+        kind=RecordKind.NONCONFORMITY, user=secretary, day=date(2024 + years + 1, 1, 1)
+    )
+    assert disposal.items.get().closed_on == date(2024, 1, 3)
+
+
+def test_an_audit_is_kept_from_the_day_it_was_closed(audit, secretary):
+    """The audit's fieldwork ends before its findings are handled and it is closed:
+    its records are kept from the closing."""
+    Audit.objects.filter(pk=audit.pk).update(
+        status=Audit.Status.REPORTED, actual_start=date(2023, 12, 26), actual_end=date(2023, 12, 27)
+    )
+    with time_machine.travel("2024-01-03 09:00 +07:00", tick=False):
+        audit_services.audit_close(audit=audit, user=secretary)
+    years = rule(RecordKind.AUDIT).years
+    with pytest.raises(ValidationError, match="Chưa có hồ sơ"):
+        services.disposal_propose(
+            kind=RecordKind.AUDIT, user=secretary, day=date(2024 + years, 12, 31)
+        )
+    disposal = services.disposal_propose(
+        kind=RecordKind.AUDIT, user=secretary, day=date(2024 + years + 1, 1, 1)
+    )
+    assert disposal.items.get().closed_on == date(2024, 1, 3)
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_training_page_does_not_query_per_person(secretary, client_for):
+    client, url = client_for(secretary), reverse("governance:training")
+    UserFactory(full_name="Người Một", unit=UnitFactory(code="U-1"))
+    before = queries(client, url)
+    for number in range(2, 6):
+        UserFactory(full_name=f"Người {number}", unit=UnitFactory(code=f"U-{number}"))
+    assert queries(client, url) == before
+
+
+def test_the_steering_page_does_not_query_per_member(secretary, chairman, client_for):
+    people = [UserFactory(full_name=f"Thành viên {n}") for n in range(6)]
+
+    def decide(number, members, effective_from):
+        decision = services.steering_decision_save(
+            decision=SteeringDecision(
+                number=number,
+                title="Ban chỉ đạo ISO",
+                signed_on=effective_from,
+                effective_from=effective_from,
+            ),
+            members=[
+                {"person": chairman, "role": SteeringMember.GroupRole.HEAD},
+                {"person": secretary, "role": SteeringMember.GroupRole.SECRETARY},
+                *({"person": p, "role": SteeringMember.GroupRole.MEMBER} for p in members),
+            ],
+            user=secretary,
+        )
+        chairman_approve(
+            record=decision, user=chairman, password=PASSWORD, seen_sha256=page_sha256(decision)
+        )
+
+    client, url = client_for(secretary), reverse("governance:steering")
+    decide("01/QĐ-UBND", people[:1], date(2023, 1, 5))
+    before = queries(client, url)
+    decide("02/QĐ-UBND", people, date(2023, 2, 6))
+    assert queries(client, url) == before
+
+
+def test_the_decision_taking_effect_before_its_date_is_told_on_its_field(secretary, client_for):
+    data = {
+        "number": "05/QĐ-UBND",
+        "title": "Ban chỉ đạo ISO",
+        "signed_on": "10/02/2023",
+        "effective_from": "01/02/2023",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+    }
+    response = client_for(secretary).post(reverse("governance:steering_create"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "effective_from" in form.errors
+    assert "hiệu lực" in " ".join(form.errors["effective_from"])
+    assert not SteeringDecision.objects.exists()
+
+
+def test_an_action_is_not_done_before_its_risk_was_identified(secretary):
+    risk = services.risk_save(
+        risk=Risk(
+            process="desk",
+            description="Trả kết quả trễ hẹn",
+            likelihood=3,
+            impact=4,
+            treatment=Risk.Treatment.REDUCE,
+            owner=secretary,
+            identified_on=date(2024, 3, 1),
+            due_date=date(2024, 6, 1),
+            review_date=date(2024, 6, 1),
+        ),
+        user=secretary,
+    )
+    action = services.risk_action_add(
+        risk=risk,
+        user=secretary,
+        description="Nhắc hẹn",
+        owner=secretary,
+        due_date=date(2024, 4, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.risk_action_done(
+            action=action, user=secretary, done_on=date(2024, 2, 1), evidence="Sổ nhắc hẹn"
+        )
+    assert "done_on" in refused.value.error_dict
+    assert "trước ngày nhận diện" in " ".join(refused.value.messages)
+    assert RiskAction.objects.get(pk=action.pk).done_on is None
