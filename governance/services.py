@@ -26,6 +26,7 @@ from governance.models import (
 from qms.history import save_tracked, track
 from qms.models import User
 from qms.roles import Role
+from qms.signing import chairman_approve
 
 
 def _require_secretary(user: User) -> None:
@@ -274,6 +275,19 @@ def steering_decision_save(
         for row in members
     )
     return decision
+
+
+def steering_approve(
+    *, decision: SteeringDecision, user: User, password: str, seen_sha256: str
+) -> SteeringDecision:
+    """The chairman signs the decision, on its date or later: the date it bears is
+    the day it is signed, never one still to come."""
+    if decision.signed_on > timezone.localdate():
+        raise ValidationError(
+            _("The decision is dated %(date)s: it is signed on that day, not before.")
+            % {"date": decision.signed_on.strftime("%d/%m/%Y")}
+        )
+    return chairman_approve(record=decision, user=user, password=password, seen_sha256=seen_sha256)
 
 
 @dataclass(frozen=True)

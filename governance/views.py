@@ -366,7 +366,7 @@ def steering_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         SignForm(request.POST, request=request, record=decision),
-        lambda data: chairman_approve(record=decision, user=request.user, **data),
+        lambda data: services.steering_approve(decision=decision, user=request.user, **data),
         page=lambda form: steering_detail(request, pk, form),
         redirect_to=reverse("governance:steering_detail", args=[pk]),
         success=_("The decision is signed."),

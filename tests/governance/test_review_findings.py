@@ -191,3 +191,39 @@ def test_an_action_is_not_done_before_its_risk_was_identified(secretary):
     assert "done_on" in refused.value.error_dict
     assert "trước ngày nhận diện" in " ".join(refused.value.messages)
     assert RiskAction.objects.get(pk=action.pk).done_on is None
+
+
+def test_the_chairman_does_not_sign_a_decision_dated_later(secretary, chairman, client_for):
+    """The decision's date is the day it is signed: one dated later is refused, on
+    the page as through the service, and stays unsigned."""
+    decision = services.steering_decision_save(
+        decision=SteeringDecision(
+            number="07/QĐ-UBND",
+            title="Ban chỉ đạo ISO",
+            signed_on=date(2024, 3, 11),
+            effective_from=date(2024, 3, 11),
+        ),
+        members=[
+            {"person": chairman, "role": SteeringMember.GroupRole.HEAD},
+            {"person": secretary, "role": SteeringMember.GroupRole.SECRETARY},
+        ],
+        user=secretary,
+    )
+    with time_machine.travel("2024-03-08 09:00 +07:00", tick=False):
+        response = client_for(chairman).post(
+            reverse("governance:steering_approve", args=[decision.pk]),
+            {"password": PASSWORD, "seen_sha256": page_sha256(decision)},
+        )
+        assert response.status_code == 200
+        refusal = " ".join(response.context["sign_form"].non_field_errors())
+        assert "11/03/2024" in refusal and "không ký trước" in refusal
+    decision.refresh_from_db()
+    assert decision.approved_at is None and not decision.is_signed
+    with time_machine.travel("2024-03-11 09:00 +07:00", tick=False):
+        services.steering_approve(
+            decision=decision,
+            user=chairman,
+            password=PASSWORD,
+            seen_sha256=page_sha256(decision),
+        )
+    assert decision.is_signed
