@@ -203,20 +203,19 @@ def disposal_propose(
 
 
 @transaction.atomic
-def disposal_execute(*, disposal: DisposalList, user: User, day: date | None = None) -> int:
+def disposal_execute(*, disposal: DisposalList, user: User) -> int:
     """Dispose of the records of an approved list (what that does to each kind:
     `governance.retention`), each checked again against the schedule as it is today
     (a longer retention set since the proposal holds the record back). Refused as a
-    whole if any record's date has not come: nothing is half disposed of."""
+    whole if any record's date has not come: nothing is half disposed of. Each is
+    dated the day it is done, which is after the approval."""
     _require_secretary(user)
     disposal = DisposalList.objects.select_for_update().get(pk=disposal.pk)
     if not disposal.approval:
         raise ValidationError(_("The chairman has not approved this disposal list yet."))
     if disposal.executed_at:
         raise ValidationError(_("This disposal list has already been carried out."))
-    day = day or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError(_("Records cannot be disposed of on a future date."))
+    day = timezone.localdate()  # the day it is done: never back-dated, nor before approval
     rule = RetentionRule.objects.get(kind=disposal.kind)
     items = list(disposal.items.all())
     early = [

@@ -227,3 +227,31 @@ def test_the_chairman_does_not_sign_a_decision_dated_later(secretary, chairman, 
             seen_sha256=page_sha256(decision),
         )
     assert decision.is_signed
+
+
+def test_a_disposal_is_dated_the_day_it_is_carried_out(effective, personas, secretary, chairman):
+    """No back-dated disposal: not before the chairman's approval, nor on any day
+    but the one on which it is done."""
+    officer = personas[Role.OFFICER]
+    with time_machine.travel("2023-03-06 09:00 +07:00", tick=False):
+        dossier = dossier_services.dossier_receive(
+            procedure=effective.procedure,
+            user=officer,
+            applicant_name="Trần Thị Riêng",
+            applicant_phone="0912345678",
+            applicant_address="12 Lạch Tray",
+            channel="direct",
+        )
+        dossier_services.dossier_stop(dossier=dossier, user=officer, reason="Công dân xin dừng")
+    day = date(2023 + rule(RecordKind.DOSSIER).years + 1, 1, 2)
+    with time_machine.travel(f"{day:%Y-%m-%d} 09:00 +07:00", tick=False):
+        disposal = services.disposal_propose(kind=RecordKind.DOSSIER, user=secretary)
+    with time_machine.travel(f"{day.replace(day=4):%Y-%m-%d} 09:00 +07:00", tick=False):
+        chairman_approve(
+            record=disposal, user=chairman, password=PASSWORD, seen_sha256=page_sha256(disposal)
+        )
+    with time_machine.travel(f"{day.replace(day=5):%Y-%m-%d} 09:00 +07:00", tick=False):
+        with pytest.raises((TypeError, ValidationError)):
+            services.disposal_execute(disposal=disposal, user=secretary, day=day)
+        assert services.disposal_execute(disposal=disposal, user=secretary) == 1
+    assert disposal.items.get().disposed_on == day.replace(day=5)
