@@ -55,6 +55,10 @@ def risk_save(*, risk: Risk, user: User, reason: str = "") -> Risk:
     """Record a risk or opportunity (its code given from the year it was identified)
     or change it."""
     _require_secretary(user)
+    if risk.identified_on and risk.identified_on > timezone.localdate():
+        raise ValidationError(
+            {"identified_on": _("A risk is recorded once identified: this day is still to come.")}
+        )
     if not risk.code and risk.identified_on:
         risk.code = _next_risk_code(risk.identified_on)
     return save_tracked(risk, user=user, reason=reason or None)
@@ -102,6 +106,10 @@ def risk_action_done(*, action: RiskAction, user: User, done_on: date, evidence:
 @transaction.atomic
 def training_record(*, record: TrainingRecord, user: User) -> TrainingRecord:
     _require_secretary(user)
+    if record.completed_on and record.completed_on > timezone.localdate():
+        raise ValidationError(
+            {"completed_on": _("A course is recorded once completed: this day is still to come.")}
+        )
     return save_tracked(record, user=user)
 
 

@@ -21,6 +21,7 @@ from governance.models import (
     RiskAction,
     SteeringDecision,
     SteeringMember,
+    TrainingRecord,
 )
 from nonconformities import services as nc_services
 from nonconformities.models import Nonconformity
@@ -255,3 +256,56 @@ def test_a_disposal_is_dated_the_day_it_is_carried_out(effective, personas, secr
             services.disposal_execute(disposal=disposal, user=secretary, day=day)
         assert services.disposal_execute(disposal=disposal, user=secretary) == 1
     assert disposal.items.get().disposed_on == day.replace(day=5)
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "field", "said"),
+    [
+        (
+            "governance:training_create",
+            {
+                "kind": "internal_auditor",
+                "title": "Chuyên gia đánh giá nội bộ",
+                "provider": "Chi cục TĐC",
+                "completed_on": "20/03/2024",
+                "certificate_number": "CG-2024-07",
+                "valid_until": "20/03/2027",
+            },
+            "completed_on",
+            "khóa học",
+        ),
+        (
+            "governance:risk_create",
+            {
+                "kind": "risk",
+                "process": "desk",
+                "description": "Trả kết quả trễ hẹn",
+                "likelihood": "3",
+                "impact": "4",
+                "treatment": "reduce",
+                "identified_on": "20/03/2024",
+                "due_date": "20/06/2024",
+                "review_date": "20/06/2024",
+                "status": "open",
+            },
+            "identified_on",
+            "rủi ro",
+        ),
+    ],
+)
+def test_nothing_is_recorded_as_done_on_a_day_still_to_come(
+    secretary, client_for, url, data, field, said
+):
+    """A course completed, a risk identified: recorded once it happened, dated the
+    day it did. A later day is refused on its field, every value kept."""
+    data = {**data, "person": secretary.pk, "owner": secretary.pk}
+    counts = (TrainingRecord.objects.count(), Risk.objects.count())
+    with time_machine.travel("2024-03-08 09:00 +07:00", tick=False):
+        response = client_for(secretary).post(reverse(url), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert said in " ".join(form.errors.get(field, []))
+    for name, value in data.items():
+        if name in form.fields:
+            assert str(form[name].value()) == str(value)
+    assert (TrainingRecord.objects.count(), Risk.objects.count()) == counts
