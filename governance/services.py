@@ -213,8 +213,9 @@ def disposal_propose(
 @transaction.atomic
 def disposal_execute(*, disposal: DisposalList, user: User) -> int:
     """Dispose of the records of an approved list (what that does to each kind:
-    `governance.retention`), each checked again against the schedule as it is today
-    (a longer retention set since the proposal holds the record back). Refused as a
+    `governance.retention`), each checked again against the schedule and its record's
+    closing as they are today (a longer retention set, or a later closing day entered,
+    since the proposal holds the record back). Refused as a
     whole if any record's date has not come: nothing is half disposed of. Each is
     dated the day it is done, which is after the approval."""
     _require_secretary(user)
@@ -226,20 +227,19 @@ def disposal_execute(*, disposal: DisposalList, user: User) -> int:
     day = timezone.localdate()  # the day it is done: never back-dated, nor before approval
     rule = RetentionRule.objects.get(kind=disposal.kind)
     items = list(disposal.items.all())
-    early = [
-        item
-        for item in items
-        if day < max(item.disposable_from, rule.disposable_from(item.closed_on))
-    ]
+    # each record's closing as the records say it today: a date corrected since the
+    # proposal (a returned dossier's, say) counts, when it is later than the listed one
+    closed_now = {record.pk: record.closed_on for record in retention.closed_records(rule.kind)}
+
+    def may_go_from(item: DisposalItem) -> date:
+        closed = max(item.closed_on, closed_now.get(item.object_id, item.closed_on))
+        return max(item.disposable_from, rule.disposable_from(closed))
+
+    early = [item for item in items if day < may_go_from(item)]
     if early:
         raise ValidationError(
             _("%(record)s may not be disposed of before %(date)s.")
-            % {
-                "record": early[0].label,
-                "date": max(
-                    early[0].disposable_from, rule.disposable_from(early[0].closed_on)
-                ).strftime("%d/%m/%Y"),
-            }
+            % {"record": early[0].label, "date": may_go_from(early[0]).strftime("%d/%m/%Y")}
         )
     now = timezone.now()
     for item in items:

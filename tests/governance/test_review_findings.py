@@ -309,3 +309,52 @@ def test_nothing_is_recorded_as_done_on_a_day_still_to_come(
         if name in form.fields:
             assert str(form[name].value()) == str(value)
     assert (TrainingRecord.objects.count(), Risk.objects.count()) == counts
+
+
+def test_a_date_corrected_after_the_proposal_holds_the_record_back(
+    effective, personas, secretary, chairman
+):
+    """The ISO secretary corrects a returned dossier's dates after it was put on a
+    list: the disposal counts from the corrected day, not from the one listed."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from procedures.models import Dossier
+
+    def at(text):
+        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+    with time_machine.travel("2023-12-20 09:00 +07:00", tick=False):
+        dossier = dossier_services.dossier_receive(
+            procedure=effective.procedure,
+            user=personas[Role.OFFICER],
+            applicant_name="Trần Thị Riêng",
+            applicant_phone="0912345678",
+            applicant_address="12 Lạch Tray",
+            channel="direct",
+        )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Dossier.Status.RETURNED,
+        completed_at=at("2023-12-27 10:00"),
+        completed_on=date(2023, 12, 27),
+        returned_at=at("2023-12-28 10:00"),
+        returned_on=date(2023, 12, 28),
+        outcome="on_time",
+    )
+    years = rule(RecordKind.DOSSIER).years
+    day = date(2023 + years + 1, 1, 2)
+    with time_machine.travel(f"{day:%Y-%m-%d} 09:00 +07:00", tick=False):
+        disposal = services.disposal_propose(kind=RecordKind.DOSSIER, user=secretary)
+        dossier_services.dossier_correct_dates(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            user=secretary,
+            reason="Ngày trả ghi nhầm",
+            completed_at=at("2024-01-02 10:00"),
+            returned_at=at("2024-01-03 10:00"),
+        )
+        chairman_approve(
+            record=disposal, user=chairman, password=PASSWORD, seen_sha256=page_sha256(disposal)
+        )
+        with pytest.raises(ValidationError, match=f"01/01/{2024 + years + 1}"):
+            services.disposal_execute(disposal=disposal, user=secretary)
+    assert Dossier.objects.get(pk=dossier.pk).applicant_name == "Trần Thị Riêng"
