@@ -215,9 +215,9 @@ def disposal_execute(*, disposal: DisposalList, user: User) -> int:
     """Dispose of the records of an approved list (what that does to each kind:
     `governance.retention`), each checked again against the schedule and its record's
     closing as they are today (a longer retention set, or a later closing day entered,
-    since the proposal holds the record back). Refused as a
-    whole if any record's date has not come: nothing is half disposed of. Each is
-    dated the day it is done, which is after the approval."""
+    since the proposal holds the record back). Refused as a whole if any record's
+    date has not come: nothing is half disposed of. Each is dated the day it is done,
+    which is after the approval."""
     _require_secretary(user)
     disposal = DisposalList.objects.select_for_update().get(pk=disposal.pk)
     if not disposal.approval:
