@@ -522,6 +522,12 @@ class SteeringDecision(ApprovedRecord):
     def __str__(self) -> str:
         return f"{self.number} ({self.signed_on:%d/%m/%Y})"
 
+    def clean(self) -> None:
+        if self.signed_on and self.effective_from and self.effective_from < self.signed_on:
+            raise ValidationError(
+                {"effective_from": _("The decision takes effect on or after its date.")}
+            )
+
     def signed_content(self) -> dict:
         content = super().signed_content()
         content["members"] = [

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit
@@ -62,7 +63,11 @@ def closed_records(kind: str) -> Iterator[Closed]:
     if kind == RecordKind.DOSSIER:
         dossiers = (
             Dossier.objects.filter(status__in=_ENDED)
-            .annotate(closed=TruncDate(Coalesce("returned_at", "completed_at", "received_at")))
+            # a stopped or withdrawn dossier ends on its stop (`ended_at`), not on
+            # its receipt
+            .annotate(
+                closed=TruncDate(Coalesce("returned_at", "ended_at", "completed_at", "received_at"))
+            )
             .values_list("pk", "code", "closed")
         )
         for pk, code, closed in dossiers.iterator():
@@ -74,22 +79,36 @@ def closed_records(kind: str) -> Iterator[Closed]:
                 year, _("Tracking book, volume %(year)s") % {"year": year}, date(year, 12, 31)
             )
     elif kind == RecordKind.AUDIT:
+        # closed once its findings are handled, which may be long after its fieldwork
+        closed = _entered(Audit, status=Audit.Status.CLOSED)
         for audit in Audit.objects.filter(status=Audit.Status.CLOSED, actual_end__isnull=False):
-            yield Closed(audit.pk, _("Audit %(code)s") % {"code": audit.code}, audit.actual_end)
+            yield Closed(
+                audit.pk,
+                _("Audit %(code)s") % {"code": audit.code},
+                max(audit.actual_end, closed.get(audit.pk, audit.actual_end)),
+            )
     elif kind == RecordKind.NONCONFORMITY:
         records = Nonconformity.objects.filter(
             Q(stage=Nonconformity.Stage.CLOSED, verified_on__isnull=False)
             | Q(stage=Nonconformity.Stage.CANCELLED)
         )
+        cancelled = _entered(Nonconformity, stage=Nonconformity.Stage.CANCELLED)
         for nc in records:
             yield Closed(
                 nc.pk,
                 _("Nonconformity %(code)s") % {"code": nc.code},
-                nc.verified_on or nc.found_on,
+                nc.verified_on or max(nc.found_on, cancelled.get(nc.pk, nc.found_on)),
             )
     elif kind == RecordKind.REVIEW:
         for review in ManagementReview.objects.filter(approved_at__isnull=False):
             yield Closed(review.pk, str(review), review.held_on)
+
+
+def _entered(model, **state) -> dict[int, date]:
+    """The day each record of `model` first entered `state`, read from its history
+    (the records keep no field for it): one query for them all."""
+    rows = model.history.filter(**state).values("id").annotate(at=Min("history_date"))
+    return {row["id"]: timezone.localdate(row["at"]) for row in rows}
 
 
 _ENDED = (

@@ -26,6 +26,7 @@ from governance.models import (
 from qms.history import save_tracked, track
 from qms.models import User
 from qms.roles import Role
+from qms.signing import chairman_approve
 
 
 def _require_secretary(user: User) -> None:
@@ -54,6 +55,10 @@ def risk_save(*, risk: Risk, user: User, reason: str = "") -> Risk:
     """Record a risk or opportunity (its code given from the year it was identified)
     or change it."""
     _require_secretary(user)
+    if risk.identified_on and risk.identified_on > timezone.localdate():
+        raise ValidationError(
+            {"identified_on": _("A risk is recorded once identified: this day is still to come.")}
+        )
     if not risk.code and risk.identified_on:
         risk.code = _next_risk_code(risk.identified_on)
     return save_tracked(risk, user=user, reason=reason or None)
@@ -86,6 +91,10 @@ def risk_action_done(*, action: RiskAction, user: User, done_on: date, evidence:
         raise ValidationError({"evidence": _("Say what shows that the action was done.")})
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The action cannot be done in the future.")})
+    if done_on < action.risk.identified_on:
+        raise ValidationError(
+            {"done_on": _("The action cannot be done before the risk was identified.")}
+        )
     action.done_on, action.done_by, action.evidence = done_on, user, evidence
     return save_tracked(action, user=user)
 
@@ -97,6 +106,10 @@ def risk_action_done(*, action: RiskAction, user: User, done_on: date, evidence:
 @transaction.atomic
 def training_record(*, record: TrainingRecord, user: User) -> TrainingRecord:
     _require_secretary(user)
+    if record.completed_on and record.completed_on > timezone.localdate():
+        raise ValidationError(
+            {"completed_on": _("A course is recorded once completed: this day is still to come.")}
+        )
     return save_tracked(record, user=user)
 
 
@@ -198,36 +211,35 @@ def disposal_propose(
 
 
 @transaction.atomic
-def disposal_execute(*, disposal: DisposalList, user: User, day: date | None = None) -> int:
+def disposal_execute(*, disposal: DisposalList, user: User) -> int:
     """Dispose of the records of an approved list (what that does to each kind:
-    `governance.retention`), each checked again against the schedule as it is today
-    (a longer retention set since the proposal holds the record back). Refused as a
-    whole if any record's date has not come: nothing is half disposed of."""
+    `governance.retention`), each checked again against the schedule and its record's
+    closing as they are today (a longer retention set, or a later closing day entered,
+    since the proposal holds the record back). Refused as a whole if any record's
+    date has not come: nothing is half disposed of. Each is dated the day it is done,
+    which is after the approval."""
     _require_secretary(user)
     disposal = DisposalList.objects.select_for_update().get(pk=disposal.pk)
     if not disposal.approval:
         raise ValidationError(_("The chairman has not approved this disposal list yet."))
     if disposal.executed_at:
         raise ValidationError(_("This disposal list has already been carried out."))
-    day = day or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError(_("Records cannot be disposed of on a future date."))
+    day = timezone.localdate()  # the day it is done: never back-dated, nor before approval
     rule = RetentionRule.objects.get(kind=disposal.kind)
     items = list(disposal.items.all())
-    early = [
-        item
-        for item in items
-        if day < max(item.disposable_from, rule.disposable_from(item.closed_on))
-    ]
+    # each record's closing as the records say it today: a date corrected since the
+    # proposal (a returned dossier's, say) counts, when it is later than the listed one
+    closed_now = {record.pk: record.closed_on for record in retention.closed_records(rule.kind)}
+
+    def may_go_from(item: DisposalItem) -> date:
+        closed = max(item.closed_on, closed_now.get(item.object_id, item.closed_on))
+        return max(item.disposable_from, rule.disposable_from(closed))
+
+    early = [item for item in items if day < may_go_from(item)]
     if early:
         raise ValidationError(
             _("%(record)s may not be disposed of before %(date)s.")
-            % {
-                "record": early[0].label,
-                "date": max(
-                    early[0].disposable_from, rule.disposable_from(early[0].closed_on)
-                ).strftime("%d/%m/%Y"),
-            }
+            % {"record": early[0].label, "date": may_go_from(early[0]).strftime("%d/%m/%Y")}
         )
     now = timezone.now()
     for item in items:
@@ -270,6 +282,19 @@ def steering_decision_save(
         for row in members
     )
     return decision
+
+
+def steering_approve(
+    *, decision: SteeringDecision, user: User, password: str, seen_sha256: str
+) -> SteeringDecision:
+    """The chairman signs the decision, on its date or later: the date it bears is
+    the day it is signed, never one still to come."""
+    if decision.signed_on > timezone.localdate():
+        raise ValidationError(
+            _("The decision is dated %(date)s: it is signed on that day, not before.")
+            % {"date": decision.signed_on.strftime("%d/%m/%Y")}
+        )
+    return chairman_approve(record=decision, user=user, password=password, seen_sha256=seen_sha256)
 
 
 @dataclass(frozen=True)

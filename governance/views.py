@@ -160,6 +160,7 @@ def training(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     people = (
         User.objects.filter(is_active=True)
+        .select_related("unit")
         .prefetch_related("training_records")
         .order_by("full_name", "username")
     )
@@ -308,11 +309,13 @@ def disposal_execute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW_STEERING)
 def steering(request: HttpRequest) -> HttpResponse:
+    in_force = SteeringDecision.in_force()
     return render(
         request,
         "governance/steering.html",
         {
-            "in_force": SteeringDecision.in_force(),
+            "in_force": in_force,
+            "in_force_members": in_force.members.select_related("person") if in_force else [],
             "decisions": SteeringDecision.objects.prefetch_related("signatures"),
             "mismatches": services.steering_mismatches(),
             "can_edit": request.user.has_perm("governance.add_steeringdecision"),
@@ -363,7 +366,7 @@ def steering_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         SignForm(request.POST, request=request, record=decision),
-        lambda data: chairman_approve(record=decision, user=request.user, **data),
+        lambda data: services.steering_approve(decision=decision, user=request.user, **data),
         page=lambda form: steering_detail(request, pk, form),
         redirect_to=reverse("governance:steering_detail", args=[pk]),
         success=_("The decision is signed."),
