@@ -57,7 +57,8 @@ class AuditForm(OffersActiveUnits, BootstrapMixin, forms.ModelForm):
             try:
                 check_auditors_qualified(
                     auditors=[data["lead_auditor"], *data.get("team", [])],
-                    day=data["planned_start"],
+                    start=data["planned_start"],
+                    end=data.get("planned_end"),
                 )
             except ValidationError as error:
                 self.add_error("team", error.error_dict["team"])

@@ -103,7 +103,9 @@ def audit_save(
             {"units": _("Name the units audited (all of them for the whole system).")}
         )
     check_independence(units=units, procedures=procedures, auditors=[audit.lead_auditor, *team])
-    check_auditors_qualified(auditors=[audit.lead_auditor, *team], day=audit.planned_start)
+    check_auditors_qualified(
+        auditors=[audit.lead_auditor, *team], start=audit.planned_start, end=audit.planned_end
+    )
     if audit.planned_end < audit.planned_start:
         raise ValidationError({"planned_end": _("The audit cannot end before it starts.")})
     if timetable is not None:

@@ -23,6 +23,7 @@ from governance.models import (
     TrainingRecord,
     qualified_auditors,
 )
+from qms.dates import short_date
 from qms.history import save_tracked, track
 from qms.models import User
 from qms.roles import Role
@@ -113,19 +114,25 @@ def training_record(*, record: TrainingRecord, user: User) -> TrainingRecord:
     return save_tracked(record, user=user)
 
 
-def check_auditors_qualified(*, auditors, day: date | None = None) -> None:
-    """Only qualified auditors (an internal-auditor course with its certificate,
-    valid on `day`) may lead an audit or be on its team (ISO 9001:2015 7.2, 9.2.2)."""
+def check_auditors_qualified(*, auditors, start: date, end: date | None = None) -> None:
+    """Only qualified auditors (an internal-auditor course with its certificate, valid
+    from the audit's `start` to its `end`) may lead an audit or be on its team (ISO
+    9001:2015 7.2, 9.2.2)."""
+    end = end or start
     people = [auditor for auditor in auditors if auditor is not None]
-    qualified = set(
-        qualified_auditors(day).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
-    )
+    ids = [person.pk for person in people]
+    qualified = set(qualified_auditors(start).filter(pk__in=ids).values_list("pk", flat=True))
+    qualified &= set(qualified_auditors(end).filter(pk__in=ids).values_list("pk", flat=True))
     refused = [
         _(
-            "%(person)s has no internal auditor certificate: record their internal "
-            "auditor course first."
+            "%(person)s has no internal auditor certificate valid from %(start)s to "
+            "%(end)s: record their internal auditor course, or its renewal, first."
         )
-        % {"person": person.get_full_name() or person.username}
+        % {
+            "person": person.get_full_name() or person.username,
+            "start": short_date(start),
+            "end": short_date(end),
+        }
         for person in dict.fromkeys(people)
         if person.pk not in qualified
     ]

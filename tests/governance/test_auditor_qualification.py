@@ -24,14 +24,14 @@ def newcomer(db):
     return user
 
 
-def plan(lead, team, secretary, start=date(2024, 3, 4)):
+def plan(lead, team, secretary, start=date(2024, 3, 4), end=None):
     return services.audit_save(
         audit=Audit(
             code="ĐGNB-2024-05",
             title="Đánh giá Bộ phận Một cửa",
             year=2024,
             planned_start=start,
-            planned_end=start,
+            planned_end=end or start,
             lead_auditor=lead,
         ),
         units=[UnitFactory(code="BP-MC")],
@@ -62,6 +62,14 @@ def test_a_certificate_expired_before_the_audit_does_not_qualify(lead, newcomer,
     with pytest.raises(ValidationError, match="Lương Văn Mới"):
         plan(lead, [newcomer], secretary, start=date(2024, 3, 4))
     assert plan(lead, [newcomer], secretary, start=date(2023, 12, 1)).pk
+
+
+def test_a_certificate_expiring_during_the_audit_does_not_qualify(lead, newcomer, secretary):
+    qualify_auditor(newcomer, completed_on=date(2020, 1, 1), valid_until=date(2024, 3, 5))
+    with pytest.raises(ValidationError) as refused:
+        plan(lead, [newcomer], secretary, start=date(2024, 3, 4), end=date(2024, 3, 6))
+    assert "còn hiệu lực từ 04/03/2024 đến 06/03/2024" in str(refused.value)
+    assert plan(lead, [newcomer], secretary, start=date(2024, 3, 4), end=date(2024, 3, 5)).pk
 
 
 def test_a_course_without_certificate_does_not_qualify(newcomer, lead, secretary):
