@@ -136,8 +136,10 @@ def appearance(lines: list[str], box):
         return
     width, height = box[2] - box[0], box[3] - box[1]
     buffer = BytesIO()
-    drawing = canvas.Canvas(buffer, pagesize=(width, height))
     register_fonts()
+    # in the documents' font from the start: a canvas otherwise names Helvetica, which
+    # pdffonts reports as a font not embedded
+    drawing = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT)
     size, margin = 7.5, 4
     room = width - 2 * margin
     wrapped = []

@@ -4,7 +4,7 @@ request) creates one record, and the second answer leads to the first one's reco
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +14,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from audits.models import Audit, Finding
+from governance.models import (
+    DisposalList,
+    RecordKind,
+    RetentionRule,
+    Risk,
+    RiskAction,
+    SteeringDecision,
+    TrainingRecord,
+)
 from isodocs.models import ExternalDocument
 from nonconformities.models import Action, Complaint, Nonconformity
 from procedures.importer import COLUMNS
@@ -231,6 +240,81 @@ def external_document(records, personas) -> Case:
     return same_page(SECRETARY, reverse("isodocs:external_create"), data, ExternalDocument)
 
 
+def risk(records, personas) -> Case:
+    data = {
+        "kind": "risk",
+        "process": "desk",
+        "description": "Mất điện khi đang tiếp nhận",
+        "likelihood": "2",
+        "impact": "3",
+        "treatment": "reduce",
+        "treatment_plan": "Bộ lưu điện",
+        "owner": personas[SECRETARY].pk,
+        "identified_on": "01/02/2024",
+        "due_date": "30/06/2030",
+        "review_date": "01/01/2030",
+        "status": "open",
+    }
+    return same_page(SECRETARY, reverse("governance:risk_create"), data, Risk)
+
+
+def risk_action(records, personas) -> Case:
+    pk = records["risk"]["pk"]
+    data = {
+        "action-description": "Mua bộ lưu điện",
+        "action-owner": personas[SECRETARY].pk,
+        "action-due_date": "30/06/2030",
+    }
+    return Case(
+        SECRETARY,
+        reverse("governance:risk_detail", args=[pk]),
+        reverse("governance:risk_action_add", args=[pk]),
+        data,
+        RiskAction,
+    )
+
+
+def training(records, personas) -> Case:
+    data = {
+        "person": personas[OFFICER].pk,
+        "kind": "awareness",
+        "title": "Nhận thức TCVN ISO 9001:2015",
+        "completed_on": "15/03/2024",
+    }
+    return same_page(SECRETARY, reverse("governance:training_create"), data, TrainingRecord)
+
+
+def disposal(records, personas) -> Case:
+    # dossiers kept one year: the records' dossier, withdrawn in 2023, is due
+    Dossier.objects.filter(code=records["dossier"]["code"]).update(
+        status=Dossier.Status.WITHDRAWN, ended_at=datetime(2023, 3, 6, 9, tzinfo=UTC)
+    )
+    RetentionRule.objects.filter(kind=RecordKind.DOSSIER).update(years=1)
+    return Case(
+        SECRETARY,
+        reverse("governance:retention"),
+        reverse("governance:disposal_propose"),
+        {"kind": RecordKind.DOSSIER, "reason": "Hết thời hạn lưu trữ"},
+        DisposalList,
+    )
+
+
+def steering(records, personas) -> Case:
+    data = {
+        "number": "05/QĐ-UBND",
+        "title": "Kiện toàn Ban chỉ đạo ISO",
+        "signed_on": "02/01/2024",
+        "effective_from": "02/01/2024",
+        "members-TOTAL_FORMS": "2",
+        "members-INITIAL_FORMS": "0",
+        "members-0-person": personas[Role.CHAIRMAN].pk,
+        "members-0-role": "head",
+        "members-1-person": personas[SECRETARY].pk,
+        "members-1-role": "secretary",
+    }
+    return same_page(SECRETARY, reverse("governance:steering_create"), data, SteeringDecision)
+
+
 # URL name -> the case. Every view marked @one_time_form has its row (and no other).
 ONCE: dict[str, Callable[[dict, dict], Case]] = {
     "qms:calendar_day_create": calendar_day,
@@ -247,6 +331,11 @@ ONCE: dict[str, Callable[[dict, dict], Case]] = {
     "nonconformities:complaints": complaint,
     "nonconformities:complaint_answer": complaint_raised,
     "isodocs:external_create": external_document,
+    "governance:risk_create": risk,
+    "governance:risk_action_add": risk_action,
+    "governance:training_create": training,
+    "governance:disposal_propose": disposal,
+    "governance:steering_create": steering,
 }
 
 # Views that create records and are sent once by their own rule instead.
