@@ -2,6 +2,8 @@
 the user menu opens inside the window, and the revision editor shows each step's name
 whole."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -22,6 +24,9 @@ def test_the_user_menu_opens_inside_the_window(page: Page, live_server, make_per
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # the menu has finished opening (Bootstrap's collapse animates): a click on the
+        # user button while it slides can land before its dropdown is ready
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     page.get_by_test_id("current-user").click()
     menu = page.locator(".navbar .dropdown-menu.show")
     expect(menu).to_be_visible()
