@@ -11,7 +11,7 @@ PORT ?= 8000
 # Development mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install deps check-deps run test bench load lint messages lock clean
+.PHONY: install deps run-deps check-deps run test bench load lint messages lock clean
 
 install: $(STAMP)
 
@@ -27,6 +27,14 @@ MISSING_PACKAGES = $(strip $(if $(shell command -v $(or $(CHROMIUM),chromium)),,
 	$(if $(shell command -v pdfsig),,poppler-utils) \
 	$(if $(shell command -v softhsm2-util),,softhsm2))
 SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+
+# What `make run` needs from the system: SoftHSM2, the token the demo's signing keys
+# live in. Installed when missing (as root, or through sudo), as `deps` does.
+RUN_PACKAGES = $(if $(shell command -v softhsm2-util),,softhsm2)
+
+run-deps:
+	$(if $(RUN_PACKAGES),$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
+		--no-install-recommends $(RUN_PACKAGES),@true)
 
 # Installs the missing ones, as CI does.
 deps:
@@ -46,7 +54,7 @@ check-deps:
 export QMS_PKCS11_PIN ?= demo-pin
 export SOFTHSM2_CONF ?= $(CURDIR)/var/softhsm/softhsm2.conf
 
-run: install
+run: install run-deps
 	$(BIN)/python -c "from qms.keys import init_softhsm_token as i; \
 		i('$(dir $(SOFTHSM2_CONF))', label='qms', pin='$(QMS_PKCS11_PIN)')"
 	$(BIN)/python manage.py migrate --noinput
