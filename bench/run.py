@@ -35,8 +35,8 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{data / f'bench-{options.n}.sqlite3'}")
     os.environ["DJANGO_DEBUG"] = "1"  # seed_demo runs in development mode only
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings")
-    # The demo signs with the keys of a SoftHSM2 token kept beside the database (named
-    # before qms.keys is imported: importing it reads the settings).
+    # The demo signs with the keys of a SoftHSM2 token kept beside the database, named
+    # before anything reads the settings.
     os.environ.setdefault("QMS_PKCS11_TOKEN", "qms-bench")
     os.environ.setdefault("QMS_PKCS11_PIN", "bench-pin")
     os.environ.setdefault("QMS_SIGNING_DEMO_ENROL", "1")  # a database seeded before the keys

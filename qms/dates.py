@@ -9,13 +9,15 @@ midnight does not print the day before.
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.timezone import is_aware, localtime
 
 EMPTY = "—"
-# The ward's time: the site never switches to another (no `timezone.activate`), so
-# converting to it is what `localtime` does, without looking up the current zone.
-LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
+# The ward's time, settings.TIME_ZONE (named here, not read from the settings, so that
+# importing this module needs no settings: `make run` sets up the signing token with
+# qms.keys before Django starts). The site never switches to another zone (no
+# `timezone.activate`), so converting to it is what `localtime` does, without looking
+# up the current zone.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local_day(value: date) -> date:

@@ -69,3 +69,11 @@ def test_a_moment_in_words_is_local_time_with_hours_and_minutes():
         "01 giờ 05 phút, ngày 01 tháng 3 năm 2026"
     )
     assert moment_words(None) == "—"
+
+
+def test_the_local_zone_is_the_settings_zone(settings):
+    """qms.dates names the ward's zone itself (importing it needs no settings): the
+    same one Django converts to."""
+    from qms.dates import LOCAL_TZ
+
+    assert str(LOCAL_TZ) == settings.TIME_ZONE
