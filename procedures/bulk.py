@@ -10,21 +10,27 @@ in the caller's transaction.
 
 import operator
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 from django.db import connection, models
+from django.utils.duration import duration_microseconds
 
 
 def _converter(field: models.Field):
     """How a field's value becomes a query parameter; None where it already is one
-    (text, numbers, booleans, the ids of related rows)."""
+    (text, numbers, booleans, the ids of related rows). What each field's
+    `get_db_prep_save` gives, without its per-value lookups of the connection."""
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite":
             return _sqlite_datetime()
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
+        return date.isoformat if connection.vendor == "sqlite" else None
+    if isinstance(field, models.DurationField) and not connection.features.has_native_duration_field:
+        return duration_microseconds
+    if isinstance(field, models.FileField):
+        return str  # the stored name, of a FieldFile or of a name
     if isinstance(field, (models.CharField, models.TextField, models.IntegerField)):
         return None
     if isinstance(field, (models.BooleanField, models.ForeignKey)):
@@ -37,13 +43,33 @@ def _sqlite_datetime():
     connection's zone), without the connection and settings it looks up again for
     every value."""
     zone, adapt = connection.timezone, connection.ops.adapt_datetimefield_value
+    if zone is UTC:
+        # "+00:00" is the last six characters of every moment in UTC.
+        def convert(value: datetime) -> str:
+            if value.tzinfo is None:
+                return adapt(value)  # Django's own warning or error
+            return value.astimezone(UTC).isoformat(" ")[:-6]
 
-    def convert(value: datetime) -> str:
+        return convert
+
+    def convert_to_zone(value: datetime) -> str:
         if value.tzinfo is None:
-            return adapt(value)  # Django's own warning or error
+            return adapt(value)
         return str(value.astimezone(zone).replace(tzinfo=None))
 
-    return convert
+    return convert_to_zone
+
+
+def _literal(value) -> str | None:
+    """`value` written into an SQLite statement run through Django's cursor (its "%"
+    doubled), or None for a value better bound as a parameter."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bool, int)):
+        return str(int(value))
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None
 
 
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
@@ -76,10 +102,10 @@ class BulkInsert:
     def values(self, obj: models.Model) -> tuple:
         """The row's parameters, in the order of `self.columns`."""
         stored = obj.__dict__  # every concrete field's value, as the ORM reads it
-        converted = []
-        for attname, convert in self.converted:
-            value = stored[attname]
-            converted.append(None if value is None else convert(value))
+        converted = [
+            None if (value := stored[attname]) is None else convert(value)
+            for attname, convert in self.converted
+        ]
         return self.plain(stored) + tuple(converted)
 
     def insert(self, objs: Sequence[models.Model]) -> list[int]:
@@ -91,11 +117,7 @@ class BulkInsert:
             if connection.vendor == "postgresql":
                 ids = self._copy(cursor, rows)
             else:
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
-                    f"VALUES ({', '.join(['%s'] * len(self.columns))})",
-                    rows,
-                )
+                self._executemany(cursor, rows)
                 # SQLite numbers the rows one after another: this transaction holds
                 # the database's write lock from its first insert to its commit.
                 cursor.execute("SELECT last_insert_rowid()")
@@ -104,6 +126,23 @@ class BulkInsert:
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
         return ids
+
+    def _executemany(self, cursor, rows: list[tuple]) -> None:
+        """SQLite: the columns whose value is the same on every row (the blank fields
+        of most dossiers, the constant choices of a batch) are written into the
+        statement once, the others bound for each row: binding costs about as much
+        per parameter as inserting does per row."""
+        columns = list(zip(*rows, strict=True))
+        values, varying = [], []
+        for i, column in enumerate(columns):
+            literal = _literal(column[0]) if column.count(column[0]) == len(column) else None
+            if literal is None:
+                varying.append(column)
+            values.append("%s" if literal is None else literal)
+        cursor.executemany(
+            f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({', '.join(values)})",
+            list(zip(*varying, strict=True)) if varying else [()] * len(rows),
+        )
 
     def _copy(self, cursor, rows: list[tuple]) -> list[int]:
         cursor.execute(
@@ -116,6 +155,44 @@ class BulkInsert:
             for pk, row in zip(ids, rows, strict=True):
                 copy.write_row((pk, *row))
         return ids
+
+    def number(self, group: str, number: str, rows: Iterable[tuple[int, int, int]]) -> None:
+        """Set the integer columns `group` and `number` of the rows given as (id, group,
+        number): one statement for each run of rows whose ids and numbers both go up
+        by one (a whole year of a file in receipt order), each row of the run numbered
+        by its id; the rows of no run as `update` sets them."""
+        runs: list[list[int]] = []  # [group, first id, last id, number - id]
+        for pk, value, count in rows:
+            last = runs[-1] if runs else None
+            if last and (last[0], last[2] + 1, last[3]) == (value, pk, count - pk):
+                last[2] = pk
+            else:
+                runs.append([value, pk, pk, count - pk])
+        self.update(
+            [group, number],
+            [(low, value, low + offset) for value, low, high, offset in runs if low == high],
+        )
+        ranges = [(value, offset, low, high) for value, low, high, offset in runs if low < high]
+        if ranges:
+            quote = connection.ops.quote_name
+            group, number = (quote(self.model._meta.get_field(f).column) for f in (group, number))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {self.table} SET {group} = %s, {number} = {self.key} + %s "
+                    f"WHERE {self.key} BETWEEN %s AND %s",
+                    ranges,
+                )
+
+    def clear(self, fields: Sequence[str], ids: Sequence[int]) -> None:
+        """Set `fields` to NULL on the rows `ids`."""
+        quote = connection.ops.quote_name
+        columns = [quote(self.model._meta.get_field(name).column) for name in fields]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {self.table} SET {', '.join(f'{c} = NULL' for c in columns)} "
+                f"WHERE {self.key} BETWEEN %s AND %s",
+                _runs(ids),
+            )
 
     def update(self, fields: Sequence[str], rows: Iterable[tuple]) -> None:
         """Set `fields` (plain integer columns) of the rows given as (id, *values)."""

@@ -9,6 +9,7 @@ same file twice creates nothing the second time.
 import csv
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -253,7 +254,8 @@ def read_table(name: str, content: bytes, mapping: dict[str, str] | None = None)
                 for column, i in positions.items()
                 if i - first < len(cells) and cells[i - first] is not None
             }
-            yield row if any(str(cell).strip() for cell in row.values()) else {}
+            # Blank when no cell has anything but spaces (joined: the cells at once).
+            yield row if "".join(map(str, row.values())).strip() else {}
 
     return Table(rows(), labels, ignored, min(expected, MAX_ROWS))
 
@@ -317,19 +319,16 @@ def _csv_table(content: bytes) -> tuple[Sequence | None, RowReader, int]:
 
 
 def _moment(value) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:
+    if not isinstance(value, datetime):
         text = str(value).strip()
         written = DAY_MONTH_YEAR.fullmatch(text)
-        if written:  # ValueError for a day that does not exist
-            day, month, year, hour, minute, second = (int(n or 0) for n in written.groups())
-            moment = datetime(year, month, day, hour, minute, second)
-        else:
-            moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
+        if written:  # the desk's local time; ValueError for a day that does not exist
+            day, month, year, hour, minute, second = map(int, written.groups("0"))
+            return datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TZ)
+        value = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
     # Local time, whatever offset the file wrote: the day in the code, the receipt day
     # and the due date are all days at the desk.
-    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(LOCAL_TZ) if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
 
 class _Row:
@@ -420,6 +419,29 @@ class _Procedures:
         return None
 
 
+class _Revisions:
+    """The revision of a procedure in force on a day, read once for each stretch of
+    days in which none of the procedure's revisions takes effect or ends: only on
+    those days can the answer change (years of history are a few reads, not one for
+    each day)."""
+
+    def __init__(self) -> None:
+        self.changes: dict[int, list[date]] = {}  # by procedure, in order
+        dates = ProcedureRevision.objects.values_list("procedure_id", "effective_from", "ended_on")
+        for procedure, *days in dates:
+            self.changes.setdefault(procedure, []).extend(day for day in days if day)
+        for days in self.changes.values():
+            days.sort()
+        self.found: dict[tuple[int, int], ProcedureRevision | None] = {}
+
+    def in_force(self, procedure: Procedure, day: date) -> ProcedureRevision | None:
+        # in force from its first day (included) to its end (excluded): bisect_right
+        stretch = (procedure.pk, bisect_right(self.changes.get(procedure.pk, ()), day))
+        if stretch not in self.found:
+            self.found[stretch] = procedure.revisions.in_force_on(day).first()
+        return self.found[stretch]
+
+
 REPRESENTATIVE_LENGTHS = {
     name: Dossier._meta.get_field(name).max_length for name in REPRESENTATIVE_FIELDS
 }
@@ -428,7 +450,7 @@ REPRESENTATIVE_LENGTHS = {
 def _representative(row: _Row) -> dict[str, str]:
     """The authorised person's details (form 01), checked as the receipt checks them;
     none when the row names nobody (a blank dossier's fields are empty already)."""
-    if not any(row.cells.get(name) for name in REPRESENTATIVE_FIELDS):
+    if not any(map(row.cells.get, REPRESENTATIVE_FIELDS)):
         return {}
     values = {
         name: row.text(name, max_length=REPRESENTATIVE_LENGTHS[name])
@@ -457,7 +479,7 @@ class _Check:
         self.calendar = CalendarDay.objects.calendar()
         self.office_hours = Organisation.current_office_hours()
         self.procedures = _Procedures()
-        self.revisions: dict[tuple[int, date], ProcedureRevision | None] = {}
+        self.revisions = _Revisions()
         self.first_steps: dict[int, RevisionStep | None] = {}  # read once per revision
         self.seen: dict[str, int] = {}
         self.own = Organisation.current().code
@@ -538,10 +560,7 @@ class _Check:
         if procedure is None or received_at is None or len(self.errors) > errors_before:
             return None
         received_on = received_at.date()  # a moment read from the file is local
-        key = (procedure.pk, received_on)
-        if key not in self.revisions:
-            self.revisions[key] = procedure.revisions.in_force_on(received_on).first()
-        revision = self.revisions[key]
+        revision = self.revisions.in_force(procedure, received_on)
         if revision is None and not due_value:
             # History from before the QMS: no revision to count the time limit by.
             row.error(
@@ -554,8 +573,10 @@ class _Check:
         dossier = Dossier.__new__(Dossier)
         dossier.__dict__.update(self.blank, _state=ModelState())
         dossier.code = code
-        dossier.procedure = procedure
-        dossier.revision = revision
+        # The procedure and revision as their descriptors set them, without the checks
+        # of type and database router they make on every row: both were read here.
+        dossier.procedure_id, dossier.revision_id = procedure.pk, revision and revision.pk
+        dossier._state.fields_cache.update(procedure=procedure, revision=revision)
         dossier.rule_set = RuleSet.for_receipt(received_on)
         dossier.applicant_name = name
         for field_name, value in representative.items():
@@ -598,8 +619,9 @@ class _Check:
         return dossier
 
 
-def _batches(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[tuple[int, dict]]]:
-    """The rows with their numbers in the file (the header is row 1), `size` at a time."""
+def _batches(rows: Iterable[dict]) -> Iterator[list[tuple[int, dict]]]:
+    """The rows with their numbers in the file (the header is row 1), BATCH at a time."""
+    size = BATCH
     batch: list[tuple[int, dict]] = []
     for number, cells in enumerate(rows, start=2):
         batch.append((number, cells))
@@ -667,8 +689,14 @@ def import_dossiers(
 
 class _Writer:
     """Writes the checked dossiers a batch at a time (procedures.bulk), and at the end
-    what needs them all: the tracking book's rows in receipt order (R12), one history
-    row each, and the nonconformities of the late ones. A dry run writes nothing."""
+    what needs them all: one history row each, and the nonconformities of the late
+    ones. A dry run writes nothing.
+
+    The tracking book's rows (R12) follow the receipt order of the whole file: while
+    each batch is in receipt order after the one before (an export in receipt order),
+    its dossiers are numbered as they are inserted; from the first that is not, the
+    rest are inserted unnumbered and the whole file is numbered again at the end,
+    with the rows given so far and the next ones."""
 
     def __init__(self, user, reason: str, dry_run: bool) -> None:
         self.user, self.reason, self.dry_run = user, reason, dry_run
@@ -676,6 +704,9 @@ class _Writer:
         self.codes: list[str] = []
         self.receipts: list[tuple[datetime, str, int]] = []  # for the book
         self.late: list[Dossier] = []
+        self.last: tuple[datetime, str] | None = None  # the last receipt numbered
+        self.in_order = True
+        self.given: dict[int, list[int]] = {}  # each year's book rows given so far
 
     def write(self, dossiers: list[Dossier], highest: dict[date, int]) -> None:
         self.codes += [dossier.code for dossier in dossiers]
@@ -685,6 +716,17 @@ class _Writer:
         # out one of these codes until they are committed; the desk's next codes for
         # those days continue after them.
         DossierSequence.reach(highest)
+        receipts = [(dossier.received_at, dossier.code) for dossier in dossiers]
+        self.in_order = self.in_order and receipts == sorted(receipts)
+        if self.in_order and receipts:
+            self.in_order = self.last is None or self.last < receipts[0]
+        if self.in_order and receipts:
+            self.last = receipts[-1]
+            for dossier, year, row in number_the_book(
+                (dossier.received_at, dossier.code, dossier) for dossier in dossiers
+            ):
+                dossier.book_year, dossier.book_row = year, row
+                self.given.setdefault(year, []).append(row)
         self.bulk.insert(dossiers)
         for dossier in dossiers:
             self.receipts.append((dossier.received_at, dossier.code, dossier.pk))
@@ -694,28 +736,37 @@ class _Writer:
     def finish(self, progress: Progress | None) -> None:
         if self.dry_run:
             return
-        book = number_the_book(self.receipts)
-        self.bulk.update(["book_year", "book_row"], book)
-        ids = [pk for pk, _year, _row in book]
+        ids = [pk for _received_at, _code, pk in self.receipts]
+        if not self.in_order:
+            numbered = ids[: sum(len(rows) for rows in self.given.values())]
+            self.bulk.clear(["book_year", "book_row"], numbered)
+            book = number_the_book(self.receipts, held=self.given)
+            self.bulk.number("book_year", "book_row", book)
         self.bulk.history(ids, user=self.user, reason=self.reason, when=timezone.now())
         # Late in the province's system, late here too, found in the order they were
         # completed (history from before the QMS raises none).
         self.late.sort(key=lambda dossier: (dossier.completed_at, dossier.pk))
         nc_from_late_imports(self.late, user=self.user)
         if progress:
-            progress("write", len(book), len(book))
+            progress("write", len(ids), len(ids))
 
 
-def number_the_book(receipts: Iterable[tuple[datetime, str, T]]) -> list[tuple[T, int, int]]:
+def number_the_book(
+    receipts: Iterable[tuple[datetime, str, T]], *, held: dict[int, list[int]] | None = None
+) -> list[tuple[T, int, int]]:
     """Rule R12 for dossiers received together, all accepted, given as (received at,
     code, what to number): each year's take the next rows of that year's book, in
     receipt order. A year the desk has already numbered continues after its last
-    row, since rows are never renumbered. Returns (what, year, row) in book order."""
+    row, since rows are never renumbered. `held`: rows of each year taken already
+    (by this transaction, for these dossiers), used first. Returns (what, year,
+    row) in book order."""
     by_year: dict[int, list[T]] = {}
     for received_at, _code, what in sorted(receipts, key=lambda receipt: receipt[:2]):
         by_year.setdefault(local_day(received_at).year, []).append(what)
     numbered = []
     for year in sorted(by_year):  # years in order, as every writer locks them
-        rows = next_book_rows(year, len(by_year[year]))
+        rows = list((held or {}).get(year, []))
+        if len(by_year[year]) > len(rows):
+            rows += next_book_rows(year, len(by_year[year]) - len(rows))
         numbered += [(what, year, row) for what, row in zip(by_year[year], rows, strict=True)]
     return numbered

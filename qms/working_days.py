@@ -215,11 +215,20 @@ class WorkingCalendar:
             return self.add_working_days(day, 1)
         return day
 
-    def due_date(self, received_at: datetime, days: int, cutoff: time | None = None) -> date:
-        """Appointment date for a limit of `days` working days; 0 means "same day"."""
+    def due_date(
+        self,
+        received_at: datetime,
+        days: int,
+        cutoff: time | None = None,
+        *,
+        received_on: date | None = None,
+    ) -> date:
+        """Appointment date for a limit of `days` working days; 0 means "same day".
+        `received_on`, where the caller has it already, is `receipt_day(received_at,
+        cutoff)`."""
         if days < 0:
             raise ValueError(_("The time limit cannot be negative."))
-        received = self.receipt_day(received_at, cutoff)
+        received = received_on or self.receipt_day(received_at, cutoff)
         return received if days == 0 else self.add_working_days(received, days)
 
     def due(
@@ -229,14 +238,16 @@ class WorkingCalendar:
         amount: int | None,
         cutoff: time | None = None,
         office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+        *,
+        received_on: date | None = None,
     ) -> date | datetime:
         """Rule R3 for a limit of `amount` `unit`s (a `LimitUnit`): the appointment
         date for working days and for "same day" (which has no amount), the
-        appointment moment for working hours."""
+        appointment moment for working hours. `received_on` as for `due_date`."""
         if unit == LimitUnit.WORKING_HOURS:
             return self.due_datetime_in_hours(received_at, amount, office_hours, cutoff)
         days = amount if unit == LimitUnit.WORKING_DAYS else 0
-        return self.due_date(received_at, days, cutoff)
+        return self.due_date(received_at, days, cutoff, received_on=received_on)
 
     def due_datetime_in_hours(
         self,

@@ -542,7 +542,14 @@ class ProcedureRevision(DeletesReplacedFiles):
             if counted_from == local.date()
             else datetime.combine(counted_from, office_hours.periods[0][0], tzinfo=LOCAL_TZ)
         )
-        due = calendar.due(start, self.limit_unit, self.limit_amount, self.cutoff, office_hours)
+        due = calendar.due(
+            start,
+            self.limit_unit,
+            self.limit_amount,
+            self.cutoff,
+            office_hours,
+            received_on=counted_from,
+        )
         due_at = (
             due
             if isinstance(due, datetime)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from nonconformities.models import Nonconformity
 from procedures import dossier_services
 from procedures.importer import COLUMNS, ImportRejected, import_dossiers
-from procedures.models import Dossier, DossierCode, DossierSequence
+from procedures.models import BookSequence, Dossier, DossierCode, DossierSequence
 from qms.roles import Role
 from tests.procedures.test_dossiers import at, receive
 
@@ -62,6 +62,39 @@ def test_each_row_written_in_bulk_has_its_history_and_its_place_in_the_book(effe
         ("PAD-230302-0002", 2023, 2),
         ("PAD-230303-0001", 2023, 3),
     ]
+
+
+RECEIPTS = {  # in receipt order: code, received at
+    "A": ("PAD-230302-0001", "02/03/2023 09:00"),
+    "B": ("PAD-230302-0002", "02/03/2023 10:00"),
+    "C": ("PAD-230303-0001", "03/03/2023 08:00"),
+    "D": ("PAD-230303-0002", "03/03/2023 09:30"),
+    "E": ("PAD-230306-0001", "06/03/2023 14:00"),
+}
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "ABCDE",  # an export in receipt order: numbered batch by batch as it is written
+        "ACBDE",  # the second batch goes back before the first's last: numbered again
+        "EDCBA",  # none in order
+    ],
+)
+def test_the_book_follows_receipt_order_whatever_order_the_file_is_in(
+    effective, personas, monkeypatch, order
+):
+    monkeypatch.setattr("procedures.importer.BATCH", 2)
+    rows = [f"{RECEIPTS[k][0]},QT-TP-05,Trần Văn An,direct,{RECEIPTS[k][1]},,,,," for k in order]
+    import_dossiers("tinh.csv", csv_bytes(*rows), user=personas[Role.OFFICER])
+    book = Dossier.objects.order_by("book_row").values_list("code", "book_year", "book_row")
+    assert list(book) == [(RECEIPTS[k][0], 2023, row) for row, k in enumerate("ABCDE", start=1)]
+    # no row taken twice or left unused: the desk's next receipt is row 6
+    assert BookSequence.objects.get(year=2023).last == 5
+    # each history row is the dossier as numbered
+    for dossier in Dossier.objects.all():
+        (record,) = dossier.history.all()
+        assert (record.book_year, record.book_row) == (dossier.book_year, dossier.book_row)
 
 
 def test_importing_twice_creates_nothing_new(effective):
