@@ -27,7 +27,8 @@ def _converter(field: models.Field):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return date.isoformat if connection.vendor == "sqlite" else None
-    if isinstance(field, models.DurationField) and not connection.features.has_native_duration_field:
+    native_duration = connection.features.has_native_duration_field
+    if isinstance(field, models.DurationField) and not native_duration:
         return duration_microseconds
     if isinstance(field, models.FileField):
         return str  # the stored name, of a FieldFile or of a name
@@ -134,7 +135,7 @@ class BulkInsert:
         per parameter as inserting does per row."""
         columns = list(zip(*rows, strict=True))
         values, varying = [], []
-        for i, column in enumerate(columns):
+        for column in columns:
             literal = _literal(column[0]) if column.count(column[0]) == len(column) else None
             if literal is None:
                 varying.append(column)
