@@ -499,10 +499,11 @@ class _Check:
     def batch(self, rows: list[tuple[int, dict]]) -> list[Dossier]:
         """The dossiers of these (row number, cells) to create."""
         codes = {str(cells.get("code", "")).strip() for _number, cells in rows}
-        existing = set(  # only well-formed codes can be in the register (no NUL for PostgreSQL)
-            Dossier.objects.filter(code__in=[c for c in codes if CODE.match(c)]).values_list(
-                "code", flat=True
-            )
+        # Only well-formed codes can be in the register (no NUL for PostgreSQL). Not in
+        # the list's order: SQLite would read the whole table along that index.
+        wanted = [code for code in codes if CODE.match(code)]
+        existing = set(
+            Dossier.objects.filter(code__in=wanted).order_by().values_list("code", flat=True)
         )
         now = timezone.now()
         dossiers = []
