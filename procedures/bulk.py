@@ -13,17 +13,17 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.duration import duration_microseconds
 
 
-def _converter(field: models.Field):
+def _converter(field: models.Field, connection):
     """How a field's value becomes a query parameter; None where it already is one
     (text, numbers, booleans, the ids of related rows). What each field's
     `get_db_prep_save` gives, without its per-value lookups of the connection."""
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite":
-            return _sqlite_datetime()
+            return _sqlite_datetime(connection)
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return date.isoformat if connection.vendor == "sqlite" else None
@@ -39,7 +39,7 @@ def _converter(field: models.Field):
     return partial(field.get_db_prep_save, connection=connection)
 
 
-def _sqlite_datetime():
+def _sqlite_datetime(connection):
     """What Django's SQLite backend stores for an aware moment (its text in the
     connection's zone), without the connection and settings it looks up again for
     every value."""
@@ -85,17 +85,20 @@ def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
 
 
 class BulkInsert:
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], db=None) -> None:
+        """`db`: the connection to write with (the current thread's by default); the
+        one a thread shares with the thread it writes for."""
         self.model = model
+        self.db = db or connections[DEFAULT_DB_ALIAS]
         meta = model._meta
         self.pk = meta.pk
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         # The columns whose values are parameters as they are, then the others.
-        plain = [f for f in fields if _converter(f) is None]
-        self.fields = plain + [f for f in fields if _converter(f) is not None]
+        plain = [f for f in fields if _converter(f, self.db) is None]
+        self.fields = plain + [f for f in fields if _converter(f, self.db) is not None]
         self.plain = operator.itemgetter(*(f.attname for f in plain))
-        self.converted = [(f.attname, _converter(f)) for f in self.fields[len(plain) :]]
-        quote = connection.ops.quote_name
+        self.converted = [(f.attname, _converter(f, self.db)) for f in self.fields[len(plain) :]]
+        quote = self.db.ops.quote_name
         self.table = quote(meta.db_table)
         self.key = quote(self.pk.column)
         self.columns = [quote(f.column) for f in self.fields]
@@ -114,8 +117,8 @@ class BulkInsert:
         if not objs:
             return []
         rows = [self.values(obj) for obj in objs]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        with self.db.cursor() as cursor:
+            if self.db.vendor == "postgresql":
                 ids = self._copy(cursor, rows)
             else:
                 self._executemany(cursor, rows)
@@ -175,9 +178,9 @@ class BulkInsert:
         )
         ranges = [(value, offset, low, high) for value, low, high, offset in runs if low < high]
         if ranges:
-            quote = connection.ops.quote_name
+            quote = self.db.ops.quote_name
             group, number = (quote(self.model._meta.get_field(f).column) for f in (group, number))
-            with connection.cursor() as cursor:
+            with self.db.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {self.table} SET {group} = %s, {number} = {self.key} + %s "
                     f"WHERE {self.key} BETWEEN %s AND %s",
@@ -186,9 +189,9 @@ class BulkInsert:
 
     def clear(self, fields: Sequence[str], ids: Sequence[int]) -> None:
         """Set `fields` to NULL on the rows `ids`."""
-        quote = connection.ops.quote_name
+        quote = self.db.ops.quote_name
         columns = [quote(self.model._meta.get_field(name).column) for name in fields]
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {self.table} SET {', '.join(f'{c} = NULL' for c in columns)} "
                 f"WHERE {self.key} BETWEEN %s AND %s",
@@ -200,10 +203,10 @@ class BulkInsert:
         rows = list(rows)
         if not rows:
             return
-        quote = connection.ops.quote_name
+        quote = self.db.ops.quote_name
         columns = [quote(self.model._meta.get_field(name).column) for name in fields]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        with self.db.cursor() as cursor:
+            if self.db.vendor == "postgresql":
                 arrays = [list(column) for column in zip(*rows, strict=True)]
                 names = ["pk", *(f"v{i}" for i in range(len(fields)))]
                 cursor.execute(
@@ -222,10 +225,25 @@ class BulkInsert:
                     [(*values, pk) for pk, *values in rows],
                 )
 
+    def forget_history(self, ids: Sequence[int], *, when: datetime) -> None:
+        """Delete the history rows `history` wrote at `when` for the rows `ids`."""
+        history = self.model.history.model._meta
+        quote = self.db.ops.quote_name
+        date, kind = (
+            quote(history.get_field(name).column) for name in ("history_date", "history_type")
+        )
+        stamp = self.db.ops.adapt_datetimefield_value(when)
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {quote(history.db_table)} WHERE {self.key} BETWEEN %s AND %s "
+                f"AND {kind} = '+' AND {date} = %s",
+                [(low, high, stamp) for low, high in _runs(ids)],
+            )
+
     def history(self, ids: Sequence[int], *, user, reason: str, when: datetime) -> None:
         """One history row ("+") for each of the rows `ids`, as they stand now."""
         history = self.model.history.model
-        quote = connection.ops.quote_name
+        quote = self.db.ops.quote_name
         table = quote(history._meta.db_table)
         extra = [
             quote(history._meta.get_field(name).column)
@@ -237,9 +255,9 @@ class BulkInsert:
             f"SELECT {copied}, %s, %s, '+', %s FROM {self.table} "
             f"WHERE {self.key} BETWEEN %s AND %s"
         )
-        stamp = connection.ops.adapt_datetimefield_value(when)
+        stamp = self.db.ops.adapt_datetimefield_value(when)
         user_id = user.pk if user else None
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.executemany(
                 sql, [(stamp, reason, user_id, low, high) for low, high in _runs(ids)]
             )

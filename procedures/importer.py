@@ -11,13 +11,15 @@ import io
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -496,15 +498,19 @@ class _Check:
             if name != "_state"
         }
 
-    def batch(self, rows: list[tuple[int, dict]]) -> list[Dossier]:
-        """The dossiers of these (row number, cells) to create."""
+    def registered(self, rows: list[tuple[int, dict]]) -> set[str]:
+        """Which of these rows' codes the register holds already."""
         codes = {str(cells.get("code", "")).strip() for _number, cells in rows}
         # Only well-formed codes can be in the register (no NUL for PostgreSQL). Not in
         # the list's order: SQLite would read the whole table along that index.
         wanted = [code for code in codes if CODE.match(code)]
-        existing = set(
+        return set(
             Dossier.objects.filter(code__in=wanted).order_by().values_list("code", flat=True)
         )
+
+    def batch(self, rows: list[tuple[int, dict]], existing: set[str]) -> list[Dossier]:
+        """The dossiers of these (row number, cells) to create; `existing`: the codes of
+        theirs the register holds (`registered`)."""
         now = timezone.now()
         dossiers = []
         self.highest = {}
@@ -636,7 +642,11 @@ def _batches(rows: Iterable[dict]) -> Iterator[list[tuple[int, dict]]]:
 def build_dossiers(rows: Iterable[dict]) -> tuple[list[Dossier], int, list[RowError]]:
     """Check every row and build the dossiers to create; nothing is written here."""
     check = _Check()
-    dossiers = [dossier for batch in _batches(rows) for dossier in check.batch(batch)]
+    dossiers = [
+        dossier
+        for batch in _batches(rows)
+        for dossier in check.batch(batch, check.registered(batch))
+    ]
     return dossiers, check.skipped, check.errors
 
 
@@ -658,17 +668,23 @@ def import_dossiers(
     (the checking goes on, to name every problem) and rolls back what was written.
     """
     table = read_table(name, content, profile.mapping if profile else None)
-    with transaction.atomic():
+    reason = f"Nhập từ tệp {PurePath(name).name}"
+    with transaction.atomic(), _Writer(user, reason, dry_run) as writer:
         check = _Check()
-        writer = _Writer(user, f"Nhập từ tệp {PurePath(name).name}", dry_run)
         done = 0
+        checked = None  # the last batch checked: written while the next one is checked
         for batch in _batches(table.rows):
-            dossiers = check.batch(batch)
-            if not check.errors:
-                writer.write(dossiers, check.highest)
+            registered = check.registered(batch)  # before the writer takes the connection
+            if checked and not check.errors:
+                writer.write(*checked)
+            checked = (check.batch(batch, registered), check.highest)
+            writer.wait()
             done += len(batch)
             if progress:
                 progress("check", done, max(done, table.expected))
+        if checked and not check.errors:
+            writer.write(*checked)
+            writer.wait()
         if check.errors:
             raise ImportRejected(
                 [
@@ -689,27 +705,53 @@ def import_dossiers(
 
 
 class _Writer:
-    """Writes the checked dossiers a batch at a time (procedures.bulk), and at the end
-    what needs them all: one history row each, and the nonconformities of the late
-    ones. A dry run writes nothing.
+    """Writes the checked dossiers a batch at a time (procedures.bulk) with one history
+    row each, and at the end the nonconformities of the late ones. A dry run writes
+    nothing.
 
     The tracking book's rows (R12) follow the receipt order of the whole file: while
     each batch is in receipt order after the one before (an export in receipt order),
     its dossiers are numbered as they are inserted; from the first that is not, the
-    rest are inserted unnumbered and the whole file is numbered again at the end,
-    with the rows given so far and the next ones."""
+    rest are inserted unnumbered and, at the end, the whole file is numbered again
+    with the rows given so far and the next ones, and its history rows written anew.
+
+    On PostgreSQL a batch is written by a thread of its own, on the import's
+    connection and in its transaction, while the import's thread checks the next
+    batch: the server inserts, indexes and checks the rows on another core. The
+    import's thread waits (`wait`) before it uses the connection again."""
 
     def __init__(self, user, reason: str, dry_run: bool) -> None:
         self.user, self.reason, self.dry_run = user, reason, dry_run
-        self.bulk = BulkInsert(Dossier)
+        self.when = timezone.now()
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.bulk = BulkInsert(Dossier, self.db)
         self.codes: list[str] = []
         self.receipts: list[tuple[datetime, str, int]] = []  # for the book
         self.late: list[Dossier] = []
         self.last: tuple[datetime, str] | None = None  # the last receipt numbered
         self.in_order = True
         self.given: dict[int, list[int]] = {}  # each year's book rows given so far
+        self.thread: ThreadPoolExecutor | None = None
+        self.writing: Future | None = None
+
+    def __enter__(self) -> "_Writer":
+        if self.db.vendor == "postgresql" and not self.dry_run:
+            self.db.inc_thread_sharing()
+            self.thread = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
+        return self
+
+    def __exit__(self, *failed) -> None:
+        if self.thread is None:
+            return
+        try:  # a failure elsewhere: the batch being written ends before the rollback
+            if self.writing is not None:
+                futures.wait([self.writing])
+        finally:
+            self.thread.shutdown()
+            self.db.dec_thread_sharing()
 
     def write(self, dossiers: list[Dossier], highest: dict[date, int]) -> None:
+        """Start writing `dossiers` (nothing else using the connection)."""
         self.codes += [dossier.code for dossier in dossiers]
         if self.dry_run:
             return
@@ -728,11 +770,29 @@ class _Writer:
             ):
                 dossier.book_year, dossier.book_row = year, row
                 self.given.setdefault(year, []).append(row)
-        self.bulk.insert(dossiers)
+        if self.thread is None:
+            self._store(dossiers, self.in_order)
+        else:
+            self.writing = self.thread.submit(self._store, dossiers, self.in_order)
+
+    def _store(self, dossiers: list[Dossier], numbered: bool) -> None:
+        ids = self.bulk.insert(dossiers)
+        if numbered:
+            self.bulk.history(ids, user=self.user, reason=self.reason, when=self.when)
+        if self.db.vendor == "postgresql":  # the foreign keys the commit would check
+            with self.db.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for dossier in dossiers:
             self.receipts.append((dossier.received_at, dossier.code, dossier.pk))
             if dossier.outcome == Outcome.LATE:
                 self.late.append(dossier)
+
+    def wait(self) -> None:
+        """Until the batch being written is in the database (its error raised here)."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
 
     def finish(self, progress: Progress | None) -> None:
         if self.dry_run:
@@ -741,9 +801,11 @@ class _Writer:
         if not self.in_order:
             numbered = ids[: sum(len(rows) for rows in self.given.values())]
             self.bulk.clear(["book_year", "book_row"], numbered)
-            book = number_the_book(self.receipts, held=self.given)
-            self.bulk.number("book_year", "book_row", book)
-        self.bulk.history(ids, user=self.user, reason=self.reason, when=timezone.now())
+            self.bulk.forget_history(numbered, when=self.when)
+            self.bulk.number(
+                "book_year", "book_row", number_the_book(self.receipts, held=self.given)
+            )
+            self.bulk.history(ids, user=self.user, reason=self.reason, when=self.when)
         # Late in the province's system, late here too, found in the order they were
         # completed (history from before the QMS raises none).
         self.late.sort(key=lambda dossier: (dossier.completed_at, dossier.pk))

@@ -97,6 +97,31 @@ def test_the_book_follows_receipt_order_whatever_order_the_file_is_in(
         assert (record.book_year, record.book_row) == (dossier.book_year, dossier.book_row)
 
 
+def test_a_batch_that_fails_to_be_written_leaves_nothing_written(effective, monkeypatch):
+    # on PostgreSQL the batches are written by a thread of their own while the next
+    # is checked: its failure still reaches the import and rolls every batch back
+    from procedures.bulk import BulkInsert
+
+    monkeypatch.setattr("procedures.importer.BATCH", 2)
+    insert, calls = BulkInsert.insert, []
+
+    def fail_on_the_second(self, objs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        return insert(self, objs)
+
+    monkeypatch.setattr(BulkInsert, "insert", fail_on_the_second)
+    rows = [
+        f"{code},QT-TP-05,Trần Văn An,direct,{moment},,,,," for code, moment in RECEIPTS.values()
+    ]
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        import_dossiers("tinh.csv", csv_bytes(*rows))
+    assert calls == [2, 2]  # the third batch was never written
+    assert not Dossier.objects.exists() and not Dossier.history.exists()
+    assert not BookSequence.objects.exists() and not DossierSequence.objects.exists()
+
+
 def test_importing_twice_creates_nothing_new(effective):
     import_dossiers("a.csv", csv_bytes(*GOOD))
     result = import_dossiers("a.csv", csv_bytes(*GOOD))
