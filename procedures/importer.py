@@ -501,8 +501,9 @@ class _Check:
     def registered(self, rows: list[tuple[int, dict]]) -> set[str]:
         """Which of these rows' codes the register holds already."""
         codes = {str(cells.get("code", "")).strip() for _number, cells in rows}
-        # Only well-formed codes can be in the register (no NUL for PostgreSQL). Not in
-        # the list's order: SQLite would read the whole table along that index.
+        # Only well-formed codes can be in the register (no NUL for PostgreSQL). Without
+        # the dossiers' default order, which SQLite would follow by reading the whole
+        # table along the list's index instead of looking the codes up.
         wanted = [code for code in codes if CODE.match(code)]
         return set(
             Dossier.objects.filter(code__in=wanted).order_by().values_list("code", flat=True)
@@ -776,6 +777,7 @@ class _Writer:
             self.writing = self.thread.submit(self._store, dossiers, self.in_order)
 
     def _store(self, dossiers: list[Dossier], numbered: bool) -> None:
+        """Insert the batch, with its history rows once its book rows are final."""
         ids = self.bulk.insert(dossiers)
         if numbered:
             self.bulk.history(ids, user=self.user, reason=self.reason, when=self.when)
