@@ -89,8 +89,7 @@ def rolled_back(action):
             with transaction.atomic():
                 action()
                 if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    connection.check_constraints()
                 raise Rollback
         except Rollback:
             pass

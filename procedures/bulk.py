@@ -94,10 +94,11 @@ class BulkInsert:
         self.pk = meta.pk
         fields = [f for f in meta.concrete_fields if not f.primary_key]
         # The columns whose values are parameters as they are, then the others.
-        plain = [f for f in fields if _converter(f, self.db) is None]
-        self.fields = plain + [f for f in fields if _converter(f, self.db) is not None]
+        converters = {f.attname: _converter(f, self.db) for f in fields}
+        plain = [f for f in fields if converters[f.attname] is None]
+        self.fields = plain + [f for f in fields if converters[f.attname] is not None]
         self.plain = operator.itemgetter(*(f.attname for f in plain))
-        self.converted = [(f.attname, _converter(f, self.db)) for f in self.fields[len(plain) :]]
+        self.converted = [(f.attname, converters[f.attname]) for f in self.fields[len(plain) :]]
         quote = self.db.ops.quote_name
         self.table = quote(meta.db_table)
         self.key = quote(self.pk.column)
@@ -229,14 +230,14 @@ class BulkInsert:
         """Delete the history rows `history` wrote at `when` for the rows `ids`."""
         history = self.model.history.model._meta
         quote = self.db.ops.quote_name
-        date, kind = (
+        made, kind = (
             quote(history.get_field(name).column) for name in ("history_date", "history_type")
         )
         stamp = self.db.ops.adapt_datetimefield_value(when)
         with self.db.cursor() as cursor:
             cursor.executemany(
                 f"DELETE FROM {quote(history.db_table)} WHERE {self.key} BETWEEN %s AND %s "
-                f"AND {kind} = '+' AND {date} = %s",
+                f"AND {kind} = '+' AND {made} = %s",
                 [(low, high, stamp) for low, high in _runs(ids)],
             )
 

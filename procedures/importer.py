@@ -781,10 +781,8 @@ class _Writer:
         ids = self.bulk.insert(dossiers)
         if numbered:
             self.bulk.history(ids, user=self.user, reason=self.reason, when=self.when)
-        if self.db.vendor == "postgresql":  # the foreign keys the commit would check
-            with self.db.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if self.db.vendor == "postgresql":  # the deferred foreign keys, checked here
+            self.db.check_constraints()  # (SQLite's: a whole-table check, not this)
         for dossier in dossiers:
             self.receipts.append((dossier.received_at, dossier.code, dossier.pk))
             if dossier.outcome == Outcome.LATE:
