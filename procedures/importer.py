@@ -716,10 +716,11 @@ class _Writer:
     rest are inserted unnumbered and, at the end, the whole file is numbered again
     with the rows given so far and the next ones, and its history rows written anew.
 
-    On PostgreSQL a batch is written by a thread of its own, on the import's
-    connection and in its transaction, while the import's thread checks the next
-    batch: the server inserts, indexes and checks the rows on another core. The
-    import's thread waits (`wait`) before it uses the connection again."""
+    A batch is written by a thread of its own, on the import's connection and in its
+    transaction, while the import's thread checks the next batch: PostgreSQL's
+    server, or SQLite's engine in the single statement that inserts a batch (Python
+    waits for neither), inserts and indexes the rows on the other core. The import's
+    thread waits (`wait`) before it uses the connection again."""
 
     def __init__(self, user, reason: str, dry_run: bool) -> None:
         self.user, self.reason, self.dry_run = user, reason, dry_run
@@ -732,11 +733,11 @@ class _Writer:
         self.last: tuple[datetime, str] | None = None  # the last receipt numbered
         self.in_order = True
         self.given: dict[int, list[int]] = {}  # each year's book rows given so far
-        self.thread: ThreadPoolExecutor | None = None
+        self.thread: ThreadPoolExecutor | None = None  # a dry run writes nothing
         self.writing: Future | None = None
 
     def __enter__(self) -> "_Writer":
-        if self.db.vendor == "postgresql" and not self.dry_run:
+        if not self.dry_run:
             self.db.inc_thread_sharing()
             self.thread = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
         return self
@@ -771,10 +772,7 @@ class _Writer:
             ):
                 dossier.book_year, dossier.book_row = year, row
                 self.given.setdefault(year, []).append(row)
-        if self.thread is None:
-            self._store(dossiers, self.in_order)
-        else:
-            self.writing = self.thread.submit(self._store, dossiers, self.in_order)
+        self.writing = self.thread.submit(self._store, dossiers, self.in_order)
 
     def _store(self, dossiers: list[Dossier], numbered: bool) -> None:
         """Insert the batch, with its history rows once its book rows are final."""

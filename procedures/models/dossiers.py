@@ -388,7 +388,20 @@ class Dossier(DeletesReplacedFiles):
         help_text=_("When the citizen stopped or withdrew the dossier: the stop notice's date."),
     )
     ended_reason = models.TextField(_("reason for stopping"), blank=True)
-    history = HistoricalRecords()
+    # The history is read by dossier (`id`), by moment and by user: the indexes the
+    # other columns would have cost every write (an import's 100,000 history rows
+    # among them) and served no query.
+    history = HistoricalRecords(
+        no_db_index=[
+            "code",
+            "procedure",
+            "revision",
+            "current_step",
+            "current_unit",
+            "received_by",
+            "reception_number",
+        ]
+    )
 
     objects = DossierQuerySet.as_manager()
 

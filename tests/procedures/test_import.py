@@ -64,6 +64,23 @@ def test_each_row_written_in_bulk_has_its_history_and_its_place_in_the_book(effe
     ]
 
 
+def test_quotes_and_percent_signs_are_stored_as_typed(effective, monkeypatch):
+    # a name the same on every row of a batch is written into SQLite's statement, the
+    # others bound: both kept exactly, whatever quotes and % they hold
+    monkeypatch.setattr("procedures.importer.BATCH", 2)
+    names = ["Công ty 100% 'Sao Mai' %s", "Công ty 100% 'Sao Mai' %s", 'Hộ 50%% "Bà Tư"', "%"]
+    lines = [
+        f'PAD-230302-000{i},QT-TP-05,"{name.replace(chr(34), chr(34) * 2)}",direct,'
+        f"02/03/2023 0{i}:00,,,,,"
+        for i, name in enumerate(names, start=1)
+    ]
+    import_dossiers("tinh.csv", csv_bytes(*lines))
+    stored = Dossier.objects.order_by("code").values_list("applicant_name", flat=True)
+    assert list(stored) == names
+    history = Dossier.history.order_by("code").values_list("applicant_name", flat=True)
+    assert list(history) == names
+
+
 RECEIPTS = {  # in receipt order: code, received at
     "A": ("PAD-230302-0001", "02/03/2023 09:00"),
     "B": ("PAD-230302-0002", "02/03/2023 10:00"),
@@ -98,8 +115,8 @@ def test_the_book_follows_receipt_order_whatever_order_the_file_is_in(
 
 
 def test_a_batch_that_fails_to_be_written_leaves_nothing_written(effective, monkeypatch):
-    # on PostgreSQL the batches are written by a thread of their own while the next
-    # is checked: its failure still reaches the import and rolls every batch back
+    # the batches are written by a thread of their own while the next is checked:
+    # its failure still reaches the import and rolls every batch back
     from procedures.bulk import BulkInsert
 
     monkeypatch.setattr("procedures.importer.BATCH", 2)
