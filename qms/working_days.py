@@ -169,9 +169,10 @@ class WorkingCalendar:
                 % {"last": short_date(self.last), "day": short_date(start)}
             )
         found = date.fromordinal(self._base + self._working[index])
-        skipped = self.missing_years & set(range(start.year, found.year + 1))
-        if skipped:
-            raise self._out_of_range(date(min(skipped), 1, 1))
+        if self.missing_years:
+            skipped = self.missing_years & set(range(start.year, found.year + 1))
+            if skipped:
+                raise self._out_of_range(date(min(skipped), 1, 1))
         return found
 
     def is_working_day(self, day: date) -> bool:

@@ -122,11 +122,11 @@ def test_a_batch_that_fails_to_be_written_leaves_nothing_written(effective, monk
     monkeypatch.setattr("procedures.importer.BATCH", 2)
     insert, calls = BulkInsert.insert, []
 
-    def fail_on_the_second(self, objs):
+    def fail_on_the_second(self, objs, rows=None):
         calls.append(len(objs))
         if len(calls) == 2:
             raise RuntimeError("the disk is full")
-        return insert(self, objs)
+        return insert(self, objs, rows)
 
     monkeypatch.setattr(BulkInsert, "insert", fail_on_the_second)
     rows = [
