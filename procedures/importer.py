@@ -7,6 +7,7 @@ same file twice creates nothing the second time.
 """
 
 import csv
+import gc
 import io
 import re
 import sys
@@ -14,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
@@ -647,6 +649,21 @@ def build_dossiers(rows: Iterable[dict]) -> tuple[list[Dossier], int, list[RowEr
     return dossiers, check.skipped, check.errors
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's collector of reference cycles paused: an import's rows leave none
+    (refcounting frees them), yet each of its tens of thousands of objects makes the
+    collector run again, over every object the process holds (1 to 2.5 s of
+    100,000 rows). Restored afterwards as it was."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def import_dossiers(
     name: str,
     content: bytes,
@@ -666,7 +683,7 @@ def import_dossiers(
     """
     table = read_table(name, content, profile.mapping if profile else None)
     reason = f"Nhập từ tệp {PurePath(name).name}"
-    with transaction.atomic(), _Writer(user, reason, dry_run) as writer:
+    with _no_cycle_collection(), transaction.atomic(), _Writer(user, reason, dry_run) as writer:
         check = _Check()
         done = 0
         checked = None  # the last batch checked: written while the next one is checked

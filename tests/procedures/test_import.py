@@ -81,6 +81,28 @@ def test_quotes_and_percent_signs_are_stored_as_typed(effective, monkeypatch):
     assert list(history) == names
 
 
+@pytest.mark.parametrize("good", [True, False])
+def test_the_cycle_collector_is_paused_while_importing_and_restored(effective, good):
+    import gc
+
+    seen = []
+    lines = GOOD if good else [GOOD[0].replace("QT-TP-05", "KHONG-CO")]
+    try:
+        import_dossiers(
+            "tinh.csv", csv_bytes(*lines), progress=lambda *_: seen.append(gc.isenabled())
+        )
+    except ImportRejected:
+        assert not good
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()  # a caller's choice is kept too
+    try:
+        import_dossiers("tinh.csv", csv_bytes(*GOOD))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 RECEIPTS = {  # in receipt order: code, received at
     "A": ("PAD-230302-0001", "02/03/2023 09:00"),
     "B": ("PAD-230302-0002", "02/03/2023 10:00"),
