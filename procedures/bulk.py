@@ -63,18 +63,6 @@ def _sqlite_datetime(connection):
     return convert_to_zone
 
 
-def _literal(value) -> str | None:
-    """`value` written into an SQLite statement, or None for a value better bound
-    as a parameter."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, (bool, int)):
-        return str(int(value))
-    if isinstance(value, str) and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return None
-
-
 def _runs(ids: Sequence[int]) -> list[tuple[int, int]]:
     """The ids as runs of consecutive numbers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
     runs: list[tuple[int, int]] = []
@@ -104,6 +92,8 @@ def held(model: type[models.Model], field: str, values: Sequence[str]) -> set[st
 
 
 class BulkInsert:
+    CHUNK = 500  # rows in one SQLite statement
+
     def __init__(self, model: type[models.Model], db=None) -> None:
         """`db`: the connection to write with (the current thread's by default); the
         one a thread shares with the thread it writes for."""
@@ -154,27 +144,18 @@ class BulkInsert:
         return ids
 
     def _insert_values(self, cursor, rows: list[tuple]) -> None:
-        """SQLite: one statement for as many rows as its parameters allow, run by a
-        single step of the engine, during which Python's other threads go on (an
-        import checks its next batch meanwhile). The columns whose value is the same
-        on every row (the blank fields of most dossiers, the constant choices of a
-        batch) are written into the statement, the others bound. The statement goes
-        to sqlite3's own cursor, written with its "?": Django's would rewrite every
+        """SQLite: the rows CHUNK at a time, each chunk one statement that the engine
+        runs in a single step, during which Python's other threads go on (an import
+        checks its next batch meanwhile). Every full chunk's statement is the same
+        text, which sqlite3 prepares once and keeps in its cache. It goes to
+        sqlite3's own cursor, written with its "?": Django's would rewrite every
         "%s" of it first."""
-        columns = list(zip(*rows, strict=True))
-        values, varying = [], []
-        for column in columns:
-            literal = _literal(column[0]) if column.count(column[0]) == len(column) else None
-            if literal is None:
-                varying.append(column)
-            values.append("?" if literal is None else literal)
-        row = f"({', '.join(values)})"
-        params = list(zip(*varying, strict=True)) if varying else [()] * len(rows)
         limit = self.db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        size = limit // max(len(varying), 1)
+        size = min(self.CHUNK, limit // len(self.columns))
+        row = f"({', '.join(['?'] * len(self.columns))})"
         insert = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES "
-        for start in range(0, len(params), size):
-            part = params[start : start + size]
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
             sqlite3.Cursor.execute(
                 cursor.cursor,
                 insert + ", ".join([row] * len(part)),
