@@ -430,7 +430,8 @@ class _Revisions:
     those days can the answer change (years of history are a few reads, not one for
     each day)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_connection: Callable) -> None:
+        self.on_connection = on_connection
         self.changes: dict[int, list[date]] = {}  # by procedure, in order
         dates = ProcedureRevision.objects.values_list("procedure_id", "effective_from", "ended_on")
         for procedure, *days in dates:
@@ -443,7 +444,9 @@ class _Revisions:
         # in force from its first day (included) to its end (excluded): bisect_right
         stretch = (procedure.pk, bisect_right(self.changes.get(procedure.pk, ()), day))
         if stretch not in self.found:
-            self.found[stretch] = procedure.revisions.in_force_on(day).first()
+            self.found[stretch] = self.on_connection(
+                lambda: procedure.revisions.in_force_on(day).first()
+            )
         return self.found[stretch]
 
 
@@ -473,18 +476,25 @@ def _representative(row: _Row) -> dict[str, str]:
     return values
 
 
+def _at_once(read: Callable[[], T]) -> T:
+    return read()
+
+
 class _Check:
     """Checks rows and builds their dossiers, a batch at a time, remembering what a
     later row needs (the codes seen, the revisions and first steps read); nothing
-    is written here. Every problem is collected in `errors`."""
+    is written here. Every problem is collected in `errors`. What it reads from the
+    database while it checks goes through `on_connection`: the import's writer,
+    which lets it use the connection once the batch being written is in."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_connection: Callable[[Callable[[], T]], T] = _at_once) -> None:
+        self.on_connection = on_connection
         self.errors: list[RowError] = []
         self.skipped = 0
         self.calendar = CalendarDay.objects.calendar()
         self.office_hours = Organisation.current_office_hours()
         self.procedures = _Procedures()
-        self.revisions = _Revisions()
+        self.revisions = _Revisions(on_connection)
         self.first_steps: dict[int, RevisionStep | None] = {}  # read once per revision
         self.seen: dict[str, int] = {}
         self.own = Organisation.current().code
@@ -612,7 +622,9 @@ class _Check:
             dossier.status = Dossier.Status.COMPLETED
         elif revision is not None:
             if revision.pk not in self.first_steps:
-                self.first_steps[revision.pk] = revision.steps.select_related("unit").first()
+                self.first_steps[revision.pk] = self.on_connection(
+                    lambda: revision.steps.select_related("unit").first()
+                )
             dossier.enter_step(self.first_steps[revision.pk])
         if returned_at:
             dossier.returned_at, dossier.returned_on = returned_at, returned_at.date()
@@ -684,7 +696,7 @@ def import_dossiers(
     table = read_table(name, content, profile.mapping if profile else None)
     reason = f"Nhập từ tệp {PurePath(name).name}"
     with _no_cycle_collection(), transaction.atomic(), _Writer(user, reason, dry_run) as writer:
-        check = _Check()
+        check = _Check(writer.call)
         done = 0
         checked = None  # the last batch checked: written while the next one is checked
         for batch in _batches(table.rows):
@@ -811,6 +823,11 @@ class _Writer:
         if self.writing is not None:
             writing, self.writing = self.writing, None
             writing.result()
+
+    def call(self, read: Callable[[], T]) -> T:
+        """`read()`, which uses the connection, once the batch being written is in."""
+        self.wait()
+        return read()
 
     def finish(self, progress: Progress | None) -> None:
         if self.dry_run:

@@ -161,6 +161,47 @@ def test_a_batch_that_fails_to_be_written_leaves_nothing_written(effective, monk
     assert not BookSequence.objects.exists() and not DossierSequence.objects.exists()
 
 
+def test_what_the_check_reads_waits_for_the_batch_being_written(effective, monkeypatch):
+    # one connection, two threads: the second batch, the first of 2023, needs the
+    # revision in force, read while the first batch is still being written
+    import threading
+    import time
+
+    from django.db import connection
+
+    from procedures.importer import _Writer
+
+    monkeypatch.setattr("procedures.importer.BATCH", 2)
+    writing, overlaps = threading.Event(), []
+    store = _Writer._store
+
+    def slow_store(self, *batch):
+        writing.set()
+        time.sleep(0.3)
+        try:
+            return store(self, *batch)
+        finally:
+            writing.clear()
+
+    def watch(execute, sql, params, many, context):
+        if threading.current_thread() is threading.main_thread() and writing.is_set():
+            overlaps.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(_Writer, "_store", slow_store)
+    lines = [
+        "PAD-221205-0001,QT-TP-05,An,direct,05/12/2022 09:00,09/12/2022,,,,",
+        "PAD-221205-0002,QT-TP-05,Bình,direct,05/12/2022 10:00,09/12/2022,,,,",
+        "PAD-230302-0001,QT-TP-05,Chi,direct,02/03/2023 09:00,,,,,",
+        "PAD-230302-0002,QT-TP-05,Dũng,direct,02/03/2023 10:00,,,,,",
+    ]
+    with connection.execute_wrapper(watch):
+        import_dossiers("tinh.csv", csv_bytes(*lines))
+    assert overlaps == []
+    revisions = Dossier.objects.order_by("code").values_list("revision", flat=True)
+    assert list(revisions) == [None, None, effective.pk, effective.pk]
+
+
 def test_importing_twice_creates_nothing_new(effective):
     import_dossiers("a.csv", csv_bytes(*GOOD))
     result = import_dossiers("a.csv", csv_bytes(*GOOD))
