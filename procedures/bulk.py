@@ -129,7 +129,8 @@ class BulkInsert:
             return []
         if rows is None:
             rows = [self.values(obj) for obj in objs]
-        with self.db.cursor() as cursor:
+        # Both write through the driver's own cursor: its errors made Django's here.
+        with self.db.cursor() as cursor, self.db.wrap_database_errors:
             if self.db.vendor == "postgresql":
                 ids = self._copy(cursor, rows)
             else:
@@ -151,7 +152,7 @@ class BulkInsert:
         sqlite3's own cursor, written with its "?": Django's would rewrite every
         "%s" of it first."""
         limit = self.db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        size = min(self.CHUNK, limit // len(self.columns))
+        size = max(1, min(self.CHUNK, limit // len(self.columns)))
         row = f"({', '.join(['?'] * len(self.columns))})"
         insert = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES "
         for start in range(0, len(rows), size):

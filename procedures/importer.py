@@ -743,9 +743,9 @@ class _Writer:
 
     A batch is written by a thread of its own, on the import's connection and in its
     transaction, while the import's thread checks the next batch: PostgreSQL's
-    server, or SQLite's engine in the single statement that inserts a batch (Python
-    waits for neither), inserts and indexes the rows on the other core. The import's
-    thread waits (`wait`) before it uses the connection again."""
+    server, or SQLite's engine in the statements that insert a batch (Python waits
+    for neither), inserts and indexes the rows on the other core. The import's
+    thread waits (`wait`, `call`) before it uses the connection again."""
 
     def __init__(self, user, reason: str, dry_run: bool) -> None:
         self.user, self.reason, self.dry_run = user, reason, dry_run

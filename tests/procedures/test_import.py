@@ -202,6 +202,20 @@ def test_what_the_check_reads_waits_for_the_batch_being_written(effective, monke
     assert list(revisions) == [None, None, effective.pk, effective.pk]
 
 
+def test_a_code_registered_behind_the_imports_back_is_refused_by_the_database(
+    effective, monkeypatch
+):
+    # the rows go to the driver's own cursor (executemany or COPY): a constraint it
+    # breaks is still Django's IntegrityError, and nothing is written
+    from django.db import IntegrityError
+
+    import_dossiers("tinh.csv", csv_bytes(GOOD[0]))
+    monkeypatch.setattr("procedures.importer.held", lambda *args: set())
+    with pytest.raises(IntegrityError):
+        import_dossiers("tinh.csv", csv_bytes(GOOD[1], GOOD[0]))
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["PAD-230302-0001"]
+
+
 def test_importing_twice_creates_nothing_new(effective):
     import_dossiers("a.csv", csv_bytes(*GOOD))
     result = import_dossiers("a.csv", csv_bytes(*GOOD))
