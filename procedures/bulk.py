@@ -1,5 +1,6 @@
 """Writing many new rows of one model at once, with their history rows, the fastest
-way each engine has: `executemany` of prepared rows on SQLite, `COPY` on PostgreSQL.
+way each engine has: multi-row `INSERT`s of prepared rows on SQLite, `COPY` on
+PostgreSQL.
 
 It writes what `bulk_create_with_history` would: every column prepared by its field
 for the connection, and one history row each ("+", the user, the reason), copied

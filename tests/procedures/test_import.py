@@ -46,7 +46,7 @@ def test_a_clean_file_is_imported_with_computed_dates(effective):
 
 
 def test_each_row_written_in_bulk_has_its_history_and_its_place_in_the_book(effective, personas):
-    # written with executemany (SQLite) or COPY (PostgreSQL) behind the ORM's back:
+    # written with multi-row INSERTs (SQLite) or COPY (PostgreSQL) behind the ORM's back:
     # every history row must still be the dossier as it was created, by the importer
     officer = personas[Role.OFFICER]
     import_dossiers("tinh.csv", csv_bytes(*GOOD), user=officer)
@@ -205,7 +205,7 @@ def test_what_the_check_reads_waits_for_the_batch_being_written(effective, monke
 def test_a_code_registered_behind_the_imports_back_is_refused_by_the_database(
     effective, monkeypatch
 ):
-    # the rows go to the driver's own cursor (executemany or COPY): a constraint it
+    # the rows go to the driver's own cursor (INSERT or COPY): a constraint it
     # breaks is still Django's IntegrityError, and nothing is written
     from django.db import IntegrityError
 
