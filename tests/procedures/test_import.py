@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
@@ -159,6 +160,33 @@ def test_a_batch_that_fails_to_be_written_leaves_nothing_written(effective, monk
     assert calls == [2, 2]  # the third batch was never written
     assert not Dossier.objects.exists() and not Dossier.history.exists()
     assert not BookSequence.objects.exists() and not DossierSequence.objects.exists()
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="SQLite's page cache, a setting of its connection",
+)
+@pytest.mark.parametrize("good", [True, False])
+def test_sqlite_keeps_a_small_page_cache_while_importing(effective, good):
+    from django.db import connection
+
+    from procedures.importer import IMPORT_CACHE_KIB
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before, seen = cache_size(), []
+    lines = GOOD if good else [GOOD[0].replace("QT-TP-05", "KHONG-CO")]
+    try:
+        import_dossiers(
+            "tinh.csv", csv_bytes(*lines), progress=lambda *_: seen.append(cache_size())
+        )
+    except ImportRejected:
+        assert not good
+    assert before != -IMPORT_CACHE_KIB and set(seen) == {-IMPORT_CACHE_KIB}
+    assert cache_size() == before
 
 
 def test_what_the_check_reads_waits_for_the_batch_being_written(effective, monkeypatch):
