@@ -66,8 +66,8 @@ def test_each_row_written_in_bulk_has_its_history_and_its_place_in_the_book(effe
 
 
 def test_quotes_and_percent_signs_are_stored_as_typed(effective, monkeypatch):
-    # a name the same on every row of a batch is written into SQLite's statement, the
-    # others bound: both kept exactly, whatever quotes and % they hold
+    # bound as parameters, never written into a statement: kept exactly, whatever
+    # quotes and % they hold, in a batch of equal names and one of different ones
     monkeypatch.setattr("procedures.importer.BATCH", 2)
     names = ["Công ty 100% 'Sao Mai' %s", "Công ty 100% 'Sao Mai' %s", 'Hộ 50%% "Bà Tư"', "%"]
     lines = [
@@ -82,18 +82,25 @@ def test_quotes_and_percent_signs_are_stored_as_typed(effective, monkeypatch):
     assert list(history) == names
 
 
+def seen_while_importing(probe, good: bool) -> list:
+    """What `probe()` gives each time the import reports progress, for a file that
+    imports (`good`) or one that is refused."""
+    seen = []
+    lines = GOOD if good else [GOOD[0].replace("QT-TP-05", "KHONG-CO")]
+    try:
+        import_dossiers("tinh.csv", csv_bytes(*lines), progress=lambda *_: seen.append(probe()))
+    except ImportRejected:
+        assert not good
+    else:
+        assert good
+    return seen
+
+
 @pytest.mark.parametrize("good", [True, False])
 def test_the_cycle_collector_is_paused_while_importing_and_restored(effective, good):
     import gc
 
-    seen = []
-    lines = GOOD if good else [GOOD[0].replace("QT-TP-05", "KHONG-CO")]
-    try:
-        import_dossiers(
-            "tinh.csv", csv_bytes(*lines), progress=lambda *_: seen.append(gc.isenabled())
-        )
-    except ImportRejected:
-        assert not good
+    seen = seen_while_importing(gc.isenabled, good)
     assert seen and not any(seen)
     assert gc.isenabled()
     gc.disable()  # a caller's choice is kept too
@@ -177,14 +184,8 @@ def test_sqlite_keeps_a_small_page_cache_while_importing(effective, good):
             cursor.execute("PRAGMA cache_size")
             return cursor.fetchone()[0]
 
-    before, seen = cache_size(), []
-    lines = GOOD if good else [GOOD[0].replace("QT-TP-05", "KHONG-CO")]
-    try:
-        import_dossiers(
-            "tinh.csv", csv_bytes(*lines), progress=lambda *_: seen.append(cache_size())
-        )
-    except ImportRejected:
-        assert not good
+    before = cache_size()
+    seen = seen_while_importing(cache_size, good)
     assert before != -IMPORT_CACHE_KIB and set(seen) == {-IMPORT_CACHE_KIB}
     assert cache_size() == before
 
