@@ -419,14 +419,14 @@ def documents() -> list[Result]:
     dossier = Dossier.objects.order_by("-pk").first()
     receipt = median_ms(lambda: dossier_pdf("receipt", dossier), 7)
 
-    first, last = _tracking_range(10_000)
+    first, last, held = _tracking_range(10_000)
     book = median_ms(lambda: tracking_book_xlsx(first, last), 3)
     return [
         Result(
             "audit report PDF, 200 items, 30 findings", round(report), "ms", "< 1000", report < 1000
         ),
         Result("receipt PDF", round(receipt), "ms"),
-        Result("tracking book XLSX, 10,000 dossiers", round(book), "ms", "< 3000", book < 3000),
+        Result(f"tracking book XLSX, {held:,} dossiers", round(book), "ms", "< 3000", book < 3000),
     ]
 
 
@@ -452,11 +452,13 @@ def signatures() -> list[Result]:
     ]
 
 
-def _tracking_range(size: int) -> tuple[date, date]:
-    """Receipt days, from the last whole year's start, holding about `size` dossiers."""
-    first, _ = _year()
+def _tracking_range(size: int) -> tuple[date, date, int]:
+    """Receipt days from the last whole year's start holding about `size` dossiers, or
+    that whole year where it holds fewer (a book covers a year at most): the first
+    day, the last, and how many dossiers they hold."""
+    first, end = _year()
     per_day = (
-        Dossier.objects.filter(received_on__gte=first)
+        Dossier.objects.filter(received_on__range=(first, end))
         .values("received_on")
         .annotate(count=Count("pk"))
         .order_by("received_on")
@@ -466,15 +468,18 @@ def _tracking_range(size: int) -> tuple[date, date]:
         total, last = total + row["count"], row["received_on"]
         if total >= size:
             break
-    return first, last
+    return first, last, total
 
 
+# The import comes first: its peak is then that of a process doing nothing else, as
+# the command and the background worker that import a file are (each later step's
+# peak also holds what the earlier ones left resident, 230 MiB and more).
 STEPS = {
+    "import": import_csv,
     "KPI of a year": kpi_year,
     "list pages": list_pages,
     "receipts": receipts,
     "due-date engine": due_dates,
-    "import": import_csv,
     "import of a crafted 5 KB XLSX": import_whole_sheet_xlsx,
     "import of CSVs of line breaks": import_line_breaks_csv,
     "documents": documents,
@@ -482,7 +487,7 @@ STEPS = {
 }
 
 # Steps whose peak memory (the process's resident memory at its highest) has a target.
-PEAK_TARGETS_MIB = {"import": 300}
+PEAK_TARGETS_MIB = {"import": 286}  # 300 MB: 300e6 bytes / 2**20
 # Steps whose added memory (the peak above what the process held when the step
 # began) has a target.
 MEMORY_TARGETS_MIB = {

@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--generate", action="store_true", help="only make the data set")
     options = parser.parse_args()
     if options.n < 10_000:
-        parser.error("--n: at least 10,000 dossiers (the tracking book alone reads 10,000)")
+        parser.error("--n: at least 10,000 dossiers")
     data = ROOT / "bench" / "data"
     data.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{data / f'bench-{options.n}.sqlite3'}")
