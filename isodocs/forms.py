@@ -80,10 +80,6 @@ class ExternalDocumentForm(BootstrapMixin, forms.ModelForm):
             ).order_by("-issued_on")
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
-
-
 class YearlyReportForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = YearlyReport

@@ -18,7 +18,6 @@ from isodocs import overview, services, yearly
 from isodocs.forms import (
     ExternalDocumentForm,
     PolicyForm,
-    ReasonForm,
     ScopeForm,
     YearlyReportForm,
 )
@@ -34,7 +33,7 @@ from isodocs.pdf import announcement_pdf, yearly_report_pdf, yearly_report_xlsx
 from procedures.models import ProcedureRevision
 from qms.decorators import permission_required
 from qms.feedback import error_messages, form_action, form_service_error, run_action
-from qms.forms import SignForm
+from qms.forms import ChangeReasonForm, SignForm
 from qms.idempotency import one_time_form
 from qms.pdf import pdf_response
 from qms.roles import Role
@@ -229,7 +228,7 @@ def external_create(request: HttpRequest) -> HttpResponse:
 def external_update(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(ExternalDocument, pk=pk)
     form = ExternalDocumentForm(request.POST or None, instance=document)
-    reason = ReasonForm(request.POST or None)
+    reason = ChangeReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and reason.is_valid():
         services.external_document_save(
             document=form.instance,

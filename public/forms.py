@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Rating
 from procedures.models.dossiers import SATISFACTION_CRITERIA
+from qms.forms import TranslatesErrors
 
 
-class LookupForm(forms.Form):
+class LookupForm(TranslatesErrors, forms.Form):
     code = forms.CharField(
         label=_("Dossier code (on your receipt)"),
         max_length=40,
@@ -21,7 +22,7 @@ class LookupForm(forms.Form):
     )
 
 
-class KioskForm(forms.Form):
+class KioskForm(TranslatesErrors, forms.Form):
     """The kiosk's one box: a code typed, or the receipt's QR code read by a
     scanner that types what it reads (the status page's whole address)."""
 
@@ -82,7 +83,7 @@ QUESTIONS = [
 assert len(QUESTIONS) == len(SATISFACTION_CRITERIA)
 
 
-class RatingForm(forms.Form):
+class RatingForm(TranslatesErrors, forms.Form):
     """The three levels of R6, and the nine questions, all answered or none."""
 
     rating = forms.ChoiceField(

@@ -47,7 +47,19 @@ class FormRenderer(renderers.Jinja2):
         return self.django_engine.get_template(template_name)
 
 
-class BootstrapMixin:
+class TranslatesErrors:
+    """Django's messages its Vietnamese catalogue lacks, given in the project's words
+    (UNTRANSLATED): every form of the project has it, styled or not."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for errors in self.errors.values():
+            for error in errors.data:
+                if error.code in UNTRANSLATED:
+                    error.message = UNTRANSLATED[error.code]
+
+
+class BootstrapMixin(TranslatesErrors):
     """Gives every widget its Bootstrap 5 class, and marks fields with errors."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -60,13 +72,6 @@ class BootstrapMixin:
                 widget.attrs["class"] = "form-select"
             else:
                 widget.attrs["class"] = "form-control"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for errors in self.errors.values():
-            for error in errors.data:
-                if error.code in UNTRANSLATED:
-                    error.message = UNTRANSLATED[error.code]
 
     def add_error(self, field, error) -> None:
         """Every error marks its field, also one a service adds after validation;
