@@ -184,27 +184,33 @@ def _dossiers_in(scope: Scope):
 # The counts behind the dossier KPIs, by the date that places a dossier in a period:
 # received by `received_on`, resolved by `completed_on`, rated by `returned_on`.
 # A request turned away at intake was never received (R13): it is counted apart and
-# is in no rate's denominator.
+# is in no rate's denominator. Each count counts that date (never null where it
+# places the dossier), a column of its period's index: PostgreSQL too then reads the
+# index alone, where counting ids would read every row for its id.
 TURNED_AWAY = Q(status__in=Dossier.TURNED_AWAY_STATUSES)
 RECEIVED = {
-    "received": Count("pk", filter=~TURNED_AWAY),
-    "online": Count("pk", filter=~TURNED_AWAY & Q(channel="online")),
-    "refused_at_intake": Count("pk", filter=Q(status=Dossier.Status.REFUSED)),
-    "returned_incomplete_at_intake": Count("pk", filter=Q(status=Dossier.Status.INCOMPLETE)),
+    "received": Count("received_on", filter=~TURNED_AWAY),
+    "online": Count("received_on", filter=~TURNED_AWAY & Q(channel="online")),
+    "refused_at_intake": Count("received_on", filter=Q(status=Dossier.Status.REFUSED)),
+    "returned_incomplete_at_intake": Count(
+        "received_on", filter=Q(status=Dossier.Status.INCOMPLETE)
+    ),
 }
 RESOLVED = {
-    "resolved": Count("pk"),
-    "early": Count("pk", filter=Q(outcome=Outcome.EARLY)),
-    "on_time": Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
-    "late": Count("pk", filter=Q(outcome=Outcome.LATE)),
-    "digitised": Count("pk", filter=Q(digitised=True)),
+    "resolved": Count("completed_on"),
+    "early": Count("completed_on", filter=Q(outcome=Outcome.EARLY)),
+    "on_time": Count("completed_on", filter=Q(outcome=Outcome.ON_TIME)),
+    "late": Count("completed_on", filter=Q(outcome=Outcome.LATE)),
+    "digitised": Count("completed_on", filter=Q(digitised=True)),
 }
 RATED = {
-    "rated": Count("pk"),
-    "satisfied": Count("pk", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])),
+    "rated": Count("returned_on"),
+    "satisfied": Count(
+        "returned_on", filter=Q(rating__in=[Rating.VERY_SATISFIED, Rating.SATISFIED])
+    ),
     # beside the rate, how many of its ratings the citizens gave themselves rather
     # than told the officer at the return
-    "by_citizens": Count("pk", filter=Q(rating_source=RatingSource.CITIZEN)),
+    "by_citizens": Count("returned_on", filter=Q(rating_source=RatingSource.CITIZEN)),
 }
 
 
@@ -214,7 +220,7 @@ def _dossiers(scope: Scope) -> dict:
     dossiers = _dossiers_in(scope)
     period = scope.reach
     received = dossiers.filter(received_on__range=period).aggregate(
-        **RECEIVED, open_overdue=Count("pk", filter=Dossier.overdue_open_on(scope.cutoff))
+        **RECEIVED, open_overdue=Count("received_on", filter=Dossier.overdue_open_on(scope.cutoff))
     )
     resolved = dossiers.filter(completed_on__range=period).aggregate(**RESOLVED)
     rated = dossiers.filter(returned_on__range=period).exclude(rating="").aggregate(**RATED)
@@ -245,8 +251,10 @@ def _results_in_force(scope: Scope) -> dict:
         _dossiers_in(scope)
         .results_in_force_on(scope.cutoff)
         .aggregate(
-            in_force=Count("pk"),
-            digitised=Count("pk", filter=Q(digitised=True, returned_on__lte=scope.cutoff)),
+            in_force=Count("completed_on"),
+            digitised=Count(
+                "completed_on", filter=Q(digitised=True, returned_on__lte=scope.cutoff)
+            ),
         )
     )
     return {"digitised_in_force_rate": rate(counts["digitised"], counts["in_force"])}
