@@ -77,6 +77,7 @@ def main() -> None:
             continue
         started = time.perf_counter()
         log(f"measuring: {name} …")
+        measure.settle()
         measure.reset_peak()
         held = measure.resident_mib()
         results += step()
