@@ -28,6 +28,7 @@ from procedures.dossier_views import ACTIONS, RECEIVE, VIEW, WORK
 from procedures.filters import DossierFilter, ProcedureFilter
 from procedures.forms import ReceiveForm
 from procedures.models import Dossier, Procedure
+from qms.forms import TranslatesErrors
 from qms.models import Unit
 from qms.oversight import i766
 from qms.oversight.kpi import Scope
@@ -232,7 +233,7 @@ class ProcedureDetail(generics.RetrieveAPIView):
     lookup_field = "code"
 
 
-class KpiForm(forms.Form):
+class KpiForm(TranslatesErrors, forms.Form):
     """The period of `manage.py kpi`: `from`, `to`, optionally a unit or a procedure
     by code."""
 

@@ -27,6 +27,7 @@ from django.utils.timezone import localdate
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from api import views as api_views
 from audits import forms as audit_forms
 from audits import services as audit_services
 from audits.models import Audit, Programme
@@ -528,7 +529,7 @@ def test_every_form_says_in_vietnamese_what_djangos_catalogue_does_not():
     messages (`qms.forms.TranslatesErrors`), not only those styled for Bootstrap."""
     every_form = defined_forms(
         qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms, iso_forms,
-        oversight_forms, feedback_forms, public_forms,
+        oversight_forms, feedback_forms, public_forms, api_views,
     )  # fmt: skip
     assert {form for form in every_form if not issubclass(form, TranslatesErrors)} == set()
     for form in (qms_forms.ChangeReasonForm(), public_forms.LookupForm(), public_forms.KioskForm()):
