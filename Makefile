@@ -80,7 +80,7 @@ test: check-deps lint
 	$(BIN)/pytest -n $(WORKERS)
 
 # The benchmark (bench/run.py): N dossiers, SQLite unless DATABASE_URL says otherwise;
-# ONLY="import kpi" measures those steps alone.
+# ONLY="import kpi" measures those steps alone (their names: bench/measure.py STEPS).
 N ?= 1000000
 bench: install
 	$(BIN)/python bench/run.py --n $(N) $(foreach step,$(ONLY),--only $(step))

@@ -9,10 +9,12 @@ import random
 import statistics
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
@@ -503,26 +505,29 @@ def _tracking_range(size: int) -> tuple[date, date, int]:
     return first, last, total
 
 
-# The import comes first: its peak is then that of a process doing nothing else, as
-# the command and the background worker that import a file are (each later step's
-# peak also holds what the earlier ones left resident, 230 MiB and more).
+class Step(NamedTuple):
+    title: str  # what its memory rows are called
+    measure: Callable[[], list[Result]]
+
+
+# The steps by the name `--only` (and `make bench ONLY=…`) selects them by. The import
+# comes first: its peak is then that of a process doing nothing else, as the command
+# and the background worker that import a file are (each later step's peak also
+# holds what the earlier ones left resident, 230 MiB and more).
 STEPS = {
-    "import": import_csv,
-    "KPI of a year": kpi_year,
-    "list pages": list_pages,
-    "receipts": receipts,
-    "due-date engine": due_dates,
-    "import of a crafted 5 KB XLSX": import_whole_sheet_xlsx,
-    "import of CSVs of line breaks": import_line_breaks_csv,
-    "documents": documents,
-    "signatures": signatures,
+    "import": Step("import", import_csv),
+    "kpi": Step("KPI of a year", kpi_year),
+    "lists": Step("list pages", list_pages),
+    "receipts": Step("receipts", receipts),
+    "due-dates": Step("due-date engine", due_dates),
+    "crafted-xlsx": Step("import of a crafted 5 KB XLSX", import_whole_sheet_xlsx),
+    "line-breaks": Step("import of CSVs of line breaks", import_line_breaks_csv),
+    "documents": Step("documents", documents),
+    "signatures": Step("signatures", signatures),
 }
 
 # Steps whose peak memory (the process's resident memory at its highest) has a target.
 PEAK_TARGETS_MIB = {"import": 286}  # 300 MB: 300e6 bytes / 2**20
 # Steps whose added memory (the peak above what the process held when the step
 # began) has a target.
-MEMORY_TARGETS_MIB = {
-    "import of a crafted 5 KB XLSX": 100,
-    "import of CSVs of line breaks": 100,
-}
+MEMORY_TARGETS_MIB = {"crafted-xlsx": 100, "line-breaks": 100}

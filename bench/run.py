@@ -76,15 +76,15 @@ def main() -> None:
         if options.only and name not in options.only:
             continue
         started = time.perf_counter()
-        log(f"measuring: {name} …")
+        log(f"measuring: {step.title} …")
         measure.settle()
         measure.reset_peak()
         held = measure.resident_mib()
-        results += step()
+        results += step.measure()
         peak = measure.peak_mib()
-        results.append(within(f"{name}: peak memory", peak, measure.PEAK_TARGETS_MIB.get(name)))
-        added = peak - held
-        results.append(within(f"{name}: memory added", added, measure.MEMORY_TARGETS_MIB.get(name)))
+        limits = measure.PEAK_TARGETS_MIB.get(name), measure.MEMORY_TARGETS_MIB.get(name)
+        results.append(within(f"{step.title}: peak memory", peak, limits[0]))
+        results.append(within(f"{step.title}: memory added", peak - held, limits[1]))
         log(f"  done in {time.perf_counter() - started:.0f} s")
     engine = connection.vendor
     report = {"n": options.n, "engine": engine, "results": [r.as_dict() for r in results]}
