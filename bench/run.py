@@ -82,9 +82,8 @@ def main() -> None:
         held = measure.resident_mib()
         results += step.measure()
         peak = measure.peak_mib()
-        limits = measure.PEAK_TARGETS_MIB.get(name), measure.MEMORY_TARGETS_MIB.get(name)
-        results.append(within(f"{step.title}: peak memory", peak, limits[0]))
-        results.append(within(f"{step.title}: memory added", peak - held, limits[1]))
+        results.append(within(f"{step.title}: peak memory", peak, step.peak_mib))
+        results.append(within(f"{step.title}: memory added", peak - held, step.added_mib))
         log(f"  done in {time.perf_counter() - started:.0f} s")
     engine = connection.vendor
     report = {"n": options.n, "engine": engine, "results": [r.as_dict() for r in results]}

@@ -507,13 +507,15 @@ def defined_forms(*modules) -> set[type]:
     }
 
 
+# The modules whose every form needs its row in TARGETS.
+TARGETED_MODULES = (qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms, iso_forms)
+
+
 def test_every_form_has_a_target():
     """A new form class of the project needs its row in TARGETS (or a reason here)."""
     some_item = {"item": {"item_pk": 1}}
     swept = {type(form) for target in TARGETS for form in target.forms(some_item)}
-    defined = defined_forms(
-        qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms, iso_forms
-    )
+    defined = defined_forms(*TARGETED_MODULES)
     not_posted = {
         qms_forms.LoginForm,  # Django's, tested with the sign-in throttle
         qms_forms.FilterForm,  # list filters: GET, read by django-filter, tested with the lists
@@ -528,9 +530,8 @@ def test_every_form_says_in_vietnamese_what_djangos_catalogue_does_not():
     forms included: every form of the project translates Django's untranslated
     messages (`qms.forms.TranslatesErrors`), not only those styled for Bootstrap."""
     every_form = defined_forms(
-        qms_forms, procedure_forms, audit_forms, nc_forms, governance_forms, iso_forms,
-        oversight_forms, feedback_forms, public_forms, api_views,
-    )  # fmt: skip
+        *TARGETED_MODULES, oversight_forms, feedback_forms, public_forms, api_views
+    )
     assert {form for form in every_form if not issubclass(form, TranslatesErrors)} == set()
     for form in (qms_forms.ChangeReasonForm(), public_forms.LookupForm(), public_forms.KioskForm()):
         boxes = [name for name, field in form.fields.items() if type(field) is forms.CharField]
